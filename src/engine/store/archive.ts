@@ -1,0 +1,579 @@
+// The snapshot archive: one SQLite file (WAL, foreign keys, numbered migrations). Plain tables for
+// analysts (`weeks`, `nodes`, `edges`, `protocols`, …) plus one packed row per week in `week_frames`
+// so a whole week loads as typed arrays in a single read.
+import { createHash } from 'node:crypto'
+import { mkdirSync, existsSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  FEATURE_COUNT,
+  FEATURE_SCHEMA_VERSION,
+  type ImportCounts,
+  type ImportFormat,
+  type ImportReport,
+  type ProtocolInfo,
+  type TokenIssuer,
+  type WeekFrame,
+  type WeekId,
+  type WeekInput,
+  type WeekSummary,
+  type WeekWriteOutcome,
+} from '../../shared/domain'
+import { DexposureError } from '../../shared/errors'
+import { buildFeatures, compositionStats, tvlChange } from '../../shared/features'
+import { dateToMs } from '../../shared/dates'
+import { migrate } from './migrations'
+import { blobOf, float32Of, float64Of, int32Of } from './frames'
+
+const POSITION_BITS = 2 ** 24
+const WEEK_MS = 7 * 86_400_000
+// Epoch Monday 1970-01-05 keeps week numbers small and positive for any date after it.
+const EPOCH_MONDAY = Date.UTC(1970, 0, 5)
+
+/** Rowid of the row at `position` in `week`: a week's rows form one contiguous range. */
+export function rowKey(week: WeekId, position: number): number {
+  return Math.round((dateToMs(week) - EPOCH_MONDAY) / WEEK_MS) * POSITION_BITS + position
+}
+
+export const UNKNOWN = 'Unknown'
+
+export interface OpenOptions {
+  readonly?: boolean
+  /** Create the file (and its folder) when missing. Default true unless readonly. */
+  create?: boolean
+}
+
+export interface ImportMeta {
+  source: string
+  format: ImportFormat
+  sha256: string
+  bytes: number
+  options?: Record<string, unknown>
+  /** Mark written weeks as synthetic (demo data). */
+  synthetic?: boolean
+  /** Replace weeks that exist with different data instead of refusing. */
+  replace?: boolean
+}
+
+export interface NodeHistoryRow {
+  week: WeekId
+  size: number
+  log_tvl: number
+  tvl_change: number
+  in_degree: number
+  out_degree: number
+  n_token_types: number
+}
+
+export interface NodeEdgeRow {
+  week: WeekId
+  source: string
+  target: string
+  weight: number
+}
+
+interface FrameRow {
+  week: string
+  feature_schema: number
+  node_ids: string
+  sizes: Buffer
+  features: Buffer
+  edge_src: Buffer
+  edge_dst: Buffer
+  edge_weight: Buffer
+}
+
+export class Archive {
+  readonly db: Database.Database
+  readonly file: string
+  readonly readonly: boolean
+  private protocolCache: Map<string, ProtocolInfo> | null = null
+  private inImport = false
+
+  private constructor(db: Database.Database, file: string, readonly: boolean) {
+    this.db = db
+    this.file = file
+    this.readonly = readonly
+  }
+
+  static open(file: string, opts: OpenOptions = {}): Archive {
+    const readonly = opts.readonly ?? false
+    const create = opts.create ?? !readonly
+    if (!existsSync(file)) {
+      if (!create)
+        throw new DexposureError('NOT_FOUND', 'archive does not exist (run `dexposure init`)', {
+          file,
+        })
+      mkdirSync(dirname(file), { recursive: true })
+    }
+    let db: Database.Database
+    try {
+      db = new Database(file, { readonly, fileMustExist: !create })
+    } catch (e) {
+      throw new DexposureError('ARCHIVE', `cannot open archive: ${(e as Error).message}`, { file })
+    }
+    try {
+      if (!readonly) {
+        db.pragma('journal_mode = WAL')
+        db.pragma('synchronous = NORMAL')
+      }
+      db.pragma('foreign_keys = ON')
+      db.pragma('cache_size = -65536')
+      if (readonly) {
+        const v = db.pragma('user_version', { simple: true }) as number
+        if (v === 0) throw new DexposureError('ARCHIVE', 'not a DeXposure archive (schema version 0)', { file })
+      } else migrate(db, file)
+    } catch (e) {
+      db.close()
+      if (e instanceof DexposureError) throw e
+      throw new DexposureError('ARCHIVE', `cannot open archive: ${(e as Error).message}`, { file })
+    }
+    return new Archive(db, file, readonly)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  listWeeks(): WeekSummary[] {
+    const rows = this.db
+      .prepare(
+        'SELECT week, n_nodes, n_edges, total_tvl, total_exposure, synthetic FROM weeks ORDER BY week',
+      )
+      .all() as {
+      week: string
+      n_nodes: number
+      n_edges: number
+      total_tvl: number
+      total_exposure: number
+      synthetic: number
+    }[]
+    return rows.map((r) => ({
+      week: r.week,
+      nodes: r.n_nodes,
+      edges: r.n_edges,
+      totalTvl: r.total_tvl,
+      totalExposure: r.total_exposure,
+      synthetic: r.synthetic === 1,
+    }))
+  }
+
+  hasWeek(week: WeekId): boolean {
+    return this.db.prepare('SELECT 1 FROM weeks WHERE week = ?').get(week) !== undefined
+  }
+
+  /** True when any archived week is synthetic (demo data): callers label output accordingly. */
+  hasSynthetic(): boolean {
+    return this.db.prepare('SELECT 1 FROM weeks WHERE synthetic = 1 LIMIT 1').get() !== undefined
+  }
+
+  protocols(): Map<string, ProtocolInfo> {
+    if (!this.protocolCache) {
+      const rows = this.db
+        .prepare('SELECT id, name, category, sector FROM protocols')
+        .all() as ProtocolInfo[]
+      this.protocolCache = new Map(rows.map((r) => [r.id, r]))
+    }
+    return this.protocolCache
+  }
+
+  tokenIssuers(): Map<string, TokenIssuer> {
+    const rows = this.db
+      .prepare('SELECT token, issuer, grp AS "group", frequency FROM token_issuers')
+      .all() as TokenIssuer[]
+    return new Map(rows.map((r) => [r.token, r]))
+  }
+
+  /** The whole week as typed arrays (nodes in file order, edges in file order). */
+  loadWeek(week: WeekId): WeekFrame {
+    const row = this.db
+      .prepare(
+        `SELECT f.*, w.synthetic FROM week_frames f JOIN weeks w USING (week) WHERE f.week = ?`,
+      )
+      .get(week) as (FrameRow & { synthetic: number }) | undefined
+    if (!row) throw new DexposureError('NOT_FOUND', `week ${week} is not in the archive`, { week })
+    const nodeIds = JSON.parse(row.node_ids) as string[]
+    const protocols = this.protocols()
+    const categories = new Array<string>(nodeIds.length)
+    const sectors = new Array<string>(nodeIds.length)
+    for (let i = 0; i < nodeIds.length; i++) {
+      const p = protocols.get(nodeIds[i])
+      categories[i] = p?.category || UNKNOWN
+      sectors[i] = p?.sector || UNKNOWN
+    }
+    return {
+      week,
+      nodeIds,
+      sizes: float64Of(row.sizes),
+      features: float32Of(row.features),
+      categories,
+      sectors,
+      edgeSrc: int32Of(row.edge_src),
+      edgeDst: int32Of(row.edge_dst),
+      edgeWeight: float64Of(row.edge_weight),
+      synthetic: row.synthetic === 1,
+    }
+  }
+
+  /** One node across all archived weeks, oldest first. */
+  nodeHistory(nodeId: string): NodeHistoryRow[] {
+    return this.db
+      .prepare(
+        `SELECT week, size, log_tvl, tvl_change, in_degree, out_degree, n_token_types
+         FROM nodes WHERE node_id = ? ORDER BY week`,
+      )
+      .all(nodeId) as NodeHistoryRow[]
+  }
+
+  /** Every edge touching a node (as holder or issuer) across weeks, oldest first. */
+  nodeEdges(nodeId: string, from?: WeekId, to?: WeekId): NodeEdgeRow[] {
+    const lo = from ?? '0000-00-00'
+    const hi = to ?? '9999-99-99'
+    return this.db
+      .prepare(
+        `SELECT week, source, target, weight FROM edges WHERE source = @id AND week BETWEEN @lo AND @hi
+         UNION ALL
+         SELECT week, source, target, weight FROM edges WHERE target = @id AND source <> @id AND week BETWEEN @lo AND @hi
+         ORDER BY week`,
+      )
+      .all({ id: nodeId, lo, hi }) as NodeEdgeRow[]
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Runs one import as a single transaction: on any error (or cancellation) the archive is left
+   * exactly as it was, and a killed process leaves only whole, previously committed weeks.
+   */
+  async runImport(
+    meta: ImportMeta,
+    body: (session: ImportSession) => Promise<void> | void,
+  ): Promise<ImportReport> {
+    if (this.readonly) throw new DexposureError('ARCHIVE', 'archive is open read-only', { file: this.file })
+    if (this.inImport) throw new DexposureError('INTERNAL', 'an import is already running on this archive')
+    this.inImport = true
+    const started = Date.now()
+    const session = new ImportSession(this, meta)
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      await body(session)
+      const report = session.finish(started)
+      this.db.exec('COMMIT')
+      return report
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      throw e
+    } finally {
+      this.protocolCache = null
+      this.inImport = false
+    }
+  }
+
+  /** @internal */
+  invalidateProtocols(): void {
+    this.protocolCache = null
+  }
+}
+
+/** The write side of one import. Obtain through Archive.runImport. */
+export class ImportSession {
+  private readonly archive: Archive
+  private readonly db: Database.Database
+  readonly meta: ImportMeta
+  readonly inserted: WeekId[] = []
+  readonly replaced: WeekId[] = []
+  readonly unchanged: WeekId[] = []
+  readonly counts: ImportCounts = {}
+  readonly rows: Record<string, number> = {}
+  private last: { week: WeekId; sizes: Map<string, number> } | null = null
+  private readonly stmts
+
+  constructor(archive: Archive, meta: ImportMeta) {
+    this.archive = archive
+    this.db = archive.db
+    this.meta = meta
+    const db = this.db
+    this.stmts = {
+      weekHash: db.prepare('SELECT content_sha256 FROM weeks WHERE week = ?'),
+      deleteWeek: db.prepare('DELETE FROM weeks WHERE week = ?'),
+      deleteNodes: db.prepare('DELETE FROM nodes WHERE rowid BETWEEN ? AND ?'),
+      deleteEdges: db.prepare('DELETE FROM edges WHERE rowid BETWEEN ? AND ?'),
+      insertWeek: db.prepare(
+        `INSERT INTO weeks (week, n_nodes, n_edges, total_tvl, total_exposure, content_sha256, synthetic, counts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertNode: db.prepare(
+        `INSERT INTO nodes (rowid, week, idx, node_id, size, composition, log_tvl, n_token_types,
+           max_token_share, token_entropy, tvl_change, in_degree, out_degree)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertEdge: db.prepare(
+        `INSERT INTO edges (rowid, week, idx, source, target, weight, composition) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertFrame: db.prepare(
+        `INSERT INTO week_frames (week, feature_schema, node_ids, sizes, features, edge_src, edge_dst, edge_weight)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      prevWeek: db.prepare('SELECT week FROM weeks WHERE week < ? ORDER BY week DESC LIMIT 1'),
+      nextWeek: db.prepare('SELECT week FROM weeks WHERE week > ? ORDER BY week LIMIT 1'),
+      frame: db.prepare('SELECT node_ids, sizes, features FROM week_frames WHERE week = ?'),
+      updateFrameFeatures: db.prepare('UPDATE week_frames SET features = ? WHERE week = ?'),
+      updateTvlChange: db.prepare('UPDATE nodes SET tvl_change = ? WHERE rowid = ?'),
+      upsertProtocol: db.prepare(
+        `INSERT INTO protocols (id, name, category, sector) VALUES (@id, @name, @category, @sector)
+         ON CONFLICT(id) DO UPDATE SET
+           name = coalesce(excluded.name, protocols.name),
+           category = coalesce(excluded.category, protocols.category),
+           sector = coalesce(excluded.sector, protocols.sector)`,
+      ),
+      upsertIssuer: db.prepare(
+        `INSERT INTO token_issuers (token, issuer, grp, frequency) VALUES (@token, @issuer, @group, @frequency)
+         ON CONFLICT(token) DO UPDATE SET issuer = excluded.issuer, grp = excluded.grp, frequency = excluded.frequency`,
+      ),
+      insertImport: db.prepare(
+        `INSERT INTO imports (source, format, sha256, bytes, started_at, finished_at, duration_ms, status,
+           weeks_inserted, weeks_replaced, weeks_unchanged, counts, rows, options)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      tagWeek: db.prepare('UPDATE weeks SET import_id = ? WHERE week = ?'),
+    }
+  }
+
+  /** Adds per-week counts into the import's totals. */
+  addCounts(c: ImportCounts): void {
+    for (const [k, v] of Object.entries(c) as [keyof ImportCounts, number][])
+      this.counts[k] = (this.counts[k] ?? 0) + v
+  }
+
+  /**
+   * Writes one normalised week. The importer has already dropped or merged what its policy says;
+   * this checks the invariants the archive relies on and refuses to store anything else.
+   */
+  putWeek(input: WeekInput, counts: ImportCounts = {}): WeekWriteOutcome {
+    const { week, nodes, edges } = input
+    const file = this.meta.source
+    const index = new Map<string, number>()
+    const sizes = new Float64Array(nodes.length)
+    const hash = createHash('sha256')
+    const compositions: (string | null)[] = new Array(nodes.length)
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]
+      if (index.has(n.id))
+        throw new DexposureError('BAD_INPUT', `duplicate node id "${n.id}"`, { file, week, field: 'nodes[].id' })
+      if (!Number.isFinite(n.size))
+        throw new DexposureError('BAD_INPUT', `node "${n.id}" has a non-finite size`, { file, week, field: 'nodes[].size' })
+      index.set(n.id, i)
+      sizes[i] = n.size
+      const comp = n.composition ? JSON.stringify(n.composition) : null
+      compositions[i] = comp
+      hash.update(`N\x1f${n.id}\x1f${n.size}\x1f${comp ?? ''}\x1e`)
+    }
+    const e = edges.length
+    const src = new Int32Array(e)
+    const dst = new Int32Array(e)
+    const weight = new Float64Array(e)
+    const inDeg = new Int32Array(nodes.length)
+    const outDeg = new Int32Array(nodes.length)
+    const edgeComps: (string | null)[] = new Array(e)
+    let totalExposure = 0
+    for (let j = 0; j < e; j++) {
+      const ed = edges[j]
+      const s = index.get(ed.source)
+      const t = index.get(ed.target)
+      if (s === undefined || t === undefined)
+        throw new DexposureError(
+          'BAD_INPUT',
+          `edge ${ed.source} → ${ed.target} names a node that is not in this week`,
+          { file, week, field: s === undefined ? 'links[].source' : 'links[].target' },
+        )
+      if (!Number.isFinite(ed.weight))
+        throw new DexposureError('BAD_INPUT', `edge ${ed.source} → ${ed.target} has a non-finite size`, {
+          file,
+          week,
+          field: 'links[].size',
+        })
+      src[j] = s
+      dst[j] = t
+      weight[j] = ed.weight
+      outDeg[s]++
+      inDeg[t]++
+      totalExposure += ed.weight
+      const comp = ed.composition ? JSON.stringify(ed.composition) : null
+      edgeComps[j] = comp
+      hash.update(`E\x1f${ed.source}\x1f${ed.target}\x1f${ed.weight}\x1f${comp ?? ''}\x1e`)
+    }
+    const contentHash = hash.digest('hex')
+
+    const existing = this.stmts.weekHash.get(week) as { content_sha256: string } | undefined
+    let outcome: WeekWriteOutcome = 'inserted'
+    if (existing) {
+      if (existing.content_sha256 === contentHash) {
+        this.unchanged.push(week)
+        this.last = { week, sizes: mapSizes(nodes) }
+        return 'unchanged'
+      }
+      if (!this.meta.replace)
+        throw new DexposureError(
+          'CONFLICT',
+          `week ${week} is already archived with different data; re-run with --replace to overwrite it`,
+          { file, week },
+        )
+      this.deleteWeek(week)
+      outcome = 'replaced'
+    }
+
+    const prevSizes = this.previousSizes(week)
+    const stats = nodes.map((n) => compositionStats(n.size, n.composition))
+    const features = buildFeatures({
+      sizes,
+      stats,
+      prevSizes: nodes.map((n) => prevSizes?.get(n.id)),
+      inDegree: inDeg,
+      outDegree: outDeg,
+    })
+    let totalTvl = 0
+    for (let i = 0; i < nodes.length; i++) totalTvl += sizes[i] > 0 ? sizes[i] : 0
+
+    const st = this.stmts
+    st.insertWeek.run(
+      week,
+      nodes.length,
+      e,
+      totalTvl,
+      totalExposure,
+      contentHash,
+      this.meta.synthetic ? 1 : 0,
+      JSON.stringify(counts),
+    )
+    for (let i = 0; i < nodes.length; i++) {
+      const o = i * FEATURE_COUNT
+      st.insertNode.run(
+        rowKey(week, i),
+        week,
+        i,
+        nodes[i].id,
+        sizes[i],
+        compositions[i],
+        features[o],
+        stats[i].nTokenTypes,
+        features[o + 2],
+        features[o + 3],
+        features[o + 4],
+        inDeg[i],
+        outDeg[i],
+      )
+    }
+    for (let j = 0; j < e; j++)
+      st.insertEdge.run(rowKey(week, j), week, j, edges[j].source, edges[j].target, weight[j], edgeComps[j])
+    st.insertFrame.run(
+      week,
+      FEATURE_SCHEMA_VERSION,
+      JSON.stringify(nodes.map((n) => n.id)),
+      blobOf(sizes),
+      blobOf(features),
+      blobOf(src),
+      blobOf(dst),
+      blobOf(weight),
+    )
+    ;(outcome === 'replaced' ? this.replaced : this.inserted).push(week)
+    this.last = { week, sizes: mapSizes(nodes) }
+    return outcome
+  }
+
+  putProtocols(rows: ProtocolInfo[]): number {
+    for (const r of rows) this.stmts.upsertProtocol.run(r)
+    this.rows.protocols = (this.rows.protocols ?? 0) + rows.length
+    this.archive.invalidateProtocols()
+    return rows.length
+  }
+
+  putTokenIssuers(rows: TokenIssuer[]): number {
+    for (const r of rows) this.stmts.upsertIssuer.run(r)
+    this.rows.token_issuers = (this.rows.token_issuers ?? 0) + rows.length
+    return rows.length
+  }
+
+  /** @internal Called by Archive.runImport inside the transaction. */
+  finish(startedMs: number): ImportReport {
+    // A written week changes the tvl_change feature of the next archived week when that week was
+    // not part of this import (weeks imported out of order).
+    const written = new Set([...this.inserted, ...this.replaced])
+    for (const w of written) {
+      const next = this.stmts.nextWeek.get(w) as { week: string } | undefined
+      if (next && !written.has(next.week)) this.refreshTvlChange(next.week)
+    }
+    const finished = Date.now()
+    const status = written.size > 0 || Object.keys(this.rows).length > 0 ? 'ok' : 'unchanged'
+    const info = this.stmts.insertImport.run(
+      this.meta.source,
+      this.meta.format,
+      this.meta.sha256,
+      this.meta.bytes,
+      new Date(startedMs).toISOString(),
+      new Date(finished).toISOString(),
+      finished - startedMs,
+      status,
+      this.inserted.length,
+      this.replaced.length,
+      this.unchanged.length,
+      JSON.stringify(this.counts),
+      JSON.stringify(this.rows),
+      JSON.stringify(this.meta.options ?? {}),
+    )
+    const importId = Number(info.lastInsertRowid)
+    for (const w of written) this.stmts.tagWeek.run(importId, w)
+    return {
+      importId,
+      file: this.meta.source,
+      format: this.meta.format,
+      sha256: this.meta.sha256,
+      weeksInserted: this.inserted,
+      weeksReplaced: this.replaced,
+      weeksUnchanged: this.unchanged,
+      counts: this.counts,
+      rows: this.rows,
+      durationMs: finished - startedMs,
+    }
+  }
+
+  private deleteWeek(week: WeekId): void {
+    this.stmts.deleteNodes.run(rowKey(week, 0), rowKey(week, POSITION_BITS - 1))
+    this.stmts.deleteEdges.run(rowKey(week, 0), rowKey(week, POSITION_BITS - 1))
+    this.stmts.deleteWeek.run(week) // cascades to week_frames
+  }
+
+  /** Sizes of the previous archived week by node id (the reference's "previous snapshot"). */
+  private previousSizes(week: WeekId): Map<string, number> | null {
+    const prev = this.stmts.prevWeek.get(week) as { week: string } | undefined
+    if (!prev) return null
+    if (this.last && this.last.week === prev.week) return this.last.sizes
+    const f = this.stmts.frame.get(prev.week) as { node_ids: string; sizes: Buffer }
+    const ids = JSON.parse(f.node_ids) as string[]
+    const sz = float64Of(f.sizes)
+    return new Map(ids.map((id, i) => [id, sz[i]]))
+  }
+
+  private refreshTvlChange(week: WeekId): void {
+    const prev = this.previousSizes(week)
+    const f = this.stmts.frame.get(week) as { node_ids: string; sizes: Buffer; features: Buffer }
+    const ids = JSON.parse(f.node_ids) as string[]
+    const sizes = float64Of(f.sizes)
+    const features = float32Of(f.features).slice()
+    for (let i = 0; i < ids.length; i++) {
+      const v = tvlChange(sizes[i], prev?.get(ids[i]))
+      features[i * FEATURE_COUNT + 4] = v
+      this.stmts.updateTvlChange.run(v, rowKey(week, i))
+    }
+    this.stmts.updateFrameFeatures.run(blobOf(features), week)
+  }
+}
+
+function mapSizes(nodes: WeekInput['nodes']): Map<string, number> {
+  return new Map(nodes.map((n) => [n.id, n.size]))
+}
