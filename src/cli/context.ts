@@ -1,0 +1,80 @@
+// What every command gets: the global options, the archive, output that is JSON on stdout with
+// --json (progress and logs always on stderr), progress bars, and a cancellation signal (Ctrl-C).
+import cliProgress from 'cli-progress'
+import type { Command } from 'commander'
+import { Archive, type OpenOptions } from '../engine/store/archive'
+import { resolveArchivePath } from '../engine/store/paths'
+
+export interface GlobalOptions {
+  archive?: string
+  json?: boolean
+  quiet?: boolean
+}
+
+export interface Progress {
+  update(done: number, detail?: string): void
+  setTotal(total: number): void
+  stop(): void
+}
+
+export interface CliContext {
+  globals(cmd: Command): GlobalOptions
+  archivePath(cmd: Command): string
+  openArchive(cmd: Command, opts?: OpenOptions): Archive
+  /** Prints `json` (stdout, one document) with --json, else the human text. */
+  output(cmd: Command, json: unknown, text: string | (() => string)): void
+  /** A progress bar on stderr (silent with --quiet). */
+  progress(cmd: Command, label: string, total: number, unit?: string): Progress
+  log(cmd: Command, message: string): void
+  /** Aborted on SIGINT/SIGTERM so long work can roll back and stop cleanly. */
+  readonly signal: AbortSignal
+}
+
+export function createContext(): CliContext {
+  const controller = new AbortController()
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+    process.stderr.write('\ndexposure: cancelling… (press Ctrl-C again to force)\n')
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals<GlobalOptions>()
+  const archivePath = (cmd: Command): string => resolveArchivePath(globals(cmd).archive)
+
+  return {
+    globals,
+    archivePath,
+    signal: controller.signal,
+    openArchive: (cmd, opts) => Archive.open(archivePath(cmd), opts),
+    output(cmd, json, text) {
+      if (globals(cmd).json) process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+      else process.stdout.write((typeof text === 'function' ? text() : text) + '\n')
+    },
+    log(cmd, message) {
+      if (!globals(cmd).quiet) process.stderr.write(message + '\n')
+    },
+    progress(cmd, label, total, unit = '') {
+      if (globals(cmd).quiet) return { update() {}, setTotal() {}, stop() {} }
+      const bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: `${label} [{bar}] {percentage}% | {value}/{total}${unit ? ' ' + unit : ''} | {detail}`,
+          hideCursor: true,
+          clearOnComplete: false,
+          noTTYOutput: true,
+          notTTYSchedule: 2000,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+      bar.start(total, 0, { detail: '' })
+      return {
+        update: (done, detail) => bar.update(done, { detail: detail ?? '' }),
+        setTotal: (t) => bar.setTotal(t),
+        stop: () => bar.stop(),
+      }
+    },
+  }
+}

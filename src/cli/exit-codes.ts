@@ -1,0 +1,18 @@
+// Exit codes of `dexposure`, documented in docs/cli.md. Scripts rely on them: keep them stable.
+import type { ErrorCode } from '../shared/errors'
+
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  BAD_INPUT: 3,
+  CONFLICT: 4,
+  NOT_FOUND: 5,
+  ARCHIVE: 6,
+  MODEL: 7,
+  CANCELLED: 130,
+} as const
+
+export function exitCodeFor(code: ErrorCode): number {
+  return code in EXIT ? EXIT[code as keyof typeof EXIT] : EXIT.INTERNAL
+}
