@@ -1,0 +1,109 @@
+// Benchmark of the foundation (issue: archive + importers), written to BENCHMARKS.md:
+// 1. import of a real-scale 283-week DeXposure JSON (written by the demo generator, ~1 GB) with
+//    `dexposure import`, beside Python's json.load of the same file (Debian /usr/bin/python3):
+//    wall time, MB/s, peak RSS (GNU time);
+// 2. the archive's fast paths on that archive (largest week as typed arrays, a node's history,
+//    its edges), beside Python sqlite3 + numpy reading the same rows.
+// Usage: node bench/archive.mjs [--keep] [--runs N]   (npm run bench:archive)
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { build } from 'esbuild'
+
+const args = process.argv.slice(2)
+const runs = Number(args[args.indexOf('--runs') + 1] || 30)
+const dataDir = 'bench/data'
+const json = `${dataDir}/real-scale.json`
+const archive = `${dataDir}/real-scale.sqlite`
+mkdirSync(dataDir, { recursive: true })
+
+const cli = ['bin/dexposure.js']
+const log = (m) => process.stderr.write(`bench: ${m}\n`)
+
+/** Runs a command under GNU time; returns wall seconds and peak RSS in MB. */
+function timed(cmd, cmdArgs) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-2000)}`)
+  const last = r.stderr.trim().split('\n').at(-1).split(' ')
+  return { seconds: Number(last[0]), peakRssMb: Number(last[1]) / 1024, stdout: r.stdout }
+}
+
+if (!existsSync(json)) {
+  log(`writing the real-scale demo JSON to ${json} …`)
+  const g = timed(process.execPath, [...cli, '--quiet', 'demo', '--scale', 'real', '--seed', '42', '--out', json])
+  log(`  written in ${g.seconds} s`)
+}
+const bytes = statSync(json).size
+const mb = bytes / 1e6
+log(`file: ${(bytes / 1e9).toFixed(2)} GB`)
+
+log('Python json.load …')
+const py = timed('/usr/bin/python3', ['-c', 'import json,sys; json.load(open(sys.argv[1], "rb"))', json])
+log(`  ${py.seconds} s, peak ${py.peakRssMb.toFixed(0)} MB`)
+
+for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+log('dexposure import …')
+const imp = timed(process.execPath, [...cli, '--quiet', '--json', '--archive', archive, 'import', json])
+const report = JSON.parse(imp.stdout)
+log(`  ${imp.seconds} s, peak ${imp.peakRssMb.toFixed(0)} MB, ${report.weeksInserted.length} weeks`)
+
+log('fast paths …')
+await build({
+  entryPoints: ['bench/load-week.ts'],
+  outfile: '.tmp/bench/load-week.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+})
+// Bundled into .tmp/ (outside node_modules' reach), so resolve packages from the project root.
+const load = JSON.parse(
+  execFileSync(process.execPath, ['.tmp/bench/load-week.mjs', archive, String(runs)], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: 'node_modules' },
+  }),
+)
+const peer = JSON.parse(
+  execFileSync('/usr/bin/python3', ['bench/load-week-peer.py', archive, load.largestWeek, load.node, String(Math.min(runs, 10))], {
+    encoding: 'utf8',
+  }),
+)
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.versions.node}`
+const date = new Date().toISOString().slice(0, 10)
+const f2 = (x) => x.toFixed(2)
+const section = `<!-- archive:start -->
+## Archive and import (issue 2)
+
+Machine: ${machine}. Date: ${date}. Command: \`npm run bench:archive\` (bench/archive.mjs).
+Input: the demo generator's real-scale archive written as DeXposure JSON
+(\`dexposure demo --scale real --seed 42 --out …\`): ${(bytes / 1e9).toFixed(2)} GB, ${report.weeksInserted.length} weeks,
+${load.nodes.toLocaleString('en')} nodes and ${load.edges.toLocaleString('en')} edges in the largest week (${load.largestWeek}).
+
+| task | DeXposure Workbench | peer (same run) | ratio |
+|---|---|---|---|
+| parse/import the 1 GB-class file: wall time | **${f2(imp.seconds)} s** (${f2(mb / imp.seconds)} MB/s; streamed, validated, written to SQLite) | Python \`json.load\` (parse only): ${f2(py.seconds)} s (${f2(mb / py.seconds)} MB/s) | ${f2(py.seconds / imp.seconds)}× faster |
+| … peak RSS | **${imp.peakRssMb.toFixed(0)} MB** | ${py.peakRssMb.toFixed(0)} MB | ${f2(py.peakRssMb / imp.peakRssMb)}× less |
+| load the largest week (nodes + edges + features as typed arrays), median of ${runs} | **${f2(load.loadWeek.median)} ms** (p95 ${f2(load.loadWeek.p95)}) | Python sqlite3 + numpy from \`nodes\`/\`edges\`: ${f2(peer.loadWeek.median)} ms | ${f2(peer.loadWeek.median / load.loadWeek.median)}× |
+| one node's full history (${load.historyRows} weeks, node \`${load.node}\`) | **${f2(load.nodeHistory.median)} ms** | ${f2(peer.nodeHistory.median)} ms | ${f2(peer.nodeHistory.median / load.nodeHistory.median)}× |
+| the same node's edges across all weeks (${load.edgeRows.toLocaleString('en')} rows) | **${f2(load.nodeEdges.median)} ms** | — | — |
+
+Targets: import faster than \`json.load\` with peak RSS < 1 GB; largest week ≤ 50 ms; a node's history ≤ 20 ms.
+<!-- archive:end -->`
+
+const file = 'BENCHMARKS.md'
+let doc = existsSync(file)
+  ? readFileSync(file, 'utf8')
+  : '# Benchmarks\n\nMeasured figures, each beside its peer in the same run. Never asserted in tests (shared, noisy machines).\n'
+doc = doc.includes('<!-- archive:start -->')
+  ? doc.replace(/<!-- archive:start -->[\s\S]*<!-- archive:end -->/, section)
+  : `${doc.trimEnd()}\n\n${section}\n`
+writeFileSync(file, doc)
+log(`written to ${file}`)
+if (!args.includes('--keep')) for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+process.stdout.write(section + '\n')
