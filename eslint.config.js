@@ -10,22 +10,52 @@ const restrict = (patterns) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'resources', 'test-results', 'playwright-report', 'training'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'resources',
+      'test-results',
+      'playwright-report',
+      'training',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: restrict([...nodeBuiltins, '**/engine/**', '**/main/**', '**/renderer/**', '**/cli/**', '**/server/**', 'electron']),
+    rules: restrict([
+      ...nodeBuiltins,
+      '**/engine/**',
+      '**/main/**',
+      '**/renderer/**',
+      '**/cli/**',
+      '**/server/**',
+      'electron',
+    ]),
   },
   {
     files: ['src/renderer/**/*.ts'],
-    rules: restrict([...nodeBuiltins, '**/engine/**', '**/main/**', '**/cli/**', '**/server/**', 'electron', 'better-sqlite3', 'onnxruntime-node']),
+    rules: restrict([
+      ...nodeBuiltins,
+      '**/engine/**',
+      '**/main/**',
+      '**/cli/**',
+      '**/server/**',
+      'electron',
+      'better-sqlite3',
+      'onnxruntime-node',
+    ]),
   },
   {
     files: ['src/engine/**/*.ts'],

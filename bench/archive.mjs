@@ -26,14 +26,25 @@ function timed(cmd, cmdArgs) {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   })
-  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-2000)}`)
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-2000)}`)
   const last = r.stderr.trim().split('\n').at(-1).split(' ')
   return { seconds: Number(last[0]), peakRssMb: Number(last[1]) / 1024, stdout: r.stdout }
 }
 
 if (!existsSync(json)) {
   log(`writing the real-scale demo JSON to ${json} …`)
-  const g = timed(process.execPath, [...cli, '--quiet', 'demo', '--scale', 'real', '--seed', '42', '--out', json])
+  const g = timed(process.execPath, [
+    ...cli,
+    '--quiet',
+    'demo',
+    '--scale',
+    'real',
+    '--seed',
+    '42',
+    '--out',
+    json,
+  ])
   log(`  written in ${g.seconds} s`)
 }
 const bytes = statSync(json).size
@@ -41,12 +52,24 @@ const mb = bytes / 1e6
 log(`file: ${(bytes / 1e9).toFixed(2)} GB`)
 
 log('Python json.load …')
-const py = timed('/usr/bin/python3', ['-c', 'import json,sys; json.load(open(sys.argv[1], "rb"))', json])
+const py = timed('/usr/bin/python3', [
+  '-c',
+  'import json,sys; json.load(open(sys.argv[1], "rb"))',
+  json,
+])
 log(`  ${py.seconds} s, peak ${py.peakRssMb.toFixed(0)} MB`)
 
 for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
 log('dexposure import …')
-const imp = timed(process.execPath, [...cli, '--quiet', '--json', '--archive', archive, 'import', json])
+const imp = timed(process.execPath, [
+  ...cli,
+  '--quiet',
+  '--json',
+  '--archive',
+  archive,
+  'import',
+  json,
+])
 const report = JSON.parse(imp.stdout)
 log(`  ${imp.seconds} s, peak ${imp.peakRssMb.toFixed(0)} MB, ${report.weeksInserted.length} weeks`)
 
@@ -68,9 +91,13 @@ const load = JSON.parse(
   }),
 )
 const peer = JSON.parse(
-  execFileSync('/usr/bin/python3', ['bench/load-week-peer.py', archive, load.largestWeek, load.node, String(Math.min(runs, 10))], {
-    encoding: 'utf8',
-  }),
+  execFileSync(
+    '/usr/bin/python3',
+    ['bench/load-week-peer.py', archive, load.largestWeek, load.node, String(Math.min(runs, 10))],
+    {
+      encoding: 'utf8',
+    },
+  ),
 )
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -105,5 +132,6 @@ doc = doc.includes('<!-- archive:start -->')
   : `${doc.trimEnd()}\n\n${section}\n`
 writeFileSync(file, doc)
 log(`written to ${file}`)
-if (!args.includes('--keep')) for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+if (!args.includes('--keep'))
+  for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
 process.stdout.write(section + '\n')

@@ -22,7 +22,9 @@ function timeIt(fn: () => unknown): { median: number; p95: number; min: number }
 const frame = archive.loadWeek(largest.week)
 // The node present in most weeks with the most edges is the heaviest history query.
 const busiest = archive.db
-  .prepare('SELECT node_id, count(*) c FROM nodes GROUP BY node_id ORDER BY c DESC, node_id LIMIT 1')
+  .prepare(
+    'SELECT node_id, count(*) c FROM nodes GROUP BY node_id ORDER BY c DESC, node_id LIMIT 1',
+  )
   .get() as { node_id: string }
 const result = {
   archive: file,

@@ -75,21 +75,24 @@ describe('dexposure CLI (foundation)', () => {
     const text = runCli(['--archive', file, 'weeks'])
     expect(text.stdout).toMatch(/SYNTHETIC/)
 
-    const show = runCliJson<{ week: string; nodes: number; synthetic: boolean; topNodes: unknown[] }>([
-      '--archive',
-      file,
-      'show',
-      '--week',
-      '2022-05-09',
-    ])
+    const show = runCliJson<{
+      week: string
+      nodes: number
+      synthetic: boolean
+      topNodes: unknown[]
+    }>(['--archive', file, 'show', '--week', '2022-05-09'])
     const w = weeks.find((x) => x.week === '2022-05-09')!
     expect(show).toMatchObject({ week: '2022-05-09', nodes: w.nodes, synthetic: true })
     expect(show.topNodes.length).toBe(10)
 
     // the file opens in Debian's sqlite3 with plain table names
-    const out = execFileSync('sqlite3', [file, 'SELECT count(*) FROM weeks; SELECT count(*) FROM protocols;'], {
-      encoding: 'utf8',
-    })
+    const out = execFileSync(
+      'sqlite3',
+      [file, 'SELECT count(*) FROM weeks; SELECT count(*) FROM protocols;'],
+      {
+        encoding: 'utf8',
+      },
+    )
     const [nWeeks, nProtocols] = out.trim().split('\n').map(Number)
     expect(nWeeks).toBe(283)
     expect(nProtocols).toBeGreaterThan(1000)
@@ -100,7 +103,7 @@ describe('dexposure CLI (foundation)', () => {
     const file = join(dir, 'from-json.sqlite')
     const w = runCli(['demo', '--seed', '7', '--out', json])
     expect(w.code, w.stderr).toBe(0)
-    expect(readFileSync(json, 'utf8', ).slice(0, 9)).toBe('{"data":{')
+    expect(readFileSync(json, 'utf8').slice(0, 9)).toBe('{"data":{')
     const first = runCli(['--archive', file, 'import', json])
     expect(first.code, first.stderr).toBe(0)
     expect(first.stderr).toMatch(/imported .* 283 weeks added/)

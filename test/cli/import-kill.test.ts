@@ -26,7 +26,8 @@ async function writeBigFile(file: string, firstWeek: string, weeks: number, node
     const parts: string[] = []
     for (let i = 0; i < nodes; i++) {
       const comp: Record<string, number> = {}
-      for (let k = 0; k < 12; k++) comp[`TOKEN${(i * 7 + k) % 500}`] = ((i + 1) * (k + 3) * 1.37) % 1e6
+      for (let k = 0; k < 12; k++)
+        comp[`TOKEN${(i * 7 + k) % 500}`] = ((i + 1) * (k + 3) * 1.37) % 1e6
       parts.push(JSON.stringify({ id: String(i), size: (i + 1) * 1000.5 + w, composition: comp }))
     }
     const links: string[] = []
@@ -34,9 +35,18 @@ async function writeBigFile(file: string, firstWeek: string, weeks: number, node
       const s = i % nodes
       const t = (i * 31 + w + 1) % nodes
       if (s === t) continue
-      links.push(JSON.stringify({ source: String(s), target: String(t), size: 10 + i, composition: { [`TOKEN${t % 500}`]: 10 + i } }))
+      links.push(
+        JSON.stringify({
+          source: String(s),
+          target: String(t),
+          size: 10 + i,
+          composition: { [`TOKEN${t % 500}`]: 10 + i },
+        }),
+      )
     }
-    await write(`${w ? ',' : ''}"${week}":{"nodes":[${parts.join(',')}],"links":[${links.join(',')}]}`)
+    await write(
+      `${w ? ',' : ''}"${week}":{"nodes":[${parts.join(',')}],"links":[${links.join(',')}]}`,
+    )
   }
   await write('}}')
   await new Promise<void>((res) => out.end(res))
@@ -54,8 +64,19 @@ function weekIntegrity(file: string) {
            (SELECT count(*) FROM week_frames f WHERE f.week = w.week) AS frames
          FROM weeks w ORDER BY w.week`,
       )
-      .all() as { week: string; n_nodes: number; n_edges: number; node_rows: number; edge_rows: number; frames: number }[]
-    const orphanNodes = (db.prepare('SELECT count(*) c FROM nodes WHERE week NOT IN (SELECT week FROM weeks)').get() as { c: number }).c
+      .all() as {
+      week: string
+      n_nodes: number
+      n_edges: number
+      node_rows: number
+      edge_rows: number
+      frames: number
+    }[]
+    const orphanNodes = (
+      db
+        .prepare('SELECT count(*) c FROM nodes WHERE week NOT IN (SELECT week FROM weeks)')
+        .get() as { c: number }
+    ).c
     return { integrity, weeks, orphanNodes }
   } finally {
     db.close()

@@ -17,15 +17,28 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('import')
     .description('import a file into the archive (all or nothing: a failed import changes nothing)')
-    .argument('<file>', 'DeXposure JSON, meta_df.csv / id_to_info.json / token_to_protocol.json, DefiLlama responses, or CSV node/edge lists')
-    .option('--format <format>', `one of ${FORMATS.join(', ')} (detected from the content when omitted)`)
+    .argument(
+      '<file>',
+      'DeXposure JSON, meta_df.csv / id_to_info.json / token_to_protocol.json, DefiLlama responses, or CSV node/edge lists',
+    )
+    .option(
+      '--format <format>',
+      `one of ${FORMATS.join(', ')} (detected from the content when omitted)`,
+    )
     .option('--replace', 'overwrite weeks that are archived with different data')
-    .option('--strict', 'treat links to nodes missing from their week as errors instead of dropping them')
+    .option(
+      '--strict',
+      'treat links to nodes missing from their week as errors instead of dropping them',
+    )
     .action(async (file: string, opts: ImportOptions, cmd: Command) => {
       if (opts.format !== undefined && !FORMATS.includes(opts.format as ImportFormat))
-        throw new DexposureError('USAGE', `unknown format "${opts.format}" (expected ${FORMATS.join(', ')})`, {
-          field: '--format',
-        })
+        throw new DexposureError(
+          'USAGE',
+          `unknown format "${opts.format}" (expected ${FORMATS.join(', ')})`,
+          {
+            field: '--format',
+          },
+        )
       const archive = ctx.openArchive(cmd)
       const bar = ctx.progress(cmd, 'import', 100, '%')
       try {

@@ -20,7 +20,9 @@ export function register(program: Command, ctx: CliContext): void {
       if (problem) throw new DexposureError('USAGE', problem, { field: '--week' })
       const top = Number(opts.top)
       if (!Number.isInteger(top) || top < 0)
-        throw new DexposureError('USAGE', '--top must be a non-negative integer', { field: '--top' })
+        throw new DexposureError('USAGE', '--top must be a non-negative integer', {
+          field: '--top',
+        })
       const archive = ctx.openArchive(cmd, { readonly: true })
       try {
         const f = archive.loadWeek(opts.week)

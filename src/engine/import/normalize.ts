@@ -10,7 +10,13 @@
 //   counted — exposure is additive and one pair means one edge in every downstream tool;
 // - node size < 0: clipped to 0, counted; node with a null id: dropped, counted;
 // - non-finite numbers, wrong types, duplicate node ids: errors (never silently fixed).
-import type { Composition, EdgeInput, ImportCounts, NodeInput, WeekInput } from '../../shared/domain'
+import type {
+  Composition,
+  EdgeInput,
+  ImportCounts,
+  NodeInput,
+  WeekInput,
+} from '../../shared/domain'
 import { DexposureError, type ErrorLocation } from '../../shared/errors'
 
 export interface RawLink {

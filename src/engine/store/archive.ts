@@ -121,7 +121,10 @@ export class Archive {
       db.pragma('cache_size = -65536')
       if (readonly) {
         const v = db.pragma('user_version', { simple: true }) as number
-        if (v === 0) throw new DexposureError('ARCHIVE', 'not a DeXposure archive (schema version 0)', { file })
+        if (v === 0)
+          throw new DexposureError('ARCHIVE', 'not a DeXposure archive (schema version 0)', {
+            file,
+          })
       } else migrate(db, file)
     } catch (e) {
       db.close()
@@ -255,8 +258,10 @@ export class Archive {
     meta: ImportMeta,
     body: (session: ImportSession) => Promise<void> | void,
   ): Promise<ImportReport> {
-    if (this.readonly) throw new DexposureError('ARCHIVE', 'archive is open read-only', { file: this.file })
-    if (this.inImport) throw new DexposureError('INTERNAL', 'an import is already running on this archive')
+    if (this.readonly)
+      throw new DexposureError('ARCHIVE', 'archive is open read-only', { file: this.file })
+    if (this.inImport)
+      throw new DexposureError('INTERNAL', 'an import is already running on this archive')
     this.inImport = true
     const started = Date.now()
     const session = new ImportSession(this, meta)
@@ -365,9 +370,17 @@ export class ImportSession {
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]
       if (index.has(n.id))
-        throw new DexposureError('BAD_INPUT', `duplicate node id "${n.id}"`, { file, week, field: 'nodes[].id' })
+        throw new DexposureError('BAD_INPUT', `duplicate node id "${n.id}"`, {
+          file,
+          week,
+          field: 'nodes[].id',
+        })
       if (!Number.isFinite(n.size))
-        throw new DexposureError('BAD_INPUT', `node "${n.id}" has a non-finite size`, { file, week, field: 'nodes[].size' })
+        throw new DexposureError('BAD_INPUT', `node "${n.id}" has a non-finite size`, {
+          file,
+          week,
+          field: 'nodes[].size',
+        })
       index.set(n.id, i)
       sizes[i] = n.size
       const comp = n.composition ? JSON.stringify(n.composition) : null
@@ -393,11 +406,15 @@ export class ImportSession {
           { file, week, field: s === undefined ? 'links[].source' : 'links[].target' },
         )
       if (!Number.isFinite(ed.weight))
-        throw new DexposureError('BAD_INPUT', `edge ${ed.source} → ${ed.target} has a non-finite size`, {
-          file,
-          week,
-          field: 'links[].size',
-        })
+        throw new DexposureError(
+          'BAD_INPUT',
+          `edge ${ed.source} → ${ed.target} has a non-finite size`,
+          {
+            file,
+            week,
+            field: 'links[].size',
+          },
+        )
       src[j] = s
       dst[j] = t
       weight[j] = ed.weight
@@ -470,7 +487,15 @@ export class ImportSession {
       )
     }
     for (let j = 0; j < e; j++)
-      st.insertEdge.run(rowKey(week, j), week, j, edges[j].source, edges[j].target, weight[j], edgeComps[j])
+      st.insertEdge.run(
+        rowKey(week, j),
+        week,
+        j,
+        edges[j].source,
+        edges[j].target,
+        weight[j],
+        edgeComps[j],
+      )
     st.insertFrame.run(
       week,
       FEATURE_SCHEMA_VERSION,

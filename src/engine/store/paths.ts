@@ -17,7 +17,10 @@ export function appDataDir(
 }
 
 /** `explicit` (from --archive) wins, then $DEXPOSURE_ARCHIVE, then the app-data folder. */
-export function resolveArchivePath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveArchivePath(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (explicit) return explicit
   if (env[ARCHIVE_ENV]) return env[ARCHIVE_ENV] as string
   return join(appDataDir(process.platform, env), 'archive.sqlite')

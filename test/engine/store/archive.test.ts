@@ -99,7 +99,10 @@ describe('Archive', () => {
   it('replaces a week when asked', async () => {
     const a = Archive.open(file)
     await a.runImport(meta, (s) => void s.putWeek(week('2024-01-01')))
-    const r = await a.runImport({ ...meta, replace: true }, (s) => void s.putWeek(week('2024-01-01', 3)))
+    const r = await a.runImport(
+      { ...meta, replace: true },
+      (s) => void s.putWeek(week('2024-01-01', 3)),
+    )
     expect(r.weeksReplaced).toEqual(['2024-01-01'])
     expect(a.loadWeek('2024-01-01').sizes[0]).toBe(300)
     expect(a.db.prepare('SELECT count(*) c FROM nodes').get()).toEqual({ c: 3 })
