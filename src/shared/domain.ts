@@ -6,11 +6,39 @@ export type WeekId = string
 /** USD value per token symbol. Values may be negative in raw data (features clip them). */
 export type Composition = Record<string, number>
 
+/**
+ * A composition kept as its source JSON text plus its values in order. The streaming importer
+ * produces these instead of objects: building millions of objects with ever-different token keys
+ * is what makes JSON.parse slow on DeXposure files (V8 creates a hidden class per key set).
+ */
+export interface RawComposition {
+  readonly kind: 'raw'
+  /** The JSON object text, exactly as in the source (stored verbatim). */
+  readonly json: string
+  readonly values: ArrayLike<number>
+}
+
+export type CompositionInput = Composition | RawComposition
+
+export const isRawComposition = (c: CompositionInput | null): c is RawComposition =>
+  c !== null &&
+  (c as RawComposition).kind === 'raw' &&
+  typeof (c as RawComposition).json === 'string'
+
+/** The composition as a plain object (parses raw JSON text; for the rare paths that need keys). */
+export function compositionObject(c: CompositionInput): Composition {
+  return isRawComposition(c) ? (JSON.parse(c.json) as Composition) : c
+}
+
+/** The composition as JSON text for storage. */
+export const compositionJson = (c: CompositionInput): string =>
+  isRawComposition(c) ? c.json : JSON.stringify(c)
+
 /** A node as importers hand it to the archive (one week). */
 export interface NodeInput {
   id: string
   size: number
-  composition: Composition | null
+  composition: CompositionInput | null
 }
 
 /** A directed exposure edge holder → issuer as importers hand it to the archive. */
@@ -18,7 +46,7 @@ export interface EdgeInput {
   source: string
   target: string
   weight: number
-  composition: Composition | null
+  composition: CompositionInput | null
 }
 
 /** One normalised weekly snapshot, ready to be written. */

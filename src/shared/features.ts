@@ -1,5 +1,5 @@
 // Node features of reference-spec §3, computed once at import. Pure functions over plain arrays.
-import { FEATURE_COUNT, type Composition } from './domain'
+import { FEATURE_COUNT, isRawComposition, type CompositionInput } from './domain'
 
 const EPS = 1e-12
 
@@ -10,16 +10,22 @@ export interface CompositionStats {
 }
 
 /** Token count, largest share and Shannon entropy (nats) of a composition, as the reference defines them. */
-export function compositionStats(size: number, composition: Composition | null): CompositionStats {
+export function compositionStats(
+  size: number,
+  composition: CompositionInput | null,
+): CompositionStats {
   if (!composition) return { nTokenTypes: 0, maxShare: 0, entropy: 0 }
-  const values = Object.values(composition)
+  const values: ArrayLike<number> = isRawComposition(composition)
+    ? composition.values
+    : Object.values(composition)
   const n = values.length
   if (!(size > 0) || n === 0) return { nTokenTypes: n, maxShare: 0, entropy: 0 }
   let total = 0
-  for (const v of values) if (v > 0) total += v
+  for (let i = 0; i < n; i++) if (values[i] > 0) total += values[i]
   let maxShare = 0
   let entropy = 0
-  for (const v of values) {
+  for (let i = 0; i < n; i++) {
+    const v = values[i]
     const s = (v > 0 ? v : 0) / (total + EPS)
     if (s > maxShare) maxShare = s
     entropy -= s * Math.log(s + EPS)

@@ -10,12 +10,14 @@
 //   counted — exposure is additive and one pair means one edge in every downstream tool;
 // - node size < 0: clipped to 0, counted; node with a null id: dropped, counted;
 // - non-finite numbers, wrong types, duplicate node ids: errors (never silently fixed).
-import type {
-  Composition,
-  EdgeInput,
-  ImportCounts,
-  NodeInput,
-  WeekInput,
+import {
+  compositionObject,
+  type Composition,
+  type CompositionInput,
+  type EdgeInput,
+  type ImportCounts,
+  type NodeInput,
+  type WeekInput,
 } from '../../shared/domain'
 import { DexposureError, type ErrorLocation } from '../../shared/errors'
 
@@ -23,7 +25,7 @@ export interface RawLink {
   source: string | null
   target: string | null
   weight: number
-  composition: Composition | null
+  composition: CompositionInput | null
   /** Where the link came from, for error messages (byte offset or line). */
   location?: ErrorLocation
 }
@@ -92,8 +94,9 @@ export function normalizeWeek(
       bump('edges_duplicate_merged')
       prev.weight += l.weight
       if (l.composition) {
-        const c: Composition = { ...(prev.composition ?? {}) }
-        for (const [tok, v] of Object.entries(l.composition)) c[tok] = (c[tok] ?? 0) + v
+        const c: Composition = { ...(prev.composition ? compositionObject(prev.composition) : {}) }
+        for (const [tok, v] of Object.entries(compositionObject(l.composition)))
+          c[tok] = (c[tok] ?? 0) + v
         prev.composition = c
       }
     } else

@@ -6,6 +6,7 @@ import { mkdirSync, existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
+  compositionJson,
   FEATURE_COUNT,
   FEATURE_SCHEMA_VERSION,
   type ImportCounts,
@@ -383,7 +384,7 @@ export class ImportSession {
         })
       index.set(n.id, i)
       sizes[i] = n.size
-      const comp = n.composition ? JSON.stringify(n.composition) : null
+      const comp = n.composition ? compositionJson(n.composition) : null
       compositions[i] = comp
       hash.update(`N\x1f${n.id}\x1f${n.size}\x1f${comp ?? ''}\x1e`)
     }
@@ -421,7 +422,7 @@ export class ImportSession {
       outDeg[s]++
       inDeg[t]++
       totalExposure += ed.weight
-      const comp = ed.composition ? JSON.stringify(ed.composition) : null
+      const comp = ed.composition ? compositionJson(ed.composition) : null
       edgeComps[j] = comp
       hash.update(`E\x1f${ed.source}\x1f${ed.target}\x1f${ed.weight}\x1f${comp ?? ''}\x1e`)
     }
