@@ -41,9 +41,16 @@ export function tvlChange(size: number, prevSize: number | undefined): number {
   return Math.log1p(size) - Math.log1p(prevSize)
 }
 
+/** Composition statistics per node, as parallel arrays. */
+export interface CompositionStatsColumns {
+  nTokens: ArrayLike<number>
+  maxShare: ArrayLike<number>
+  entropy: ArrayLike<number>
+}
+
 export interface FeatureInputs {
   sizes: ArrayLike<number>
-  stats: CompositionStats[]
+  stats: CompositionStatsColumns
   /** Previous archived week's size per node (undefined when absent). */
   prevSizes: (number | undefined)[]
   inDegree: ArrayLike<number>
@@ -64,11 +71,11 @@ export function buildFeatures(input: FeatureInputs): Float32Array {
   const outDiv = maxOut > 0 ? maxOut : 1
   for (let i = 0; i < n; i++) {
     const o = i * FEATURE_COUNT
-    const st = input.stats[i]
+    const st = input.stats
     out[o] = logTvl(input.sizes[i])
-    out[o + 1] = st.nTokenTypes
-    out[o + 2] = st.maxShare
-    out[o + 3] = st.entropy
+    out[o + 1] = st.nTokens[i]
+    out[o + 2] = st.maxShare[i]
+    out[o + 3] = st.entropy[i]
     out[o + 4] = tvlChange(input.sizes[i], input.prevSizes[i])
     out[o + 5] = input.inDegree[i] / inDiv
     out[o + 6] = input.outDegree[i] / outDiv

@@ -47,7 +47,12 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
   let last = 0
   let pos = 0
   const fail = (message: string, at: number) =>
-    badInput(message, { file: loc.file, week: loc.week, field: 'composition', offset: loc.base + at })
+    badInput(message, {
+      file: loc.file,
+      week: loc.week,
+      field: 'composition',
+      offset: loc.base + at,
+    })
 
   while ((pos = bytes.indexOf(KEY, pos)) >= 0) {
     // An escaped quote cannot start a string token: `\"composition"` is inside a string.
@@ -100,7 +105,8 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
       while (NUMBER_BYTE[bytes[p]]) p++
       const text = bytes.toString('latin1', ns, p)
       if (!JSON_NUMBER.test(text)) {
-        const shown = text || bytes.toString('latin1', ns, Math.min(ns + 12, bytes.length)).split(/[,}\s]/)[0]
+        const shown =
+          text || bytes.toString('latin1', ns, Math.min(ns + 12, bytes.length)).split(/[,}\s]/)[0]
         throw fail(`composition value must be a number, found ${shown || 'nothing'}`, ns)
       }
       const v = Number(text)

@@ -21,10 +21,11 @@ import {
   type WeekWriteOutcome,
 } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import { buildFeatures, compositionStats, tvlChange } from '../../shared/features'
+import { buildFeatures, tvlChange } from '../../shared/features'
 import { dateToMs } from '../../shared/dates'
 import { migrate } from './migrations'
 import { blobOf, float32Of, float64Of, int32Of } from './frames'
+import { packWeek, type PackedWeek } from './packed-week'
 
 const POSITION_BITS = 2 ** 24
 const WEEK_MS = 7 * 86_400_000
@@ -369,65 +370,26 @@ export class ImportSession {
    * this checks the invariants the archive relies on and refuses to store anything else.
    */
   putWeek(input: WeekInput, counts: ImportCounts = {}): WeekWriteOutcome {
-    const { week, nodes, edges } = input
+    return this.putPacked(packWeek(input, this.meta.source), counts)
+  }
+
+  /** Writes one packed week (see packed-week.ts); putWeek packs and calls this. */
+  putPacked(p: PackedWeek, counts: ImportCounts = {}): WeekWriteOutcome {
+    const { week, nodeIds, sizes, edgeSrc: src, edgeDst: dst, edgeWeight: weight } = p
     const file = this.meta.source
-    const n = nodes.length
-    const index = new Map<string, number>()
-    const sizes = new Float64Array(n)
-    const compositions: (string | null)[] = new Array(n)
-    for (let i = 0; i < n; i++) {
-      const node = nodes[i]
-      if (index.has(node.id))
-        throw new DexposureError('BAD_INPUT', `duplicate node id "${node.id}"`, {
-          file,
-          week,
-          field: 'nodes[].id',
-        })
-      if (!Number.isFinite(node.size))
-        throw new DexposureError('BAD_INPUT', `node "${node.id}" has a non-finite size`, {
-          file,
-          week,
-          field: 'nodes[].size',
-        })
-      index.set(node.id, i)
-      sizes[i] = node.size
-      const comp = node.composition ? compositionJson(node.composition) : null
-      compositions[i] = comp
-    }
-    const e = edges.length
-    const src = new Int32Array(e)
-    const dst = new Int32Array(e)
-    const weight = new Float64Array(e)
+    const n = nodeIds.length
+    const e = src.length
     const inDeg = new Int32Array(n)
     const outDeg = new Int32Array(n)
-    const edgeComps: (string | null)[] = new Array(e)
     let totalExposure = 0
     for (let j = 0; j < e; j++) {
-      const ed = edges[j]
-      const s = index.get(ed.source)
-      const t = index.get(ed.target)
-      if (s === undefined || t === undefined)
-        throw new DexposureError(
-          'BAD_INPUT',
-          `edge ${ed.source} → ${ed.target} names a node that is not in this week`,
-          { file, week, field: s === undefined ? 'links[].source' : 'links[].target' },
-        )
-      if (!Number.isFinite(ed.weight))
-        throw new DexposureError(
-          'BAD_INPUT',
-          `edge ${ed.source} → ${ed.target} has a non-finite size`,
-          { file, week, field: 'links[].size' },
-        )
-      src[j] = s
-      dst[j] = t
-      weight[j] = ed.weight
-      outDeg[s]++
-      inDeg[t]++
-      totalExposure += ed.weight
-      const comp = ed.composition ? compositionJson(ed.composition) : null
-      edgeComps[j] = comp
+      outDeg[src[j]]++
+      inDeg[dst[j]]++
+      totalExposure += weight[j]
     }
-    const nodeIdsJson = JSON.stringify(nodes.map((node) => node.id))
+    const compositions = p.nodeComps
+    const edgeComps = p.edgeComps
+    const nodeIdsJson = JSON.stringify(nodeIds)
     const contentHash = weekContentHash(
       nodeIdsJson,
       sizes,
@@ -443,7 +405,7 @@ export class ImportSession {
     if (existing) {
       if (existing.content_sha256 === contentHash) {
         this.unchanged.push(week)
-        this.last = { week, sizes: mapSizes(nodes) }
+        this.last = { week, sizes: mapSizes(nodeIds, sizes) }
         return 'unchanged'
       }
       if (!this.meta.replace)
@@ -457,11 +419,10 @@ export class ImportSession {
     }
 
     const prevSizes = this.previousSizes(week)
-    const stats = nodes.map((node) => compositionStats(node.size, node.composition))
     const features = buildFeatures({
       sizes,
-      stats,
-      prevSizes: nodes.map((node) => prevSizes?.get(node.id)),
+      stats: p,
+      prevSizes: nodeIds.map((id) => prevSizes?.get(id)),
       inDegree: inDeg,
       outDegree: outDeg,
     })
@@ -487,11 +448,11 @@ export class ImportSession {
       v[o] = base + i
       v[o + 1] = week
       v[o + 2] = i
-      v[o + 3] = nodes[i].id
+      v[o + 3] = nodeIds[i]
       v[o + 4] = sizes[i]
       v[o + 5] = compositions[i]
       v[o + 6] = features[f]
-      v[o + 7] = stats[i].nTokenTypes
+      v[o + 7] = p.nTokens[i]
       v[o + 8] = features[f + 2]
       v[o + 9] = features[f + 3]
       v[o + 10] = features[f + 4]
@@ -504,8 +465,8 @@ export class ImportSession {
       v[o] = base + j
       v[o + 1] = week
       v[o + 2] = j
-      v[o + 3] = edges[j].source
-      v[o + 4] = edges[j].target
+      v[o + 3] = nodeIds[src[j]]
+      v[o + 4] = nodeIds[dst[j]]
       v[o + 5] = weight[j]
       v[o + 6] = edgeComps[j]
     }
@@ -522,7 +483,7 @@ export class ImportSession {
       blobOf(weight),
     )
     ;(outcome === 'replaced' ? this.replaced : this.inserted).push(week)
-    this.last = { week, sizes: mapSizes(nodes) }
+    this.last = { week, sizes: mapSizes(nodeIds, sizes) }
     return outcome
   }
 
@@ -686,6 +647,8 @@ function edgePositionsBy(
   return { offsets, positions }
 }
 
-function mapSizes(nodes: WeekInput['nodes']): Map<string, number> {
-  return new Map(nodes.map((n) => [n.id, n.size]))
+function mapSizes(ids: string[], sizes: Float64Array): Map<string, number> {
+  const m = new Map<string, number>()
+  for (let i = 0; i < ids.length; i++) m.set(ids[i], sizes[i])
+  return m
 }

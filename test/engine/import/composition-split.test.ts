@@ -18,15 +18,24 @@ describe('splitCompositions', () => {
     const parsed = JSON.parse(s.skeleton)
     expect(parsed.nodes.map((n: { composition: unknown }) => n.composition)).toEqual([0, null, 1])
     expect(parsed.links[0].composition).toBe(2)
-    expect(s.compositions.map((c) => c.json)).toEqual(['{"ETH": 2.5e1, "USD\\"C":-1}', '{}', '{"X":1}'])
-    expect(s.compositions.map((c) => [...c.values])).toEqual([[25, -1], [], [1]])
+    expect(s.compositions.map((c) => c.json)).toEqual([
+      '{"ETH": 2.5e1, "USD\\"C":-1}',
+      '{}',
+      '{"X":1}',
+    ])
+    expect(s.compositions.map((c) => Array.from(c.values))).toEqual([[25, -1], [], [1]])
     expect(JSON.parse(s.compositions[0].json)).toEqual({ ETH: 25, 'USD"C': -1 })
   })
 
   it('ignores "composition" inside strings and as a value', () => {
-    const text = '{"nodes":[{"id":"x\\"composition\\"","size":1,"composition":{"composition":2}},{"id":"composition","size":1,"composition":null}]}'
+    const text =
+      '{"nodes":[{"id":"x\\"composition\\"","size":1,"composition":{"composition":2}},{"id":"composition","size":1,"composition":null}]}'
     const s = split(text)
-    expect(JSON.parse(s.skeleton).nodes[0]).toEqual({ id: 'x"composition"', size: 1, composition: 0 })
+    expect(JSON.parse(s.skeleton).nodes[0]).toEqual({
+      id: 'x"composition"',
+      size: 1,
+      composition: 0,
+    })
     expect(s.compositions[0].values).toEqual([2])
   })
 
@@ -45,7 +54,11 @@ describe('splitCompositions', () => {
       expect(e).toBeInstanceOf(DexposureError)
       const err = e as DexposureError
       expect(err.message).toMatch(message)
-      expect(err.location).toMatchObject({ file: 'f.json', week: '2024-01-01', field: 'composition' })
+      expect(err.location).toMatchObject({
+        file: 'f.json',
+        week: '2024-01-01',
+        field: 'composition',
+      })
       if (!/"1"/.test(text)) expect(err.location.offset).toBe(1000 + at)
     }
   })
