@@ -6,7 +6,6 @@ import { mkdirSync, existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
-  compositionJson,
   FEATURE_COUNT,
   FEATURE_SCHEMA_VERSION,
   type ImportCounts,
