@@ -145,4 +145,6 @@ export interface ImportReport {
   /** Rows of non-network tables (protocols, token issuers) written. */
   rows: Record<string, number>
   durationMs: number
+  /** Fallbacks the importer took (e.g. ids resolved by name), for the user to read. */
+  notes?: string[]
 }

@@ -34,6 +34,10 @@ export interface NormalizeOptions {
   file: string
   /** Unknown endpoints become errors instead of being dropped. */
   strict?: boolean
+  /** Where nodes[index] came from (byte offset or line), computed only when an error needs it. */
+  nodeLocation?: (index: number) => ErrorLocation
+  /** Where links[index] came from, when the link carries no `location` of its own. */
+  linkLocation?: (index: number) => ErrorLocation
 }
 
 export function normalizeWeek(
@@ -49,12 +53,14 @@ export function normalizeWeek(
   const bump = (k: keyof ImportCounts) => (counts[k] = (counts[k] ?? 0) + 1)
   const ids = new Set<string>()
   const outNodes: NodeInput[] = []
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]
     if (ids.has(n.id))
       throw new DexposureError('BAD_INPUT', `duplicate node id "${n.id}"`, {
         file: opts.file,
         week,
         field: 'nodes[].id',
+        ...opts.nodeLocation?.(i),
       })
     ids.add(n.id)
     if (n.size < 0) {
@@ -65,7 +71,8 @@ export function normalizeWeek(
   counts.nodes_kept = outNodes.length
 
   const merged = new Map<string, EdgeInput>()
-  for (const l of links) {
+  for (let li = 0; li < links.length; li++) {
+    const l = links[li]
     if (l.target === null || l.source === null) {
       bump('edges_target_null_dropped')
       continue
@@ -75,7 +82,12 @@ export function normalizeWeek(
         throw new DexposureError(
           'BAD_INPUT',
           `link ${l.source} → ${l.target} names a node that is not in this week`,
-          { file: opts.file, week, field: ids.has(l.source) ? 'target' : 'source', ...l.location },
+          {
+            file: opts.file,
+            week,
+            field: ids.has(l.source) ? 'target' : 'source',
+            ...(l.location ?? opts.linkLocation?.(li)),
+          },
         )
       bump('edges_endpoint_missing_dropped')
       continue

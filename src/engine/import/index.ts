@@ -1,0 +1,119 @@
+// Entry point of the importers: detects the input's format, hashes it, and runs one all-or-nothing
+// archive import with the matching reader. Formats and rules: docs/import-formats.md.
+import { stat } from 'node:fs/promises'
+import { extname } from 'node:path'
+import type { ImportReport } from '../../shared/domain'
+import { DexposureError } from '../../shared/errors'
+import type { Archive } from '../store/archive'
+import { csvInputs, importCsv } from './csv'
+import { importDefillama } from './defillama'
+import { detectKind, FORMAT_OF_KIND, listFiles, type InputKind } from './detect'
+import { cancelled, importDexposure } from './dexposure'
+import { sha256File, sha256Files } from './hash'
+import { importIdToInfo, importMetaDf, importTokenToProtocol } from './meta'
+import type { ImportOptions } from './types'
+
+export type { ImportOptions, ImportProgress } from './types'
+export { detectKind, type InputKind } from './detect'
+
+/** The files an input consists of (a directory or a node list with its edge list: several). */
+async function inputFiles(path: string, kind: InputKind): Promise<string[]> {
+  switch (kind) {
+    case 'defillama_dir': {
+      const files = (await listFiles(path)).filter((f) => extname(f).toLowerCase() === '.json')
+      return files
+    }
+    case 'csv_dir':
+    case 'csv_nodes':
+    case 'csv_edges': {
+      const c = await csvInputs(path, kind)
+      return c.edges ? [c.nodes, c.edges] : [c.nodes]
+    }
+    default:
+      return [path]
+  }
+}
+
+/**
+ * Imports one file (or directory, for DefiLlama responses and CSV node/edge lists) into the
+ * archive as a single transaction: on any error or cancellation the archive is unchanged.
+ * Importing the same input again leaves every week unchanged; a week archived with different data
+ * is a CONFLICT unless `replace` is set.
+ */
+export async function importFile(
+  archive: Archive,
+  file: string,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  if (opts.signal?.aborted) throw cancelled(file)
+  const kind = await detectKind(file, opts.format)
+  const format = FORMAT_OF_KIND[kind]
+  const files = await inputFiles(file, kind)
+  const digest =
+    files.length === 1 && files[0] === file && !(await stat(file)).isDirectory()
+      ? await sha256File(file, opts.signal)
+      : await sha256Files(files, opts.signal)
+  if (opts.signal?.aborted) throw cancelled(file)
+
+  // CSV edge lists are strict unless told otherwise; other formats drop unknown endpoints.
+  const strict = opts.strict ?? kind.startsWith('csv')
+  const notes: string[] = []
+  const options: Record<string, unknown> = { kind, strict }
+  if (format === 'defillama') options.includeExtraSections = !!opts.includeExtraSections
+  if (files.length > 1 || files[0] !== file) options.files = files
+
+  const report = await archive.runImport(
+    {
+      source: file,
+      format,
+      sha256: digest.sha256,
+      bytes: digest.bytes,
+      replace: !!opts.replace,
+      synthetic: !!opts.synthetic,
+      options,
+    },
+    async (session) => {
+      switch (kind) {
+        case 'dexposure':
+          return importDexposure(session, {
+            file,
+            strict,
+            chunkSize: opts.chunkSize,
+            signal: opts.signal,
+            onProgress: opts.onProgress,
+          })
+        case 'meta_df':
+          await importMetaDf(session, file, opts.signal)
+          return
+        case 'id_to_info':
+          await importIdToInfo(session, file, archive.protocols())
+          return
+        case 'token_to_protocol':
+          await importTokenToProtocol(session, file)
+          return
+        case 'defillama':
+        case 'defillama_dir':
+          if (files.length === 0)
+            throw new DexposureError('BAD_INPUT', 'the directory holds no .json files', { file })
+          return importDefillama(session, files, digest.bytes, {
+            includeExtraSections: opts.includeExtraSections,
+            strict,
+            signal: opts.signal,
+            onProgress: opts.onProgress,
+            existing: archive.protocols(),
+            issuers: archive.tokenIssuers(),
+            notes,
+          })
+        case 'csv_dir':
+        case 'csv_nodes':
+        case 'csv_edges':
+          return importCsv(session, await csvInputs(file, kind), {
+            strict,
+            signal: opts.signal,
+            onProgress: opts.onProgress,
+          })
+      }
+    },
+  )
+  return notes.length ? { ...report, notes } : report
+}
