@@ -169,6 +169,19 @@ export async function importCsv(
   }
   opts.onProgress?.({ bytesDone: bytesTotal, bytesTotal, weeksDone: 0 })
 
+  // A week that has edges but no node rows: every endpoint is unknown.
+  for (const [week, g] of weeks) {
+    if (g.nodes.length > 0) continue
+    if (opts.strict)
+      throw badInput(`week ${week} has edges but no nodes in ${basename(inputs.nodes)}`, {
+        ...g.links[0].location,
+        week,
+        field: 'week',
+      })
+    session.addCounts({ edges_endpoint_missing_dropped: g.links.length })
+    weeks.delete(week)
+  }
+
   if (protocols.size > 0) session.putProtocols([...protocols.values()])
   let weeksDone = 0
   for (const week of [...weeks.keys()].sort()) {

@@ -316,7 +316,13 @@ function readResponse(
   return { id, file: ctx.file, size, tokens }
 }
 
-const isResponse = (e: Record<string, unknown>) => Array.isArray(e.tvl) || isObject(e.chainTvls)
+/**
+ * A /protocol response has a tvl history array or per-chain histories; a /protocols list entry has
+ * a number `tvl` and `chainTvls` of chain → number.
+ */
+const isResponse = (e: Record<string, unknown>) =>
+  Array.isArray(e.tvl) ||
+  (isObject(e.chainTvls) && Object.values(e.chainTvls).some((v) => isObject(v)))
 
 /** The input files and where their JSON values are. */
 export async function importDefillama(

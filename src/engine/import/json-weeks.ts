@@ -146,6 +146,12 @@ class ChunkReader {
     return this.fh.read(t, 0, len, at).then((r) => t.subarray(0, r.bytesRead))
   }
 
+  /** Starts reading at `n` instead of 0 (before the first fill). */
+  skipStart(n: number): void {
+    this.nextPos = n
+    this.base = n
+  }
+
   /** Replaces buf with the next chunk (the previous one gets overwritten); false at end of file. */
   async fill(): Promise<boolean> {
     const next = await (this.pending ?? this.read())
@@ -215,7 +221,7 @@ export async function* scanWeeks(file: string, opts: ScanOptions = {}): AsyncGen
   let reader: ChunkReader | null = null
   try {
     const size = (await fh.stat()).size
-    const r = new ChunkReader(fh, Math.max(16, opts.chunkSize ?? DEFAULT_CHUNK), size)
+    const r = new ChunkReader(fh, Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK), size)
     reader = r
     const fail = (message: string, offset: number, week?: string, field?: string): never => {
       throw badInput(message, { file, week, field, offset })
@@ -224,9 +230,11 @@ export async function* scanWeeks(file: string, opts: ScanOptions = {}): AsyncGen
       fail(`the file ends inside ${inside} (truncated?)`, size, week)
     const found = (c: number) => (c < 0 ? 'the end of the file' : `'${String.fromCharCode(c)}'`)
 
-    await r.fill()
     // A UTF-8 byte-order mark is tolerated at the very start.
-    if (r.buf.length >= 3 && r.buf[0] === 0xef && r.buf[1] === 0xbb && r.buf[2] === 0xbf) r.pos = 3
+    const head = Buffer.alloc(3)
+    await fh.read(head, 0, 3, 0)
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) r.skipStart(3)
+    await r.fill()
     const c = await r.peek()
     if (c < 0) fail('the file is empty', 0)
     if (c !== 0x7b)
