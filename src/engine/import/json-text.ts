@@ -130,6 +130,7 @@ export function findJsonSyntaxError(s: string): { pos: number; message: string }
   const fail = (what: string) => ({ pos: i, message: what })
 
   const str = (): { pos: number; message: string } | null => {
+    const start = i
     i++ // opening quote
     while (i < n) {
       const c = s.charCodeAt(i)
@@ -148,6 +149,7 @@ export function findJsonSyntaxError(s: string): { pos: number; message: string }
         else return fail('bad escape in a string')
       } else i++
     }
+    i = start
     return fail('unterminated string (the text ends inside it)')
   }
 
