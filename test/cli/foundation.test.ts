@@ -106,7 +106,7 @@ describe('dexposure CLI (foundation)', () => {
     expect(readFileSync(json, 'utf8').slice(0, 9)).toBe('{"data":{')
     const first = runCli(['--archive', file, 'import', json])
     expect(first.code, first.stderr).toBe(0)
-    expect(first.stderr).toMatch(/imported .* 283 weeks added/)
+    expect(first.stdout).toMatch(/imported .* 283 weeks added/)
     const weeks = runCliJson<WeekRow[]>(['--archive', file, 'weeks'])
     const demoWeeks = runCliJson<WeekRow[]>(['--archive', join(dir, 'demo.sqlite'), 'weeks'])
     expect(weeks.map((x) => x.week)).toEqual(demoWeeks.map((x) => x.week))

@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
           })
           bar.stop()
           const line = `wrote ${r.weeks} weeks of SYNTHETIC demo data (${scale}, seed ${seed}) to ${opts.out}: ${shortNumber(r.bytes)} bytes`
-          ctx.log(cmd, line)
+          if (ctx.globals(cmd).json) ctx.log(cmd, line)
           ctx.output(cmd, { out: opts.out, scale, seed, synthetic: true, ...r }, line)
         } finally {
           bar.stop()
@@ -69,7 +69,7 @@ export function register(program: Command, ctx: CliContext): void {
         })
         bar.stop()
         const line = `${importSummary(report)} — SYNTHETIC demo data (${scale}, seed ${seed})`
-        ctx.log(cmd, line)
+        if (ctx.globals(cmd).json) ctx.log(cmd, line)
         ctx.output(cmd, { ...report, scale, seed, synthetic: true }, line)
       } finally {
         bar.stop()

@@ -56,7 +56,8 @@ export function register(program: Command, ctx: CliContext): void {
         bar.update(100)
         bar.stop()
         const summary = importSummary(report)
-        ctx.log(cmd, summary)
+        // with --json the summary still reaches the user, on stderr
+        if (ctx.globals(cmd).json) ctx.log(cmd, summary)
         ctx.output(cmd, report, summary)
       } finally {
         bar.stop()
