@@ -9,6 +9,9 @@ const entries = {
   server: 'src/server/main.ts',
   'forecast-worker': 'src/engine/forecast/worker.ts',
   'engine-host': 'src/main/engine-host.ts',
+  // Parses DeXposure weeks in worker threads during an import (src/engine/import/dexposure-pool.ts
+  // finds it next to the running bundle).
+  'dexposure-worker': 'src/engine/import/dexposure-worker.ts',
 }
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)))
 

@@ -1,7 +1,8 @@
 // Importer for the DeXposure weekly network JSON (reference-spec §1.1). Weeks are streamed one at a
 // time (json-weeks.ts), validated strictly, normalised by the shared policy (normalize.ts) and
 // written as they come, so memory is bounded by the largest week.
-import type { Composition, ImportCounts, NodeInput } from '../../shared/domain'
+import { stat } from 'node:fs/promises'
+import type { Composition, ImportCounts, NodeInput, WeekInput } from '../../shared/domain'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError, type ErrorLocation } from '../../shared/errors'
 import type { ImportSession } from '../store/archive'
@@ -17,6 +18,12 @@ import {
 } from './json-text'
 import { scanWeeks, type WeekSlice } from './json-weeks'
 import { normalizeWeek, type RawLink } from './normalize'
+import {
+  autoWorkers,
+  defaultWorkerScript,
+  WeekWorkerPool,
+  type WorkerResult,
+} from './dexposure-pool'
 import type { ImportProgress } from './types'
 
 export interface DexposureImportOptions {
@@ -25,6 +32,13 @@ export interface DexposureImportOptions {
   chunkSize?: number
   signal?: AbortSignal
   onProgress?: (p: ImportProgress) => void
+  /**
+   * Parse weeks in this many worker threads while this thread writes the archive (0: parse here).
+   * Default: automatic (workers for files over 64 MB when the worker script is built).
+   */
+  workers?: number
+  /** The built worker script (default: dexposure-worker.js next to the running bundle). */
+  workerScript?: string | URL
 }
 
 export function cancelled(file: string, week?: string): DexposureError {
@@ -34,15 +48,10 @@ export function cancelled(file: string, week?: string): DexposureError {
   })
 }
 
-export async function importDexposure(
-  session: ImportSession,
-  opts: DexposureImportOptions,
-): Promise<void> {
-  const { file } = opts
+/** Checks week keys in file order: real Monday dates, strictly increasing. */
+function weekOrder(file: string) {
   let prev: string | null = null
-  let weeksDone = 0
-  if (opts.signal?.aborted) throw cancelled(file)
-  for await (const slice of scanWeeks(file, { chunkSize: opts.chunkSize })) {
+  return (slice: WeekSlice): void => {
     const week = slice.key
     const problem = weekProblem(week)
     if (problem)
@@ -60,25 +69,128 @@ export async function importDexposure(
         { file, week, field: 'data', offset: slice.keyOffset },
       )
     prev = week
+  }
+}
 
-    const { nodes, links, counts: own, nodeIndex } = readWeek(slice, file)
-    const where = (path: JsonPath): ErrorLocation => locate(slice, path)
-    const { input, counts } = normalizeWeek(week, nodes, links, {
-      file,
-      strict: opts.strict,
-      nodeLocation: (i) => where(['nodes', nodeIndex ? nodeIndex[i] : i, 'id']),
-      // Only the offset of the link: normalize names the endpoint (source or target) at fault.
-      linkLocation: (i) => ({ offset: where(['links', i]).offset }),
-    })
-    for (const [k, v] of Object.entries(own) as [keyof ImportCounts, number][]) counts[k] = v
+/** One week from its bytes to a normalised WeekInput (decode, validate, apply the policy). */
+export function processWeek(
+  slice: WeekSlice,
+  file: string,
+  strict: boolean | undefined,
+): { input: WeekInput; counts: ImportCounts } {
+  const { nodes, links, counts: own, nodeIndex } = readWeek(slice, file)
+  const where = (path: JsonPath): ErrorLocation => locate(slice, path)
+  const { input, counts } = normalizeWeek(slice.key, nodes, links, {
+    file,
+    strict,
+    nodeLocation: (i) => where(['nodes', nodeIndex ? nodeIndex[i] : i, 'id']),
+    // Only the offset of the link: normalize names the endpoint (source or target) at fault.
+    linkLocation: (i) => ({ offset: where(['links', i]).offset }),
+  })
+  for (const [k, v] of Object.entries(own) as [keyof ImportCounts, number][]) counts[k] = v
+  return { input, counts }
+}
+
+const WORKER_MIN_BYTES = 64 * 1024 * 1024
+
+export async function importDexposure(
+  session: ImportSession,
+  opts: DexposureImportOptions,
+): Promise<void> {
+  const { file } = opts
+  if (opts.signal?.aborted) throw cancelled(file)
+  const size = (await stat(file)).size
+  let workers = opts.workers
+  const script = opts.workerScript ?? defaultWorkerScript()
+  if (workers === undefined) workers = script && size >= WORKER_MIN_BYTES ? autoWorkers() : 0
+  if (workers > 0 && !script)
+    throw new DexposureError(
+      'INTERNAL',
+      'the import worker script is not built (npm run build:node)',
+    )
+  const weeksDone =
+    workers > 0
+      ? await importWithWorkers(session, opts, script as string | URL, workers)
+      : await importInThread(session, opts)
+  if (weeksDone === 0) throw badInput('"data" holds no weeks', { file, field: 'data' })
+}
+
+async function importInThread(
+  session: ImportSession,
+  opts: DexposureImportOptions,
+): Promise<number> {
+  const { file } = opts
+  const checkOrder = weekOrder(file)
+  let weeksDone = 0
+  for await (const slice of scanWeeks(file, { chunkSize: opts.chunkSize })) {
+    checkOrder(slice)
+    const { input, counts } = processWeek(slice, file, opts.strict)
     session.putWeek(input, counts)
     session.addCounts(counts)
     weeksDone++
-    opts.onProgress?.({ bytesDone: slice.end, bytesTotal: slice.fileSize, week, weeksDone })
+    opts.onProgress?.({
+      bytesDone: slice.end,
+      bytesTotal: slice.fileSize,
+      week: slice.key,
+      weeksDone,
+    })
     // Cancellation is checked between weeks; throwing rolls the whole import back.
+    if (opts.signal?.aborted) throw cancelled(file, slice.key)
+  }
+  return weeksDone
+}
+
+/**
+ * Pipelined import: this thread scans weeks and writes the archive, worker threads decode and
+ * validate them (the CPU-heavy part) and hand back packed weeks (typed arrays, transferred without
+ * copying). Results are written strictly in file order, so errors and the archive are exactly
+ * those of the in-thread path.
+ */
+async function importWithWorkers(
+  session: ImportSession,
+  opts: DexposureImportOptions,
+  script: string | URL,
+  n: number,
+): Promise<number> {
+  const { file } = opts
+  const pool = new WeekWorkerPool(script, n)
+  const checkOrder = weekOrder(file)
+  const pending: { slice: Omit<WeekSlice, 'bytes'>; result: Promise<WorkerResult> }[] = []
+  let weeksDone = 0
+  const writeNext = async () => {
+    const next = pending.shift() as (typeof pending)[number]
+    const r = await next.result
+    session.putPacked(r.packed, r.counts)
+    session.addCounts(r.counts)
+    weeksDone++
+    const { key: week, end, fileSize } = next.slice
+    opts.onProgress?.({ bytesDone: end, bytesTotal: fileSize, week, weeksDone })
     if (opts.signal?.aborted) throw cancelled(file, week)
   }
-  if (weeksDone === 0) throw badInput('"data" holds no weeks', { file, field: 'data' })
+  try {
+    let scanError: unknown = null
+    try {
+      for await (const slice of scanWeeks(file, { chunkSize: opts.chunkSize })) {
+        checkOrder(slice)
+        // The slice views a reused read buffer: copy it into memory the worker can own.
+        const bytes = new Uint8Array(slice.bytes.length)
+        bytes.set(slice.bytes)
+        const { bytes: _view, ...meta } = slice
+        const result = pool.run({ meta, bytes, file, strict: opts.strict })
+        result.catch(() => undefined) // awaited in order below; avoid an unhandled rejection
+        pending.push({ slice: meta, result })
+        while (pending.length >= n * 2) await writeNext()
+      }
+    } catch (e) {
+      scanError = e
+    }
+    // Weeks before the point where scanning failed come first: their errors win (file order).
+    while (pending.length) await writeNext()
+    if (scanError) throw scanError
+    return weeksDone
+  } finally {
+    await pool.close()
+  }
 }
 
 /** Byte offset and field name of a value inside a week slice (error path only). */

@@ -79,6 +79,8 @@ export async function importFile(
             file,
             strict,
             chunkSize: opts.chunkSize,
+            workers: opts.workers,
+            workerScript: opts.workerScript,
             signal: opts.signal,
             onProgress: opts.onProgress,
           })

@@ -25,6 +25,14 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void
   /** Checked between weeks; an abort rolls the whole import back (DexposureError CANCELLED). */
   signal?: AbortSignal
+  /**
+   * DeXposure JSON: worker threads that parse weeks while this thread writes the archive. Default:
+   * automatic (cores − 1, at most 3, for files over 64 MB, when the bundled worker exists); 0 parses
+   * in this thread.
+   */
+  workers?: number
+  /** DeXposure JSON: path or URL of the built worker (default: dexposure-worker.js next to the bundle). */
+  workerScript?: string | URL
   /** DeXposure JSON read size in bytes (default 8 MiB); tests use small values to force chunk boundaries. */
   chunkSize?: number
   /**
