@@ -19,6 +19,8 @@ export default tseslint.config(
       'test-results',
       'playwright-report',
       'training',
+      '.tmp',
+      'bench/data',
     ],
   },
   js.configs.recommended,
