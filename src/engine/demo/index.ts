@@ -86,7 +86,8 @@ export async function fillArchiveWithDemo(
         const { input, counts } = normalizeWeek(w.week, w.nodes, w.links, { file: source })
         session.putWeek(input, counts)
         session.addCounts(counts)
-        opts.onProgress?.(++done, WEEK_COUNT)
+        done++
+        opts.onProgress?.(done, WEEK_COUNT)
         // Let progress output, signals and other callbacks run between weeks.
         await new Promise<void>((resolve) => setImmediate(resolve))
       }

@@ -67,7 +67,8 @@ export async function writeDemoJson(
     for (const w of simulate({ scale: opts.scale, seed: opts.seed }, loadRealMetadata())) {
       if (opts.signal?.aborted) throw cancelled(w.week)
       await put((weeks ? ',' : '') + weekJson(w))
-      opts.onProgress?.(++weeks, WEEK_COUNT)
+      weeks++
+      opts.onProgress?.(weeks, WEEK_COUNT)
     }
     await put('}}\n')
     await new Promise<void>((resolve, reject) =>

@@ -84,7 +84,7 @@ export const CORE_BOOST = 3
 /** Week-to-week flow noise (log sd). */
 export const FLOW_SD = 0.9
 /** How far each week's sector cells are pulled to the real sector shares (0 none … 1 exact). */
-export const SECTOR_PULL = 0.8
+export const SECTOR_PULL = 0.9
 /** Tokens per relationship: 1, 2 or 3 with these probabilities (edge compositions). */
 export const REL_TOKENS_P = [0.75, 0.2, 0.05]
 
