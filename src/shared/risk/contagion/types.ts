@@ -1,0 +1,56 @@
+// What every contagion method takes and returns, so scenarios, storage and the UI treat the
+// reference cascade, DebtRank and Eisenberg–Noe clearing alike.
+
+export type ContagionMethod = 'reference' | 'debtrank' | 'eisenberg-noe'
+export const CONTAGION_METHODS: ContagionMethod[] = ['reference', 'debtrank', 'eisenberg-noe']
+
+export interface Shock {
+  /** Node indices (distinct). */
+  nodes: number[]
+  /** Share of each shocked node's TVL lost at once, in [0, 1]. */
+  fraction: number
+}
+
+/** One round of a loss path, for playback: state after the round (round 0 = right after the shock). */
+export interface LossPathStep {
+  round: number
+  /** Σ node losses so far (USD). */
+  loss: number
+  /** Nodes in distress so far (relative loss above the distress threshold, or defaulted). */
+  distressed: number
+  /** Nodes that became distressed in this round. */
+  newlyDistressed: number
+}
+
+export interface ContagionResult {
+  method: ContagionMethod
+  /** Variant within the method (e.g. DebtRank 'linear' | 'single-hit', clearing 'en' | 'rv'). */
+  variant: string
+  /** Nodes the shock actually hit (TVL > 0), in selection order. */
+  shocked: number[]
+  shockFraction: number
+  /** Σ node losses (USD), shocked nodes included. */
+  totalLoss: number
+  /** 100 · totalLoss / Σ TVL (0 when Σ TVL = 0). */
+  totalLossPct: number
+  /** Nodes with any loss. */
+  affectedCount: number
+  /** Nodes in distress (shocked nodes included). */
+  distressedCount: number
+  /** Nodes at 100 % relative loss (DebtRank) or paying less than owed (clearing). */
+  defaultCount: number
+  rounds: number
+  converged: boolean
+  path: LossPathStep[]
+  /** Loss per node (USD). */
+  nodeLoss: Float64Array
+  /** Round in which each node became distressed; −1 if never. */
+  distressRound: Int32Array
+  /** Method-specific named outputs (documented in docs/risk.md). */
+  outputs: Record<string, number>
+  warnings: string[]
+}
+
+export function lossPct(totalLoss: number, totalTvl: number): number {
+  return totalTvl > 0 ? (100 * totalLoss) / totalTvl : 0
+}
