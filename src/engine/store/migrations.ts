@@ -101,6 +101,113 @@ CREATE TABLE token_issuers (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'risk results: runs, network statistics, SIS, spillovers, contagion, comparisons, alerts',
+    // Documented table by table in docs/risk.md. Results belong to the week version they were
+    // computed on: replacing a week deletes them (ON DELETE CASCADE).
+    sql: `
+CREATE TABLE risk_runs (
+  run_id       INTEGER PRIMARY KEY,
+  week         TEXT NOT NULL REFERENCES weeks(week) ON DELETE CASCADE,
+  target_week  TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('stats', 'contagion', 'compare', 'alerts')),
+  graph        TEXT NOT NULL CHECK (graph IN ('observed', 'forecast', 'realised')),
+  horizon      INTEGER NOT NULL DEFAULT 0,
+  forecast_run INTEGER,
+  week_sha256  TEXT,
+  params       TEXT NOT NULL DEFAULT '{}',
+  warnings     TEXT NOT NULL DEFAULT '[]',
+  created_at   TEXT NOT NULL,
+  duration_ms  REAL NOT NULL
+);
+CREATE INDEX risk_runs_by_week ON risk_runs(week, kind, graph, horizon);
+CREATE TABLE network_stats (
+  run_id INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  metric TEXT NOT NULL,
+  value  REAL,
+  PRIMARY KEY (run_id, metric)
+) WITHOUT ROWID;
+CREATE TABLE sis_scores (
+  run_id          INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  node_id         TEXT NOT NULL,
+  rank            INTEGER NOT NULL,
+  score           REAL NOT NULL,
+  pagerank        REAL NOT NULL,
+  pagerank_scaled REAL NOT NULL,
+  tail_exposure   REAL NOT NULL,
+  log_tvl_scaled  REAL NOT NULL,
+  PRIMARY KEY (run_id, node_id)
+) WITHOUT ROWID;
+CREATE TABLE spillover_cells (
+  run_id      INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  level       TEXT NOT NULL CHECK (level IN ('category', 'sector')),
+  from_sector TEXT NOT NULL,
+  to_sector   TEXT NOT NULL,
+  exposure    REAL NOT NULL,
+  PRIMARY KEY (run_id, level, from_sector, to_sector)
+) WITHOUT ROWID;
+CREATE TABLE contagion_results (
+  run_id           INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  scenario         TEXT NOT NULL,
+  method           TEXT NOT NULL CHECK (method IN ('reference', 'debtrank', 'eisenberg-noe')),
+  variant          TEXT NOT NULL,
+  shock_spec       TEXT NOT NULL,
+  shock_fraction   REAL NOT NULL,
+  shocked_nodes    TEXT NOT NULL,
+  total_loss       REAL NOT NULL,
+  total_loss_pct   REAL NOT NULL,
+  affected_count   INTEGER NOT NULL,
+  distressed_count INTEGER NOT NULL,
+  default_count    INTEGER NOT NULL,
+  rounds           INTEGER NOT NULL,
+  converged        INTEGER NOT NULL CHECK (converged IN (0, 1)),
+  outputs          TEXT NOT NULL DEFAULT '{}',
+  loss_path        TEXT NOT NULL DEFAULT '[]',
+  warnings         TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (run_id, scenario, method)
+) WITHOUT ROWID;
+CREATE TABLE contagion_node_losses (
+  run_id         INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  scenario       TEXT NOT NULL,
+  method         TEXT NOT NULL,
+  node_id        TEXT NOT NULL,
+  loss           REAL NOT NULL,
+  relative_loss  REAL,
+  distress_round INTEGER,
+  PRIMARY KEY (run_id, scenario, method, node_id)
+) WITHOUT ROWID;
+CREATE TABLE risk_comparisons (
+  run_id    INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  item      TEXT NOT NULL,
+  predictor TEXT NOT NULL CHECK (predictor IN ('forecast', 'persistence')),
+  predicted REAL,
+  actual    REAL,
+  abs_error REAL,
+  PRIMARY KEY (run_id, item, predictor)
+) WITHOUT ROWID;
+CREATE TABLE alerts (
+  alert_id INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES risk_runs(run_id) ON DELETE CASCADE,
+  week     TEXT NOT NULL,
+  kind     TEXT NOT NULL CHECK (kind IN ('zscore', 'gap', 'stale')),
+  metric   TEXT,
+  value    REAL,
+  mean     REAL,
+  std      REAL,
+  z        REAL,
+  reason   TEXT NOT NULL
+);
+CREATE INDEX alerts_by_run ON alerts(run_id, week);
+CREATE VIEW latest_network_stats AS
+  SELECT r.week, r.target_week, r.graph, r.horizon, s.metric, s.value, r.run_id
+  FROM network_stats s JOIN risk_runs r USING (run_id)
+  WHERE r.run_id = (
+    SELECT max(r2.run_id) FROM risk_runs r2
+    WHERE r2.kind = 'stats' AND r2.week = r.week AND r2.graph = r.graph AND r2.horizon = r.horizon
+  );
+`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

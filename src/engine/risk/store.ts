@@ -1,0 +1,284 @@
+// Risk results in the archive (migration 2; every table and column is documented in docs/risk.md).
+// A run is one computation on one graph; re-running the same computation with the same parameters
+// replaces the earlier run, so the tables hold the latest result of each distinct question.
+import type Database from 'better-sqlite3'
+import type { WeekId } from '../../shared/domain'
+import { DexposureError } from '../../shared/errors'
+import type { ContagionResult } from '../../shared/risk/contagion/types'
+import type { ScenarioRun } from '../../shared/risk/contagion/run'
+import type { RiskGraph } from '../../shared/risk/graph'
+import type { Alert } from '../../shared/risk/monitor'
+import type { SisResult } from '../../shared/risk/sis'
+import type { Spillover } from '../../shared/risk/spillover'
+import { STAT_KEYS, type NetworkStats } from '../../shared/risk/stats'
+import type { Archive } from '../store/archive'
+
+export type RunKind = 'stats' | 'contagion' | 'compare' | 'alerts'
+export type GraphKind = 'observed' | 'forecast' | 'realised'
+
+export interface RunKey {
+  week: WeekId
+  targetWeek: WeekId
+  kind: RunKind
+  graph: GraphKind
+  horizon: number
+  forecastRun: number | null
+  params: Record<string, unknown>
+}
+
+export interface RunMeta extends RunKey {
+  weekSha256: string | null
+  warnings: string[]
+  durationMs: number
+}
+
+/** Canonical JSON (sorted keys) so equal parameters compare equal as text. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : x,
+  )
+}
+
+const finiteOrNull = (x: number | null): number | null =>
+  x === null || !Number.isFinite(x) ? null : x
+
+export class RiskStore {
+  private readonly db: Database.Database
+
+  constructor(private readonly archive: Archive) {
+    this.db = archive.db
+    if (archive.schemaVersion() < 2)
+      throw new DexposureError(
+        'ARCHIVE',
+        'this archive predates risk results (schema version < 2); open it once without --readonly to upgrade',
+        { file: archive.file },
+      )
+  }
+
+  weekSha256(week: WeekId): string | null {
+    const r = this.db.prepare('SELECT content_sha256 AS h FROM weeks WHERE week = ?').get(week) as
+      { h: string } | undefined
+    return r?.h ?? null
+  }
+
+  /** The latest run answering the same question (same key and parameters), if stored. */
+  findRun(key: RunKey): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT run_id FROM risk_runs WHERE week = ? AND target_week = ? AND kind = ? AND graph = ?
+         AND horizon = ? AND forecast_run IS ? AND params = ? ORDER BY run_id DESC LIMIT 1`,
+      )
+      .get(
+        key.week,
+        key.targetWeek,
+        key.kind,
+        key.graph,
+        key.horizon,
+        key.forecastRun,
+        canonicalJson(key.params),
+      ) as { run_id: number } | undefined
+    return r?.run_id ?? null
+  }
+
+  /** Inserts a run (replacing any run with the same key) and fills it inside one transaction. */
+  private writeRun(meta: RunMeta, fill: (runId: number) => void): number {
+    this.assertWritable()
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `DELETE FROM risk_runs WHERE week = ? AND target_week = ? AND kind = ? AND graph = ?
+           AND horizon = ? AND forecast_run IS ? AND params = ?`,
+        )
+        .run(
+          meta.week,
+          meta.targetWeek,
+          meta.kind,
+          meta.graph,
+          meta.horizon,
+          meta.forecastRun,
+          canonicalJson(meta.params),
+        )
+      const info = this.db
+        .prepare(
+          `INSERT INTO risk_runs (week, target_week, kind, graph, horizon, forecast_run, week_sha256,
+             params, warnings, created_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          meta.week,
+          meta.targetWeek,
+          meta.kind,
+          meta.graph,
+          meta.horizon,
+          meta.forecastRun,
+          meta.weekSha256,
+          canonicalJson(meta.params),
+          JSON.stringify(meta.warnings),
+          new Date().toISOString(),
+          meta.durationMs,
+        )
+      const runId = Number(info.lastInsertRowid)
+      fill(runId)
+      return runId
+    })()
+  }
+
+  private assertWritable(): void {
+    if (this.archive.readonly)
+      throw new DexposureError(
+        'ARCHIVE',
+        'archive is open read-only; risk results cannot be stored',
+        {
+          file: this.archive.file,
+        },
+      )
+  }
+
+  saveStats(
+    meta: RunMeta,
+    g: RiskGraph,
+    values: NetworkStats,
+    sis: SisResult,
+    spill: Spillover[],
+  ): number {
+    return this.writeRun(meta, (runId) => {
+      const stat = this.db.prepare(
+        'INSERT INTO network_stats (run_id, metric, value) VALUES (?, ?, ?)',
+      )
+      for (const k of STAT_KEYS) stat.run(runId, k, finiteOrNull(values[k]))
+      const s = this.db.prepare(
+        `INSERT INTO sis_scores (run_id, node_id, rank, score, pagerank, pagerank_scaled, tail_exposure,
+           log_tvl_scaled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      for (let r = 0; r < sis.order.length; r++) {
+        const i = sis.order[r]
+        s.run(
+          runId,
+          g.nodeIds[i],
+          r + 1,
+          sis.scores[i],
+          sis.pagerank[i],
+          sis.pagerankScaled[i],
+          sis.tail[i],
+          sis.logTvlScaled[i],
+        )
+      }
+      const c = this.db.prepare(
+        'INSERT INTO spillover_cells (run_id, level, from_sector, to_sector, exposure) VALUES (?, ?, ?, ?, ?)',
+      )
+      for (const sp of spill)
+        for (const cell of sp.cells) c.run(runId, sp.level, cell.from, cell.to, cell.exposure)
+    })
+  }
+
+  readStats(runId: number): NetworkStats {
+    const rows = this.db
+      .prepare('SELECT metric, value FROM network_stats WHERE run_id = ?')
+      .all(runId) as {
+      metric: string
+      value: number | null
+    }[]
+    const out = {} as NetworkStats
+    for (const k of STAT_KEYS) out[k] = null
+    for (const r of rows) if (r.metric in out) out[r.metric as keyof NetworkStats] = r.value
+    return out
+  }
+
+  saveContagion(
+    meta: RunMeta,
+    g: RiskGraph,
+    runs: ScenarioRun[],
+    opts: { nodeLosses: boolean },
+  ): number {
+    return this.writeRun(meta, (runId) => {
+      const ins = this.db.prepare(
+        `INSERT INTO contagion_results (run_id, scenario, method, variant, shock_spec, shock_fraction,
+           shocked_nodes, total_loss, total_loss_pct, affected_count, distressed_count, default_count,
+           rounds, converged, outputs, loss_path, warnings)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      const node = this.db.prepare(
+        `INSERT INTO contagion_node_losses (run_id, scenario, method, node_id, loss, relative_loss, distress_round)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      for (const s of runs)
+        for (const r of s.results) {
+          ins.run(
+            runId,
+            s.scenario,
+            r.method,
+            r.variant,
+            s.spec,
+            r.shockFraction,
+            JSON.stringify(r.shocked.map((i) => g.nodeIds[i])),
+            r.totalLoss,
+            r.totalLossPct,
+            r.affectedCount,
+            r.distressedCount,
+            r.defaultCount,
+            r.rounds,
+            r.converged ? 1 : 0,
+            canonicalJson(r.outputs),
+            JSON.stringify(r.path),
+            JSON.stringify([...s.warnings, ...r.warnings]),
+          )
+          if (opts.nodeLosses) writeNodeLosses(node, runId, s.scenario, g, r)
+        }
+    })
+  }
+
+  saveComparison(
+    meta: RunMeta,
+    rows: {
+      item: string
+      predictor: 'forecast' | 'persistence'
+      predicted: number | null
+      actual: number | null
+    }[],
+  ): number {
+    return this.writeRun(meta, (runId) => {
+      const ins = this.db.prepare(
+        'INSERT INTO risk_comparisons (run_id, item, predictor, predicted, actual, abs_error) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      for (const r of rows) {
+        const p = finiteOrNull(r.predicted)
+        const a = finiteOrNull(r.actual)
+        ins.run(runId, r.item, r.predictor, p, a, p === null || a === null ? null : Math.abs(p - a))
+      }
+    })
+  }
+
+  saveAlerts(meta: RunMeta, alerts: Alert[]): number {
+    return this.writeRun(meta, (runId) => {
+      const ins = this.db.prepare(
+        'INSERT INTO alerts (run_id, week, kind, metric, value, mean, std, z, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      for (const a of alerts)
+        ins.run(runId, a.week, a.kind, a.metric, a.value, a.mean, a.std, a.z, a.reason)
+    })
+  }
+}
+
+function writeNodeLosses(
+  stmt: Database.Statement,
+  runId: number,
+  scenario: string,
+  g: RiskGraph,
+  r: ContagionResult,
+): void {
+  for (let i = 0; i < g.n; i++) {
+    if (!(r.nodeLoss[i] > 0) && r.distressRound[i] < 0) continue
+    stmt.run(
+      runId,
+      scenario,
+      r.method,
+      g.nodeIds[i],
+      r.nodeLoss[i],
+      g.sizes[i] > 0 ? r.nodeLoss[i] / g.sizes[i] : null,
+      r.distressRound[i] >= 0 ? r.distressRound[i] : null,
+    )
+  }
+}
