@@ -77,8 +77,12 @@ export function demoStatsReport(opts: ReportOptions): string {
     '',
   )
   out.push('### Per year: median nodes, links and total exposure (USD) per week', '')
-  const head = ['year', ...(real ? ['real nodes', 'real links', 'real exposure'] : [])]
-  for (const r of runs) head.push(`${r.scale} nodes`, `${r.scale} links`, `${r.scale} exposure`)
+  const head = [
+    'year',
+    ...(real ? ['DeXposure nodes', 'DeXposure links', 'DeXposure exposure'] : []),
+  ]
+  for (const r of runs)
+    head.push(`demo ${r.scale} nodes`, `demo ${r.scale} links`, `demo ${r.scale} exposure`)
   out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`)
   for (const y of years) {
     const cells = [y]
@@ -103,7 +107,11 @@ export function demoStatsReport(opts: ReportOptions): string {
   out.push('')
 
   out.push('### Structure and churn', '')
-  const sHead = ['statistic', 'real / reference', ...runs.map((r) => r.scale)]
+  const sHead = [
+    'statistic',
+    'DeXposure (real data) / reference',
+    ...runs.map((r) => `demo ${r.scale}`),
+  ]
   out.push(`| ${sHead.join(' | ')} |`, `|${sHead.map(() => '---').join('|')}|`)
   const row = (name: string, ref: string, f: (w: WeekStats[]) => string) =>
     out.push(`| ${name} | ${ref} | ${runs.map((r) => f(r.collector.weeks)).join(' | ')} |`)

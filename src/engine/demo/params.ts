@@ -90,7 +90,7 @@ export const REL_TOKENS_P = [0.75, 0.2, 0.05]
 
 // ---------------------------------------------------------------- compositions and raw-file noise
 /** Extra (unmapped) tokens per node: 1 + Poisson(EXTRA_TOKENS_MEAN · (importance rank factor)). */
-export const EXTRA_TOKENS_MEAN = 4
+export const EXTRA_TOKENS_MEAN = 2
 /** At most this many tokens in a node composition (the largest are kept). */
 export const MAX_COMPOSITION = 400
 /** Week-to-week noise of a holding's value (log sd). */
@@ -101,4 +101,4 @@ export const HOLDING_SD = 0.15
  * node this week (paused), emitted with this probability when such a relationship is on.
  */
 export const NULL_TARGET_SHARE = 0.02
-export const MISSING_ENDPOINT_KEEP = 0.5
+export const MISSING_ENDPOINT_KEEP = 0.25
