@@ -22,7 +22,79 @@ const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c
 // Bytes that may appear in a JSON number.
 const NUMBER_BYTE = new Uint8Array(256)
 for (const c of '0123456789+-.eE') NUMBER_BYTE[c.charCodeAt(0)] = 1
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
+
+/**
+ * End of the JSON number starting at b[i]; -1 when the bytes there are not one, -2 when it
+ * overflows a double. Checked on the bytes: only a number with an exponent or 300+ integer digits can
+ * overflow, so only those are converted here. The values themselves are parsed when first needed
+ * (RawCompositionText): edge compositions, most of them, never need theirs.
+ */
+function numberEnd(b: Uint8Array, i: number): number {
+  const start = i
+  if (b[i] === 0x2d) i++
+  const intStart = i
+  if (b[i] === 0x30) i++
+  else if (b[i] >= 0x31 && b[i] <= 0x39) while (isDigit(b[++i]));
+  else return -1
+  const intDigits = i - intStart
+  if (b[i] === 0x2e) {
+    if (!isDigit(b[++i])) return -1
+    while (isDigit(b[++i]));
+  }
+  let exponent = false
+  if (b[i] === 0x65 || b[i] === 0x45) {
+    exponent = true
+    i++
+    if (b[i] === 0x2b || b[i] === 0x2d) i++
+    if (!isDigit(b[i])) return -1
+    while (isDigit(b[++i]));
+  }
+  // A number must end at a delimiter: "12abc" or "1.2.3" is not one.
+  if (NUMBER_BYTE[b[i]] || (b[i] >= 0x41 && b[i] <= 0x7a)) return -1
+  if (
+    (exponent || intDigits > 300) &&
+    !Number.isFinite(
+      Number(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('latin1')),
+    )
+  )
+    return -2
+  return i
+}
+
+/** The values of a flat `{"key": number, …}` object text, in order. */
+function numbersOf(json: string): number[] {
+  const out: number[] = []
+  const n = json.length
+  let i = 0
+  while (i < n) {
+    const c = json.charCodeAt(i++)
+    if (c === QUOTE) {
+      while (i < n) {
+        const d = json.charCodeAt(i++)
+        if (d === BACKSLASH) i++
+        else if (d === QUOTE) break
+      }
+    } else if (c === COLON) {
+      while (isWs(json.charCodeAt(i))) i++
+      const s = i
+      while (i < n && NUMBER_BYTE[json.charCodeAt(i)]) i++
+      out.push(Number(json.slice(s, i)))
+    }
+  }
+  return out
+}
+
+/** A composition kept as its source text; its values are parsed on first use. */
+class RawCompositionText implements RawComposition {
+  readonly kind = 'raw' as const
+  private parsed: number[] | null = null
+  constructor(readonly json: string) {}
+  get values(): number[] {
+    return (this.parsed ??= numbersOf(this.json))
+  }
+}
 
 export interface SplitWeek {
   /** The week's JSON with each composition object replaced by its index in `compositions`. */
@@ -80,14 +152,14 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
       throw fail('composition must be an object of token → USD numbers', p)
     }
     p++
-    const values: number[] = []
+    let count = 0
     for (;;) {
       while (isWs(bytes[p])) p++
       if (bytes[p] === CLOSE) {
         p++
         break
       }
-      if (values.length > 0) {
+      if (count > 0) {
         if (bytes[p] !== COMMA) throw fail('expected "," or "}" in composition', p)
         p++
         while (isWs(bytes[p])) p++
@@ -102,19 +174,21 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
       p++
       while (isWs(bytes[p])) p++
       const ns = p
-      while (NUMBER_BYTE[bytes[p]]) p++
-      const text = bytes.toString('latin1', ns, p)
-      if (!JSON_NUMBER.test(text)) {
-        const shown =
-          text || bytes.toString('latin1', ns, Math.min(ns + 12, bytes.length)).split(/[,}\s]/)[0]
-        throw fail(`composition value must be a number, found ${shown || 'nothing'}`, ns)
+      p = numberEnd(bytes, ns)
+      if (p === -2) {
+        const text = bytes.toString('latin1', ns, ns + 40).split(/[,}\s]/)[0]
+        throw fail(`composition value ${text} is not a finite number`, ns)
       }
-      const v = Number(text)
-      if (!Number.isFinite(v)) throw fail(`composition value ${text} is not a finite number`, ns)
-      values.push(v)
+      if (p < 0) {
+        const text = bytes
+          .toString('latin1', ns, Math.min(ns + 12, bytes.length))
+          .split(/[,}\s]/)[0]
+        throw fail(`composition value must be a number, found ${text || 'nothing'}`, ns)
+      }
+      count++
     }
     const index = String(compositions.length)
-    compositions.push({ kind: 'raw', json: bytes.toString('utf8', start, p), values })
+    compositions.push(new RawCompositionText(bytes.toString('utf8', start, p)))
     pieces.push(bytes.subarray(last, start), Buffer.from(index, 'latin1'))
     skeletonBytes += start - last
     const removed = p - start - index.length

@@ -39,8 +39,12 @@ export function defaultWorkerScript(): URL | null {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null
 }
 
-/** One core stays with the thread that writes SQLite; more than 3 parsers outrun the writer. */
-export const autoWorkers = (): number => Math.min(3, Math.max(1, availableParallelism() - 1))
+/**
+ * One core stays with the thread that writes SQLite. One parser keeps pace with the writer
+ * (measured: both take ~2 s per 100 MB), a second covers slower parsing; each worker is a V8 heap
+ * of its own (~150 MB peak), so more would only cost memory.
+ */
+export const autoWorkers = (): number => Math.min(2, Math.max(1, availableParallelism() - 1))
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof DexposureError) return { code: e.code, message: e.message, location: e.location }
@@ -60,7 +64,9 @@ export class WeekWorkerPool {
 
   constructor(script: string | URL, n: number) {
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(script)
+      // A larger young generation: a week's objects live until it is packed, and with V8's default
+      // they are copied through several scavenges (measured ~15% faster parsing with 96 MB).
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 96 } })
       worker.on('message', (m: WorkerReply) => {
         const task = this.waiting.get(m.id)
         if (!task) return

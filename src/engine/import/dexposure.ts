@@ -179,7 +179,8 @@ async function importWithWorkers(
         const result = pool.run({ meta, bytes, file, strict: opts.strict })
         result.catch(() => undefined) // awaited in order below; avoid an unhandled rejection
         pending.push({ slice: meta, result })
-        while (pending.length >= n * 2) await writeNext()
+        // At most one week waits per worker beyond the ones being parsed: memory stays bounded.
+        while (pending.length > n) await writeNext()
       }
     } catch (e) {
       scanError = e

@@ -27,7 +27,7 @@ export interface ImportOptions {
   signal?: AbortSignal
   /**
    * DeXposure JSON: worker threads that parse weeks while this thread writes the archive. Default:
-   * automatic (cores − 1, at most 3, for files over 64 MB, when the bundled worker exists); 0 parses
+   * automatic (cores − 1, at most 2, for files over 64 MB, when the bundled worker exists); 0 parses
    * in this thread.
    */
   workers?: number
