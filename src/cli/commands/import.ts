@@ -45,7 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
         const report = await importFile(archive, file, {
           format: opts.format as ImportFormat | undefined,
           replace: !!opts.replace,
-          strict: !!opts.strict,
+          // undefined keeps each format's default (CSV is strict unless told otherwise)
+          strict: opts.strict ? true : undefined,
           signal: ctx.signal,
           onProgress: (p) =>
             bar.update(
@@ -58,6 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
         const summary = importSummary(report)
         // with --json the summary still reaches the user, on stderr
         if (ctx.globals(cmd).json) ctx.log(cmd, summary)
+        for (const note of report.notes ?? []) ctx.log(cmd, `note: ${note}`)
         ctx.output(cmd, report, summary)
       } finally {
         bar.stop()
