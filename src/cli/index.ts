@@ -9,8 +9,11 @@ import * as importCmd from './commands/import'
 import * as init from './commands/init'
 import * as show from './commands/show'
 import * as weeks from './commands/weeks'
+import * as stats from './commands/stats'
+import * as risk from './commands/risk'
+import * as alerts from './commands/alerts'
 
-const commands = [init, demo, importCmd, weeks, show]
+const commands = [init, demo, importCmd, weeks, show, stats, risk, alerts]
 
 export function buildProgram(): Command {
   const ctx = createContext()

@@ -167,6 +167,7 @@ describe('Eisenberg–Noe clearing', () => {
     expect(r.nodeLoss[2]).toBeCloseTo(20, 9)
     expect(r.totalLoss).toBeCloseTo(100, 9)
     expect(r.defaultCount).toBe(2)
+    expect(r.outputs.defaults_total).toBe(2)
     expect(r.outputs.additional_defaults).toBe(2)
     expect(r.outputs.baseline_defaults).toBe(0)
     expect(r.distressedCount).toBe(2)
@@ -184,6 +185,15 @@ describe('Eisenberg–Noe clearing', () => {
     expect(r.nodeLoss[2]).toBeCloseTo(67.5, 9)
     expect(r.totalLoss).toBeCloseTo(172.5, 9)
   })
+  it('takes a shock beyond the external assets as a senior outside claim', () => {
+    // Shock B 50 %: 50 against external assets of 20 → x_B = −30. B receives 80 from A:
+    // p_B = 80 − 30 = 50 < 90. Losses: B 50 (direct), C 90 − 50 = 40.
+    const r = eisenbergNoe(g, { nodes: [1], fraction: 0.5 })
+    expect(r.nodeLoss[1]).toBeCloseTo(50, 9)
+    expect(r.nodeLoss[2]).toBeCloseTo(40, 9)
+    expect(r.totalLoss).toBeCloseTo(90, 9)
+    expect(r.defaultCount).toBe(1)
+  })
   it('measures losses against an unshocked clearing that already has shortfalls', () => {
     // T owes H 50 but holds only 20 of its own: baseline p_T = 20. Shocking H changes nothing for T.
     const b = graph(
@@ -196,6 +206,8 @@ describe('Eisenberg–Noe clearing', () => {
     const r = eisenbergNoe(b, { nodes: [1], fraction: 0.1 })
     expect(r.outputs.baseline_defaults).toBe(1)
     expect(r.outputs.additional_defaults).toBe(0)
+    expect(r.defaultCount).toBe(0)
+    expect(r.rounds).toBe(0)
     // H loses 10 directly (its external assets are 100 − 50 = 50).
     expect(r.totalLoss).toBeCloseTo(10, 12)
   })

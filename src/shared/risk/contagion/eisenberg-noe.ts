@@ -9,9 +9,12 @@
 // Mapping from our data (docs/risk.md): issuer j owes each holder i the value of the tokens i holds,
 // the weight w_ij of edge i → j, so L̄_j = in-strength of j and Π_ji = w_ij / L̄_j. Node j's
 // assets are its TVL; the part not held as claims on other nodes is its external assets
-// e_j = max(0, TVL_j − out-strength_j). A shock of fraction f removes f·TVL_j from the external
-// assets (at most all of them). TVL is not a balance sheet, so some nodes cannot pay in full even
-// without a shock: every loss below is measured against the unshocked clearing of the same graph.
+// e_j = max(0, TVL_j − out-strength_j). A shock of fraction f is an outside loss of f·TVL_j taken
+// from the external assets; where it exceeds them, the rest is a senior outside claim paid before
+// network creditors (net external assets x_j = e_j − f·TVL_j may be negative):
+//   p_j = max(0, min(L̄_j, α x_j⁺ + β Σ_k Π_kj p_k − x_j⁻)) when insolvent.
+// TVL is not a balance sheet, so some nodes cannot pay in full even without a shock: every loss
+// below is measured against the unshocked clearing of the same graph.
 import type { RiskGraph } from '../graph'
 import { totalOf } from '../graph'
 import { lossPct, type ContagionResult, type LossPathStep, type Shock } from './types'
@@ -35,8 +38,6 @@ export interface Clearing {
   defaults: number
   sweeps: number
   converged: boolean
-  /** Rounds in which the set of defaulting nodes grew, with the count after each. */
-  waves: number[]
 }
 
 export interface ClearingContext {
@@ -67,7 +68,6 @@ function clear(
   const queued = new Uint8Array(n)
   let sweeps = 0
   let defaults = 0
-  const waves: number[] = []
   let converged = true
   while (work.length > 0) {
     if (sweeps >= maxSweeps) {
@@ -76,7 +76,6 @@ function clear(
     }
     sweeps++
     const changed: number[] = []
-    const before = defaults
     for (const j of work) {
       queued[j] = 0
       let receipts = 0
@@ -84,8 +83,11 @@ function clear(
         const q = g.outEdge[k]
         receipts += g.weight[q] * recovery[g.dst[q]]
       }
-      const solvent = L[j] <= external[j] + receipts
-      const p = solvent ? L[j] : Math.min(L[j], alpha * external[j] + beta * receipts)
+      const x = external[j]
+      const solvent = L[j] <= x + receipts
+      const p = solvent
+        ? L[j]
+        : Math.max(0, Math.min(L[j], alpha * Math.max(x, 0) + beta * receipts + Math.min(x, 0)))
       if (!solvent && !inDefault[j]) {
         inDefault[j] = 1
         defaults++
@@ -95,7 +97,6 @@ function clear(
       recovery[j] = r
       payments[j] = p
     }
-    if (defaults > before) waves.push(defaults)
     onSweep?.(sweeps, payments, defaults)
     const next: number[] = []
     for (const j of changed)
@@ -108,7 +109,7 @@ function clear(
       }
     work = next
   }
-  return { payments, recovery, defaults, sweeps, converged, waves }
+  return { payments, recovery, defaults, sweeps, converged }
 }
 
 /** External assets and the unshocked clearing of a graph: compute once, reuse for every scenario. */
@@ -141,25 +142,17 @@ export function eisenbergNoe(
   const direct = new Float64Array(n)
   const shocked: number[] = []
   let ignored = 0
-  let unapplied = 0
   for (const i of shock.nodes) {
     if (direct[i] > 0 || shocked.includes(i)) continue
     if (!(tvl[i] > 0)) {
       ignored++
       continue
     }
-    const want = shock.fraction * tvl[i]
-    const hit = Math.min(want, external[i])
-    unapplied += want - hit
-    external[i] -= hit
-    direct[i] = hit
+    direct[i] = shock.fraction * tvl[i]
+    external[i] -= direct[i]
     shocked.push(i)
   }
   if (ignored) warnings.push(`${ignored} shocked nodes have TVL ≤ 0 and were ignored`)
-  if (unapplied > 0)
-    warnings.push(
-      `${unapplied.toExponential(3)} USD of the shock exceeded the shocked nodes' external assets (TVL held outside the network) and was not applied`,
-    )
   if (!baseline.converged)
     warnings.push(`the unshocked clearing did not converge in ${baseline.sweeps} sweeps`)
   // Clearing is a fixed point, not a cascade in rounds; the loss path shows the state after each
@@ -218,7 +211,7 @@ export function eisenbergNoe(
   const totalLoss = totalOf(nodeLoss)
   const totalTvl = totalOf(tvl)
   const last = path[path.length - 1]
-  if (c.sweeps > last.round || last.loss !== totalLoss || last.distressed !== distressed)
+  if (last.loss !== totalLoss || last.distressed !== distressed)
     path.push({
       round: Math.max(c.sweeps, last.round + 1),
       loss: totalLoss,
@@ -235,8 +228,8 @@ export function eisenbergNoe(
     totalLossPct: lossPct(totalLoss, totalTvl),
     affectedCount: affected,
     distressedCount: distressed,
-    defaultCount: defaults,
-    rounds: c.sweeps,
+    defaultCount: additionalDefaults,
+    rounds: path.length - 1,
     converged: c.converged && baseline.converged,
     path,
     nodeLoss,
@@ -251,6 +244,7 @@ export function eisenbergNoe(
       additional_shortfall: additionalShortfall,
       baseline_shortfall: totalOf(g.inStrength) - totalOf(baseline.payments),
       baseline_defaults: baseDefaults,
+      defaults_total: defaults,
       additional_defaults: additionalDefaults,
       sweeps: c.sweeps,
       distress_threshold: threshold,

@@ -37,7 +37,10 @@ export interface ContagionResult {
   affectedCount: number
   /** Nodes in distress (shocked nodes included). */
   distressedCount: number
-  /** Nodes at 100 % relative loss (DebtRank) or paying less than owed (clearing). */
+  /**
+   * Nodes at 100 % loss (reference, DebtRank), or paying less than owed in the shocked clearing
+   * but not in the unshocked one (Eisenberg–Noe; all defaults in `outputs.defaults_total`).
+   */
   defaultCount: number
   rounds: number
   converged: boolean
