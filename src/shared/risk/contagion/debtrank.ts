@@ -93,16 +93,24 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
   const mark = new Uint8Array(n)
   if (variant === 'linear') {
     // Push the change of each issuer's h to its holders; only nodes whose h changed are visited.
-    let delta = new Map<number, number>()
-    for (const i of shocked) if (h[i] > 0) delta.set(i, h[i])
-    while (delta.size > 0) {
+    // Typed arrays and index lists rather than a Map of changes (bench/risk.ts).
+    let changed: number[] = []
+    const delta = new Float64Array(n)
+    for (const i of shocked)
+      if (h[i] > 0) {
+        delta[i] = h[i]
+        changed.push(i)
+      }
+    while (changed.length > 0) {
       if (round >= maxRounds) {
         converged = false
         break
       }
       round++
       touched.length = 0
-      for (const [j, dj] of delta)
+      for (const j of changed) {
+        const dj = delta[j]
+        delta[j] = 0
         for (let k = g.inPtr[j], end = g.inPtr[j + 1]; k < end; k++) {
           const i = g.src[g.inEdge[k]]
           if (impact[k] === 0 || h[i] >= 1) continue
@@ -112,18 +120,22 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
             touched.push(i)
           }
         }
-      const next = new Map<number, number>()
+      }
+      const next: number[] = []
       for (const i of touched) {
         mark[i] = 0
         const v = Math.min(1, h[i] + inc[i])
         inc[i] = 0
         const d = v - h[i]
         h[i] = v
-        if (d > tol) next.set(i, d)
+        if (d > tol) {
+          delta[i] = d
+          next.push(i)
+        }
       }
       const fresh = markDistress(round, touched)
       path.push({ round, loss: lossNow(), distressed, newlyDistressed: fresh })
-      delta = next
+      changed = next
     }
     if (!converged)
       warnings.push(
