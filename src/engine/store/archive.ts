@@ -254,12 +254,15 @@ export class Archive {
       out_edges: Buffer
       in_edges: Buffer
     }[]
-    const edge = this.db.prepare('SELECT week, source, target, weight FROM edges WHERE rowid = ?')
+    const edge = this.db.prepare('SELECT source, target, weight FROM edge_rows WHERE rowid = ?')
     const out: NodeEdgeRow[] = []
     for (const w of weeks) {
       const base = rowKey(w.week, 0)
       for (const blob of [w.out_edges, w.in_edges])
-        for (const pos of int32Of(blob)) out.push(edge.get(base + pos) as NodeEdgeRow)
+        for (const pos of int32Of(blob)) {
+          const e = edge.get(base + pos) as Omit<NodeEdgeRow, 'week'>
+          out.push({ week: w.week, ...e })
+        }
     }
     return out
   }
@@ -328,10 +331,10 @@ export class ImportSession {
       weekHash: db.prepare('SELECT content_sha256 FROM weeks WHERE week = ?'),
       deleteWeek: db.prepare('DELETE FROM weeks WHERE week = ?'),
       deleteNodes: db.prepare('DELETE FROM nodes WHERE rowid BETWEEN ? AND ?'),
-      deleteEdges: db.prepare('DELETE FROM edges WHERE rowid BETWEEN ? AND ?'),
+      deleteEdges: db.prepare('DELETE FROM edge_rows WHERE rowid BETWEEN ? AND ?'),
       insertWeek: db.prepare(
-        `INSERT INTO weeks (week, n_nodes, n_edges, total_tvl, total_exposure, content_sha256, synthetic, counts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO weeks (week, n_nodes, n_edges, total_tvl, total_exposure, content_sha256, synthetic, counts, row_base)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertNode: db.prepare(`${NODE_INSERT} ${valuesClause(NODE_COLUMNS, 1)}`),
       insertNodes: db.prepare(`${NODE_INSERT} ${valuesClause(NODE_COLUMNS, CHUNK)}`),
@@ -449,6 +452,7 @@ export class ImportSession {
       contentHash,
       this.meta.synthetic ? 1 : 0,
       JSON.stringify(counts),
+      base,
     )
     const nodeRow = (i: number, v: unknown[], o: number): void => {
       const f = i * FEATURE_COUNT
@@ -470,12 +474,10 @@ export class ImportSession {
     }
     const edgeRow = (j: number, v: unknown[], o: number): void => {
       v[o] = base + j
-      v[o + 1] = week
-      v[o + 2] = j
-      v[o + 3] = nodeIds[src[j]]
-      v[o + 4] = nodeIds[dst[j]]
-      v[o + 5] = weight[j]
-      v[o + 6] = edgeComps[j]
+      v[o + 1] = nodeIds[src[j]]
+      v[o + 2] = nodeIds[dst[j]]
+      v[o + 3] = weight[j]
+      v[o + 4] = edgeComps[j]
     }
     insertChunked(st.insertNode, st.insertNodes, NODE_COLUMNS, n, nodeRow)
     insertChunked(st.insertEdge, st.insertEdges, EDGE_COLUMNS, e, edgeRow)
@@ -587,10 +589,10 @@ export class ImportSession {
 // third on large weeks (measured with better-sqlite3 12/13).
 const CHUNK = 64
 const NODE_COLUMNS = 15
-const EDGE_COLUMNS = 7
+const EDGE_COLUMNS = 5
 const NODE_INSERT = `INSERT INTO nodes (rowid, week, idx, node_id, size, composition, log_tvl, n_token_types,
   max_token_share, token_entropy, tvl_change, in_degree, out_degree, out_edges, in_edges) VALUES`
-const EDGE_INSERT = `INSERT INTO edges (rowid, week, idx, source, target, weight, composition) VALUES`
+const EDGE_INSERT = `INSERT INTO edge_rows (rowid, source, target, weight, composition) VALUES`
 
 function valuesClause(columns: number, rows: number): string {
   const row = `(${new Array(columns).fill('?').join(', ')})`

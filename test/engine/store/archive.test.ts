@@ -37,10 +37,31 @@ describe('Archive', () => {
     Archive.open(file).close()
     const db = new Database(file, { readonly: true })
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+      .all()
     expect(tables.map((t) => (t as { name: string }).name)).toEqual(
       expect.arrayContaining(['weeks', 'nodes', 'edges', 'protocols', 'token_issuers', 'imports']),
     )
+    // the edges view maps rowids back to week and position
+    db.close()
+    const a = Archive.open(file)
+    return a
+      .runImport(meta, (s) => void s.putWeek(week('2024-01-01')))
+      .then(() => {
+        expect(
+          a.db.prepare('SELECT week, idx, source, target, weight FROM edges ORDER BY idx').all(),
+        ).toEqual([
+          { week: '2024-01-01', idx: 0, source: '1599', target: '182', weight: 40 },
+          { week: '2024-01-01', idx: 1, source: '1599', target: 'WETH', weight: 5 },
+        ])
+        a.close()
+      })
+  })
+
+  it('uses WAL', () => {
+    Archive.open(file).close()
+    const db = new Database(file, { readonly: true })
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     db.close()
   })
