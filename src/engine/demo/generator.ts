@@ -50,6 +50,7 @@ import {
   EXTRA_TOKENS_MEAN,
   FLOW_SD,
   FRINGE_Q,
+  GLITCH_MAX,
   GLITCH_P,
   GLITCH_SD,
   HOLDING_SD,
@@ -336,7 +337,10 @@ class Simulation {
       if (crisis && u.flags[i] & (crisis.hard | crisis.soft))
         raw *= crisisSizeFactor(crisis, (u.flags[i] & crisis.hard) !== 0)
       level += raw
-      size[i] = rng.chance(GLITCH_P) ? raw * Math.exp(GLITCH_SD * rng.normal()) : raw
+      if (rng.chance(GLITCH_P)) {
+        const g = GLITCH_SD * rng.normal()
+        size[i] = raw * Math.exp(Math.max(-GLITCH_MAX, Math.min(GLITCH_MAX, g)))
+      } else size[i] = raw
     }
     const tvl = (crisis?.tvl ?? tvlLevel(t)) * Math.exp(TVL_NOISE_SD * rng.normal())
     for (const i of this.order) if (status[i] === ALIVE) size[i] = cents((tvl * size[i]) / level)

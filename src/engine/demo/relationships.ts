@@ -1,8 +1,11 @@
 // The pool of exposure relationships holder → issuer, as a growable struct of arrays (hundreds of
 // thousands at real scale: typed arrays keep them compact and the weekly passes fast).
 
-/** Key of a (holder, issuer) pair of universe indexes (both < 65,536). */
-export const pairKey = (s: number, d: number) => s * 65536 + d
+/** Universe indexes must stay below this for pair keys to be unique. */
+export const MAX_UNIVERSE = 65536
+
+/** Key of a (holder, issuer) pair of universe indexes. */
+export const pairKey = (s: number, d: number) => s * MAX_UNIVERSE + d
 
 export class Relationships {
   n = 0

@@ -15,6 +15,8 @@ export interface WeekStats {
   density: number
   /** Share of this week's edges between nodes of the previous week that existed then (NaN week 0). */
   persistence: number
+  /** The same four weeks ahead: share of this week's edges between nodes of week t−4 present then. */
+  persistence4: number
   /** |V_prev ∩ V_this| / |V_prev| (NaN week 0). */
   nodeOverlap: number
   /** Raw links with a null target / with a missing endpoint, as shares of all raw links. */
@@ -47,6 +49,8 @@ export class DemoStatsCollector {
   readonly sectorExposure = new Float64Array(SECTORS.length * SECTORS.length)
   private prevNodes: Map<string, number> | null = null
   private prevEdges: Set<string> | null = null
+  /** Node and edge sets of the last four weeks, oldest first. */
+  private readonly history: { nodes: Map<string, number>; edges: Set<string> }[] = []
   private readonly sectorOf: (id: string) => number
 
   constructor(meta: RealMetadata) {
@@ -78,6 +82,9 @@ export class DemoStatsCollector {
     let exposure = 0
     let between = 0
     let kept = 0
+    const back4 = this.history.length === 4 ? this.history[0] : null
+    let between4 = 0
+    let kept4 = 0
     const S = SECTORS.length
     for (const e of w.edges) {
       const key = `${e.source}\u0000${e.target}`
@@ -87,6 +94,10 @@ export class DemoStatsCollector {
       if (this.prevNodes?.has(e.source) && this.prevNodes.has(e.target)) {
         between++
         if (this.prevEdges!.has(key)) kept++
+      }
+      if (back4?.nodes.has(e.source) && back4.nodes.has(e.target)) {
+        between4++
+        if (back4.edges.has(key)) kept4++
       }
     }
     let overlap = NaN
@@ -118,6 +129,7 @@ export class DemoStatsCollector {
       top10TvlShare: tvl > 0 ? top / tvl : 0,
       density: n > 1 ? w.edges.length / (n * (n - 1)) : 0,
       persistence: this.prevNodes ? (between ? kept / between : NaN) : NaN,
+      persistence4: back4 && between4 ? kept4 / between4 : NaN,
       nodeOverlap: overlap,
       nullTargetShare: rawLinks ? (counts.edges_target_null_dropped ?? 0) / rawLinks : 0,
       missingEndpointShare: rawLinks ? (counts.edges_endpoint_missing_dropped ?? 0) / rawLinks : 0,
@@ -129,6 +141,8 @@ export class DemoStatsCollector {
     this.weeks.push(stats)
     this.prevNodes = sizes
     this.prevEdges = edges
+    this.history.push({ nodes: sizes, edges })
+    if (this.history.length > 4) this.history.shift()
     return stats
   }
 

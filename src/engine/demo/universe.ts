@@ -20,7 +20,9 @@ import {
   ISSUER_IMP_EXP,
   TOKEN_HOLDER_FACTOR,
 } from './params'
+import { DexposureError } from '../../shared/errors'
 import type { RealMetadata } from './real-metadata'
+import { MAX_UNIVERSE } from './relationships'
 import type { Rng } from './rng'
 
 export const KIND_PROTOCOL = 0
@@ -130,6 +132,8 @@ export function buildUniverse(
   cands.sort((a, b) => a.pos - b.pos || a.kind - b.kind)
   const chosen = cands.slice(0, Math.min(maxSize, cands.length))
   const n = chosen.length
+  if (n > MAX_UNIVERSE)
+    throw new DexposureError('INTERNAL', `demo universe of ${n} ids exceeds ${MAX_UNIVERSE}`)
 
   // Birth keys: rank by numeric id (protocols) or by frequency (tokens, already in that order), jittered.
   const protos = chosen.filter((c) => c.kind === KIND_PROTOCOL)
