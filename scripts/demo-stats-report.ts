@@ -144,8 +144,10 @@ export function demoStatsReport(opts: ReportOptions): string {
     '≈ 0.56 (persistence AUROC 0.782 at h=4, §8.1)',
     (w) => fmt(median(from2021(w).map((x) => x.persistence4))),
   )
-  row('node overlap |V_t ∩ V_t+1| / |V_t|, mean', `≈ ${REFERENCE_TARGETS.nodeOverlap} (§2)`, (w) =>
-    fmt(mean(w.map((x) => x.nodeOverlap))),
+  row(
+    'node overlap \\|V_t ∩ V_t+1\\| / \\|V_t\\|, mean',
+    `≈ ${REFERENCE_TARGETS.nodeOverlap} (§2)`,
+    (w) => fmt(mean(w.map((x) => x.nodeOverlap))),
   )
   row('density E / (N(N−1)), median', `${REFERENCE_TARGETS.density} (§1.1)`, (w) =>
     median(w.map((x) => x.density)).toExponential(2),
