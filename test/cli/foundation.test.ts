@@ -1,7 +1,8 @@
 // User stories for the foundation CLI: init, demo, import, weeks, show — run as subprocesses
 // against real SQLite files.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -111,6 +112,15 @@ describe('dexposure CLI (foundation)', () => {
     const demoWeeks = runCliJson<WeekRow[]>(['--archive', join(dir, 'demo.sqlite'), 'weeks'])
     expect(weeks.map((x) => x.week)).toEqual(demoWeeks.map((x) => x.week))
     expect(weeks.map((x) => x.nodes)).toEqual(demoWeeks.map((x) => x.nodes))
+
+    // the import log records the file's digest (computed in the background during the import)
+    const sha = createHash('sha256').update(readFileSync(json)).digest('hex')
+    const db = new Database(file, { readonly: true })
+    expect(db.prepare('SELECT sha256, bytes FROM imports').get()).toEqual({
+      sha256: sha,
+      bytes: statSync(json).size,
+    })
+    db.close()
 
     const before = tableCounts(file)
     const again = runCliJson<{ weeksUnchanged: string[]; weeksInserted: string[] }>([

@@ -4,12 +4,12 @@ import { stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import type { ImportReport } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import type { Archive } from '../store/archive'
+import type { Archive, ImportMeta } from '../store/archive'
 import { csvInputs, importCsv } from './csv'
 import { importDefillama } from './defillama'
 import { detectKind, FORMAT_OF_KIND, listFiles, type InputKind } from './detect'
 import { cancelled, importDexposure } from './dexposure'
-import { sha256File, sha256Files } from './hash'
+import { sha256File, sha256FileInBackground, sha256Files } from './hash'
 import { importIdToInfo, importMetaDf, importTokenToProtocol } from './meta'
 import type { ImportOptions } from './types'
 
@@ -49,11 +49,19 @@ export async function importFile(
   const kind = await detectKind(file, opts.format)
   const format = FORMAT_OF_KIND[kind]
   const files = await inputFiles(file, kind)
-  const digest =
-    files.length === 1 && files[0] === file && !(await stat(file)).isDirectory()
+  const single = files.length === 1 && files[0] === file && !(await stat(file)).isDirectory()
+  // A DeXposure file is hashed in the background while it imports (it can be 1 GB); the digest is
+  // needed only when the import log is written at the end.
+  const background = single && kind === 'dexposure' ? sha256FileInBackground(file) : null
+  const digest = background
+    ? { sha256: '', bytes: (await stat(file)).size }
+    : single
       ? await sha256File(file, opts.signal)
       : await sha256Files(files, opts.signal)
-  if (opts.signal?.aborted) throw cancelled(file)
+  if (opts.signal?.aborted) {
+    background?.cancel()
+    throw cancelled(file)
+  }
 
   // CSV edge lists are strict unless told otherwise; other formats drop unknown endpoints.
   const strict = opts.strict ?? kind.startsWith('csv')
@@ -62,20 +70,20 @@ export async function importFile(
   if (format === 'defillama') options.includeExtraSections = !!opts.includeExtraSections
   if (files.length > 1 || files[0] !== file) options.files = files
 
-  const report = await archive.runImport(
-    {
-      source: file,
-      format,
-      sha256: digest.sha256,
-      bytes: digest.bytes,
-      replace: !!opts.replace,
-      synthetic: !!opts.synthetic,
-      options,
-    },
-    async (session) => {
-      switch (kind) {
-        case 'dexposure':
-          return importDexposure(session, {
+  const meta: ImportMeta = {
+    source: file,
+    format,
+    sha256: digest.sha256,
+    bytes: digest.bytes,
+    replace: !!opts.replace,
+    synthetic: !!opts.synthetic,
+    options,
+  }
+  const report = await archive.runImport(meta, async (session) => {
+    switch (kind) {
+      case 'dexposure':
+        try {
+          await importDexposure(session, {
             file,
             strict,
             chunkSize: opts.chunkSize,
@@ -84,38 +92,42 @@ export async function importFile(
             signal: opts.signal,
             onProgress: opts.onProgress,
           })
-        case 'meta_df':
-          await importMetaDf(session, file, opts.signal)
-          return
-        case 'id_to_info':
-          await importIdToInfo(session, file, archive.protocols())
-          return
-        case 'token_to_protocol':
-          await importTokenToProtocol(session, file)
-          return
-        case 'defillama':
-        case 'defillama_dir':
-          if (files.length === 0)
-            throw new DexposureError('BAD_INPUT', 'the directory holds no .json files', { file })
-          return importDefillama(session, files, digest.bytes, {
-            includeExtraSections: opts.includeExtraSections,
-            strict,
-            signal: opts.signal,
-            onProgress: opts.onProgress,
-            existing: archive.protocols(),
-            issuers: archive.tokenIssuers(),
-            notes,
-          })
-        case 'csv_dir':
-        case 'csv_nodes':
-        case 'csv_edges':
-          return importCsv(session, await csvInputs(file, kind), {
-            strict,
-            signal: opts.signal,
-            onProgress: opts.onProgress,
-          })
-      }
-    },
-  )
+          if (background) meta.sha256 = (await background.digest).sha256
+        } finally {
+          background?.cancel()
+        }
+        return
+      case 'meta_df':
+        await importMetaDf(session, file, opts.signal)
+        return
+      case 'id_to_info':
+        await importIdToInfo(session, file, archive.protocols())
+        return
+      case 'token_to_protocol':
+        await importTokenToProtocol(session, file)
+        return
+      case 'defillama':
+      case 'defillama_dir':
+        if (files.length === 0)
+          throw new DexposureError('BAD_INPUT', 'the directory holds no .json files', { file })
+        return importDefillama(session, files, digest.bytes, {
+          includeExtraSections: opts.includeExtraSections,
+          strict,
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+          existing: archive.protocols(),
+          issuers: archive.tokenIssuers(),
+          notes,
+        })
+      case 'csv_dir':
+      case 'csv_nodes':
+      case 'csv_edges':
+        return importCsv(session, await csvInputs(file, kind), {
+          strict,
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+        })
+    }
+  })
   return notes.length ? { ...report, notes } : report
 }
