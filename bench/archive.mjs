@@ -11,7 +11,8 @@ import { cpus, totalmem } from 'node:os'
 import { build } from 'esbuild'
 
 const args = process.argv.slice(2)
-const runs = Number(args[args.indexOf('--runs') + 1] || 30)
+const runsAt = args.indexOf('--runs')
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 30
 const dataDir = 'bench/data'
 const json = `${dataDir}/real-scale.json`
 const archive = `${dataDir}/real-scale.sqlite`
