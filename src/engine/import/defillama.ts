@@ -21,7 +21,15 @@ import type { Composition, NodeInput, ProtocolInfo, TokenIssuer } from '../../sh
 import { DexposureError } from '../../shared/errors'
 import type { ImportSession } from '../store/archive'
 import { asOfMondays, sumWeekly, sumWeeklyTokens, type Point } from './defillama-series'
-import { badInput, locateJsonValue, parseJsonBytes, pathName, type JsonPath } from './json-text'
+import {
+  badInput,
+  locateJsonValue,
+  parseJsonBytes,
+  pathName,
+  type JsonPath,
+  typeName,
+  isObject,
+} from './json-text'
 import { normalizeWeek, type RawLink } from './normalize'
 import type { ImportProgress } from './types'
 
@@ -48,17 +56,6 @@ interface ProtocolSeries {
   size: Map<string, number>
   tokens: Map<string, Tokens> | null
 }
-
-const typeName = (v: unknown): string =>
-  v === null
-    ? 'null'
-    : Array.isArray(v)
-      ? 'an array'
-      : typeof v === 'object'
-        ? 'an object'
-        : typeof v
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Resolves a protocol id: `id` field, else a unique name match in the archive, else slug, file stem, name. */
 class IdResolver {

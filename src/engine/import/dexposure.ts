@@ -15,6 +15,8 @@ import {
   locateJsonValue,
   pathName,
   type JsonPath,
+  typeName,
+  isObject,
 } from './json-text'
 import { scanWeeks, type WeekSlice } from './json-weeks'
 import { normalizeWeek, type RawLink } from './normalize'
@@ -209,18 +211,6 @@ export interface WeekContent {
   /** Position in the file's nodes array of each kept node, when null ids were dropped. */
   nodeIndex: number[] | null
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
-const typeName = (v: unknown): string =>
-  v === null
-    ? 'null'
-    : Array.isArray(v)
-      ? 'an array'
-      : typeof v === 'object'
-        ? 'an object'
-        : typeof v
 
 /** Decodes, parses and type-checks one week. Field errors name the week, path and byte offset. */
 export function readWeek(slice: WeekSlice, file: string): WeekContent {

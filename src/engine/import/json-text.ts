@@ -316,3 +316,16 @@ export function pathName(path: JsonPath): string {
   }
   return out
 }
+
+/** 'null', 'an array', 'an object' or the typeof name, for "expected X, found Y" messages. */
+export const typeName = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'an object'
+        : typeof v
+
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)

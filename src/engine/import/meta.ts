@@ -6,18 +6,15 @@ import { readFile } from 'node:fs/promises'
 import type { ProtocolInfo, TokenIssuer } from '../../shared/domain'
 import type { ImportSession } from '../store/archive'
 import { columnIndex, readCsv } from './csv-read'
-import { badInput, locateJsonValue, parseJsonBytes, pathName, type JsonPath } from './json-text'
-
-const typeName = (v: unknown): string =>
-  v === null
-    ? 'null'
-    : Array.isArray(v)
-      ? 'an array'
-      : typeof v === 'object'
-        ? 'an object'
-        : typeof v
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+import {
+  badInput,
+  locateJsonValue,
+  parseJsonBytes,
+  pathName,
+  type JsonPath,
+  typeName,
+  isObject,
+} from './json-text'
 
 /** Empty or whitespace-only text means "absent". */
 const text = (v: string): string | null => (v.trim() === '' ? null : v)
