@@ -7,12 +7,13 @@
 // Usage: node bench/archive.mjs [--keep] [--runs N]   (npm run bench:archive)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { build } from 'esbuild'
 
 const args = process.argv.slice(2)
 const runsAt = args.indexOf('--runs')
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 30
+const loadAtStart = loadavg()[0]
 const dataDir = 'bench/data'
 const json = `${dataDir}/real-scale.json`
 const archive = `${dataDir}/real-scale.sqlite`
@@ -102,7 +103,7 @@ const peer = JSON.parse(
 )
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
-const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.versions.node}`
+const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.versions.node} (1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end: the machine is shared)`
 const date = new Date().toISOString().slice(0, 10)
 const f2 = (x) => x.toFixed(2)
 const section = `<!-- archive:start -->
