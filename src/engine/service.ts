@@ -1,0 +1,123 @@
+// The engine side of the API contract (src/shared/api.ts): validates every request and response
+// against the contract's schemas and dispatches to the archive. The loopback server and the
+// Electron engine host both wrap this one class.
+import { EventEmitter } from 'node:events'
+import { calls, isCallName, type CallName, type CallResponse, type EventName } from '../shared/api'
+import { DexposureError } from '../shared/errors'
+import { JobRegistry } from './jobs'
+import type { Archive } from './store/archive'
+
+type Handler<K extends CallName> = (request: never) => Promise<CallResponse<K>> | CallResponse<K>
+
+export class EngineService {
+  readonly archive: Archive
+  readonly jobs = new JobRegistry()
+  private readonly events = new EventEmitter()
+  private readonly handlers: { [K in CallName]: Handler<K> }
+
+  constructor(archive: Archive) {
+    this.archive = archive
+    for (const e of ['job.progress', 'job.done'] as const)
+      this.jobs.on(e, (payload) => this.events.emit(e, payload))
+    this.handlers = {
+      'archive.info': () => this.info(),
+      'weeks.list': () => this.archive.listWeeks(),
+      'week.graph': (r: { week: string; limit?: number }) => this.weekGraph(r.week, r.limit ?? 300),
+      'node.history': (r: { nodeId: string }) => this.nodeHistory(r.nodeId),
+      'jobs.cancel': (r: { id: string }) => ({ ok: this.jobs.cancel(r.id) }),
+    }
+  }
+
+  /** Validates, dispatches and validates the answer. Bad requests are USAGE errors. */
+  async handle(name: string, request: unknown): Promise<unknown> {
+    if (!isCallName(name)) throw new DexposureError('USAGE', `unknown call "${name}"`)
+    const spec = calls[name]
+    const parsed = spec.request.safeParse(request ?? {})
+    if (!parsed.success)
+      throw new DexposureError(
+        'USAGE',
+        `invalid request for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
+      )
+    const handler = this.handlers[name] as (r: unknown) => unknown
+    const response = await handler(parsed.data)
+    const checked = spec.response.safeParse(response)
+    if (!checked.success)
+      throw new DexposureError(
+        'INTERNAL',
+        `response of ${name} breaks the contract: ${checked.error.message}`,
+      )
+    return checked.data
+  }
+
+  on(event: EventName, listener: (payload: unknown) => void): () => void {
+    this.events.on(event, listener)
+    return () => this.events.off(event, listener)
+  }
+
+  private info(): CallResponse<'archive.info'> {
+    const weeks = this.archive.listWeeks()
+    return {
+      file: this.archive.file,
+      schemaVersion: this.archive.schemaVersion(),
+      weeks: weeks.length,
+      firstWeek: weeks[0]?.week ?? null,
+      lastWeek: weeks.at(-1)?.week ?? null,
+      synthetic: weeks.some((w) => w.synthetic),
+      protocols: this.archive.protocols().size,
+    }
+  }
+
+  /** The `limit` largest nodes of a week and the edges among them. */
+  private weekGraph(week: string, limit: number): CallResponse<'week.graph'> {
+    const f = this.archive.loadWeek(week)
+    const n = f.nodeIds.length
+    const inDeg = new Int32Array(n)
+    const outDeg = new Int32Array(n)
+    for (let j = 0; j < f.edgeSrc.length; j++) {
+      outDeg[f.edgeSrc[j]]++
+      inDeg[f.edgeDst[j]]++
+    }
+    const order = [...f.sizes.keys()].sort((a, b) => f.sizes[b] - f.sizes[a]).slice(0, limit)
+    const kept = new Set(order)
+    const protocols = this.archive.protocols()
+    const nodes = order.map((i) => ({
+      id: f.nodeIds[i],
+      name: protocols.get(f.nodeIds[i])?.name ?? null,
+      size: f.sizes[i],
+      category: f.categories[i],
+      sector: f.sectors[i],
+      inDegree: inDeg[i],
+      outDegree: outDeg[i],
+    }))
+    const edges = []
+    for (let j = 0; j < f.edgeSrc.length; j++)
+      if (kept.has(f.edgeSrc[j]) && kept.has(f.edgeDst[j]))
+        edges.push({
+          source: f.nodeIds[f.edgeSrc[j]],
+          target: f.nodeIds[f.edgeDst[j]],
+          weight: f.edgeWeight[j],
+        })
+    return {
+      week,
+      synthetic: f.synthetic,
+      totalNodes: n,
+      totalEdges: f.edgeSrc.length,
+      nodes,
+      edges,
+    }
+  }
+
+  private nodeHistory(nodeId: string): CallResponse<'node.history'> {
+    const rows = this.archive.nodeHistory(nodeId)
+    if (rows.length === 0)
+      throw new DexposureError('NOT_FOUND', `node "${nodeId}" is in no archived week`, {
+        field: 'nodeId',
+      })
+    return rows.map((r) => ({
+      week: r.week,
+      size: r.size,
+      inDegree: r.in_degree,
+      outDegree: r.out_degree,
+    }))
+  }
+}

@@ -1,0 +1,18 @@
+// Exposes the API contract to the sandboxed renderer as window.api. Only these two functions
+// cross the bridge; payloads are validated on both sides of the IPC against src/shared/api.ts.
+import { contextBridge, ipcRenderer } from 'electron'
+import type { WorkbenchApi } from '../shared/api'
+
+const api: WorkbenchApi = {
+  mode: 'electron',
+  call: (name, request) => ipcRenderer.invoke('api:call', name, request),
+  on: (name, listener) => {
+    const handler = (_e: unknown, event: string, payload: unknown) => {
+      if (event === name) (listener as (p: unknown) => void)(payload)
+    }
+    ipcRenderer.on('api:event', handler)
+    return () => void ipcRenderer.off('api:event', handler)
+  },
+}
+
+contextBridge.exposeInMainWorld('api', api)

@@ -1,0 +1,72 @@
+// window.api for browser mode: the same WorkbenchApi the Electron preload exposes, over fetch and
+// a WebSocket to the loopback server. The access token comes from the page URL, is kept in memory
+// and removed from the address bar.
+import {
+  ApiErrorSchema,
+  calls,
+  events,
+  type CallName,
+  type CallRequest,
+  type CallResponse,
+  type EventName,
+  type EventPayload,
+  type WorkbenchApi,
+} from '../../shared/api'
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function browserApi(): WorkbenchApi {
+  const params = new URLSearchParams(location.search)
+  const token = params.get('token') ?? ''
+  if (params.has('token')) history.replaceState(null, '', location.pathname)
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>()
+  let socket: WebSocket | null = null
+
+  const connect = () => {
+    socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`)
+    socket.onmessage = (m) => {
+      const { event, payload } = JSON.parse(String(m.data)) as {
+        event: EventName
+        payload: unknown
+      }
+      const schema = events[event]
+      if (!schema) return
+      const parsed = schema.parse(payload)
+      listeners.get(event)?.forEach((l) => l(parsed))
+    }
+  }
+
+  return {
+    mode: 'browser',
+    async call<K extends CallName>(name: K, request: CallRequest<K>): Promise<CallResponse<K>> {
+      calls[name].request.parse(request)
+      const res = await fetch(`/api/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(request),
+      })
+      const body: unknown = await res.json()
+      if (!res.ok) {
+        const err = ApiErrorSchema.safeParse(body)
+        throw err.success
+          ? new ApiError(err.data.error.code, err.data.error.message)
+          : new ApiError('INTERNAL', `HTTP ${res.status}`)
+      }
+      return calls[name].response.parse(body) as CallResponse<K>
+    },
+    on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
+      if (!socket) connect()
+      const set = listeners.get(name) ?? new Set()
+      set.add(listener as (p: unknown) => void)
+      listeners.set(name, set)
+      return () => set.delete(listener as (p: unknown) => void)
+    },
+  }
+}

@@ -1,0 +1,95 @@
+// The workbench shell: archive header, weeks table, and the selected week's exposure graph. It
+// talks only to window.api (Electron preload) or, in browser mode, to the loopback server.
+import './style.css'
+import type { WorkbenchApi } from '../../shared/api'
+import { browserApi } from './api-client'
+import { count, usd } from './format'
+import { drawGraph, type DrawnGraph } from './graph'
+
+declare global {
+  interface Window {
+    api?: WorkbenchApi
+    __status: { weeksLoaded: number; graphRendered: boolean; graphWeek: string | null }
+  }
+}
+
+window.__status = { weeksLoaded: 0, graphRendered: false, graphWeek: null }
+const api: WorkbenchApi = window.api ?? browserApi()
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+
+function showError(e: unknown): void {
+  const box = $('error')
+  box.textContent = e instanceof Error ? e.message : String(e)
+  box.hidden = false
+}
+
+let current: DrawnGraph | null = null
+
+async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void> {
+  document
+    .querySelectorAll('#weeks-table tr.selected')
+    .forEach((r) => r.classList.remove('selected'))
+  row.classList.add('selected')
+  window.__status.graphRendered = false
+  window.__status.graphWeek = week
+  const g = await api.call('week.graph', { week, limit: 300 })
+  current?.kill()
+  const container = $('graph')
+  container.replaceChildren()
+  $('graph-title').textContent = `Exposure network — week of ${week}`
+  $('graph-caption').textContent =
+    `${count(g.nodes.length)} largest of ${count(g.totalNodes)} nodes by TVL, ` +
+    `${count(g.edges.length)} of ${count(g.totalEdges)} edges (holder → issuer)` +
+    (g.synthetic ? ' — synthetic demo data' : '')
+  current = drawGraph(container, g, () => {
+    if (window.__status.graphWeek === week) window.__status.graphRendered = true
+  })
+  const legend = $('legend')
+  legend.replaceChildren(
+    ...current.categories.slice(0, 12).map((c) => {
+      const item = document.createElement('span')
+      item.className = 'legend-item'
+      const dot = document.createElement('i')
+      dot.style.background = c.color
+      item.append(dot, `${c.name} (${c.count})`)
+      return item
+    }),
+  )
+}
+
+async function start(): Promise<void> {
+  $('mode').textContent = api.mode === 'electron' ? 'desktop' : 'browser mode'
+  const [info, weeks] = await Promise.all([
+    api.call('archive.info', {}),
+    api.call('weeks.list', {}),
+  ])
+  $('archive').textContent = info.file
+  $('synthetic').hidden = !info.synthetic
+  $('weeks-count').textContent =
+    `${count(weeks.length)} archived${info.firstWeek ? `, ${info.firstWeek} … ${info.lastWeek}` : ''}`
+  const body = document.querySelector('#weeks-table tbody') as HTMLTableSectionElement
+  const rows = [...weeks].reverse().map((w) => {
+    const tr = document.createElement('tr')
+    tr.dataset.week = w.week
+    for (const [text, numeric] of [
+      [w.week, false],
+      [count(w.nodes), true],
+      [count(w.edges), true],
+      [usd(w.totalTvl), true],
+      [usd(w.totalExposure), true],
+    ] as const) {
+      const td = document.createElement('td')
+      td.textContent = text
+      if (numeric) td.className = 'num'
+      tr.append(td)
+    }
+    tr.addEventListener('click', () => void selectWeek(w.week, tr).catch(showError))
+    return tr
+  })
+  body.replaceChildren(...rows)
+  window.__status.weeksLoaded = weeks.length
+  if (rows.length) await selectWeek(weeks[weeks.length - 1].week, rows[0])
+  else $('graph-caption').textContent = 'The archive is empty: import data with `dexposure import`.'
+}
+
+start().catch(showError)
