@@ -1,0 +1,68 @@
+// `npm start`: opens the workbench on the user's archive. Builds what is missing, fills an empty
+// archive with the SYNTHETIC demo data, then starts the Electron app when its binary exists, or
+// else browser mode: the loopback server with a random token, opened in Chromium when possible.
+// Options: --archive FILE (or DEXPOSURE_ARCHIVE), --browser (skip Electron), --no-open.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+const args = process.argv.slice(2)
+const archiveAt = args.indexOf('--archive')
+const archiveArgs = archiveAt >= 0 ? ['--archive', args[archiveAt + 1]] : []
+const node = process.execPath
+const log = (m) => process.stderr.write(`dexposure: ${m}\n`)
+
+if (!existsSync('out/node/cli.js') || !existsSync('out/node/server.js'))
+  execFileSync(node, ['scripts/build-node.mjs'], { stdio: 'inherit' })
+if (!existsSync('out/renderer/index.html'))
+  execFileSync(node, ['node_modules/.bin/electron-vite', 'build'], { stdio: 'inherit' })
+
+// `init` creates the archive when missing; an empty archive gets the demo data, labelled synthetic.
+const { archive, weeks } = JSON.parse(
+  execFileSync(node, ['bin/dexposure.js', '--json', ...archiveArgs, 'init'], { encoding: 'utf8' }),
+)
+if (weeks === 0) {
+  log(`${archive} is empty: filling it with the SYNTHETIC demo data (dexposure demo)…`)
+  execFileSync(node, ['bin/dexposure.js', ...archiveArgs, 'demo'], { stdio: 'inherit' })
+}
+
+function electronBinary() {
+  const pathFile = join('node_modules', 'electron', 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const exe = join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(exe) ? exe : null
+}
+
+const electron = args.includes('--browser') ? null : electronBinary()
+if (electron) {
+  log('starting the desktop app')
+  const app = spawn(electron, ['.', ...(archiveAt >= 0 ? [args[archiveAt + 1]] : [])], {
+    stdio: 'inherit',
+  })
+  app.on('exit', (code) => process.exit(code ?? 0))
+} else {
+  log('no Electron binary here: starting browser mode')
+  const server = spawn(node, ['out/node/server.js', ...archiveArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', resolve)
+    server.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)))
+  })
+  const { url } = JSON.parse(line)
+  process.stdout.write(`\nDeXposure Workbench is running at\n\n  ${url}\n\nPress Ctrl-C to stop.\n`)
+  if (!args.includes('--no-open') && process.env.DISPLAY && existsSync('/usr/bin/chromium')) {
+    const browser = spawn('/usr/bin/chromium', [`--app=${url}`, '--no-first-run'], {
+      stdio: 'ignore',
+      detached: true,
+    })
+    browser.unref()
+  }
+  const stop = () => {
+    server.kill('SIGTERM')
+    server.once('exit', () => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
