@@ -1,0 +1,3 @@
+export { averagePrecision, precisionRecallAtK, rocAuc } from './ranking'
+export { expectedCalibrationError, reliability, type ReliabilityBin } from './calibration'
+export { mae, rmse, weightedMae } from './regression'
