@@ -12,8 +12,9 @@ import * as weeks from './commands/weeks'
 import * as stats from './commands/stats'
 import * as risk from './commands/risk'
 import * as alerts from './commands/alerts'
+import * as backtest from './commands/backtest'
 
-const commands = [init, demo, importCmd, weeks, show, stats, risk, alerts]
+const commands = [init, demo, importCmd, weeks, show, stats, risk, alerts, backtest]
 
 export function buildProgram(): Command {
   const ctx = createContext()

@@ -1,0 +1,150 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { runBacktest, type BacktestResult } from '../../engine/forecast/backtest'
+import { lineChart, prCurve, reliabilityPoints } from '../../engine/report/plots'
+import { weekProblem } from '../../shared/dates'
+import { DexposureError } from '../../shared/errors'
+import type { CliContext } from '../context'
+import { SYNTHETIC_NOTE, table } from '../format'
+
+interface BacktestOptions {
+  horizon: string
+  model?: string
+  from?: string
+  to?: string
+  negRatio: string
+  plots?: string
+  seed: string
+}
+
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('backtest')
+    .description(
+      'walk-forward evaluation of link and node forecasts (paper and realistic protocols)',
+    )
+    .requiredOption('--horizon <weeks>', 'forecast horizon in weeks (1, 4, 8, 12, …)')
+    .option('--model <dir>', 'a forecast model directory (docs/model-contract.md)')
+    .option('--from <week>', 'first anchor week t (default: 2025-01-06, the reference hold-out)')
+    .option('--to <week>', 'last anchor week t (default: the last with t+h archived)')
+    .option('--neg-ratio <n>', 'paper protocol: random negatives per positive', '5')
+    .option('--seed <n>', 'seed of the negative sampling', '42')
+    .option('--plots <dir>', 'write a PR curve and a reliability diagram (SVG) here')
+    .action(async (o: BacktestOptions, cmd: Command) => {
+      const horizon = Number(o.horizon)
+      if (!Number.isInteger(horizon) || horizon < 1)
+        throw new DexposureError('USAGE', '--horizon must be a positive integer (weeks)', {
+          field: '--horizon',
+        })
+      for (const [flag, w] of [
+        ['--from', o.from],
+        ['--to', o.to],
+      ] as const) {
+        const problem = w === undefined ? null : weekProblem(w)
+        if (problem) throw new DexposureError('USAGE', problem, { field: flag })
+      }
+      if (o.model !== undefined)
+        throw new DexposureError(
+          'MODEL',
+          `cannot evaluate ${o.model}: ONNX forecast models are not supported by this build yet; the backtest reports the baselines only`,
+          { file: o.model },
+        )
+      const archive = ctx.openArchive(cmd, { readonly: true })
+      const bar = ctx.progress(cmd, 'backtest', 1, 'weeks')
+      let r: BacktestResult
+      try {
+        r = await runBacktest(archive, {
+          horizon,
+          from: o.from ?? '2025-01-06',
+          to: o.to,
+          negRatio: Number(o.negRatio),
+          seed: Number(o.seed),
+          signal: ctx.signal,
+          onProgress: (d, t, w) => {
+            bar.setTotal(t)
+            bar.update(d, w)
+          },
+        })
+      } finally {
+        bar.stop()
+      }
+      const synthetic = archive.hasSynthetic()
+      archive.close()
+      ctx.log(
+        cmd,
+        'note: no forecast model was given, so the "model" entries are null (baselines only)',
+      )
+      for (const s of r.skipped_weeks) ctx.log(cmd, `skipped ${s.week}: ${s.reason}`)
+      if (o.plots) writePlots(o.plots, r)
+      const { curves: _curves, ...json } = r
+      const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4))
+      ctx.output(cmd, { ...json, synthetic }, () => {
+        const p = r.protocols.paper
+        const q = r.protocols.realistic
+        const rows = (['persistence', 'edgebank'] as const).map((k) => [
+          k === 'edgebank' ? 'edgebank (all)' : k,
+          f(p[k]?.auprc),
+          f(p[k]?.auroc),
+          f(p[k]?.weight_mae),
+          f(p[k]?.node_mae),
+          f(q[k]?.auprc),
+          f(q[k]?.ece),
+          f(q[k]?.precision_at['1000']),
+          f(q[k]?.new_edges.auprc),
+        ])
+        return [
+          `backtest h=${r.horizon}: ${r.weeks.length} anchor weeks ${r.weeks[0]} … ${r.weeks.at(-1)}; ` +
+            `paper ${r.pairs.paper} pairs (1:${r.neg_ratio}), realistic ${r.pairs.realistic} pairs ` +
+            `(${r.pairs.realistic_positives} positives, base rate ${(r.pairs.realistic_positives / Math.max(1, r.pairs.realistic)).toExponential(2)})`,
+          table(
+            [
+              'scorer',
+              'paper AUPRC',
+              'AUROC',
+              'weight MAE',
+              'node MAE',
+              'real AUPRC',
+              'ECE',
+              'P@1000',
+              'new-edge AUPRC',
+            ],
+            rows,
+          ),
+          ...(o.plots ? [`plots written to ${o.plots}`] : []),
+          ...(synthetic ? [SYNTHETIC_NOTE] : []),
+        ].join('\n')
+      })
+    })
+}
+
+function writePlots(dir: string, r: BacktestResult): void {
+  mkdirSync(dir, { recursive: true })
+  const names = Object.keys(r.curves)
+  const pr = names.map((n, i) => ({
+    name: n,
+    color: COLORS[i % COLORS.length],
+    points: prCurve(r.curves[n].labels, r.curves[n].scores),
+  }))
+  writeFileSync(
+    join(dir, 'pr-curve.svg'),
+    lineChart(`Precision–recall, h=${r.horizon} (all pairs)`, 'recall', 'precision', pr),
+  )
+  const rel = names.map((n, i) => ({
+    name: n,
+    color: COLORS[i % COLORS.length],
+    points: reliabilityPoints(r.curves[n].reliability),
+  }))
+  writeFileSync(
+    join(dir, 'reliability.svg'),
+    lineChart(
+      `Reliability, h=${r.horizon} (all pairs)`,
+      'predicted probability',
+      'observed frequency',
+      rel,
+      true,
+    ),
+  )
+}

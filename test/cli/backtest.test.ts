@@ -1,0 +1,107 @@
+// Story: an analyst backtests forecasts on the demo archive and gets the stable JSON shape,
+// with persistence and EdgeBank beside the (absent) model, and plots.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, runCliJson } from './run-cli'
+
+let dir: string
+let archive: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dx-backtest-'))
+  archive = join(dir, 'a.sqlite')
+  expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const PAPER = [
+  'auprc',
+  'auroc',
+  'weight_mae',
+  'weight_rmse',
+  'weighted_mae',
+  'node_mae',
+  'node_rmse',
+]
+const REALISTIC = ['auprc', 'ece', 'precision_at', 'recall_at']
+
+describe('dexposure backtest', () => {
+  it('reports both protocols for the baselines in the documented JSON shape', () => {
+    const plots = join(dir, 'plots')
+    const r = runCliJson<{
+      horizon: number
+      weeks: string[]
+      protocols: {
+        paper: Record<string, Record<string, number> | null>
+        realistic: Record<
+          string,
+          (Record<string, unknown> & { new_edges: Record<string, unknown> }) | null
+        >
+      }
+      edgebank_windows: Record<string, unknown>
+    }>([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '4',
+      '--from',
+      '2025-06-02',
+      '--plots',
+      plots,
+    ])
+    expect(r.horizon).toBe(4)
+    expect(r.weeks[0]).toBe('2025-06-02')
+    expect(r.weeks.at(-1)).toBe('2025-07-21') // t + 4 weeks must be archived
+    expect(Object.keys(r.protocols).sort()).toEqual(['paper', 'realistic'])
+    for (const proto of ['paper', 'realistic'] as const)
+      expect(Object.keys(r.protocols[proto]).sort()).toEqual(['edgebank', 'model', 'persistence'])
+    expect(r.protocols.paper.model).toBeNull()
+    for (const k of ['persistence', 'edgebank']) {
+      expect(Object.keys(r.protocols.paper[k]!).sort()).toEqual([...PAPER].sort())
+      const q = r.protocols.realistic[k]!
+      expect(Object.keys(q).sort()).toEqual([...REALISTIC, 'new_edges'].sort())
+      expect(Object.keys(q.precision_at as object).sort()).toEqual(['100', '1000', '10000'])
+      expect(Object.keys(q.new_edges).sort()).toEqual([...REALISTIC].sort())
+    }
+    // memory baselines: EdgeBank over all history ranks at least as well as persistence (AUROC)
+    expect(r.protocols.paper.edgebank!.auroc).toBeGreaterThan(r.protocols.paper.persistence!.auroc)
+    expect(r.protocols.paper.persistence!.auprc).toBeGreaterThan(0.3)
+    expect(Object.keys(r.edgebank_windows).sort()).toEqual([
+      'edgebank_12',
+      'edgebank_4',
+      'edgebank_all',
+    ])
+    expect(readFileSync(join(plots, 'pr-curve.svg'), 'utf8')).toMatch(/^<svg/)
+    expect(existsSync(join(plots, 'reliability.svg'))).toBe(true)
+  })
+
+  it('refuses bad arguments and models it cannot run, with clear codes', () => {
+    expect(runCli(['--archive', archive, 'backtest', '--horizon', '0']).code).toBe(2)
+    expect(
+      runCli(['--archive', archive, 'backtest', '--horizon', '1', '--from', '2025-06-03']).code,
+    ).toBe(2)
+    const late = runCli([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '12',
+      '--from',
+      '2025-08-11',
+    ])
+    expect(late.code).toBe(5)
+    expect(late.stderr).toMatch(/t\+12/)
+    const model = runCli([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '1',
+      '--model',
+      join(dir, 'nope'),
+    ])
+    expect(model.code).toBe(7)
+  })
+})
