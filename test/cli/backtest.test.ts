@@ -77,6 +77,43 @@ describe('dexposure backtest', () => {
     expect(existsSync(join(plots, 'reliability.svg'))).toBe(true)
   })
 
+  it('evaluates the shipped model beside the baselines, after its training window only', () => {
+    const r = runCliJson<{
+      weeks: string[]
+      provider: string
+      training_window: { last_week_used: string }
+      protocols: {
+        paper: Record<string, Record<string, number> | null>
+        realistic: Record<
+          string,
+          (Record<string, number> & { new_edges: Record<string, number> }) | null
+        >
+      }
+    }>(['--archive', archive, 'backtest', '--horizon', '1', '--to', '2025-03-31'])
+    expect(r.provider).toBe('cpu')
+    expect(r.weeks[0] > r.training_window.last_week_used).toBe(true)
+    const m = r.protocols.paper.model!
+    expect(Object.keys(m).sort()).toEqual([...PAPER].sort())
+    // the model ranks pairs better than either memory baseline, and is calibrated on all pairs
+    expect(m.auprc).toBeGreaterThan(r.protocols.paper.edgebank!.auprc)
+    expect(r.protocols.realistic.model!.new_edges.auprc).toBeGreaterThan(
+      r.protocols.realistic.edgebank!.new_edges.auprc,
+    )
+    expect(r.protocols.realistic.model!.ece).toBeLessThan(0.02)
+
+    const leak = runCli([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '1',
+      '--from',
+      '2024-03-04',
+    ])
+    expect(leak.code).toBe(2)
+    expect(leak.stderr).toMatch(/overlap the training window/)
+  })
+
   it('refuses bad arguments and models it cannot run, with clear codes', () => {
     expect(runCli(['--archive', archive, 'backtest', '--horizon', '0']).code).toBe(2)
     expect(

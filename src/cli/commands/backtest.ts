@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { runBacktest, type BacktestResult } from '../../engine/forecast/backtest'
+import { defaultModelDir, ForecastModel } from '../../engine/forecast/model'
 import { lineChart, prCurve, reliabilityPoints } from '../../engine/report/plots'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
@@ -10,7 +11,8 @@ import { SYNTHETIC_NOTE, table } from '../format'
 
 interface BacktestOptions {
   horizon: string
-  model?: string
+  model?: string | false
+  provider?: string
   from?: string
   to?: string
   negRatio: string
@@ -27,7 +29,15 @@ export function register(program: Command, ctx: CliContext): void {
       'walk-forward evaluation of link and node forecasts (paper and realistic protocols)',
     )
     .requiredOption('--horizon <weeks>', 'forecast horizon in weeks (1, 4, 8, 12, …)')
-    .option('--model <dir>', 'a forecast model directory (docs/model-contract.md)')
+    .option(
+      '--model <dir>',
+      'a forecast model directory (default: the shipped model for the horizon)',
+    )
+    .option('--no-model', 'baselines only')
+    .option(
+      '--provider <name>',
+      'force an ONNX Runtime execution provider (cuda, dml, coreml, webgpu, cpu)',
+    )
     .option('--from <week>', 'first anchor week t (default: 2025-01-06, the reference hold-out)')
     .option('--to <week>', 'last anchor week t (default: the last with t+h archived)')
     .option('--neg-ratio <n>', 'paper protocol: random negatives per positive', '5')
@@ -46,19 +56,20 @@ export function register(program: Command, ctx: CliContext): void {
         const problem = w === undefined ? null : weekProblem(w)
         if (problem) throw new DexposureError('USAGE', problem, { field: flag })
       }
-      if (o.model !== undefined)
-        throw new DexposureError(
-          'MODEL',
-          `cannot evaluate ${o.model}: ONNX forecast models are not supported by this build yet; the backtest reports the baselines only`,
-          { file: o.model },
-        )
+      const modelDir = o.model === false ? null : (o.model ?? defaultModelDir(horizon))
+      const model = modelDir ? await ForecastModel.load(modelDir, { provider: o.provider }) : null
+      if (model) {
+        ctx.log(cmd, `model ${modelDir} on execution provider ${model.provider}`)
+        for (const f of model.fallbacks) ctx.log(cmd, `  (${f.provider} unavailable: ${f.error})`)
+      }
       const archive = ctx.openArchive(cmd, { readonly: true })
       const bar = ctx.progress(cmd, 'backtest', 1, 'weeks')
       let r: BacktestResult
       try {
         r = await runBacktest(archive, {
           horizon,
-          from: o.from ?? '2025-01-06',
+          model: model ?? undefined,
+          from: o.from ?? (model ? undefined : '2025-01-06'),
           to: o.to,
           negRatio: Number(o.negRatio),
           seed: Number(o.seed),
@@ -70,31 +81,43 @@ export function register(program: Command, ctx: CliContext): void {
         })
       } finally {
         bar.stop()
+        await model?.release()
       }
       const synthetic = archive.hasSynthetic()
       archive.close()
-      ctx.log(
-        cmd,
-        'note: no forecast model was given, so the "model" entries are null (baselines only)',
-      )
+      if (!model)
+        ctx.log(
+          cmd,
+          `note: no forecast model for h=${horizon}: the "model" entries are null (baselines only)`,
+        )
       for (const s of r.skipped_weeks) ctx.log(cmd, `skipped ${s.week}: ${s.reason}`)
       if (o.plots) writePlots(o.plots, r)
       const { curves: _curves, ...json } = r
       const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4))
-      ctx.output(cmd, { ...json, synthetic }, () => {
+      const provenance = model
+        ? {
+            model_dir: modelDir,
+            provider: model.provider,
+            fallbacks: model.fallbacks,
+            training_window: model.manifest.training_window,
+          }
+        : { model_dir: null }
+      ctx.output(cmd, { ...json, ...provenance, synthetic }, () => {
         const p = r.protocols.paper
         const q = r.protocols.realistic
-        const rows = (['persistence', 'edgebank'] as const).map((k) => [
-          k === 'edgebank' ? 'edgebank (all)' : k,
-          f(p[k]?.auprc),
-          f(p[k]?.auroc),
-          f(p[k]?.weight_mae),
-          f(p[k]?.node_mae),
-          f(q[k]?.auprc),
-          f(q[k]?.ece),
-          f(q[k]?.precision_at['1000']),
-          f(q[k]?.new_edges.auprc),
-        ])
+        const rows = (['model', 'persistence', 'edgebank'] as const)
+          .filter((k) => p[k])
+          .map((k) => [
+            k === 'edgebank' ? 'edgebank (all)' : k === 'model' ? `model (${model?.provider})` : k,
+            f(p[k]?.auprc),
+            f(p[k]?.auroc),
+            f(p[k]?.weight_mae),
+            f(p[k]?.node_mae),
+            f(q[k]?.auprc),
+            f(q[k]?.ece),
+            f(q[k]?.precision_at['1000']),
+            f(q[k]?.new_edges.auprc),
+          ])
         return [
           `backtest h=${r.horizon}: ${r.weeks.length} anchor weeks ${r.weeks[0]} … ${r.weeks.at(-1)}; ` +
             `paper ${r.pairs.paper} pairs (1:${r.neg_ratio}), realistic ${r.pairs.realistic} pairs ` +

@@ -28,6 +28,8 @@ import {
   type PairScorer,
   type ScoringContext,
 } from './baselines'
+import type { ForecastModel } from './model'
+import { modelScorer } from './model-scorer'
 
 export const KS = [100, 1000, 10000] as const
 /** Above this many ordered pairs per week the realistic protocol skips the week (reported). */
@@ -36,6 +38,8 @@ const ENTITY_BITS = 2 ** 21
 
 export interface BacktestOptions {
   horizon: number
+  /** A loaded forecast model; its training window is never evaluated. */
+  model?: ForecastModel
   from?: string
   to?: string
   negRatio?: number
@@ -146,7 +150,28 @@ export async function runBacktest(
   if (!(negRatio > 0))
     throw new DexposureError('USAGE', '--neg-ratio must be positive', { field: '--neg-ratio' })
   const weeks = archive.listWeeks().map((w) => w.week)
-  const anchors = anchorWeeks(weeks, h, opts.from, opts.to)
+  const model = opts.model
+  let from = opts.from
+  if (model) {
+    const tw = model.manifest.training_window
+    if (model.manifest.horizon !== h)
+      throw new DexposureError(
+        'USAGE',
+        `model ${model.dir} forecasts ${model.manifest.horizon} weeks ahead, not ${h}`,
+        { field: '--horizon' },
+      )
+    // Walk-forward: a model is never evaluated on weeks it was trained or validated on.
+    const inside = anchorWeeks(weeks, h, from, opts.to).filter((w) => w <= tw.last_week_used)
+    if (from !== undefined && inside.length > 0)
+      throw new DexposureError(
+        'USAGE',
+        `weeks ${inside[0]} … ${inside.at(-1)} overlap the training window of ${model.dir} ` +
+          `(${tw.from} … ${tw.last_week_used}); start after ${tw.last_week_used}`,
+        { field: '--from' },
+      )
+    if (from === undefined) from = weeks.find((w) => w > tw.last_week_used)
+  }
+  const anchors = anchorWeeks(weeks, h, from, opts.to)
   if (anchors.length === 0)
     throw new DexposureError(
       'NOT_FOUND',
@@ -154,7 +179,12 @@ export async function runBacktest(
       { field: '--from' },
     )
   const windows = opts.edgebankWindows ?? [Infinity, 4, 12]
-  const scorers: PairScorer[] = [persistence(), ...windows.map((w) => edgeBank(w))]
+  const scorers: PairScorer[] = [
+    ...(model ? [modelScorer(model)] : []),
+    persistence(),
+    ...windows.map((w) => edgeBank(w)),
+  ]
+  const baselines = scorers.filter((s) => s.name !== 'model')
   const rng = new Rng(opts.seed ?? 42)
   const position = new Map(weeks.map((w, i) => [w, i]))
   const anchorSet = new Set(anchors)
@@ -180,7 +210,7 @@ export async function runBacktest(
     const frame = archive.loadWeek(week)
     addToMemory(frame, wi) // everything up to and including t is known at t
     if (anchorSet.has(week)) {
-      evaluateAnchor(frame, archive.loadWeek(addWeeks(week, h)), wi)
+      await evaluateAnchor(frame, archive.loadWeek(addWeeks(week, h)), wi)
       opts.onProgress?.(++done, anchors.length, week)
       await new Promise((r) => setImmediate(r)) // let progress and Ctrl-C through
     }
@@ -190,11 +220,21 @@ export async function runBacktest(
     const ids = frame.nodeIds.map(intern)
     for (let j = 0; j < frame.edgeSrc.length; j++) {
       const key = ids[frame.edgeSrc[j]] * ENTITY_BITS + ids[frame.edgeDst[j]]
-      memory.set(key, { lastWeek: wi, lastLogWeight: Math.log1p(frame.edgeWeight[j]) })
+      const m = memory.get(key)
+      if (m) {
+        m.lastWeek = wi
+        m.lastLogWeight = Math.log1p(frame.edgeWeight[j])
+        m.weeks.push(wi)
+      } else
+        memory.set(key, {
+          lastWeek: wi,
+          lastLogWeight: Math.log1p(frame.edgeWeight[j]),
+          weeks: [wi],
+        })
     }
   }
 
-  function evaluateAnchor(ft: WeekFrame, fh: WeekFrame, wi: number): void {
+  async function evaluateAnchor(ft: WeekFrame, fh: WeekFrame, wi: number): Promise<void> {
     const n = ft.nodeIds.length
     const pos = new Map(ft.nodeIds.map((id, i) => [id, i]))
     // memory restricted to pairs among the nodes of t, in t's positions
@@ -206,7 +246,8 @@ export async function runBacktest(
       const d = entityPos[key % ENTITY_BITS]
       if (s >= 0 && d >= 0) local.set(s * n + d, m)
     }
-    const ctx: ScoringContext = { week: wi, n, memory: local }
+    const ctx: ScoringContext = { frame: ft, week: wi, n, memory: local }
+    for (const sc of scorers) await sc.prepare?.(ctx)
 
     // truth at t+h among nodes of t
     const truth = new Map<number, number>()
@@ -218,10 +259,13 @@ export async function runBacktest(
     // node targets for nodes present at both weeks
     const sizeH = new Map(fh.nodeIds.map((id, i) => [id, fh.sizes[i]]))
     const nodeTrue: number[] = []
+    const nodeIdx: number[] = []
     for (let i = 0; i < n; i++) {
       const later = sizeH.get(ft.nodeIds[i])
-      if (later !== undefined)
+      if (later !== undefined) {
         nodeTrue.push(Math.log1p(Math.max(later, 0)) - Math.log1p(Math.max(ft.sizes[i], 0)))
+        nodeIdx.push(i)
+      }
     }
 
     // paper protocol: positives + neg_ratio × uniform negatives (seeded, no repeats)
@@ -240,7 +284,7 @@ export async function runBacktest(
     counts.paper += keys.length
     counts.paper_positives += posKeys.length
     for (const sc of scorers) {
-      const out = sc.score(ctx, src, dst)
+      const out = await sc.score(ctx, src, dst)
       const pool = paper.get(sc.name)!
       for (let i = 0; i < keys.length; i++) {
         const isPos = i < posKeys.length
@@ -251,10 +295,11 @@ export async function runBacktest(
           pool.weightPred.push(out.logWeight[i])
         }
       }
-      for (const y of nodeTrue) {
+      const change = sc.nodeChange?.(ctx) ?? null
+      nodeTrue.forEach((y, j) => {
         pool.nodeTrue.push(y)
-        pool.nodePred.push(0)
-      }
+        pool.nodePred.push(change ? change[nodeIdx[j]] : 0)
+      })
     }
 
     // realistic protocol: every ordered pair of nodes of t
@@ -284,7 +329,7 @@ export async function runBacktest(
     counts.realistic += all
     counts.realistic_positives += truth.size
     for (const sc of scorers) {
-      const out = sc.score(ctx, asrc, adst)
+      const out = await sc.score(ctx, asrc, adst)
       const pool = realistic.get(sc.name)!
       const newL: number[] = []
       const newS: number[] = []
@@ -343,7 +388,7 @@ export async function runBacktest(
       new_edges: core(r.newLabels, r.newScores, r.newPerWeek),
     }
   }
-  const main = scorers[1].name
+  const main = baselines[1].name
   const curves: BacktestResult['curves'] = {}
   for (const sc of scorers) {
     const r = realistic.get(sc.name)!
@@ -358,18 +403,18 @@ export async function runBacktest(
     weeks: anchors,
     protocols: {
       paper: {
-        model: null,
+        model: model ? paperMetrics('model') : null,
         persistence: paperMetrics('persistence'),
         edgebank: paperMetrics(main),
       },
       realistic: {
-        model: null,
+        model: model ? realisticMetrics('model') : null,
         persistence: realisticMetrics('persistence'),
         edgebank: realisticMetrics(main),
       },
     },
     edgebank_windows: Object.fromEntries(
-      scorers
+      baselines
         .slice(1)
         .map((s) => [s.name, { paper: paperMetrics(s.name), realistic: realisticMetrics(s.name) }]),
     ),

@@ -3,6 +3,7 @@
 // - EdgeBank (Poursafaei et al. 2022): an edge exists iff it was seen in any of the last W weeks
 //   (W = 4, 12 or all); weight = the last seen one.
 // Both predict no change in node TVL.
+import type { WeekFrame } from '../../shared/domain'
 
 /** What is known about one ordered pair up to week t (ids of week t as positions). */
 export interface PairMemory {
@@ -10,6 +11,8 @@ export interface PairMemory {
   lastWeek: number
   /** log1p of the last seen USD weight. */
   lastLogWeight: number
+  /** Archive positions of every week the edge was seen, oldest first. */
+  weeks: number[]
 }
 
 export interface PairScores {
@@ -20,6 +23,8 @@ export interface PairScores {
 }
 
 export interface ScoringContext {
+  /** Week t itself (the model encodes it). */
+  frame: WeekFrame
   /** Archive position of week t. */
   week: number
   /** Number of nodes of week t (pair key = src · n + dst). */
@@ -30,7 +35,11 @@ export interface ScoringContext {
 
 export interface PairScorer {
   readonly name: string
-  score(ctx: ScoringContext, src: Int32Array, dst: Int32Array): PairScores
+  /** Called once per anchor week before any score() for it. */
+  prepare?(ctx: ScoringContext): Promise<void>
+  score(ctx: ScoringContext, src: Int32Array, dst: Int32Array): PairScores | Promise<PairScores>
+  /** Predicted ln-TVL change per node of t; null = no change (the baselines). */
+  nodeChange?(ctx: ScoringContext): Float32Array | null
 }
 
 /** EdgeBank with a window of `window` weeks (Infinity = all history); window 1 is persistence. */

@@ -1,0 +1,338 @@
+// Forecast models as files (docs/model-contract.md): a directory with model.json and two ONNX
+// graphs, run by ONNX Runtime. The encoder runs once per week; the pair head scores pairs in
+// batches. A model is validated before use (checksums, graph inputs and outputs, feature schema),
+// and execution providers are tried in order with our own fallback, because ONNX Runtime throws
+// rather than falling back; which provider ran, and why others did not, is part of every result.
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as ort from 'onnxruntime-node'
+import {
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  FEATURE_SCHEMA_VERSION,
+  type WeekFrame,
+} from '../../shared/domain'
+import { DexposureError } from '../../shared/errors'
+
+export const PAIR_HISTORY = [
+  'edge_at_t',
+  'log_weight_at_t',
+  'share_last_4',
+  'share_last_12',
+  'reverse_at_t',
+  'seen_before',
+] as const
+
+export interface TensorSpec {
+  name: string
+  dtype: string
+  shape: (string | number)[]
+}
+
+export interface GraphSpec {
+  file: string
+  sha256: string
+  inputs: TensorSpec[]
+  outputs: TensorSpec[]
+}
+
+export interface ModelManifest {
+  name: string
+  format: string
+  horizon: number
+  feature_schema: number
+  base_features: string[]
+  categories: string[]
+  pair_history: string[]
+  hidden: number
+  opset: number
+  graphs: { encoder: GraphSpec; pair_head: GraphSpec }
+  calibrator: { kind: 'platt'; a: number; b: number }
+  training_window: { from: string; until: string; validation_until: string; last_week_used: string }
+  metrics: Record<string, number>
+}
+
+export interface ProviderAttempt {
+  provider: string
+  error: string
+}
+
+export interface Encoded {
+  n: number
+  h: ort.Tensor
+  nodeChange: Float32Array
+}
+
+/** Providers to try, best first, on this platform. */
+export function providerOrder(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'win32') return ['dml', 'webgpu', 'cpu']
+  if (platform === 'darwin') return ['coreml', 'webgpu', 'cpu']
+  return ['cuda', 'webgpu', 'cpu']
+}
+
+// Failures of unavailable providers are caught and reported in `fallbacks`; ORT's own log of
+// them would only repeat that on stderr.
+ort.env.logLevel = 'fatal'
+
+const BATCH = 8192
+
+export class ForecastModel {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: ModelManifest,
+    readonly provider: string,
+    readonly fallbacks: ProviderAttempt[],
+    private readonly encoder: ort.InferenceSession,
+    private readonly head: ort.InferenceSession,
+  ) {}
+
+  static async load(dir: string, opts: { provider?: string } = {}): Promise<ForecastModel> {
+    const manifest = readManifest(dir)
+    for (const g of Object.values(manifest.graphs)) {
+      const bytes = readModelFile(dir, g.file)
+      const sha = createHash('sha256').update(bytes).digest('hex')
+      if (sha !== g.sha256)
+        throw new DexposureError(
+          'MODEL',
+          `model ${dir}: ${g.file} has sha256 ${sha.slice(0, 12)}…, the manifest says ${g.sha256.slice(0, 12)}… (the file was changed or damaged)`,
+          { file: join(dir, g.file) },
+        )
+    }
+    const order = opts.provider ? [opts.provider] : providerOrder()
+    const fallbacks: ProviderAttempt[] = []
+    for (const provider of order) {
+      try {
+        const options: ort.InferenceSession.SessionOptions = {
+          executionProviders: [provider],
+          intraOpNumThreads: 0,
+          graphOptimizationLevel: 'all',
+          // ORT logs its own failure of an unavailable provider; we report it in `fallbacks`.
+          logSeverityLevel: provider === 'cpu' ? 2 : 4,
+        }
+        const encoder = await ort.InferenceSession.create(
+          join(dir, manifest.graphs.encoder.file),
+          options,
+        )
+        const head = await ort.InferenceSession.create(
+          join(dir, manifest.graphs.pair_head.file),
+          options,
+        )
+        checkSession(dir, 'encoder', encoder, manifest.graphs.encoder)
+        checkSession(dir, 'pair_head', head, manifest.graphs.pair_head)
+        return new ForecastModel(dir, manifest, provider, fallbacks, encoder, head)
+      } catch (e) {
+        if (e instanceof DexposureError) throw e
+        const error = (e as Error).message.split('\n')[0]
+        if (opts.provider)
+          throw new DexposureError(
+            'MODEL',
+            `model ${dir}: execution provider "${provider}" is not available here: ${error}`,
+            {
+              field: '--provider',
+            },
+          )
+        fallbacks.push({ provider, error })
+      }
+    }
+    throw new DexposureError(
+      'MODEL',
+      `model ${dir}: no execution provider could run it (${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')})`,
+    )
+  }
+
+  /** Node inputs: base features + category one-hot over the model's category list. */
+  nodeInputs(frame: WeekFrame): Float32Array {
+    const cats = this.manifest.categories
+    const index = new Map(cats.map((c, i) => [c, i]))
+    const unknown = cats.length - 1
+    const width = FEATURE_COUNT + cats.length
+    const n = frame.nodeIds.length
+    const x = new Float32Array(n * width)
+    for (let i = 0; i < n; i++) {
+      x.set(frame.features.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), i * width)
+      x[i * width + FEATURE_COUNT + (index.get(frame.categories[i]) ?? unknown)] = 1
+    }
+    return x
+  }
+
+  /** Runs the encoder once for a week. */
+  encode(frame: WeekFrame): Promise<Encoded> {
+    return this.runEncoder(
+      this.nodeInputs(frame),
+      frame.edgeSrc,
+      frame.edgeDst,
+      Float32Array.from(frame.edgeWeight),
+    )
+  }
+
+  /** The encoder on raw inputs: x is row-major [N × (base features + categories)]. */
+  async runEncoder(
+    x: Float32Array,
+    edgeSrc: Int32Array,
+    edgeDst: Int32Array,
+    edgeWeight: Float32Array,
+  ): Promise<Encoded> {
+    const width = FEATURE_COUNT + this.manifest.categories.length
+    const n = x.length / width
+    const e = edgeSrc.length
+    const out = await this.encoder.run({
+      features: new ort.Tensor('float32', x, [n, width]),
+      edge_src: new ort.Tensor('int32', edgeSrc, [e]),
+      edge_dst: new ort.Tensor('int32', edgeDst, [e]),
+      edge_weight: new ort.Tensor('float32', edgeWeight, [e]),
+    })
+    return { n, h: out.h, nodeChange: out.node_change.data as Float32Array }
+  }
+
+  /**
+   * Calibrated existence probabilities and predicted log1p weights for pairs of the encoded week.
+   * `pairHist` is row-major [P × PAIR_HISTORY.length], built from time-t data only.
+   */
+  async scorePairs(
+    enc: Encoded,
+    src: Int32Array,
+    dst: Int32Array,
+    pairHist: Float32Array,
+  ): Promise<{ prob: Float64Array; logit: Float32Array; logWeight: Float64Array }> {
+    const k = PAIR_HISTORY.length
+    const p = src.length
+    const prob = new Float64Array(p)
+    const logit = new Float32Array(p)
+    const logWeight = new Float64Array(p)
+    const { a, b } = this.manifest.calibrator
+    for (let start = 0; start < p; start += BATCH) {
+      const end = Math.min(p, start + BATCH)
+      const out = await this.head.run({
+        h: enc.h,
+        src: new ort.Tensor('int32', src.subarray(start, end), [end - start]),
+        dst: new ort.Tensor('int32', dst.subarray(start, end), [end - start]),
+        pair_hist: new ort.Tensor('float32', pairHist.subarray(start * k, end * k), [
+          end - start,
+          k,
+        ]),
+      })
+      const lg = out.logit.data as Float32Array
+      const res = out.weight_residual.data as Float32Array
+      for (let i = start; i < end; i++) {
+        const z = lg[i - start]
+        logit[i] = z
+        prob[i] = 1 / (1 + Math.exp(-(a * z + b)))
+        logWeight[i] = Math.max(0, pairHist[i * k + 1] + res[i - start])
+      }
+    }
+    return { prob, logit, logWeight }
+  }
+
+  async release(): Promise<void> {
+    await this.encoder.release()
+    await this.head.release()
+  }
+}
+
+function readModelFile(dir: string, file: string): Buffer {
+  try {
+    return readFileSync(join(dir, file))
+  } catch (e) {
+    throw new DexposureError(
+      'MODEL',
+      `model ${dir}: cannot read ${file}: ${(e as Error).message}`,
+      { file: join(dir, file) },
+    )
+  }
+}
+
+export function readManifest(dir: string): ModelManifest {
+  const file = join(dir, 'model.json')
+  let m: ModelManifest
+  try {
+    m = JSON.parse(readModelFile(dir, 'model.json').toString('utf8')) as ModelManifest
+  } catch (e) {
+    if (e instanceof DexposureError) throw e
+    throw new DexposureError('MODEL', `model ${dir}: model.json is not valid JSON`, { file })
+  }
+  const fail = (msg: string, field: string) =>
+    new DexposureError('MODEL', `model ${dir}: ${msg}`, { file, field })
+  if (m.format !== 'dexposure-model/1')
+    throw fail(`unknown format "${m.format}" (expected dexposure-model/1)`, 'format')
+  if (m.feature_schema !== FEATURE_SCHEMA_VERSION)
+    throw fail(
+      `feature schema ${m.feature_schema} does not match this archive's schema ${FEATURE_SCHEMA_VERSION}`,
+      'feature_schema',
+    )
+  if (JSON.stringify(m.base_features) !== JSON.stringify(FEATURE_NAMES))
+    throw fail(
+      `base features ${JSON.stringify(m.base_features)} differ from ${JSON.stringify(FEATURE_NAMES)}`,
+      'base_features',
+    )
+  if (JSON.stringify(m.pair_history) !== JSON.stringify(PAIR_HISTORY))
+    throw fail(
+      `pair-history features ${JSON.stringify(m.pair_history)} differ from ${JSON.stringify(PAIR_HISTORY)}`,
+      'pair_history',
+    )
+  if (!Array.isArray(m.categories) || m.categories.at(-1) !== 'Unknown')
+    throw fail('the category list must be an array ending with "Unknown"', 'categories')
+  if (
+    m.calibrator?.kind !== 'platt' ||
+    !Number.isFinite(m.calibrator.a) ||
+    !Number.isFinite(m.calibrator.b)
+  )
+    throw fail('the calibrator must be {"kind": "platt", "a": number, "b": number}', 'calibrator')
+  if (!Number.isInteger(m.horizon) || m.horizon < 1)
+    throw fail('horizon must be a positive integer', 'horizon')
+  return m
+}
+
+const ORT_TYPE: Record<string, string> = { float32: 'float32', int32: 'int32', int64: 'int64' }
+
+function checkSession(dir: string, which: string, s: ort.InferenceSession, spec: GraphSpec): void {
+  const names = (xs: readonly string[]) => JSON.stringify([...xs])
+  const want = (ts: TensorSpec[]) => JSON.stringify(ts.map((t) => t.name))
+  if (names(s.inputNames) !== want(spec.inputs))
+    throw new DexposureError(
+      'MODEL',
+      `model ${dir}: ${which} inputs are ${names(s.inputNames)}, the manifest says ${want(spec.inputs)}`,
+      {
+        file: join(dir, spec.file),
+      },
+    )
+  if (names(s.outputNames) !== want(spec.outputs))
+    throw new DexposureError(
+      'MODEL',
+      `model ${dir}: ${which} outputs are ${names(s.outputNames)}, the manifest says ${want(spec.outputs)}`,
+      {
+        file: join(dir, spec.file),
+      },
+    )
+  for (const meta of s.inputMetadata) {
+    const declared = spec.inputs.find((t) => t.name === meta.name)!
+    if (meta.isTensor && ORT_TYPE[declared.dtype] !== meta.type)
+      throw new DexposureError(
+        'MODEL',
+        `model ${dir}: ${which} input ${meta.name} is ${meta.type}, the manifest says ${declared.dtype}`,
+        { file: join(dir, spec.file) },
+      )
+    if (meta.isTensor && meta.shape.length !== declared.shape.length)
+      throw new DexposureError(
+        'MODEL',
+        `model ${dir}: ${which} input ${meta.name} has rank ${meta.shape.length}, the manifest says ${declared.shape.length}`,
+        { file: join(dir, spec.file) },
+      )
+  }
+}
+
+/**
+ * The shipped model for a horizon (resources/models/h{h}), found by walking up from this module
+ * so it resolves from the sources, the out/node bundle and a packaged app; null when there is none.
+ */
+export function defaultModelDir(
+  horizon: number,
+  from = dirname(fileURLToPath(import.meta.url)),
+): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'resources', 'models', `h${horizon}`)
+    if (existsSync(join(candidate, 'model.json'))) return candidate
+    if (dirname(dir) === dir) return null
+  }
+}

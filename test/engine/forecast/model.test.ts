@@ -1,0 +1,102 @@
+// The shipped h=1 model through real ONNX Runtime sessions: parity with PyTorch on a graph with
+// repeated destinations, provider fallback, and the checks that refuse a damaged or mismatched model.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ForecastModel, PAIR_HISTORY, type ModelManifest } from '../../../src/engine/forecast/model'
+
+const MODEL = 'resources/models/h1'
+const parity = JSON.parse(
+  readFileSync('test/engine/forecast/fixtures/parity-h1.json', 'utf8'),
+) as Record<string, number[]> & {
+  n: number
+  p: number
+  n_features: number
+}
+const dir = mkdtempSync(join(tmpdir(), 'dx-model-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]))
+  return m
+}
+
+describe('forecast model (ONNX Runtime)', () => {
+  it('matches PyTorch within 1e-4 on a graph with repeated destinations', async () => {
+    const model = await ForecastModel.load(MODEL)
+    expect(parity.edge_dst.filter((d) => d === 0).length).toBeGreaterThanOrEqual(10)
+    const enc = await model.runEncoder(
+      Float32Array.from(parity.features),
+      Int32Array.from(parity.edge_src),
+      Int32Array.from(parity.edge_dst),
+      Float32Array.from(parity.edge_weight),
+    )
+    expect(maxDiff(enc.h.data as Float32Array, parity.h)).toBeLessThan(1e-4)
+    expect(maxDiff(enc.nodeChange, parity.node_change)).toBeLessThan(1e-4)
+    const out = await model.scorePairs(
+      enc,
+      Int32Array.from(parity.src),
+      Int32Array.from(parity.dst),
+      Float32Array.from(parity.pair_hist),
+    )
+    expect(maxDiff(out.logit, parity.logit)).toBeLessThan(1e-4)
+    const k = PAIR_HISTORY.length
+    const expectedLogWeight = parity.weight_residual.map((r, i) =>
+      Math.max(0, parity.pair_hist[i * k + 1] + r),
+    )
+    expect(maxDiff(out.logWeight, expectedLogWeight)).toBeLessThan(1e-4)
+    await model.release()
+  })
+
+  it('falls back to the CPU when accelerators are missing, and says so', async () => {
+    const model = await ForecastModel.load(MODEL)
+    expect(model.provider).toBe('cpu')
+    if (process.platform === 'linux')
+      expect(model.fallbacks.map((f) => f.provider)).toEqual(['cuda', 'webgpu'])
+    for (const f of model.fallbacks) expect(f.error.length).toBeGreaterThan(0)
+    await model.release()
+  })
+
+  it('fails clearly when a forced provider is unavailable', async () => {
+    await expect(ForecastModel.load(MODEL, { provider: 'cuda' })).rejects.toThrow(
+      /execution provider "cuda" is not available/,
+    )
+  })
+
+  it('refuses a model whose file does not match its checksum', async () => {
+    const bad = join(dir, 'tampered')
+    cpSync(MODEL, bad, { recursive: true })
+    const f = join(bad, 'pair_head.onnx')
+    const bytes = readFileSync(f)
+    bytes[bytes.length - 1] ^= 0xff
+    writeFileSync(f, bytes)
+    await expect(ForecastModel.load(bad)).rejects.toThrow(
+      /pair_head\.onnx has sha256 .* the manifest says/,
+    )
+  })
+
+  it('refuses a manifest that does not match the graphs or the feature schema', async () => {
+    const edit = async (name: string, change: (m: ModelManifest) => void, message: RegExp) => {
+      const d = join(dir, name)
+      cpSync(MODEL, d, { recursive: true })
+      const m = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8')) as ModelManifest
+      change(m)
+      writeFileSync(join(d, 'model.json'), JSON.stringify(m))
+      await expect(ForecastModel.load(d)).rejects.toThrow(message)
+    }
+    await edit(
+      'input-name',
+      (m) => void (m.graphs.encoder.inputs[0].name = 'x'),
+      /encoder inputs are .*features.* the manifest says .*"x"/,
+    )
+    await edit(
+      'dtype',
+      (m) => void (m.graphs.pair_head.inputs[1].dtype = 'int64'),
+      /input src is int32, the manifest says int64/,
+    )
+    await edit('schema', (m) => void (m.feature_schema = 2), /feature schema 2 does not match/)
+    await edit('categories', (m) => void m.categories.pop(), /ending with "Unknown"/)
+  })
+})
