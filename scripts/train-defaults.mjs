@@ -10,9 +10,25 @@ const horizons = (process.argv[2] ?? '1,4,8,12').split(',').map(Number)
 const dir = mkdtempSync(join(tmpdir(), 'dx-train-'))
 const archive = join(dir, 'demo.sqlite')
 try {
-  execFileSync(process.execPath, ['bin/dexposure.js', '--quiet', '--archive', archive, 'demo', '--seed', '42'], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    ['bin/dexposure.js', '--quiet', '--archive', archive, 'demo', '--seed', '42'],
+    { stdio: 'inherit' },
+  )
   for (const h of horizons) {
-    const args = ['training/train.py', '--archive', archive, '--horizon', String(h), '--out', `resources/models/h${h}`, '--epochs', '12', '--patience', '4']
+    const args = [
+      'training/train.py',
+      '--archive',
+      archive,
+      '--horizon',
+      String(h),
+      '--out',
+      `resources/models/h${h}`,
+      '--epochs',
+      '12',
+      '--patience',
+      '4',
+    ]
     if (h === 1) args.push('--parity', 'test/engine/forecast/fixtures/parity-h1.json')
     execFileSync('/usr/bin/python3', args, { stdio: 'inherit' })
   }
