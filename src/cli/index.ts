@@ -13,8 +13,22 @@ import * as stats from './commands/stats'
 import * as risk from './commands/risk'
 import * as alerts from './commands/alerts'
 import * as backtest from './commands/backtest'
+import * as forecast from './commands/forecast'
+import * as train from './commands/train'
 
-const commands = [init, demo, importCmd, weeks, show, stats, risk, alerts, backtest]
+const commands = [
+  init,
+  demo,
+  importCmd,
+  weeks,
+  show,
+  stats,
+  risk,
+  alerts,
+  train,
+  forecast,
+  backtest,
+]
 
 export function buildProgram(): Command {
   const ctx = createContext()

@@ -46,6 +46,7 @@ describe('dexposure backtest', () => {
       'backtest',
       '--horizon',
       '4',
+      '--no-model',
       '--from',
       '2025-06-02',
       '--plots',

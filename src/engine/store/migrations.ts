@@ -214,6 +214,51 @@ CREATE VIEW latest_network_stats AS
   );
 `,
   },
+  {
+    version: 3,
+    name: 'forecast runs: predicted edges, node TVL and the predicted graph',
+    // Documented in docs/forecasting.md. A run keeps the anchor week's data version: replacing the
+    // anchor week deletes its forecasts.
+    sql: `
+CREATE TABLE forecast_runs (
+  run_id        INTEGER PRIMARY KEY,
+  week          TEXT NOT NULL REFERENCES weeks(week) ON DELETE CASCADE,
+  horizon       INTEGER NOT NULL,
+  target_week   TEXT NOT NULL,
+  model         TEXT NOT NULL,
+  model_sha256  TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  fallbacks     TEXT NOT NULL DEFAULT '[]',
+  created       TEXT NOT NULL,
+  duration_ms   INTEGER NOT NULL,
+  nodes         INTEGER NOT NULL,
+  pairs_scored  INTEGER NOT NULL,
+  exhaustive    INTEGER NOT NULL CHECK (exhaustive IN (0, 1)),
+  expected_edges REAL NOT NULL,
+  graph_rule    TEXT NOT NULL,
+  graph_edges   INTEGER NOT NULL
+);
+CREATE INDEX forecast_runs_by_week ON forecast_runs(week, horizon);
+CREATE TABLE forecast_edges (
+  run_id               INTEGER NOT NULL REFERENCES forecast_runs(run_id) ON DELETE CASCADE,
+  source               TEXT NOT NULL,
+  target               TEXT NOT NULL,
+  probability          REAL NOT NULL,
+  predicted_weight_usd REAL NOT NULL,
+  exists_at_t          INTEGER NOT NULL CHECK (exists_at_t IN (0, 1)),
+  in_graph             INTEGER NOT NULL CHECK (in_graph IN (0, 1))
+);
+CREATE INDEX forecast_edges_by_run ON forecast_edges(run_id, probability DESC);
+CREATE TABLE forecast_nodes (
+  run_id               INTEGER NOT NULL REFERENCES forecast_runs(run_id) ON DELETE CASCADE,
+  node_id              TEXT NOT NULL,
+  tvl_t                REAL NOT NULL,
+  predicted_log_change REAL NOT NULL,
+  predicted_tvl        REAL NOT NULL
+);
+CREATE INDEX forecast_nodes_by_run ON forecast_nodes(run_id);
+`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

@@ -1,0 +1,118 @@
+// Story: an analyst forecasts next week's network from the last archived week (past the end of
+// the archive), finds the run stored for SQL, and stress-tests the forecast graph.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, runCliJson } from './run-cli'
+
+let dir: string
+let archive: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dx-forecast-'))
+  archive = join(dir, 'a.sqlite')
+  expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('dexposure forecast', () => {
+  it('forecasts past the last archived week, covering every pair, and stores the run', () => {
+    const csv = join(dir, 'f.csv')
+    const r = runCliJson<{
+      run_id: number
+      provider: string
+      fallbacks: { provider: string }[]
+      week: string
+      target_week: string
+      nodes: number
+      pairs_scored: number
+      exhaustive: boolean
+      expected_edges: number
+      graph_edges: number
+      top: { probability: number; exists_at_t: boolean }[]
+    }>([
+      '--archive',
+      archive,
+      'forecast',
+      '--week',
+      '2025-08-18',
+      '--horizon',
+      '1',
+      '--top',
+      '5',
+      '--out',
+      csv,
+    ])
+    expect(r).toMatchObject({
+      week: '2025-08-18',
+      target_week: '2025-08-25',
+      provider: 'cpu',
+      exhaustive: true,
+    })
+    expect(r.pairs_scored).toBe(r.nodes * (r.nodes - 1))
+    expect(r.graph_edges).toBe(Math.round(r.expected_edges))
+    expect(r.top).toHaveLength(5)
+    expect(r.top[0].probability).toBeGreaterThanOrEqual(r.top[4].probability)
+
+    const db = new Database(archive, { readonly: true })
+    const run = db.prepare('SELECT * FROM forecast_runs WHERE run_id = ?').get(r.run_id) as Record<
+      string,
+      unknown
+    >
+    expect(run).toMatchObject({
+      week: '2025-08-18',
+      horizon: 1,
+      provider: 'cpu',
+      graph_edges: r.graph_edges,
+    })
+    const inGraph = db
+      .prepare('SELECT count(*) c FROM forecast_edges WHERE run_id = ? AND in_graph = 1')
+      .get(r.run_id) as { c: number }
+    expect(inGraph.c).toBe(r.graph_edges)
+    const nodes = db
+      .prepare('SELECT count(*) c FROM forecast_nodes WHERE run_id = ?')
+      .get(r.run_id) as { c: number }
+    expect(nodes.c).toBe(r.nodes)
+    db.close()
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'source,target,probability,predicted_weight_usd,exists_at_t,in_graph',
+    )
+
+    const risk = runCli([
+      '--archive',
+      archive,
+      'risk',
+      '--week',
+      '2025-08-18',
+      '--forecast',
+      '1',
+      '--scenario',
+      'S1',
+    ])
+    expect(risk.code, risk.stderr).toBe(0)
+    expect(risk.stdout).toMatch(/forecast graph, week 2025-08-25/)
+  })
+
+  it('refuses an unknown week, a horizon without a model, and an unavailable provider', () => {
+    expect(
+      runCli(['--archive', archive, 'forecast', '--week', '2030-01-07', '--horizon', '1']).code,
+    ).toBe(5)
+    expect(
+      runCli(['--archive', archive, 'forecast', '--week', '2025-08-18', '--horizon', '3']).code,
+    ).toBe(5)
+    const cuda = runCli([
+      '--archive',
+      archive,
+      'forecast',
+      '--week',
+      '2025-08-18',
+      '--horizon',
+      '1',
+      '--provider',
+      'cuda',
+    ])
+    expect(cuda.code).toBe(7)
+    expect(cuda.stderr).toMatch(/"cuda" is not available/)
+  })
+})
