@@ -468,6 +468,10 @@ def main():
     }
     with open(os.path.join(a.out, "model.json"), "w") as f:
         json.dump(manifest, f, indent=2)
+    # The PyTorch weights too (not used by the app): benchmarks compare ONNX Runtime with the same
+    # model's PyTorch forward (bench/forecast.mjs).
+    torch.save({"encoder": enc.state_dict(), "pair_head": head.state_dict(), "n_features": int(n_feat)},
+               os.path.join(a.out, "torch_state.pt"))
     log(f"train: wrote {a.out} in {time.time() - started:.0f} s")
 
     if a.parity:
