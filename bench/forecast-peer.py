@@ -1,0 +1,35 @@
+# PyTorch side of bench/forecast.mjs: the same h=1 encoder (training/train.py's Encoder with the
+# weights of resources/models/h1/torch_state.pt) on the same week, CPU, median of runs.
+import json, sqlite3, sys, time
+import numpy as np
+import torch
+sys.path.insert(0, "training")
+from train import Encoder, BASE_FEATURES  # noqa: E402
+
+file, week, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+torch.set_num_threads(2)
+manifest = json.load(open("resources/models/h1/model.json"))
+state = torch.load("resources/models/h1/torch_state.pt")
+db = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+cats = dict(db.execute("SELECT id, category FROM protocols"))
+ids, feats, src, dst, w = db.execute("SELECT node_ids, features, edge_src, edge_dst, edge_weight FROM week_frames WHERE week = ?", (week,)).fetchone()
+ids = json.loads(ids)
+base = np.frombuffer(feats, dtype="<f4").reshape(len(ids), len(BASE_FEATURES))
+index = {c: i for i, c in enumerate(manifest["categories"])}
+onehot = np.zeros((len(ids), len(index)), dtype=np.float32)
+for i, v in enumerate(ids):
+    onehot[i, index.get(cats.get(v) or "Unknown", len(index) - 1)] = 1
+x = torch.tensor(np.concatenate([base, onehot], axis=1))
+es = torch.tensor(np.frombuffer(src, dtype="<i4").copy())
+ed = torch.tensor(np.frombuffer(dst, dtype="<i4").copy())
+ew = torch.tensor(np.frombuffer(w, dtype="<f8").astype(np.float32))
+enc = Encoder(x.shape[1], np.zeros(x.shape[1]), np.ones(x.shape[1]))
+enc.load_state_dict(state["encoder"])
+enc.eval()
+times = []
+with torch.no_grad():
+    enc(x, es, ed, ew)
+    for _ in range(runs):
+        t = time.perf_counter(); enc(x, es, ed, ew); times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0]}))

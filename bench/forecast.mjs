@@ -1,0 +1,84 @@
+// Forecast speed at real scale (BENCHMARKS.md "Forecasting"): on the largest week of a real-scale
+// demo archive, the h=1 encoder in ONNX Runtime beside the same model's PyTorch forward (CPU, same
+// run), the pair head's throughput, and a complete one-horizon `dexposure forecast` (wall, peak RSS).
+// Usage: node bench/forecast.mjs [ARCHIVE]  (default bench/data/real-scale.sqlite from bench:archive --keep)
+import { execFileSync, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { build } from 'esbuild'
+
+const source = process.argv[2] ?? 'bench/data/real-scale.sqlite'
+if (!existsSync(source)) {
+  process.stderr.write(
+    `bench: ${source} is missing; run \`npm run bench:archive -- --keep\` first\n`,
+  )
+  process.exit(1)
+}
+const archive = '.tmp/bench/forecast.sqlite'
+for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+copyFileSync(source, archive)
+const load0 = loadavg()[0]
+await build({
+  entryPoints: ['bench/forecast-encoder.ts'],
+  outfile: '.tmp/bench/forecast-encoder.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+})
+const ort = JSON.parse(
+  execFileSync(process.execPath, ['.tmp/bench/forecast-encoder.mjs', archive, '7'], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: 'node_modules' },
+  }),
+)
+const torch = JSON.parse(
+  execFileSync('/usr/bin/python3', ['bench/forecast-peer.py', archive, ort.week, '7'], {
+    encoding: 'utf8',
+  }),
+)
+const run = spawnSync(
+  '/usr/bin/time',
+  [
+    '-f',
+    '%e %M',
+    process.execPath,
+    'bin/dexposure.js',
+    '--quiet',
+    '--json',
+    '--archive',
+    archive,
+    'forecast',
+    '--week',
+    ort.week,
+    '--horizon',
+    '1',
+  ],
+  { encoding: 'utf8', maxBuffer: 64 << 20 },
+)
+if (run.status !== 0) throw new Error(run.stderr)
+const [wall, rssKb] = run.stderr.trim().split('\n').at(-1).split(' ').map(Number)
+const fc = JSON.parse(run.stdout)
+const f1 = (x) => x.toFixed(1)
+const section = `<!-- forecast:start -->
+## Forecasting (issue 3)
+
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ONNX Runtime ${ort.provider} (load average ${load0.toFixed(1)} at start). Date: ${new Date().toISOString().slice(0, 10)}.
+Command: \`node bench/forecast.mjs\` on the largest week of the real-scale demo archive (${ort.week}: ${ort.nodes.toLocaleString('en')} nodes, ${ort.edges.toLocaleString('en')} edges), model \`resources/models/h1\`.
+
+| task | DeXposure Workbench (ONNX Runtime, CPU) | peer: same model in PyTorch 1.13 (CPU, 2 threads), same run | ratio |
+|---|---|---|---|
+| encoder, one week (median of 7) | **${f1(ort.encoderMs)} ms** | ${f1(torch.encoderMs)} ms | ${(torch.encoderMs / ort.encoderMs).toFixed(2)}× |
+| pair head throughput | **${(ort.pairsPerSecond / 1e6).toFixed(2)} M pairs/s** | — | — |
+| complete one-horizon forecast (\`dexposure forecast --horizon 1\`: history, encoder, ${fc.pairs_scored.toLocaleString('en')} candidate pairs scored exactly, the other ${(fc.nodes * (fc.nodes - 1) - fc.pairs_scored).toLocaleString('en')} pairs at the sampled non-candidate probability ${fc.non_candidate_probability?.toExponential(2)}, stored) | **${wall.toFixed(1)} s** wall, peak RSS **${(rssKb / 1024).toFixed(0)} MB** | — | — |
+
+Targets: encoder ≤ 1 s, complete forecast ≤ 5 s, peak RSS ≤ 2 GB.
+<!-- forecast:end -->`
+const file = 'BENCHMARKS.md'
+let doc = readFileSync(file, 'utf8')
+doc = doc.includes('<!-- forecast:start -->')
+  ? doc.replace(/<!-- forecast:start -->[\s\S]*<!-- forecast:end -->/, section)
+  : `${doc.trimEnd()}\n\n${section}\n`
+writeFileSync(file, doc)
+process.stdout.write(section + '\n')
