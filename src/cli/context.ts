@@ -14,6 +14,8 @@ export interface GlobalOptions {
 export interface Progress {
   update(done: number, detail?: string): void
   setTotal(total: number): void
+  /** update() with a total that may change as work is discovered (engine onProgress callbacks). */
+  report(done: number, total: number, detail?: string): void
   stop(): void
 }
 
@@ -56,7 +58,7 @@ export function createContext(): CliContext {
       if (!globals(cmd).quiet) process.stderr.write(message + '\n')
     },
     progress(cmd, label, total, unit = '') {
-      if (globals(cmd).quiet) return { update() {}, setTotal() {}, stop() {} }
+      if (globals(cmd).quiet) return { update() {}, setTotal() {}, report() {}, stop() {} }
       const bar = new cliProgress.SingleBar(
         {
           stream: process.stderr,
@@ -73,6 +75,10 @@ export function createContext(): CliContext {
       return {
         update: (done, detail) => bar.update(done, { detail: detail ?? '' }),
         setTotal: (t) => bar.setTotal(t),
+        report: (done, total, detail) => {
+          bar.setTotal(total)
+          bar.update(done, { detail: detail ?? '' })
+        },
         stop: () => bar.stop(),
       }
     },

@@ -50,10 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
             zThreshold: z,
             minHistory,
             signal: ctx.signal,
-            onProgress: (d, t, w) => {
-              bar.setTotal(t)
-              bar.update(d, w)
-            },
+            onProgress: (d, t, w) => bar.report(d, t, w),
           })
         } finally {
           bar.stop()

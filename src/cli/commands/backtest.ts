@@ -74,10 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
           negRatio: Number(o.negRatio),
           seed: Number(o.seed),
           signal: ctx.signal,
-          onProgress: (d, t, w) => {
-            bar.setTotal(t)
-            bar.update(d, w)
-          },
+          onProgress: (d, t, w) => bar.report(d, t, w),
         })
       } finally {
         bar.stop()

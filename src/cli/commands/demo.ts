@@ -37,10 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
         })
       const scale = opts.scale
       const bar = ctx.progress(cmd, 'demo', 1, 'weeks')
-      const onProgress = (done: number, total: number) => {
-        bar.setTotal(total)
-        bar.update(done)
-      }
+      const onProgress = (done: number, total: number) => bar.report(done, total)
       if (opts.out) {
         try {
           const r = await writeDemoJson({

@@ -53,10 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
           provider: o.provider,
           top,
           signal: ctx.signal,
-          onProgress: (d, t) => {
-            bar.setTotal(t)
-            bar.update(d)
-          },
+          onProgress: (d, t) => bar.report(d, t),
         })
         bar.stop()
         ctx.log(cmd, `forecast run ${r.run_id}: model ${r.model} on ${r.provider}`)

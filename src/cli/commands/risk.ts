@@ -192,10 +192,7 @@ export function register(program: Command, ctx: CliContext): void {
               horizon,
               withForecast: opts.forecast !== undefined,
               signal: ctx.signal,
-              onProgress: (d, t, w) => {
-                bar.setTotal(t)
-                bar.update(d, w)
-              },
+              onProgress: (d, t, w) => bar.report(d, t, w),
             })
           } finally {
             bar.stop()

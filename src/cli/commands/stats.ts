@@ -150,10 +150,7 @@ export function register(program: Command, ctx: CliContext): void {
             to: opts.to,
             params,
             signal: ctx.signal,
-            onProgress: (d, t, w) => {
-              bar.setTotal(t)
-              bar.update(d, w)
-            },
+            onProgress: (d, t, w) => bar.report(d, t, w),
           })
         } finally {
           bar.stop()
