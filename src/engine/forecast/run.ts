@@ -80,12 +80,15 @@ export function pairMemoryAt(
       if (s < 0 || d < 0) continue
       const key = s * n + d
       const lw = Math.log1p(f.edgeWeight[j])
+      // Only the last 12 weeks' presence feeds the pair history (share_last_4/12); older weeks
+      // need no list, which saves an allocation per pair and week on long archives.
+      const recent = position - wi < 12
       const m = memory.get(key)
       if (m) {
         m.lastWeek = wi
         m.lastLogWeight = lw
-        m.weeks.push(wi)
-      } else memory.set(key, { lastWeek: wi, lastLogWeight: lw, weeks: [wi] })
+        if (recent) m.weeks.push(wi)
+      } else memory.set(key, { lastWeek: wi, lastLogWeight: lw, weeks: recent ? [wi] : [] })
     }
   }
   return { memory, position }
@@ -169,14 +172,18 @@ export async function runForecast(
       }
       for (let u = 0; u < n && candidates.size < 5_000_000; u++)
         for (const w of outs[u]) for (const v of outs[w]) if (v !== u) candidates.add(u * n + v)
-      const keys = [...candidates]
-      for (let i = 0; i < keys.length; i += CHUNK) {
-        const part = keys.slice(i, i + CHUNK)
-        await scoreBatch(
-          Int32Array.from(part, (x) => Math.floor(x / n)),
-          Int32Array.from(part, (x) => x % n),
-        )
+      const src = new Int32Array(CHUNK)
+      const dst = new Int32Array(CHUNK)
+      let k = 0
+      for (const key of candidates) {
+        src[k] = Math.floor(key / n)
+        dst[k] = key - src[k] * n
+        if (++k === CHUNK) {
+          await scoreBatch(src, dst)
+          k = 0
+        }
       }
+      if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
       const sample = 50_000
       const ss = new Int32Array(sample)
       const sd = new Int32Array(sample)
