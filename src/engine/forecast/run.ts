@@ -7,6 +7,7 @@ import { Rng } from '../demo/rng'
 import { addWeeks } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import { registerPredictedGraphProvider, type PredictedGraphRun } from '../risk/predicted-graph'
+import type { WeekFrame } from '../../shared/domain'
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
@@ -15,6 +16,10 @@ import { pairHistoryFromMemory } from './model-scorer'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
+/** Issuers with the most holders that every node is paired with in the candidate set. */
+export const TOP_ISSUERS = 100
+/** Cap on the candidate set of large weeks. */
+export const MAX_CANDIDATES = 5_000_000
 /** Pairs scored per pair-head call. */
 const CHUNK = 262_144
 /** Pairs below this probability are not stored (they stay counted in Σ p and the run's totals). */
@@ -58,6 +63,30 @@ export interface ForecastRunResult {
   top: ForecastEdge[]
   duration_ms: number
   synthetic: boolean
+}
+
+/** Candidate pairs (keys src · n + dst) when a week is too large to score every pair: every
+ * pair with an edge in any week up to t, the reverse of each edge of t, and two-hop pairs
+ * u → w → v of week t (capped at MAX_CANDIDATES). Its recall of the t+h edges is measured by
+ * bench/candidate-recall.mjs. */
+export function candidatePairs(frame: WeekFrame, memory: Map<number, PairMemory>): Set<number> {
+  const n = frame.nodeIds.length
+  const candidates = new Set<number>(memory.keys())
+  const outs: number[][] = Array.from({ length: n }, () => [])
+  for (let j = 0; j < frame.edgeSrc.length; j++) {
+    outs[frame.edgeSrc[j]].push(frame.edgeDst[j])
+    candidates.add(frame.edgeDst[j] * n + frame.edgeSrc[j])
+  }
+  for (let u = 0; u < n && candidates.size < MAX_CANDIDATES; u++)
+    for (const w of outs[u]) for (const v of outs[w]) if (v !== u) candidates.add(u * n + v)
+  // New holders concentrate on the most-held issuers (preferential attachment): every node paired
+  // with the TOP_ISSUERS issuers of week t with the most holders.
+  const inDegree = new Int32Array(n)
+  for (let j = 0; j < frame.edgeDst.length; j++) inDegree[frame.edgeDst[j]]++
+  const top = [...inDegree.keys()].sort((a, b) => inDegree[b] - inDegree[a]).slice(0, TOP_ISSUERS)
+  for (let u = 0; u < n && candidates.size < MAX_CANDIDATES; u++)
+    for (const v of top) if (v !== u) candidates.add(u * n + v)
+  return candidates
 }
 
 /** Memory of every pair among the nodes of `week`, from all archived weeks up to it. */
@@ -164,14 +193,7 @@ export async function runForecast(
         }
       if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
     } else {
-      const candidates = new Set<number>(memory.keys())
-      const outs: number[][] = Array.from({ length: n }, () => [])
-      for (let j = 0; j < frame.edgeSrc.length; j++) {
-        outs[frame.edgeSrc[j]].push(frame.edgeDst[j])
-        candidates.add(frame.edgeDst[j] * n + frame.edgeSrc[j])
-      }
-      for (let u = 0; u < n && candidates.size < 5_000_000; u++)
-        for (const w of outs[u]) for (const v of outs[w]) if (v !== u) candidates.add(u * n + v)
+      const candidates = candidatePairs(frame, memory)
       const src = new Int32Array(CHUNK)
       const dst = new Int32Array(CHUNK)
       let k = 0
