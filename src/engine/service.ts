@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events'
 import { calls, isCallName, type CallName, type CallResponse, type EventName } from '../shared/api'
 import { DexposureError } from '../shared/errors'
+import { runForecast } from './forecast/run'
 import { JobRegistry } from './jobs'
 import type { Archive } from './store/archive'
 
@@ -25,6 +26,20 @@ export class EngineService {
       'week.graph': (r: { week: string; limit?: number }) => this.weekGraph(r.week, r.limit ?? 300),
       'node.history': (r: { nodeId: string }) => this.nodeHistory(r.nodeId),
       'jobs.cancel': (r: { id: string }) => ({ ok: this.jobs.cancel(r.id) }),
+      'forecast.run': (r: { week: string; horizon: number; provider?: string }) => ({
+        jobId: this.jobs.start('forecast', (ctx) =>
+          runForecast(this.archive, {
+            week: r.week,
+            horizon: r.horizon,
+            provider: r.provider,
+            top: 0,
+            signal: ctx.signal,
+            onProgress: (done, total) => ctx.progress(done, total, 'pairs scored'),
+          }),
+        ),
+      }),
+      'forecast.latest': (r: { week: string; horizon: number }) =>
+        this.latestForecast(r.week, r.horizon),
     }
   }
 
@@ -105,6 +120,19 @@ export class EngineService {
       nodes,
       edges,
     }
+  }
+
+  private latestForecast(week: string, horizon: number): CallResponse<'forecast.latest'> {
+    const row = this.archive.db
+      .prepare(
+        `SELECT run_id, week, horizon, target_week, model, provider, fallbacks, created, duration_ms, nodes,
+           expected_edges, graph_edges
+         FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1`,
+      )
+      .get(week, horizon) as
+      | (Omit<CallResponse<'forecast.latest'> & object, 'fallbacks'> & { fallbacks: string })
+      | undefined
+    return row ? { ...row, fallbacks: JSON.parse(row.fallbacks) } : null
   }
 
   private nodeHistory(nodeId: string): CallResponse<'node.history'> {

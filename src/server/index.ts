@@ -70,7 +70,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new DexposureError('USAGE', `the server binds to loopback only, not ${host}`)
   const token = opts.token ?? randomBytes(32).toString('hex')
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer')
-  const archive = Archive.open(opts.archivePath, { readonly: true })
+  // Read-write: forecasts started from the UI are stored as runs. SQLite's locking keeps it safe
+  // beside a CLI import on the same file.
+  const archive = Archive.open(opts.archivePath)
   const service = new EngineService(archive)
 
   const tokenOk = (given: string | null | undefined): boolean => {

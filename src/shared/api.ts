@@ -65,6 +65,21 @@ export const JobSchema = z.object({
   message: z.string().nullable(),
 })
 
+export const ForecastSummarySchema = z.object({
+  run_id: z.number().int(),
+  week,
+  horizon: z.number().int(),
+  target_week: week,
+  model: z.string(),
+  provider: z.string(),
+  fallbacks: z.array(z.object({ provider: z.string(), error: z.string() })),
+  created: z.string(),
+  duration_ms: z.number(),
+  nodes: z.number().int(),
+  expected_edges: z.number(),
+  graph_edges: z.number().int(),
+})
+
 /** Every call: name → request and response schemas. */
 export const calls = {
   'archive.info': { request: z.object({}), response: ArchiveInfoSchema },
@@ -78,6 +93,20 @@ export const calls = {
     response: z.array(NodeHistoryPointSchema),
   },
   'jobs.cancel': { request: z.object({ id: z.string() }), response: z.object({ ok: z.boolean() }) },
+  /** Starts a forecast job (progress and completion arrive as job events). */
+  'forecast.run': {
+    request: z.object({
+      week,
+      horizon: z.number().int().positive(),
+      provider: z.string().optional(),
+    }),
+    response: z.object({ jobId: z.string() }),
+  },
+  /** The latest stored forecast run for a week and horizon, or null. */
+  'forecast.latest': {
+    request: z.object({ week, horizon: z.number().int().positive() }),
+    response: ForecastSummarySchema.nullable(),
+  },
 } as const
 
 /** Every event pushed from the engine to the UI. */

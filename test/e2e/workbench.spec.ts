@@ -34,6 +34,17 @@ test('an analyst selects a crisis week and sees its exposure network drawn', asy
   if (process.env.DX_SCREENSHOT) await page.screenshot({ path: process.env.DX_SCREENSHOT })
 })
 
+test('an analyst forecasts next week and sees which execution provider ran', async ({ page }) => {
+  const wb = new WorkbenchPage(page)
+  await wb.open()
+  await wb.selectWeek('2025-08-18')
+  await page.locator('#forecast-btn').click()
+  const status = page.locator('#forecast-status')
+  await expect(status).toContainText('Forecast of 2025-08-25', { timeout: 30_000 })
+  await expect(status).toContainText(/ran on cpu/)
+  await expect(status).toHaveAttribute('data-provider', 'cpu')
+})
+
 test('the API refuses requests without the access token', async ({ request }) => {
   const base = new URL(process.env.DX_E2E_URL!).origin
   const anonymous = await request.post(`${base}/api/weeks.list`, { data: {} })

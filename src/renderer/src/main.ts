@@ -24,6 +24,44 @@ function showError(e: unknown): void {
 }
 
 let current: DrawnGraph | null = null
+let selectedWeek: string | null = null
+
+/** Forecasts week t+1 from the selected week as an engine job; shows progress and the provider. */
+async function forecastNextWeek(): Promise<void> {
+  const week = selectedWeek
+  if (!week) return
+  const button = $<HTMLButtonElement>('forecast-btn')
+  const status = $('forecast-status')
+  button.disabled = true
+  status.textContent = 'forecasting…'
+  const { jobId } = await api.call('forecast.run', { week, horizon: 1 })
+  const offProgress = api.on('job.progress', (p) => {
+    if (p.id === jobId && p.total)
+      status.textContent = `forecasting… ${Math.round((100 * p.done) / p.total)} % of pairs scored`
+  })
+  const done = await new Promise<{ state: string; message: string | null }>((resolve) => {
+    const off = api.on('job.done', (d) => {
+      if (d.id !== jobId) return
+      off()
+      resolve(d)
+    })
+  })
+  offProgress()
+  button.disabled = false
+  if (done.state !== 'done') {
+    status.textContent = `forecast ${done.state}: ${done.message ?? ''}`
+    return
+  }
+  const run = await api.call('forecast.latest', { week, horizon: 1 })
+  if (!run) return
+  const skipped = run.fallbacks.map((f) => f.provider).join(', ')
+  status.textContent =
+    `Forecast of ${run.target_week}: ${count(Math.round(run.expected_edges))} expected edges, ` +
+    `predicted graph ${count(run.graph_edges)} edges · ran on ${run.provider}` +
+    (skipped ? ` (${skipped} unavailable)` : '') +
+    ` · ${(run.duration_ms / 1000).toFixed(1)} s`
+  status.dataset.provider = run.provider
+}
 
 async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void> {
   document
@@ -32,6 +70,9 @@ async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void>
   row.classList.add('selected')
   window.__status.graphRendered = false
   window.__status.graphWeek = week
+  selectedWeek = week
+  $<HTMLButtonElement>('forecast-btn').disabled = false
+  $('forecast-status').textContent = ''
   const g = await api.call('week.graph', { week, limit: 300 })
   current?.kill()
   const container = $('graph')
@@ -92,4 +133,5 @@ async function start(): Promise<void> {
   else $('graph-caption').textContent = 'The archive is empty: import data with `dexposure import`.'
 }
 
+$('forecast-btn').addEventListener('click', () => void forecastNextWeek().catch(showError))
 start().catch(showError)
