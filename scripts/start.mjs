@@ -15,7 +15,7 @@ const log = (m) => process.stderr.write(`dexposure: ${m}\n`)
 
 if (!existsSync('out/node/cli.js') || !existsSync('out/node/server.js'))
   execFileSync(node, ['scripts/build-node.mjs'], { stdio: 'inherit' })
-if (!existsSync('out/renderer/index.html'))
+if (!existsSync('out/renderer/index.html') || !existsSync('out/main/index.js'))
   execFileSync(node, ['node_modules/.bin/electron-vite', 'build'], { stdio: 'inherit' })
 
 // `init` creates the archive when missing; an empty archive gets the demo data, labelled synthetic.
@@ -27,7 +27,10 @@ if (weeks === 0) {
   execFileSync(node, ['bin/dexposure.js', ...archiveArgs, 'demo'], { stdio: 'inherit' })
 }
 
+// Read the electron package's record of its binary rather than require('electron'), which tries
+// to download one (and fails offline).
 function electronBinary() {
+  if (process.env.ELECTRON_EXEC_PATH) return process.env.ELECTRON_EXEC_PATH
   const pathFile = join('node_modules', 'electron', 'path.txt')
   if (!existsSync(pathFile)) return null
   const exe = join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim())
@@ -59,9 +62,18 @@ if (electron) {
     })
     browser.unref()
   }
+  // Ctrl-C reaches the whole process group; stop the server and leave with its status. A server
+  // that dies on its own makes npm start fail too.
+  let stopping = false
+  server.on('exit', (code, signal) => {
+    if (stopping || code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') process.exit(0)
+    log(`the server stopped unexpectedly (${signal ?? `exit code ${code}`})`)
+    process.exit(code || 1)
+  })
   const stop = () => {
+    stopping = true
+    if (server.exitCode !== null || server.signalCode !== null) process.exit(0)
     server.kill('SIGTERM')
-    server.once('exit', () => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -1,5 +1,6 @@
 // The engine in an Electron utility process (never on the main thread): opens the archive, fills
-// it with the demo data on first run, and answers API calls relayed by the main process.
+// it with the demo data on first run, and answers API calls relayed by the main process. The main
+// process passes the archive path in DEXPOSURE_ARCHIVE (resolveArchivePath reads it).
 import { fillArchiveWithDemo } from '../engine/demo'
 import { EngineService } from '../engine/service'
 import { Archive } from '../engine/store/archive'
@@ -13,7 +14,7 @@ interface ParentPort {
 const port = (process as unknown as { parentPort: ParentPort }).parentPort
 
 async function main(): Promise<void> {
-  const archive = Archive.open(resolveArchivePath(process.argv[2]))
+  const archive = Archive.open(resolveArchivePath())
   if (archive.listWeeks().length === 0)
     await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
   const service = new EngineService(archive)
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
           type: 'reply',
           id,
           error: isDexposureError(e)
-            ? { code: e.code, message: e.describe() }
+            ? { code: e.code, message: e.describe(), location: e.location }
             : { code: 'INTERNAL', message: String(e) },
         }),
     )
