@@ -19,6 +19,8 @@ test('an analyst opens the workbench and sees the archive weeks, labelled synthe
   await expect(wb.syntheticBadge()).toHaveText(/SYNTHETIC DEMO DATA/)
   // the token left the address bar once the page had it
   expect(page.url()).not.toContain('token=')
+  await expect(page.locator('#error')).toBeHidden()
+  expect(wb.errors).toEqual([])
 })
 
 test('an analyst selects a crisis week and sees its exposure network drawn', async ({ page }) => {
@@ -31,6 +33,7 @@ test('an analyst selects a crisis week and sees its exposure network drawn', asy
   // nodes and edges cover part of the stage, not all of it (sigma 4's sizing pitfall fills it)
   expect(drawn).toBeGreaterThan(2_000)
   expect(drawn).toBeLessThan(0.6 * box.width * box.height)
+  expect(wb.errors).toEqual([])
   if (process.env.DX_SCREENSHOT) await page.screenshot({ path: process.env.DX_SCREENSHOT })
 })
 
@@ -43,6 +46,7 @@ test('an analyst forecasts next week and sees which execution provider ran', asy
   await expect(status).toContainText('Forecast of 2025-08-25', { timeout: 30_000 })
   await expect(status).toContainText(/ran on cpu/)
   await expect(status).toHaveAttribute('data-provider', 'cpu')
+  expect(wb.errors).toEqual([])
 })
 
 test('the API refuses requests without the access token', async ({ request }) => {

@@ -2,7 +2,15 @@
 import { expect, type Page } from '@playwright/test'
 
 export class WorkbenchPage {
-  constructor(readonly page: Page) {}
+  /** Console errors and uncaught exceptions (a CSP violation shows up here too). */
+  readonly errors: string[] = []
+
+  constructor(readonly page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text())
+    })
+    page.on('pageerror', (e) => this.errors.push(e.message))
+  }
 
   async open(url = process.env.DX_E2E_URL!): Promise<void> {
     await this.page.goto(url)
