@@ -27,10 +27,25 @@ export function browserApi(): WorkbenchApi {
   const token = params.get('token') ?? ''
   if (params.has('token')) history.replaceState(null, '', location.pathname)
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
-  let socket: WebSocket | null = null
 
-  const connect = () => {
-    socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`)
+  // The event socket opens at once and every call waits for it (briefly), so the events of a job
+  // started by a call cannot be emitted before this page listens. It reconnects after a drop.
+  let opened: Promise<void>
+  let retry = 500
+  const connect = (): void => {
+    const socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`)
+    opened = new Promise((resolve) => {
+      socket.onopen = () => {
+        retry = 500
+        resolve()
+      }
+      // a socket that cannot open must not block calls; the failure is reported in the console
+      socket.onerror = () => resolve()
+    })
+    socket.onclose = () => {
+      setTimeout(connect, retry)
+      retry = Math.min(retry * 2, 10_000)
+    }
     socket.onmessage = (m) => {
       const { event, payload } = JSON.parse(String(m.data)) as {
         event: EventName
@@ -42,11 +57,13 @@ export function browserApi(): WorkbenchApi {
       listeners.get(event)?.forEach((l) => l(parsed))
     }
   }
+  connect()
 
   return {
     mode: 'browser',
     async call<K extends CallName>(name: K, request: CallRequest<K>): Promise<CallResponse<K>> {
       calls[name].request.parse(request)
+      await opened
       const res = await fetch(`/api/${name}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -62,7 +79,6 @@ export function browserApi(): WorkbenchApi {
       return calls[name].response.parse(body) as CallResponse<K>
     },
     on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
-      if (!socket) connect()
       const set = listeners.get(name) ?? new Set()
       set.add(listener as (p: unknown) => void)
       listeners.set(name, set)

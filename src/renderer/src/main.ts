@@ -5,6 +5,7 @@ import type { WorkbenchApi } from '../../shared/api'
 import { browserApi } from './api-client'
 import { count, usd } from './format'
 import { drawGraph, type DrawnGraph } from './graph'
+import { runJob } from './jobs'
 
 declare global {
   interface Window {
@@ -34,20 +35,14 @@ async function forecastNextWeek(): Promise<void> {
   const status = $('forecast-status')
   button.disabled = true
   status.textContent = 'forecasting…'
-  const { jobId } = await api.call('forecast.run', { week, horizon: 1 })
-  const offProgress = api.on('job.progress', (p) => {
-    if (p.id === jobId && p.total)
-      status.textContent = `forecasting… ${Math.round((100 * p.done) / p.total)} % of pairs scored`
-  })
-  const done = await new Promise<{ state: string; message: string | null }>((resolve) => {
-    const off = api.on('job.done', (d) => {
-      if (d.id !== jobId) return
-      off()
-      resolve(d)
-    })
-  })
-  offProgress()
-  button.disabled = false
+  const done = await runJob(
+    api,
+    () => api.call('forecast.run', { week, horizon: 1 }),
+    (p) => {
+      if (p.total)
+        status.textContent = `forecasting… ${Math.round((100 * p.done) / p.total)} % of pairs scored`
+    },
+  ).finally(() => (button.disabled = false))
   if (done.state !== 'done') {
     status.textContent = `forecast ${done.state}: ${done.message ?? ''}`
     return
