@@ -66,8 +66,9 @@ const MAX_BODY = 1024 * 1024
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
-    throw new DexposureError('USAGE', `the server binds to loopback only, not ${host}`)
+  // Loopback IPv4 only: the printed URL, the CSP's connect-src and the token all assume it.
+  if (host !== '127.0.0.1')
+    throw new DexposureError('USAGE', `the server binds to 127.0.0.1 only, not ${host}`)
   const token = opts.token ?? randomBytes(32).toString('hex')
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer')
   // Read-write: forecasts started from the UI are stored as runs. SQLite's locking keeps it safe

@@ -1,6 +1,6 @@
 // The loopback server as a browser (or another local program) sees it: token checks, contract
 // validation, errors with codes, and job events over the WebSocket.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,7 +19,12 @@ beforeAll(async () => {
   const a = Archive.open(file)
   await fillArchiveWithDemo(a, { scale: 'small', seed: 3 })
   a.close()
-  server = await startServer({ archivePath: file, rendererDir: join(dir, 'no-renderer') })
+  const renderer = join(dir, 'renderer')
+  mkdirSync(join(renderer, 'assets'), { recursive: true })
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>')
+  writeFileSync(join(renderer, 'assets', 'app.js'), 'export {}')
+  writeFileSync(join(dir, 'secret.txt'), 'not for the web')
+  server = await startServer({ archivePath: file, rendererDir: renderer })
   base = new URL(server.url).origin
 })
 afterAll(async () => {
@@ -40,6 +45,27 @@ const call = (name: string, body: unknown, token: string | null = server.token) 
 describe('loopback server', () => {
   it('listens on 127.0.0.1 with a 64-hex-digit token in its URL', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/)
+  })
+
+  it('binds to 127.0.0.1 only', async () => {
+    await expect(
+      startServer({ archivePath: join(dir, 'a.sqlite'), host: '0.0.0.0' }),
+    ).rejects.toMatchObject({ code: 'USAGE' })
+  })
+
+  it('serves the page with its token and a strict CSP, assets without, nothing outside', async () => {
+    const page = await fetch(server.url)
+    expect(page.status).toBe(200)
+    const csp = page.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain("script-src 'self' 'unsafe")
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:*")
+    const asset = await fetch(`${base}/assets/app.js`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toMatch(/javascript/)
+    for (const path of ['/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt'])
+      expect((await fetch(`${base}${path}`)).status).toBe(404)
   })
 
   it('refuses calls without the token or with a wrong one', async () => {
