@@ -2,11 +2,7 @@
 import { expect, test } from '@playwright/test'
 import { WorkbenchPage } from './pages/workbench'
 
-declare global {
-  interface Window {
-    __status: { weeksLoaded: number; graphRendered: boolean; graphWeek: string | null }
-  }
-}
+// window.__status is declared by the renderer (src/renderer/src/main.ts).
 
 test('an analyst opens the workbench and sees the archive weeks, labelled synthetic', async ({
   page,
@@ -34,7 +30,33 @@ test('an analyst selects a crisis week and sees its exposure network drawn', asy
   expect(drawn).toBeGreaterThan(2_000)
   expect(drawn).toBeLessThan(0.6 * box.width * box.height)
   expect(wb.errors).toEqual([])
+})
+
+test('an analyst opens a large protocol and follows its history across weeks', async ({ page }) => {
+  const wb = new WorkbenchPage(page)
+  await wb.open()
+  await wb.selectWeek('2022-11-07')
+  await expect(wb.largestNodes()).toHaveCount(8)
+  const name = (await wb.largestNodes().first().textContent())!
+  const id = await wb.openLargest(0)
+  const card = wb.nodePanel()
+  await expect(card).toBeVisible()
+  await expect(card.locator('h3')).toHaveText(name)
+  await expect(card).toHaveAttribute('data-node', id)
+  await expect(card.locator('dd').nth(3)).toHaveText(/^\d+$/)
+  // the TVL line has one point per week present, and the selected week is marked
+  const points = await card.locator('svg.spark polyline').nth(1).getAttribute('points')
+  const weeks = Number(await card.locator('dd').nth(3).textContent())
+  expect(points!.trim().split(' ')).toHaveLength(weeks)
+  await expect(card.locator('circle.spark-now')).toHaveCount(1)
+  // DX_SCREENSHOT=docs/screenshot.png npx playwright test -g history: the README's picture
   if (process.env.DX_SCREENSHOT) await page.screenshot({ path: process.env.DX_SCREENSHOT })
+  // the card follows the protocol to another week, and closes
+  await wb.selectWeek('2023-11-06')
+  await expect(card).toHaveAttribute('data-node', id)
+  await card.locator('button.close').click()
+  await expect(card).toBeHidden()
+  expect(wb.errors).toEqual([])
 })
 
 test('an analyst forecasts next week and sees which execution provider ran', async ({ page }) => {

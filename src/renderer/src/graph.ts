@@ -29,6 +29,9 @@ const UNKNOWN_COLOR = '#9aa3ad'
 
 export interface DrawnGraph {
   categories: { name: string; color: string; count: number }[]
+  colorOf(nodeId: string): string
+  /** Marks one node (or none) as selected: highlighted and labelled. */
+  select(nodeId: string | null): void
   kill(): void
 }
 
@@ -36,6 +39,7 @@ export function drawGraph(
   container: HTMLElement,
   data: WeekGraph,
   onRendered: () => void,
+  onNodeClick: (nodeId: string) => void,
 ): DrawnGraph {
   const graph = new Graph({ type: 'directed', multi: false })
   const byCategory = new Map<string, WeekGraph['nodes']>()
@@ -84,6 +88,13 @@ export function drawGraph(
       labelRenderedSizeThreshold: 9,
     },
   })
+  // sigma follows window resizes only; the stage also changes when the node card opens or closes
+  const resized = new ResizeObserver(() => renderer.refresh())
+  resized.observe(container)
+  renderer.on('clickNode', ({ node }) => onNodeClick(node))
+  renderer.on('enterNode', () => (container.style.cursor = 'pointer'))
+  renderer.on('leaveNode', () => (container.style.cursor = ''))
+  let selected: string | null = null
   let reported = false
   renderer.on('afterRender', () => {
     if (!reported) {
@@ -98,6 +109,16 @@ export function drawGraph(
       color: colors.get(name)!,
       count: nodes.length,
     })),
-    kill: () => renderer.kill(),
+    colorOf: (id) => (graph.getNodeAttribute(id, 'color') as string | undefined) ?? UNKNOWN_COLOR,
+    select: (id) => {
+      if (selected && graph.hasNode(selected))
+        graph.mergeNodeAttributes(selected, { highlighted: false, forceLabel: false })
+      selected = id && graph.hasNode(id) ? id : null
+      if (selected) graph.mergeNodeAttributes(selected, { highlighted: true, forceLabel: true })
+    },
+    kill: () => {
+      resized.disconnect()
+      renderer.kill()
+    },
   }
 }

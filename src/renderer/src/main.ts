@@ -1,20 +1,26 @@
 // The workbench shell: archive header, weeks table, and the selected week's exposure graph. It
 // talks only to window.api (Electron preload) or, in browser mode, to the loopback server.
 import './style.css'
-import type { WorkbenchApi } from '../../shared/api'
+import type { CallResponse, WorkbenchApi } from '../../shared/api'
 import { browserApi } from './api-client'
 import { count, usd } from './format'
 import { drawGraph, type DrawnGraph } from './graph'
 import { runJob } from './jobs'
+import { renderNodePanel } from './node-panel'
 
 declare global {
   interface Window {
     api?: WorkbenchApi
-    __status: { weeksLoaded: number; graphRendered: boolean; graphWeek: string | null }
+    __status: {
+      weeksLoaded: number
+      graphRendered: boolean
+      graphWeek: string | null
+      nodeShown: string | null
+    }
   }
 }
 
-window.__status = { weeksLoaded: 0, graphRendered: false, graphWeek: null }
+window.__status = { weeksLoaded: 0, graphRendered: false, graphWeek: null, nodeShown: null }
 const api: WorkbenchApi = window.api ?? browserApi()
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -25,7 +31,26 @@ function showError(e: unknown): void {
 }
 
 let current: DrawnGraph | null = null
+let currentData: CallResponse<'week.graph'> | null = null
 let selectedWeek: string | null = null
+
+function hideNode(): void {
+  $('node-panel').hidden = true
+  current?.select(null)
+  window.__status.nodeShown = null
+}
+
+/** Opens a node's card: its figures in the selected week and its history across weeks. */
+async function showNode(nodeId: string): Promise<void> {
+  const week = selectedWeek
+  const node = currentData?.nodes.find((n) => n.id === nodeId)
+  if (!week || !node || !current) return
+  const history = await api.call('node.history', { nodeId })
+  if (selectedWeek !== week) return
+  renderNodePanel($('node-panel'), node, history, week, current.colorOf(nodeId), hideNode)
+  current.select(nodeId)
+  window.__status.nodeShown = nodeId
+}
 
 /** Forecasts week t+1 from the selected week as an engine job; shows progress and the provider. */
 async function forecastNextWeek(): Promise<void> {
@@ -69,7 +94,10 @@ async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void>
   $<HTMLButtonElement>('forecast-btn').disabled = false
   $('forecast-status').textContent = ''
   const g = await api.call('week.graph', { week, limit: 300 })
+  const shown = window.__status.nodeShown
+  hideNode()
   current?.kill()
+  currentData = g
   const container = $('graph')
   container.replaceChildren()
   $('graph-title').textContent = `Exposure network — week of ${week}`
@@ -77,9 +105,17 @@ async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void>
     `${count(g.nodes.length)} largest of ${count(g.totalNodes)} nodes by TVL, ` +
     `${count(g.edges.length)} of ${count(g.totalEdges)} edges (holder → issuer)` +
     (g.synthetic ? ' — synthetic demo data' : '')
-  current = drawGraph(container, g, () => {
-    if (window.__status.graphWeek === week) window.__status.graphRendered = true
-  })
+  current = drawGraph(
+    container,
+    g,
+    () => {
+      if (window.__status.graphWeek === week) window.__status.graphRendered = true
+    },
+    (id) => void showNode(id).catch(showError),
+  )
+  renderTopNodes(g)
+  // keep following the same protocol from week to week
+  if (shown && g.nodes.some((n) => n.id === shown)) await showNode(shown)
   const legend = $('legend')
   legend.replaceChildren(
     ...current.categories.slice(0, 12).map((c) => {
@@ -91,6 +127,23 @@ async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void>
       return item
     }),
   )
+}
+
+/** The largest nodes as buttons: a keyboard- and screen-reader-friendly way into the graph. */
+function renderTopNodes(g: CallResponse<'week.graph'>): void {
+  const label = document.createElement('span')
+  label.className = 'top-label'
+  label.textContent = 'Largest:'
+  const buttons = g.nodes.slice(0, 8).map((n) => {
+    const b = document.createElement('button')
+    b.type = 'button'
+    b.dataset.node = n.id
+    b.textContent = n.name ?? n.id
+    b.title = `${n.category} · ${usd(n.size)}`
+    b.addEventListener('click', () => void showNode(n.id).catch(showError))
+    return b
+  })
+  $('top-nodes').replaceChildren(...(buttons.length ? [label, ...buttons] : []))
 }
 
 async function start(): Promise<void> {

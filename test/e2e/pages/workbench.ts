@@ -33,6 +33,23 @@ export class WorkbenchPage {
     )
   }
 
+  largestNodes() {
+    return this.page.locator('#top-nodes button')
+  }
+
+  nodePanel() {
+    return this.page.locator('#node-panel')
+  }
+
+  /** Opens a node's card from the "Largest" list and waits for it. */
+  async openLargest(rank: number): Promise<string> {
+    const button = this.largestNodes().nth(rank)
+    const id = (await button.getAttribute('data-node'))!
+    await button.click()
+    await this.page.waitForFunction((n) => window.__status.nodeShown === n, id)
+    return id
+  }
+
   graphCaption() {
     return this.page.locator('#graph-caption')
   }
