@@ -6,6 +6,7 @@ export async function runJob(
   api: WorkbenchApi,
   start: () => Promise<{ jobId: string }>,
   onProgress: (p: EventPayload<'job.progress'>) => void,
+  onStarted: (jobId: string) => void = () => {},
 ): Promise<EventPayload<'job.done'>> {
   let jobId: string | null = null
   const early: EventPayload<'job.done'>[] = []
@@ -20,6 +21,7 @@ export async function runJob(
   try {
     jobId = (await start()).jobId
     const id = jobId
+    onStarted(id)
     return await new Promise<EventPayload<'job.done'>>((resolve) => {
       finish = resolve
       const seen = early.find((d) => d.id === id)

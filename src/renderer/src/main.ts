@@ -60,6 +60,7 @@ async function forecastNextWeek(): Promise<void> {
   const status = $('forecast-status')
   button.disabled = true
   status.textContent = 'forecasting…'
+  const cancel = $<HTMLButtonElement>('forecast-cancel')
   const done = await runJob(
     api,
     () => api.call('forecast.run', { week, horizon: 1 }),
@@ -67,7 +68,15 @@ async function forecastNextWeek(): Promise<void> {
       if (p.total)
         status.textContent = `forecasting… ${Math.round((100 * p.done) / p.total)} % of pairs scored`
     },
-  ).finally(() => (button.disabled = false))
+    (jobId) => {
+      cancel.hidden = false
+      cancel.onclick = () => void api.call('jobs.cancel', { id: jobId }).catch(showError)
+    },
+  ).finally(() => {
+    button.disabled = false
+    cancel.hidden = true
+    cancel.onclick = null
+  })
   if (done.state !== 'done') {
     status.textContent = `forecast ${done.state}: ${done.message ?? ''}`
     return
