@@ -87,7 +87,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     handle(req, res).catch((e: unknown) => sendError(res, e))
   })
 
+  // A page on another site that rebinds its DNS name to 127.0.0.1 would send its own Host; the
+  // token already stops it, and this refuses it before any work.
+  const hostOk = (req: IncomingMessage): boolean => {
+    const port = (server.address() as AddressInfo).port
+    return req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostOk(req))
+      return sendJson(res, 421, { error: { code: 'USAGE', message: 'unexpected Host header' } })
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname.startsWith('/api/')) {
       const auth = req.headers.authorization
@@ -106,7 +115,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } catch {
         throw new DexposureError('USAGE', 'the request body is not valid JSON')
       }
-      const result = await service.handle(decodeURIComponent(url.pathname.slice(5)), request)
+      // call names are plain ASCII; anything percent-encoded is simply an unknown call
+      const result = await service.handle(url.pathname.slice(5), request)
       return sendJson(res, 200, result)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -141,7 +151,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname !== '/events' || !tokenOk(url.searchParams.get('token'))) {
+    if (!hostOk(req) || url.pathname !== '/events' || !tokenOk(url.searchParams.get('token'))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
       return
     }

@@ -68,6 +68,28 @@ describe('loopback server', () => {
       expect((await fetch(`${base}${path}`)).status).toBe(404)
   })
 
+  it('refuses requests for another host name (DNS rebinding)', async () => {
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: new URL(base).port,
+          path: '/api/weeks.list',
+          method: 'POST',
+          headers: { host: 'evil.example:80', authorization: `Bearer ${server.token}` },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
+      req.on('error', reject)
+      req.end('{}')
+    })
+    expect(status).toBe(421)
+  })
+
   it('refuses calls without the token or with a wrong one', async () => {
     expect((await call('weeks.list', {}, null)).status).toBe(401)
     expect((await call('weeks.list', {}, 'f'.repeat(64))).status).toBe(401)
