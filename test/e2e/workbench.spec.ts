@@ -32,6 +32,23 @@ test('an analyst selects a crisis week and sees its exposure network drawn', asy
   expect(wb.errors).toEqual([])
 })
 
+test('an analyst steps through the weeks with the keyboard', async ({ page }) => {
+  const wb = new WorkbenchPage(page)
+  await wb.open()
+  await wb.waitForGraph('2025-08-18')
+  await wb.weekRows().first().focus()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  await wb.waitForGraph('2025-08-04')
+  await expect(wb.weekRows().nth(2)).toHaveClass(/selected/)
+  await page.keyboard.press('ArrowUp')
+  await wb.waitForGraph('2025-08-11')
+  await page.keyboard.press('End')
+  await wb.waitForGraph('2020-03-23')
+  await expect(wb.weekRows().last()).toBeInViewport()
+  expect(wb.errors).toEqual([])
+})
+
 test('an analyst opens a large protocol and follows its history across weeks', async ({ page }) => {
   const wb = new WorkbenchPage(page)
   await wb.open()

@@ -93,16 +93,20 @@ async function forecastNextWeek(): Promise<void> {
 }
 
 async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void> {
-  document
-    .querySelectorAll('#weeks-table tr.selected')
-    .forEach((r) => r.classList.remove('selected'))
+  document.querySelectorAll<HTMLTableRowElement>('#weeks-table tr.selected').forEach((r) => {
+    r.classList.remove('selected')
+    r.tabIndex = -1
+  })
   row.classList.add('selected')
+  row.tabIndex = 0
   window.__status.graphRendered = false
   window.__status.graphWeek = week
   selectedWeek = week
   $<HTMLButtonElement>('forecast-btn').disabled = false
   $('forecast-status').textContent = ''
   const g = await api.call('week.graph', { week, limit: 300 })
+  // stepping quickly through weeks: only the last one asked for is drawn
+  if (selectedWeek !== week) return
   const shown = window.__status.nodeShown
   hideNode()
   current?.kill()
@@ -181,10 +185,30 @@ async function start(): Promise<void> {
       if (numeric) td.className = 'num'
       tr.append(td)
     }
+    tr.tabIndex = -1
     tr.addEventListener('click', () => void selectWeek(w.week, tr).catch(showError))
     return tr
   })
   body.replaceChildren(...rows)
+  // Arrow keys step through the weeks (newest first), Home/End jump to either end.
+  body.addEventListener('keydown', (e) => {
+    const at = rows.findIndex((r) => r.classList.contains('selected'))
+    const to =
+      e.key === 'ArrowDown'
+        ? at + 1
+        : e.key === 'ArrowUp'
+          ? at - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? rows.length - 1
+              : null
+    if (to === null || to < 0 || to >= rows.length) return
+    e.preventDefault()
+    rows[to].focus()
+    rows[to].scrollIntoView({ block: 'nearest' })
+    void selectWeek(rows[to].dataset.week!, rows[to]).catch(showError)
+  })
   window.__status.weeksLoaded = weeks.length
   if (rows.length) await selectWeek(weeks[weeks.length - 1].week, rows[0])
   else $('graph-caption').textContent = 'The archive is empty: import data with `dexposure import`.'

@@ -27,6 +27,11 @@ export class WorkbenchPage {
 
   async selectWeek(week: string): Promise<void> {
     await this.page.locator(`#weeks-table tbody tr[data-week="${week}"]`).click()
+    await this.waitForGraph(week)
+  }
+
+  /** Waits until sigma has drawn the graph of `week`. */
+  async waitForGraph(week: string): Promise<void> {
     await this.page.waitForFunction(
       (w) => window.__status.graphWeek === w && window.__status.graphRendered,
       week,
