@@ -5,20 +5,11 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess } from 'electron'
 import { join } from 'node:path'
 import { isCallName } from '../shared/api'
+import type { EngineMessage, EngineRequest } from './engine-protocol'
 
 // The same policy browser mode sends (src/server/index.ts), minus the event socket it needs.
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:"
-
-interface EngineMessage {
-  type: 'ready' | 'fatal' | 'event' | 'reply'
-  id?: number
-  result?: unknown
-  error?: { code: string; message: string }
-  event?: string
-  payload?: unknown
-  message?: string
-}
 
 /** `electron . [--archive] FILE`: the archive named on the command line, if any. */
 function archiveFromArgs(): string | undefined {
@@ -54,14 +45,14 @@ function startEngine(): void {
 
   engine.on('message', (m: EngineMessage) => {
     if (m.type === 'ready') markReady()
-    else if (m.type === 'fatal') fail(new Error(m.message ?? 'the engine failed to start'))
+    else if (m.type === 'fatal') fail(new Error(m.message))
     else if (m.type === 'event')
       for (const w of BrowserWindow.getAllWindows())
         w.webContents.send('api:event', m.event, m.payload)
-    else if (m.type === 'reply' && m.id !== undefined) {
+    else {
       const p = pending.get(m.id)
       pending.delete(m.id)
-      if (m.error)
+      if ('error' in m)
         p?.reject(Object.assign(new Error(`${m.error.code}: ${m.error.message}`), m.error))
       else p?.resolve(m.result)
     }
@@ -77,7 +68,7 @@ function startEngine(): void {
     const id = next++
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject })
-      engine.postMessage({ id, name, request })
+      engine.postMessage({ id, name, request } satisfies EngineRequest)
     })
   })
 }
