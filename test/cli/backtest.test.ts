@@ -40,6 +40,8 @@ describe('dexposure backtest', () => {
         >
       }
       edgebank_windows: Record<string, unknown>
+      candidate_recall: { mean: number; min: number; weeks: { recall: number }[] }
+      realistic_weeks: { mode: string; pairs: number; scored: number }[]
     }>([
       '--archive',
       archive,
@@ -76,6 +78,32 @@ describe('dexposure backtest', () => {
     ])
     expect(readFileSync(join(plots, 'pr-curve.svg'), 'utf8')).toMatch(/^<svg/)
     expect(existsSync(join(plots, 'reliability.svg'))).toBe(true)
+    // small weeks: every pair scored; the candidate generator's recall measured on each week
+    expect(r.realistic_weeks.every((w) => w.mode === 'exact' && w.scored === w.pairs)).toBe(true)
+    expect(r.candidate_recall.weeks).toHaveLength(r.weeks.length)
+    expect(r.candidate_recall.min).toBeGreaterThan(0.9)
+    expect(r.candidate_recall.mean).toBeLessThanOrEqual(1)
+
+    // through the candidate set (as real-scale weeks are), the baselines' figures do not change
+    const c = runCliJson<typeof r>([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '4',
+      '--no-model',
+      '--from',
+      '2025-06-02',
+      '--realistic',
+      'candidates',
+    ])
+    expect(c.realistic_weeks.every((w) => w.mode === 'candidates' && w.scored < w.pairs)).toBe(true)
+    for (const k of ['persistence', 'edgebank']) {
+      const [a, b] = [r.protocols.realistic[k]!, c.protocols.realistic[k]!]
+      expect(b.auprc).toBeCloseTo(a.auprc as number, 12)
+      expect(b.ece).toBeCloseTo(a.ece as number, 12)
+      expect(b.precision_at).toEqual(a.precision_at)
+    }
   })
 
   it('evaluates the shipped model beside the baselines, after its training window only', () => {
@@ -117,6 +145,9 @@ describe('dexposure backtest', () => {
 
   it('refuses bad arguments and models it cannot run, with clear codes', () => {
     expect(runCli(['--archive', archive, 'backtest', '--horizon', '0']).code).toBe(2)
+    const mode = runCli(['--archive', archive, 'backtest', '--horizon', '1', '--realistic', 'x'])
+    expect(mode.code).toBe(2)
+    expect(mode.stderr).toMatch(/--realistic must be auto, exact or candidates/)
     expect(
       runCli(['--archive', archive, 'backtest', '--horizon', '1', '--from', '2025-06-03']).code,
     ).toBe(2)

@@ -1,9 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { runBacktest, type BacktestResult } from '../../engine/forecast/backtest'
+import {
+  runBacktest,
+  type BacktestResult,
+  type RealisticMode,
+} from '../../engine/forecast/backtest'
 import { defaultModelDir, ForecastModel } from '../../engine/forecast/model'
-import { lineChart, prCurve, reliabilityPoints } from '../../engine/report/plots'
+import { lineChart, reliabilityPoints } from '../../engine/report/plots'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
@@ -18,9 +22,11 @@ interface BacktestOptions {
   negRatio: string
   plots?: string
   seed: string
+  realistic: string
 }
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
+const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(2)} %`)
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -42,6 +48,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--to <week>', 'last anchor week t (default: the last with t+h archived)')
     .option('--neg-ratio <n>', 'paper protocol: random negatives per positive', '5')
     .option('--seed <n>', 'seed of the negative sampling', '42')
+    .option(
+      '--realistic <mode>',
+      'realistic protocol: exact (every pair), candidates (the forecast candidate set + one ' +
+        'sampled probability for the rest) or auto (exact up to 2·10⁷ pairs per week)',
+      'auto',
+    )
     .option('--plots <dir>', 'write a PR curve and a reliability diagram (SVG) here')
     .action(async (o: BacktestOptions, cmd: Command) => {
       const horizon = Number(o.horizon)
@@ -56,6 +68,10 @@ export function register(program: Command, ctx: CliContext): void {
         const problem = w === undefined ? null : weekProblem(w)
         if (problem) throw new DexposureError('USAGE', problem, { field: flag })
       }
+      if (!Number.isSafeInteger(Number(o.seed)))
+        throw new DexposureError('USAGE', `--seed must be an integer, not ${o.seed}`, {
+          field: '--seed',
+        })
       const modelDir = o.model === false ? null : (o.model ?? defaultModelDir(horizon))
       const model = modelDir ? await ForecastModel.load(modelDir, { provider: o.provider }) : null
       if (model) {
@@ -73,6 +89,7 @@ export function register(program: Command, ctx: CliContext): void {
           to: o.to,
           negRatio: Number(o.negRatio),
           seed: Number(o.seed),
+          realistic: o.realistic as RealisticMode,
           signal: ctx.signal,
           onProgress: (d, t, w) => bar.report(d, t, w),
         })
@@ -87,7 +104,13 @@ export function register(program: Command, ctx: CliContext): void {
           cmd,
           `note: no forecast model for h=${horizon}: the "model" entries are null (baselines only)`,
         )
-      for (const s of r.skipped_weeks) ctx.log(cmd, `skipped ${s.week}: ${s.reason}`)
+      const approx = r.realistic_weeks.filter((w) => w.mode === 'candidates')
+      if (approx.length)
+        ctx.log(
+          cmd,
+          `realistic protocol through the candidate set on ${approx.length} of ${r.weeks.length} weeks ` +
+            `(every other pair at one sampled probability; see docs/evaluation.md)`,
+        )
       if (o.plots) writePlots(o.plots, r)
       const { curves: _curves, ...json } = r
       const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4))
@@ -119,6 +142,9 @@ export function register(program: Command, ctx: CliContext): void {
           `backtest h=${r.horizon}: ${r.weeks.length} anchor weeks ${r.weeks[0]} … ${r.weeks.at(-1)}; ` +
             `paper ${r.pairs.paper} pairs (1:${r.neg_ratio}), realistic ${r.pairs.realistic} pairs ` +
             `(${r.pairs.realistic_positives} positives, base rate ${(r.pairs.realistic_positives / Math.max(1, r.pairs.realistic)).toExponential(2)})`,
+          `candidate recall of t+h edges: mean ${pct(r.candidate_recall.mean)}, min ` +
+            `${pct(r.candidate_recall.min)} (target ${pct(r.candidate_recall.target)}); ` +
+            `new edges ${pct(r.candidate_recall.new_edge_mean)}`,
           table(
             [
               'scorer',
@@ -146,7 +172,7 @@ function writePlots(dir: string, r: BacktestResult): void {
   const pr = names.map((n, i) => ({
     name: n,
     color: COLORS[i % COLORS.length],
-    points: prCurve(r.curves[n].labels, r.curves[n].scores),
+    points: r.curves[n].pr,
   }))
   writeFileSync(
     join(dir, 'pr-curve.svg'),

@@ -4,22 +4,15 @@
 // - realistic (for analysts): every ordered pair of nodes of t at the true base rate, per-week
 //   precision/recall@K, pooled AUPRC and ECE, the same on new edges only, and historical
 //   negatives (pairs that had an edge before but not at t+h) reported apart: they are the hard cases.
+//   Weeks too large to score every pair are evaluated as the forecast delivers them: the candidate
+//   set scored pair by pair, every other pair at one probability (a tie group; docs/evaluation.md).
+// The candidate generator's recall of the t+h edges is measured on every anchor week.
 // Scorers see only what is known at t.
 import { Rng } from '../demo/rng'
 import { addWeeks } from '../../shared/dates'
 import type { WeekFrame } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import {
-  averagePrecision,
-  expectedCalibrationError,
-  mae,
-  precisionRecallAtK,
-  reliability,
-  rmse,
-  rocAuc,
-  weightedMae,
-  type ReliabilityBin,
-} from '../../shared/metrics'
+import { mae, rmse, ScoreTally, weightedMae, type ReliabilityBin } from '../../shared/metrics'
 import type { Archive } from '../store/archive'
 import {
   edgeBank,
@@ -30,11 +23,29 @@ import {
 } from './baselines'
 import type { ForecastModel } from './model'
 import { modelScorer } from './model-scorer'
+import {
+  allPairs,
+  keyPairs,
+  pairsOutside,
+  sampleOutside,
+  samplePaperNegatives,
+  type PairChunk,
+} from './pairs'
+import { candidatePairs, EXACT_PAIRS } from './run'
 
 export const KS = [100, 1000, 10000] as const
-/** Above this many ordered pairs per week the realistic protocol skips the week (reported). */
-export const MAX_REALISTIC_PAIRS = 20_000_000
+/** Non-candidate pairs sampled to estimate their common probability (as the forecast does). */
+export const NON_CANDIDATE_SAMPLE = 50_000
+/** Target of the candidate set's recall of the t+h edges (issue 3). */
+export const CANDIDATE_RECALL_TARGET = 0.99
 const ENTITY_BITS = 2 ** 21
+
+/**
+ * How the realistic protocol covers a week: `exact` scores every ordered pair; `candidates` scores
+ * the forecast's candidate set and gives every other pair one sampled probability; `auto` is exact
+ * up to EXACT_PAIRS ordered pairs (the forecast's own rule), candidates above.
+ */
+export type RealisticMode = 'auto' | 'exact' | 'candidates'
 
 export interface BacktestOptions {
   horizon: number
@@ -44,6 +55,9 @@ export interface BacktestOptions {
   to?: string
   negRatio?: number
   seed?: number
+  realistic?: RealisticMode
+  /** Non-candidate pairs sampled per week in the candidates mode (default NON_CANDIDATE_SAMPLE). */
+  nonCandidateSample?: number
   /** EdgeBank windows reported in `edgebank_windows`; the first is the main `edgebank` entry. */
   edgebankWindows?: number[]
   signal?: AbortSignal
@@ -71,6 +85,31 @@ export interface RealisticMetrics extends RealisticCore {
   new_edges: RealisticCore
 }
 
+export interface RealisticWeek {
+  week: string
+  mode: 'exact' | 'candidates'
+  nodes: number
+  /** Ordered pairs u ≠ v of nodes of t. */
+  pairs: number
+  /** Edges at t+h between nodes of t (positives). */
+  edges: number
+  /** Pairs scored one by one (all pairs when exact). */
+  scored: number
+  /** Pairs outside the candidate set, all given one probability per scorer (null when exact). */
+  non_candidates: { pairs: number; edges: number; score: Record<string, number> } | null
+}
+
+export interface CandidateRecallWeek {
+  week: string
+  candidates: number
+  /** Edges at t+h between nodes of t. */
+  edges: number
+  recall: number
+  /** Of those, the edges absent at t, and the share of them among the candidates. */
+  new_edges: number
+  new_edge_recall: number
+}
+
 export interface BacktestResult {
   horizon: number
   weeks: string[]
@@ -78,45 +117,52 @@ export interface BacktestResult {
     paper: Record<'model' | 'persistence' | 'edgebank', PaperMetrics | null>
     realistic: Record<'model' | 'persistence' | 'edgebank', RealisticMetrics | null>
   }
-  edgebank_windows: Record<string, { paper: PaperMetrics; realistic: RealisticMetrics | null }>
+  edgebank_windows: Record<string, { paper: PaperMetrics; realistic: RealisticMetrics }>
   historical_negatives: Record<string, { count: number; mean_score: number }>
+  candidate_recall: {
+    generator: string
+    target: number
+    mean: number
+    min: number
+    new_edge_mean: number
+    weeks: CandidateRecallWeek[]
+  }
+  realistic_weeks: RealisticWeek[]
   pairs: { paper: number; paper_positives: number; realistic: number; realistic_positives: number }
-  skipped_weeks: { week: string; reason: string }[]
   neg_ratio: number
-  /** Reliability-diagram bins and PR-curve inputs per scorer, for plots (not in --json). */
-  curves: Record<
-    string,
-    { reliability: ReliabilityBin[]; labels: Uint8Array; scores: Float64Array }
-  >
+  /** Reliability bins and PR-curve points per scorer (all pairs), for plots (not in --json). */
+  curves: Record<string, { reliability: ReliabilityBin[]; pr: [number, number][] }>
 }
 
-class Pooled {
-  labels: number[] = []
-  scores: number[] = []
+/** Per-week precision and recall at each K, averaged at the end. */
+class AtK {
+  precision: Record<string, number[]> = Object.fromEntries(KS.map((k) => [k, []]))
+  recall: Record<string, number[]> = Object.fromEntries(KS.map((k) => [k, []]))
+  record(t: ScoreTally): void {
+    for (const k of KS) {
+      const r = t.atK(k)
+      this.precision[k].push(r.precision)
+      this.recall[k].push(r.recall)
+    }
+  }
+}
+
+/** Everything pooled for one scorer. */
+class Pools {
+  paper = new ScoreTally()
   weightTrue: number[] = []
   weightPred: number[] = []
   nodeTrue: number[] = []
   nodePred: number[] = []
-}
-
-class RealisticPool {
-  labels: number[] = []
-  scores: number[] = []
-  perWeek: { precision: Record<string, number[]>; recall: Record<string, number[]> } = emptyAtK()
-  newLabels: number[] = []
-  newScores: number[] = []
-  newPerWeek = emptyAtK()
+  /** Realistic protocol: pairs with an edge at t, and pairs without (the new-edge view). */
+  atT = new ScoreTally()
+  fresh = new ScoreTally()
+  atKAll = new AtK()
+  atKFresh = new AtK()
   historicalCount = 0
   historicalScore = 0
-}
-
-function emptyAtK() {
-  const o = { precision: {} as Record<string, number[]>, recall: {} as Record<string, number[]> }
-  for (const k of KS) {
-    o.precision[k] = []
-    o.recall[k] = []
-  }
-  return o
+  weekAtT = new ScoreTally()
+  weekFresh = new ScoreTally()
 }
 
 const mean = (xs: number[]): number => {
@@ -137,6 +183,31 @@ export function anchorWeeks(
   )
 }
 
+/**
+ * Walk-forward rule: the first anchor week allowed for a model trained up to `lastWeekUsed`
+ * (every week it was trained or validated on, targets included, is ≤ it). Refuses a selection that
+ * overlaps the window, naming the overlap.
+ */
+export function firstWeekAfterTraining(
+  archived: string[],
+  horizon: number,
+  model: { dir: string; window: { from: string; last_week_used: string } },
+  from?: string,
+  to?: string,
+): string | undefined {
+  const last = model.window.last_week_used
+  const inside = anchorWeeks(archived, horizon, from, to).filter((w) => w <= last)
+  const explicit = from !== undefined || (to !== undefined && to <= last)
+  if (explicit && (inside.length > 0 || (to !== undefined && to <= last)))
+    throw new DexposureError(
+      'USAGE',
+      `weeks ${inside[0] ?? from ?? to} … ${inside.at(-1) ?? to ?? last} overlap the training window of ${model.dir} ` +
+        `(${model.window.from} … ${last}); start after ${last}`,
+      { field: from !== undefined ? '--from' : '--to' },
+    )
+  return from ?? archived.find((w) => w > last)
+}
+
 export async function runBacktest(
   archive: Archive,
   opts: BacktestOptions,
@@ -149,33 +220,41 @@ export async function runBacktest(
   const negRatio = opts.negRatio ?? 5
   if (!(negRatio > 0))
     throw new DexposureError('USAGE', '--neg-ratio must be positive', { field: '--neg-ratio' })
+  const mode = opts.realistic ?? 'auto'
+  if (!['auto', 'exact', 'candidates'].includes(mode))
+    throw new DexposureError(
+      'USAGE',
+      `--realistic must be auto, exact or candidates, not ${mode}`,
+      {
+        field: '--realistic',
+      },
+    )
+  const sampleSize = opts.nonCandidateSample ?? NON_CANDIDATE_SAMPLE
+  if (!(Number.isInteger(sampleSize) && sampleSize > 0))
+    throw new DexposureError('USAGE', 'the non-candidate sample must be a positive integer')
   const weeks = archive.listWeeks().map((w) => w.week)
   const model = opts.model
   let from = opts.from
   if (model) {
-    const tw = model.manifest.training_window
     if (model.manifest.horizon !== h)
       throw new DexposureError(
         'USAGE',
         `model ${model.dir} forecasts ${model.manifest.horizon} weeks ahead, not ${h}`,
         { field: '--horizon' },
       )
-    // Walk-forward: a model is never evaluated on weeks it was trained or validated on.
-    const inside = anchorWeeks(weeks, h, from, opts.to).filter((w) => w <= tw.last_week_used)
-    if (from !== undefined && inside.length > 0)
-      throw new DexposureError(
-        'USAGE',
-        `weeks ${inside[0]} … ${inside.at(-1)} overlap the training window of ${model.dir} ` +
-          `(${tw.from} … ${tw.last_week_used}); start after ${tw.last_week_used}`,
-        { field: '--from' },
-      )
-    if (from === undefined) from = weeks.find((w) => w > tw.last_week_used)
+    from = firstWeekAfterTraining(
+      weeks,
+      h,
+      { dir: model.dir, window: model.manifest.training_window },
+      from,
+      opts.to,
+    )
   }
   const anchors = anchorWeeks(weeks, h, from, opts.to)
   if (anchors.length === 0)
     throw new DexposureError(
       'NOT_FOUND',
-      `no archived week t in ${opts.from ?? 'the archive'} … ${opts.to ?? ''} has its t+${h} archived too`,
+      `no archived week t in ${from ?? 'the archive'} … ${opts.to ?? ''} has its t+${h} archived too`,
       { field: '--from' },
     )
   const windows = opts.edgebankWindows ?? [Infinity, 4, 12]
@@ -185,7 +264,8 @@ export async function runBacktest(
     ...windows.map((w) => edgeBank(w)),
   ]
   const baselines = scorers.filter((s) => s.name !== 'model')
-  const rng = new Rng(opts.seed ?? 42)
+  const paperRng = new Rng(opts.seed ?? 42)
+  const sampleRng = new Rng(opts.seed ?? 42, 1)
   const position = new Map(weeks.map((w, i) => [w, i]))
   const anchorSet = new Set(anchors)
   const last = position.get(anchors[anchors.length - 1])!
@@ -198,10 +278,10 @@ export async function runBacktest(
     return e
   }
   const memory = new Map<number, PairMemory>()
-  const paper = new Map(scorers.map((s) => [s.name, new Pooled()]))
-  const realistic = new Map(scorers.map((s) => [s.name, new RealisticPool()]))
-  const skipped: { week: string; reason: string }[] = []
+  const pools = new Map(scorers.map((s) => [s.name, new Pools()]))
   const counts = { paper: 0, paper_positives: 0, realistic: 0, realistic_positives: 0 }
+  const realisticWeeks: RealisticWeek[] = []
+  const recallWeeks: CandidateRecallWeek[] = []
 
   let done = 0
   for (let wi = 0; wi <= last; wi++) {
@@ -248,6 +328,7 @@ export async function runBacktest(
     }
     const ctx: ScoringContext = { frame: ft, week: wi, n, memory: local }
     for (const sc of scorers) await sc.prepare?.(ctx)
+    const atT = (key: number) => local.get(key)?.lastWeek === wi
 
     // truth at t+h among nodes of t
     const truth = new Map<number, number>()
@@ -256,6 +337,87 @@ export async function runBacktest(
       const d = pos.get(fh.nodeIds[fh.edgeDst[j]])
       if (s !== undefined && d !== undefined) truth.set(s * n + d, Math.log1p(fh.edgeWeight[j]))
     }
+    await paperProtocol(ctx, truth, fh)
+
+    // candidate set of the forecast, and its recall of the t+h edges
+    const candidates = candidatePairs(ft, local)
+    let hit = 0
+    let fresh = 0
+    let freshHit = 0
+    for (const key of truth.keys()) {
+      const c = candidates.has(key)
+      if (c) hit++
+      if (!atT(key)) {
+        fresh++
+        if (c) freshHit++
+      }
+    }
+    recallWeeks.push({
+      week: ft.week,
+      candidates: candidates.size,
+      edges: truth.size,
+      recall: truth.size ? hit / truth.size : NaN,
+      new_edges: fresh,
+      new_edge_recall: fresh ? freshHit / fresh : NaN,
+    })
+
+    // realistic protocol: every ordered pair of nodes of t
+    const total = n * (n - 1)
+    const exact = mode === 'exact' || (mode === 'auto' && total <= EXACT_PAIRS)
+    counts.realistic += total
+    counts.realistic_positives += truth.size
+    const record: RealisticWeek = {
+      week: ft.week,
+      mode: exact ? 'exact' : 'candidates',
+      nodes: n,
+      pairs: total,
+      edges: truth.size,
+      scored: 0,
+      non_candidates: null,
+    }
+    if (exact) for (const chunk of allPairs(n)) await scoreRealistic(ctx, chunk, truth, record)
+    else {
+      for (const chunk of keyPairs(n, candidates)) await scoreRealistic(ctx, chunk, truth, record)
+      const outside = total - candidates.size
+      if (outside <= sampleSize) {
+        // few enough to score one by one: the week is exact after all
+        for (const chunk of keyPairs(n, pairsOutside(n, candidates)))
+          await scoreRealistic(ctx, chunk, truth, record)
+      } else {
+        // Every non-candidate pair gets the mean probability of a uniform sample of them, as the
+        // forecast stores it; the positives among them are known exactly (missed edges), so the
+        // pairs enter the metrics as one tie group. None has an edge at t (candidates ⊇ history).
+        const missed = truth.size - hit
+        const sample = sampleOutside(n, candidates, sampleSize, sampleRng)
+        const score: Record<string, number> = {}
+        for (const sc of scorers) {
+          let sum = 0
+          for (const chunk of keyPairs(n, sample)) {
+            const out = await sc.score(ctx, chunk.src, chunk.dst)
+            for (let i = 0; i < chunk.src.length; i++) sum += out.prob[i]
+          }
+          score[sc.name] = sum / sample.length
+          pools.get(sc.name)!.weekFresh.addGroup(score[sc.name], missed, outside - missed)
+        }
+        record.non_candidates = { pairs: outside, edges: missed, score }
+      }
+    }
+    realisticWeeks.push(record)
+    for (const sc of scorers) {
+      const p = pools.get(sc.name)!
+      p.atKAll.record(ScoreTally.union(p.weekAtT, p.weekFresh))
+      p.atKFresh.record(p.weekFresh)
+      p.atT.absorb(p.weekAtT)
+      p.fresh.absorb(p.weekFresh)
+    }
+  }
+
+  async function paperProtocol(
+    ctx: ScoringContext,
+    truth: Map<number, number>,
+    fh: WeekFrame,
+  ): Promise<void> {
+    const { n, frame: ft } = ctx
     // node targets for nodes present at both weeks
     const sizeH = new Map(fh.nodeIds.map((id, i) => [id, fh.sizes[i]]))
     const nodeTrue: number[] = []
@@ -267,17 +429,8 @@ export async function runBacktest(
         nodeIdx.push(i)
       }
     }
-
-    // paper protocol: positives + neg_ratio × uniform negatives (seeded, no repeats)
     const posKeys = [...truth.keys()]
-    const want = Math.round(negRatio * posKeys.length)
-    const negKeys = new Set<number>()
-    for (let tries = 0; negKeys.size < want && tries < 10 * want + 100 && n > 1; tries++) {
-      const s = rng.int(n)
-      const d = rng.int(n)
-      const key = s * n + d
-      if (s !== d && !truth.has(key)) negKeys.add(key)
-    }
+    const negKeys = samplePaperNegatives(n, truth, Math.round(negRatio * posKeys.length), paperRng)
     const keys = [...posKeys, ...negKeys]
     const src = Int32Array.from(keys, (k) => Math.floor(k / n))
     const dst = Int32Array.from(keys, (k) => k % n)
@@ -285,11 +438,10 @@ export async function runBacktest(
     counts.paper_positives += posKeys.length
     for (const sc of scorers) {
       const out = await sc.score(ctx, src, dst)
-      const pool = paper.get(sc.name)!
+      const pool = pools.get(sc.name)!
       for (let i = 0; i < keys.length; i++) {
         const isPos = i < posKeys.length
-        pool.labels.push(isPos ? 1 : 0)
-        pool.scores.push(out.prob[i])
+        pool.paper.add(out.prob[i], isPos)
         if (isPos) {
           pool.weightTrue.push(truth.get(keys[i])!)
           pool.weightPred.push(out.logWeight[i])
@@ -301,68 +453,48 @@ export async function runBacktest(
         pool.nodePred.push(change ? change[nodeIdx[j]] : 0)
       })
     }
+  }
 
-    // realistic protocol: every ordered pair of nodes of t
-    if (n * (n - 1) > MAX_REALISTIC_PAIRS) {
-      skipped.push({
-        week: ft.week,
-        reason: `realistic protocol: ${n} nodes give ${n * (n - 1)} ordered pairs, above the ${MAX_REALISTIC_PAIRS} scored exactly`,
-      })
-      return
+  async function scoreRealistic(
+    ctx: ScoringContext,
+    chunk: PairChunk,
+    truth: Map<number, number>,
+    record: RealisticWeek,
+  ): Promise<void> {
+    if (opts.signal?.aborted) throw new DexposureError('CANCELLED', 'backtest cancelled')
+    const { src, dst } = chunk
+    const m = src.length
+    const label = new Uint8Array(m)
+    const present = new Uint8Array(m) // edge at t
+    const historical = new Uint8Array(m) // edge at some week ≤ t
+    for (let i = 0; i < m; i++) {
+      const key = src[i] * ctx.n + dst[i]
+      label[i] = truth.has(key) ? 1 : 0
+      const mem = ctx.memory.get(key)
+      if (mem) {
+        historical[i] = 1
+        present[i] = mem.lastWeek === ctx.week ? 1 : 0
+      }
     }
-    const all = n * (n - 1)
-    const asrc = new Int32Array(all)
-    const adst = new Int32Array(all)
-    const labels = new Uint8Array(all)
-    const isNew = new Uint8Array(all)
-    let k = 0
-    for (let s = 0; s < n; s++)
-      for (let d = 0; d < n; d++) {
-        if (s === d) continue
-        asrc[k] = s
-        adst[k] = d
-        labels[k] = truth.has(s * n + d) ? 1 : 0
-        const m = local.get(s * n + d)
-        isNew[k] = m && m.lastWeek === wi ? 0 : 1
-        k++
-      }
-    counts.realistic += all
-    counts.realistic_positives += truth.size
+    record.scored += m
     for (const sc of scorers) {
-      const out = await sc.score(ctx, asrc, adst)
-      const pool = realistic.get(sc.name)!
-      const newL: number[] = []
-      const newS: number[] = []
-      for (let i = 0; i < all; i++) {
-        pool.labels.push(labels[i])
-        pool.scores.push(out.prob[i])
-        if (isNew[i]) {
-          newL.push(labels[i])
-          newS.push(out.prob[i])
-          pool.newLabels.push(labels[i])
-          pool.newScores.push(out.prob[i])
+      const out = await sc.score(ctx, src, dst)
+      const p = pools.get(sc.name)!
+      for (let i = 0; i < m; i++) {
+        ;(present[i] ? p.weekAtT : p.weekFresh).add(out.prob[i], label[i] === 1)
+        if (historical[i] && !label[i]) {
+          p.historicalCount++
+          p.historicalScore += out.prob[i]
         }
-        if (!labels[i] && local.has(asrc[i] * n + adst[i])) {
-          pool.historicalCount++
-          pool.historicalScore += out.prob[i]
-        }
-      }
-      for (const K of KS) {
-        const a = precisionRecallAtK(labels, out.prob, K)
-        pool.perWeek.precision[K].push(a.precision)
-        pool.perWeek.recall[K].push(a.recall)
-        const b = precisionRecallAtK(newL, newS, K)
-        pool.newPerWeek.precision[K].push(b.precision)
-        pool.newPerWeek.recall[K].push(b.recall)
       }
     }
   }
 
   const paperMetrics = (name: string): PaperMetrics => {
-    const p = paper.get(name)!
+    const p = pools.get(name)!
     return {
-      auprc: averagePrecision(p.labels, p.scores),
-      auroc: rocAuc(p.labels, p.scores),
+      auprc: p.paper.averagePrecision(),
+      auroc: p.paper.rocAuc(),
       weight_mae: mae(p.weightTrue, p.weightPred),
       weight_rmse: rmse(p.weightTrue, p.weightPred),
       weighted_mae: weightedMae(p.weightTrue, p.weightPred),
@@ -370,34 +502,22 @@ export async function runBacktest(
       node_rmse: rmse(p.nodeTrue, p.nodePred),
     }
   }
-  const core = (
-    labels: number[],
-    scores: number[],
-    atK: ReturnType<typeof emptyAtK>,
-  ): RealisticCore => ({
-    auprc: averagePrecision(labels, scores),
-    ece: expectedCalibrationError(labels, scores),
+  const core = (t: ScoreTally, atK: AtK): RealisticCore => ({
+    auprc: t.averagePrecision(),
+    ece: t.expectedCalibrationError(),
     precision_at: Object.fromEntries(KS.map((K) => [String(K), mean(atK.precision[K])])),
     recall_at: Object.fromEntries(KS.map((K) => [String(K), mean(atK.recall[K])])),
   })
-  const realisticMetrics = (name: string): RealisticMetrics | null => {
-    const r = realistic.get(name)!
-    if (r.labels.length === 0) return null
-    return {
-      ...core(r.labels, r.scores, r.perWeek),
-      new_edges: core(r.newLabels, r.newScores, r.newPerWeek),
-    }
-  }
-  const main = baselines[1].name
   const curves: BacktestResult['curves'] = {}
-  for (const sc of scorers) {
-    const r = realistic.get(sc.name)!
-    curves[sc.name] = {
-      reliability: reliability(r.labels, r.scores),
-      labels: Uint8Array.from(r.labels),
-      scores: Float64Array.from(r.scores),
-    }
+  const realisticMetrics = (name: string): RealisticMetrics => {
+    const p = pools.get(name)!
+    const all = ScoreTally.union(p.atT, p.fresh)
+    curves[name] = { reliability: all.reliability(), pr: all.prCurve() }
+    return { ...core(all, p.atKAll), new_edges: core(p.fresh, p.atKFresh) }
   }
+  const realistic = new Map(scorers.map((s) => [s.name, realisticMetrics(s.name)]))
+  const main = baselines[1].name
+  const recalls = recallWeeks.map((r) => r.recall).filter((x) => !Number.isNaN(x))
   return {
     horizon: h,
     weeks: anchors,
@@ -408,30 +528,38 @@ export async function runBacktest(
         edgebank: paperMetrics(main),
       },
       realistic: {
-        model: model ? realisticMetrics('model') : null,
-        persistence: realisticMetrics('persistence'),
-        edgebank: realisticMetrics(main),
+        model: model ? realistic.get('model')! : null,
+        persistence: realistic.get('persistence')!,
+        edgebank: realistic.get(main)!,
       },
     },
     edgebank_windows: Object.fromEntries(
       baselines
         .slice(1)
-        .map((s) => [s.name, { paper: paperMetrics(s.name), realistic: realisticMetrics(s.name) }]),
+        .map((s) => [s.name, { paper: paperMetrics(s.name), realistic: realistic.get(s.name)! }]),
     ),
     historical_negatives: Object.fromEntries(
       scorers.map((s) => {
-        const r = realistic.get(s.name)!
+        const p = pools.get(s.name)!
         return [
           s.name,
           {
-            count: r.historicalCount,
-            mean_score: r.historicalCount ? r.historicalScore / r.historicalCount : NaN,
+            count: p.historicalCount,
+            mean_score: p.historicalCount ? p.historicalScore / p.historicalCount : NaN,
           },
         ]
       }),
     ),
+    candidate_recall: {
+      generator: 'candidatePairs (src/engine/forecast/run.ts)',
+      target: CANDIDATE_RECALL_TARGET,
+      mean: mean(recalls),
+      min: recalls.length ? Math.min(...recalls) : NaN,
+      new_edge_mean: mean(recallWeeks.map((r) => r.new_edge_recall)),
+      weeks: recallWeeks,
+    },
+    realistic_weeks: realisticWeeks,
     pairs: counts,
-    skipped_weeks: skipped,
     neg_ratio: negRatio,
     curves,
   }

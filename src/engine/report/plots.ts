@@ -1,6 +1,6 @@
 // Small self-contained SVG charts for reports: a precision–recall curve and a reliability
 // diagram. Hand-written SVG keeps reports free of a charting runtime and renders anywhere.
-import type { ReliabilityBin } from '../../shared/metrics'
+import { ScoreTally, type ReliabilityBin } from '../../shared/metrics'
 
 export interface Series {
   name: string
@@ -62,23 +62,12 @@ ${grid}${diag}${lines}${legend}
 `
 }
 
-/** Precision–recall points at every distinct score threshold (highest first). */
-export function prCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): [number, number][] {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
-    (a, b) => scores[b] - scores[a],
-  )
-  let positives = 0
-  for (let i = 0; i < labels.length; i++) if (labels[i] > 0) positives++
-  if (!positives) return []
-  const points: [number, number][] = [[0, 1]]
-  let tp = 0
-  for (let k = 0; k < idx.length;) {
-    const s = scores[idx[k]]
-    while (k < idx.length && scores[idx[k]] === s) if (labels[idx[k++]] > 0) tp++
-    points.push([tp / positives, tp / k])
-  }
-  return points
-}
+/** Precision–recall points (recall, precision), highest threshold first, thinned for drawing. */
+export const prCurve = (
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  maxPoints = 1000,
+): [number, number][] => ScoreTally.of(labels, scores).prCurve(maxPoints)
 
 export const reliabilityPoints = (bins: ReliabilityBin[]): [number, number][] =>
   bins.filter((b) => b.count > 0).map((b) => [b.meanPredicted, b.observedRate])

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runBacktest } from '../../../src/engine/forecast/backtest'
+import { firstWeekAfterTraining, runBacktest } from '../../../src/engine/forecast/backtest'
+import { Rng } from '../../../src/engine/demo/rng'
+import { averagePrecision, expectedCalibrationError } from '../../../src/shared/metrics'
 import { Archive } from '../../../src/engine/store/archive'
 import type { WeekInput } from '../../../src/shared/domain'
 
@@ -78,5 +80,154 @@ describe('backtest baselines', () => {
 
   it('refuses an empty selection of anchor weeks', async () => {
     await expect(runBacktest(archive, { horizon: 4 })).rejects.toThrow(/t\+4/)
+  })
+})
+
+// A synthetic archive large enough that the candidate set is not every pair (> 100 nodes).
+describe('realistic protocol through the candidate set', () => {
+  let dir2: string
+  let big: Archive
+  const weeks = ['2024-02-05', '2024-02-12', '2024-02-19', '2024-02-26', '2024-03-04', '2024-03-11']
+  const N = 140
+  beforeAll(async () => {
+    dir2 = mkdtempSync(join(tmpdir(), 'dx-bt-big-'))
+    big = Archive.open(join(dir2, 'b.sqlite'))
+    const rng = new Rng(1)
+    let edges = new Map<string, number>()
+    const ever: string[] = []
+    await big.runImport({ source: 't', format: 'csv', sha256: 'y', bytes: 0 }, (s) => {
+      for (const w of weeks) {
+        const next = new Map<string, number>()
+        for (const [k, v] of edges) if (rng.next() < 0.85) next.set(k, v * (0.5 + rng.next()))
+        for (let i = 0; i < 40; i++) {
+          // new edges concentrate on a few issuers; some come back from the past
+          const k =
+            ever.length && rng.next() < 0.3
+              ? ever[rng.int(ever.length)]
+              : `n${rng.int(N)}>n${rng.next() < 0.5 ? rng.int(8) : rng.int(N)}`
+          const [a, b] = k.split('>')
+          if (a !== b) next.set(k, 1 + rng.next() * 1e6)
+        }
+        for (const k of next.keys()) if (!edges.has(k)) ever.push(k)
+        edges = next
+        s.putWeek({
+          week: w,
+          nodes: Array.from({ length: N }, (_, i) => ({
+            id: `n${i}`,
+            size: 1000 + i + rng.next() * 100,
+            composition: null,
+          })),
+          edges: [...edges].map(([k, weight]) => {
+            const [source, target] = k.split('>')
+            return { source, target, weight, composition: null }
+          }),
+        })
+      }
+    })
+  })
+  afterAll(() => {
+    big.close()
+    rmSync(dir2, { recursive: true, force: true })
+  })
+
+  it('gives the baselines exactly the all-pairs figures, and measures candidate recall', async () => {
+    const exact = await runBacktest(big, { horizon: 1, realistic: 'exact' })
+    const cand = await runBacktest(big, {
+      horizon: 1,
+      realistic: 'candidates',
+      nonCandidateSample: 50,
+    })
+    expect(exact.weeks).toEqual(weeks.slice(0, -1))
+    expect(cand.realistic_weeks.every((w) => w.mode === 'candidates')).toBe(true)
+    expect(exact.realistic_weeks.every((w) => w.mode === 'exact' && w.scored === w.pairs)).toBe(
+      true,
+    )
+    for (const w of cand.realistic_weeks) {
+      expect(w.scored).toBeLessThan(w.pairs)
+      expect(w.non_candidates!.pairs + w.scored).toBe(w.pairs)
+      expect(w.non_candidates!.score.persistence).toBe(0)
+    }
+    // baselines score 0 outside their memory, which the candidates contain: the tie group is exact
+    for (const k of ['persistence', 'edgebank'] as const) {
+      const a = exact.protocols.realistic[k]!
+      const b = cand.protocols.realistic[k]!
+      expect(b.auprc).toBeCloseTo(a.auprc, 12)
+      expect(b.ece).toBeCloseTo(a.ece, 12)
+      expect(b.new_edges.auprc).toBeCloseTo(a.new_edges.auprc, 12)
+      for (const K of ['100', '1000', '10000']) {
+        expect(b.precision_at[K]).toBeCloseTo(a.precision_at[K], 12)
+        expect(b.recall_at[K]).toBeCloseTo(a.recall_at[K], 12)
+        expect(b.new_edges.recall_at[K]).toBeCloseTo(a.new_edges.recall_at[K], 12)
+      }
+    }
+    expect(cand.historical_negatives).toEqual(exact.historical_negatives)
+    expect(cand.protocols.paper).toEqual(exact.protocols.paper)
+    // recall of the candidate set = 1 − (edges among non-candidates) / edges, week by week
+    cand.candidate_recall.weeks.forEach((r, i) => {
+      const w = cand.realistic_weeks[i]
+      expect(r.edges).toBe(w.edges)
+      expect(r.recall).toBeCloseTo(1 - w.non_candidates!.edges / w.edges, 12)
+      expect(r.new_edge_recall).toBeLessThanOrEqual(1)
+    })
+    expect(cand.candidate_recall.weeks).toEqual(exact.candidate_recall.weeks)
+    expect(cand.candidate_recall.min).toBeLessThan(1) // random new edges escape the candidates
+  })
+
+  it('pools the realistic AUPRC of persistence over every pair of every anchor', async () => {
+    const r = await runBacktest(big, { horizon: 1, from: weeks[2] })
+    // independent enumeration: persistence scores 1 for edges of t, labels are edges of t+1
+    const labels: number[] = []
+    const scores: number[] = []
+    const fresh: [number[], number[]] = [[], []]
+    for (const w of r.weeks) {
+      const t = big.loadWeek(w)
+      const later = big.loadWeek(weeks[weeks.indexOf(w) + 1])
+      const key = (f: typeof t, j: number) =>
+        `${f.nodeIds[f.edgeSrc[j]]}>${f.nodeIds[f.edgeDst[j]]}`
+      const now = new Set(Array.from(t.edgeSrc, (_, j) => key(t, j)))
+      const next = new Set(Array.from(later.edgeSrc, (_, j) => key(later, j)))
+      for (const a of t.nodeIds)
+        for (const b of t.nodeIds) {
+          if (a === b) continue
+          const y = next.has(`${a}>${b}`) ? 1 : 0
+          const s = now.has(`${a}>${b}`) ? 1 : 0
+          labels.push(y)
+          scores.push(s)
+          if (!s) {
+            fresh[0].push(y)
+            fresh[1].push(s)
+          }
+        }
+    }
+    expect(r.pairs.realistic).toBe(labels.length)
+    expect(r.protocols.realistic.persistence!.auprc).toBeCloseTo(
+      averagePrecision(labels, scores),
+      12,
+    )
+    expect(r.protocols.realistic.persistence!.new_edges.auprc).toBeCloseTo(
+      averagePrecision(fresh[0], fresh[1]),
+      12,
+    )
+    expect(r.protocols.realistic.persistence!.ece).toBeCloseTo(
+      expectedCalibrationError(labels, scores),
+      12,
+    )
+  })
+})
+
+describe('walk-forward rule', () => {
+  const archived = ['2024-01-01', '2024-01-08', '2024-01-15', '2024-01-22', '2024-01-29']
+  const model = { dir: 'models/h1', window: { from: '2024-01-01', last_week_used: '2024-01-08' } }
+  it('starts after the training window by default', () => {
+    expect(firstWeekAfterTraining(archived, 1, model)).toBe('2024-01-15')
+  })
+  it('refuses weeks inside the training window, naming the overlap', () => {
+    expect(() => firstWeekAfterTraining(archived, 1, model, '2024-01-01')).toThrow(
+      /weeks 2024-01-01 … 2024-01-08 overlap the training window of models\/h1 \(2024-01-01 … 2024-01-08\)/,
+    )
+    expect(() => firstWeekAfterTraining(archived, 1, model, undefined, '2024-01-08')).toThrow(
+      /overlap the training window/,
+    )
+    expect(firstWeekAfterTraining(archived, 1, model, '2024-01-22')).toBe('2024-01-22')
   })
 })
