@@ -176,7 +176,9 @@ function writePlots(dir: string, r: BacktestResult): void {
   }))
   writeFileSync(
     join(dir, 'pr-curve.svg'),
-    lineChart(`Precision–recall, h=${r.horizon} (all pairs)`, 'recall', 'precision', pr),
+    lineChart(`Precision–recall, h=${r.horizon} (all pairs)`, 'recall', 'precision', pr, {
+      steps: true,
+    }),
   )
   const rel = names.map((n, i) => ({
     name: n,
@@ -190,7 +192,7 @@ function writePlots(dir: string, r: BacktestResult): void {
       'predicted probability',
       'observed frequency',
       rel,
-      true,
+      { diagonal: true, markers: true },
     ),
   )
 }

@@ -8,6 +8,16 @@ export interface Series {
   color: string
 }
 
+export interface ChartStyle {
+  /** Dashed y = x line (reliability diagrams). */
+  diagonal?: boolean
+  /** Step from each point to the next at the next one's height, as average precision integrates a
+   * PR curve (a straight line between PR points overstates the area). */
+  steps?: boolean
+  /** A dot on every point (reliability bins: two bins joined by a line are not a curve). */
+  markers?: boolean
+}
+
 const W = 520
 const H = 420
 const M = { l: 56, r: 16, t: 36, b: 48 }
@@ -20,7 +30,7 @@ export function lineChart(
   xLabel: string,
   yLabel: string,
   series: Series[],
-  diagonal = false,
+  style: ChartStyle = {},
 ): string {
   const x = (v: number) => M.l + v * (W - M.l - M.r)
   const y = (v: number) => H - M.b - v * (H - M.t - M.b)
@@ -36,10 +46,25 @@ export function lineChart(
     .join('')
   const lines = series
     .map((s) => {
+      const pt = (a: number, b: number) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`
       const d = s.points
-        .map(([a, b], i) => `${i ? 'L' : 'M'}${x(a).toFixed(1)},${y(b).toFixed(1)}`)
+        .map(([a, b], i) =>
+          i === 0
+            ? `M${pt(a, b)}`
+            : style.steps
+              ? `L${pt(s.points[i - 1][0], b)}L${pt(a, b)}`
+              : `L${pt(a, b)}`,
+        )
         .join('')
-      return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`
+      const dots = style.markers
+        ? s.points
+            .map(
+              ([a, b]) =>
+                `<circle cx="${x(a).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" fill="${s.color}"/>`,
+            )
+            .join('')
+        : ''
+      return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>${dots}`
     })
     .join('')
   const legend = series
@@ -49,7 +74,7 @@ export function lineChart(
         `<text x="${W - M.r - 132}" y="${M.t + 13 + i * 18}">${esc(s.name)}</text>`,
     )
     .join('')
-  const diag = diagonal
+  const diag = style.diagonal
     ? `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4 4"/>`
     : ''
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">
