@@ -6,7 +6,7 @@ import { calls, isCallName, type CallName, type CallResponse, type EventName } f
 import { DexposureError } from '../shared/errors'
 import { runForecast } from './forecast/run'
 import { JobRegistry } from './jobs'
-import type { Archive } from './store/archive'
+import { Archive } from './store/archive'
 
 type Handler<K extends CallName> = (request: never) => Promise<CallResponse<K>> | CallResponse<K>
 
@@ -15,7 +15,9 @@ export class EngineService {
   readonly jobs = new JobRegistry()
   private readonly events = new EventEmitter()
   private readonly handlers: { [K in CallName]: Handler<K> }
+  private ownsArchive = false
 
+  /** A service on an archive the caller opened (and closes). */
   constructor(archive: Archive) {
     this.archive = archive
     for (const e of ['job.progress', 'job.done'] as const)
@@ -41,6 +43,20 @@ export class EngineService {
       'forecast.latest': (r: { week: string; horizon: number }) =>
         this.latestForecast(r.week, r.horizon),
     }
+  }
+
+  /** Opens the archive file for the service; close() closes it. */
+  static open(file: string): EngineService {
+    const service = new EngineService(Archive.open(file))
+    service.ownsArchive = true
+    return service
+  }
+
+  /** Cancels the running jobs and closes the archive when the service opened it. */
+  close(): void {
+    for (const { id } of this.jobs.list()) this.jobs.cancel(id)
+    this.events.removeAllListeners()
+    if (this.ownsArchive) this.archive.close()
   }
 
   /** Validates, dispatches and validates the answer. Bad requests are USAGE errors. */

@@ -9,7 +9,6 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { DexposureError, isDexposureError } from '../shared/errors'
 import { EngineService } from '../engine/service'
-import { Archive } from '../engine/store/archive'
 
 export interface ServerOptions {
   archivePath: string
@@ -73,8 +72,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer')
   // Read-write: forecasts started from the UI are stored as runs. SQLite's locking keeps it safe
   // beside a CLI import on the same file.
-  const archive = Archive.open(opts.archivePath)
-  const service = new EngineService(archive)
+  const service = EngineService.open(opts.archivePath)
 
   const tokenOk = (given: string | null | undefined): boolean => {
     if (!given) return false
@@ -177,7 +175,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const c of wss.clients) c.terminate()
       wss.close()
       await new Promise<void>((res) => server.close(() => res()))
-      archive.close()
+      service.close()
     },
   }
 }

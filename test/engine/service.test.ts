@@ -187,19 +187,73 @@ describe('jobs', () => {
   })
 
   it('cancels a running job through the contract', async () => {
-    const id = service.jobs.start(
-      'wait',
-      (ctx) =>
-        new Promise((_res, rej) =>
-          ctx.signal.addEventListener('abort', () =>
-            rej(new DexposureError('CANCELLED', 'cancelled by the user')),
-          ),
+    let started!: () => void
+    const running = new Promise<void>((res) => (started = res))
+    const id = service.jobs.start('wait', (ctx) => {
+      started()
+      return new Promise((_res, rej) =>
+        ctx.signal.addEventListener('abort', () =>
+          rej(new DexposureError('CANCELLED', 'cancelled by the user')),
         ),
-    )
+      )
+    })
     const done = doneOf(id)
+    await running
     expect(await service.handle('jobs.cancel', { id })).toEqual({ ok: true })
-    expect(await done).toMatchObject({ id, state: 'cancelled' })
+    expect(await done).toMatchObject({ id, state: 'cancelled', message: 'cancelled by the user' })
     // a finished job cannot be cancelled again
     expect(await service.handle('jobs.cancel', { id })).toEqual({ ok: false })
+  })
+
+  it('never runs a job cancelled before it began', async () => {
+    let ran = false
+    const id = service.jobs.start('late', async () => {
+      ran = true
+    })
+    const done = doneOf(id)
+    expect(service.jobs.cancel(id)).toBe(true)
+    expect(await done).toMatchObject({ id, state: 'cancelled', message: 'late cancelled' })
+    expect(ran).toBe(false)
+  })
+
+  it('emits nothing before start returns the id, and forgets a job once done', async () => {
+    const { seen, off } = collect()
+    const id = service.jobs.start('sync', async (ctx) => ctx.progress(1, 1))
+    expect(seen).toEqual([])
+    expect(service.jobs.list()).toEqual([{ id, kind: 'sync' }])
+    await doneOf(id)
+    off()
+    expect(seen.map((s) => s.event)).toEqual(['job.progress', 'job.done'])
+    expect(service.jobs.list()).toEqual([])
+  })
+
+  it('reports a job that throws before its first await as failed, with the error location', async () => {
+    const id = service.jobs.start('eager', () => {
+      throw new DexposureError('BAD_INPUT', 'no such column', { file: 'x.csv', line: 3 })
+    })
+    expect(await doneOf(id)).toMatchObject({
+      state: 'failed',
+      message: 'x.csv:3: no such column',
+    })
+  })
+})
+
+describe('EngineService.open', () => {
+  it('opens the archive itself, and close() cancels running jobs and closes it', async () => {
+    const own = EngineService.open(join(dir, 'own.sqlite'))
+    expect(await own.handle('archive.info', {})).toMatchObject({ weeks: 0, synthetic: false })
+    let signal: AbortSignal | undefined
+    own.jobs.start('long', (ctx) => {
+      signal = ctx.signal
+      return new Promise(() => {})
+    })
+    await Promise.resolve()
+    own.close()
+    expect(signal?.aborted).toBe(true)
+    expect(own.archive.db.open).toBe(false)
+    // the archive of a service built on an open Archive stays the caller's
+    const shared = new EngineService(archive)
+    shared.close()
+    expect(archive.db.open).toBe(true)
   })
 })
