@@ -1,7 +1,8 @@
 // Recall of the forecast's candidate set (src/engine/forecast/run.ts candidatePairs) on large
 // weeks: the share of edges at t+h (between nodes of t) that the candidates contain. Prints JSON.
 import { addWeeks } from '../src/shared/dates'
-import { candidatePairs, pairMemoryAt } from '../src/engine/forecast/run'
+import { pairMemoryAt } from '../src/engine/forecast/memory'
+import { candidatePairs } from '../src/engine/forecast/run'
 import { Archive } from '../src/engine/store/archive'
 
 const [file, horizonArg, countArg] = process.argv.slice(2)

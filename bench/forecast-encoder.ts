@@ -1,6 +1,6 @@
 // ONNX Runtime side of bench/forecast.mjs: the h=1 model's encoder on the largest week of an
 // archive (median of runs) and the pair head's throughput. Prints one JSON line.
-import { ForecastModel, PAIR_HISTORY, defaultModelDir } from '../src/engine/forecast/model'
+import { ForecastModel, defaultModelDir } from '../src/engine/forecast/model'
 import { Archive } from '../src/engine/store/archive'
 
 const [file, runsArg] = process.argv.slice(2)
@@ -25,7 +25,7 @@ for (let i = 0; i < P; i++) {
   src[i] = (i * 7919) % n
   dst[i] = (i * 104729 + 1) % n
 }
-const hist = new Float32Array(P * PAIR_HISTORY.length)
+const hist = new Float32Array(P * model.manifest.pair_history.length)
 const t0 = performance.now()
 await model.scorePairs(enc, src, dst, hist)
 const headMs = performance.now() - t0

@@ -1,11 +1,17 @@
 #!/bin/sh
-# Runs as npm's preinstall: installs the Debian packages the tests and `npm start` need
-# (Chromium for browser mode and the end-to-end tests). Only what is missing, only with apt as root.
+# Runs as npm's preinstall: installs the Debian packages the tests, `npm start` and `dexposure train`
+# need: Chromium (browser mode, end-to-end tests), sqlite3 (the CLI-compatibility test), Debian's
+# PyTorch and ONNX (training), scikit-learn and networkx (the cross-checks of our metrics and graph
+# maths). Only what is missing, only with apt as root.
 # Elsewhere it prints the one command to run. Set DEXPOSURE_SKIP_SYSTEM_DEPS=1 to skip.
 set -e
 [ "${DEXPOSURE_SKIP_SYSTEM_DEPS:-0}" = "1" ] && exit 0
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+for m in torch:python3-torch onnx:python3-onnx sklearn:python3-sklearn networkx:python3-networkx numpy:python3-numpy; do
+  /usr/bin/python3 -c "import ${m%%:*}" >/dev/null 2>&1 || missing="$missing ${m#*:}"
+done
 [ -z "$missing" ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   echo "dexposure: installing system packages:$missing" >&2

@@ -9,21 +9,19 @@ The model (docs/forecasting.md, docs/model-contract.md):
 - node encoder: standardised base features + category one-hot -> MLP -> 2 message-passing layers
   over the weighted exposure graph in both directions (holder->issuer and issuer->holder), mean
   aggregation weighted by log1p(USD); scatter-add exported as ScatterElements(reduction='add');
-- pair head on [h_u, h_v, h_u*h_v, pair history at t] -> existence logit and log-weight residual;
+- pair head on [h_u, h_v, h_u*h_v, pair history at t (PAIR_HISTORY)] -> existence logit and log-weight residual;
 - node head -> log-TVL change.
 Walk-forward: trains on anchors t with t+h < --until, early-stops on validation AUPRC (anchors
-with --until <= t+h < --val-until), then fits Platt scaling on validation weeks over ALL ordered
-pairs so probabilities hold at the true base rate. Progress goes to stderr.
+with --until <= t+h < --val-until), then fits Platt scaling on validation weeks over the whole pair
+population (every ordered pair, or weighted strata of it on large weeks) so probabilities hold at
+the true base rate. Progress goes to stderr.
 """
 import argparse
 import hashlib
 import json
-import math
 import os
-import sqlite3
 import sys
 import time
-from datetime import date, timedelta
 
 import numpy as np
 import torch
@@ -31,82 +29,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.metrics import average_precision_score
 
-FEATURE_SCHEMA = 1
-BASE_FEATURES = ["log_tvl", "n_token_types", "max_token_share", "token_entropy", "tvl_change",
-                 "in_degree_norm", "out_degree_norm"]
-PAIR_HISTORY = ["edge_at_t", "log_weight_at_t", "share_last_4", "share_last_12", "reverse_at_t",
-                "seen_before"]
+from archive_data import BASE_FEATURES, FEATURE_SCHEMA, PAIR_HISTORY, ArchiveData, PairMemory, add_weeks
+
 HIDDEN = 48
 OPSET = 17
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------------------------------ data
-
-class ArchiveData:
-    def __init__(self, path):
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        cats = dict(db.execute("SELECT id, category FROM protocols"))
-        self.weeks = []
-        for row in db.execute(
-                "SELECT week, node_ids, sizes, features, edge_src, edge_dst, edge_weight FROM week_frames ORDER BY week"):
-            week, ids, sizes, feats, src, dst, w = row
-            ids = json.loads(ids)
-            self.weeks.append({
-                "week": week,
-                "ids": ids,
-                "sizes": np.frombuffer(sizes, dtype="<f8"),
-                "features": np.frombuffer(feats, dtype="<f4").reshape(len(ids), len(BASE_FEATURES)),
-                "src": np.frombuffer(src, dtype="<i4").astype(np.int64),
-                "dst": np.frombuffer(dst, dtype="<i4").astype(np.int64),
-                "weight": np.frombuffer(w, dtype="<f8"),
-                "categories": [cats.get(i) or "Unknown" for i in ids],
-            })
-        db.close()
-        self.index = {w["week"]: i for i, w in enumerate(self.weeks)}
-        self.categories = sorted({c for w in self.weeks for c in w["categories"]} - {"Unknown"}) + ["Unknown"]
-
-    def pair_memory(self, upto):
-        """For anchor position `upto`: {(src_id, dst_id): [weeks seen (positions)], last weight}."""
-        mem = {}
-        for p in range(upto + 1):
-            w = self.weeks[p]
-            ids = w["ids"]
-            for s, d, x in zip(w["src"], w["dst"], w["weight"]):
-                key = (ids[s], ids[d])
-                seen = mem.get(key)
-                if seen is None:
-                    mem[key] = [[p], x]
-                else:
-                    seen[0].append(p)
-                    seen[1] = x
-        return mem
-
-
-def add_weeks(week, n):
-    return (date.fromisoformat(week) + timedelta(weeks=n)).isoformat()
-
-
-def pair_history(week_pos, ids, src, dst, mem):
-    """Pair-history features from time-t data only (PAIR_HISTORY order)."""
-    out = np.zeros((len(src), len(PAIR_HISTORY)), dtype=np.float32)
-    for i, (s, d) in enumerate(zip(src, dst)):
-        m = mem.get((ids[s], ids[d]))
-        if m is not None:
-            seen = m[0]
-            at_t = seen[-1] == week_pos
-            out[i, 0] = 1.0 if at_t else 0.0
-            out[i, 1] = math.log1p(m[1]) if at_t else 0.0
-            out[i, 2] = sum(1 for p in seen if week_pos - p < 4) / 4.0
-            out[i, 3] = sum(1 for p in seen if week_pos - p < 12) / 12.0
-            out[i, 5] = 1.0
-        r = mem.get((ids[d], ids[s]))
-        if r is not None and r[0][-1] == week_pos:
-            out[i, 4] = 1.0
-    return out
 
 
 # ------------------------------------------------------------------------------------------ model
@@ -183,82 +113,116 @@ def node_inputs(week, categories):
     return np.concatenate([week["features"], onehot], axis=1)
 
 
-def anchor_sample(data, t_pos, horizon, rng, neg_ratio, categories):
-    """Training pairs for anchor t: positives at t+h, uniform negatives and hard negatives
-    (pairs with history at t that are absent at t+h)."""
+def truth_at(data, t_pos, horizon):
+    """Edges of t+h between nodes of t: local (src, dst) of t and log1p weight, and the nodes'
+    ln-TVL change from t to t+h (mask: the node exists at t+h)."""
     wt = data.weeks[t_pos]
     wh = data.weeks[data.index[add_weeks(wt["week"], horizon)]]
-    ids = wt["ids"]
-    pos = {v: i for i, v in enumerate(ids)}
-    n = len(ids)
-    truth = {}
-    for s, d, x in zip(wh["src"], wh["dst"], wh["weight"]):
-        a, b = pos.get(wh["ids"][s]), pos.get(wh["ids"][d])
-        if a is not None and b is not None:
-            truth[(a, b)] = math.log1p(x)
-    mem = data.pair_memory(t_pos)
-    hard = [(pos[a], pos[b]) for (a, b) in mem if a in pos and b in pos and (pos[a], pos[b]) not in truth]
-    pairs = list(truth.keys()) + hard
-    chosen = set(pairs)
-    target = len(truth) * neg_ratio
-    tries = 0
-    while len(chosen) - len(truth) - len(hard) < target and tries < 20 * target + 100:
-        a, b = int(rng.integers(n)), int(rng.integers(n))
-        tries += 1
-        if a != b and (a, b) not in chosen:
-            chosen.add((a, b))
-            pairs.append((a, b))
-    src = np.array([p[0] for p in pairs], dtype=np.int64)
-    dst = np.array([p[1] for p in pairs], dtype=np.int64)
-    y = np.array([1.0 if p in truth else 0.0 for p in pairs], dtype=np.float32)
-    yw = np.array([truth.get(p, 0.0) for p in pairs], dtype=np.float32)
-    hist = pair_history(t_pos, ids, src, dst, mem)
-    sizes_h = dict(zip(wh["ids"], wh["sizes"]))
-    node_y = np.zeros(n, dtype=np.float32)
-    node_mask = np.zeros(n, dtype=np.float32)
-    for i, v in enumerate(ids):
-        if v in sizes_h:
-            node_y[i] = math.log1p(max(sizes_h[v], 0)) - math.log1p(max(wt["sizes"][i], 0))
-            node_mask[i] = 1.0
+    loc = np.full(data.G, -1, dtype=np.int64)
+    loc[wt["gid"]] = np.arange(len(wt["gid"]))
+    a, b = loc[wh["gid"][wh["src"]]], loc[wh["gid"][wh["dst"]]]
+    keep = (a >= 0) & (b >= 0)
+    size_h = np.full(data.G, np.nan)
+    size_h[wh["gid"]] = wh["sizes"]
+    later = size_h[wt["gid"]]
+    node_mask = ~np.isnan(later)
+    node_y = np.where(node_mask, np.log1p(np.maximum(np.nan_to_num(later), 0)) - np.log1p(np.maximum(wt["sizes"], 0)), 0)
+    return a[keep], b[keep], np.log1p(wh["weight"][keep]).astype(np.float32), node_y.astype(np.float32), node_mask
+
+
+def uniform_pairs(rng, n, count, exclude):
+    """`count` distinct uniform ordered pairs u != v of n nodes whose key u*n+v is not in `exclude`."""
+    out = np.zeros(0, dtype=np.int64)
+    for _ in range(20):
+        need = count - len(out)
+        if need <= 0:
+            break
+        k = rng.integers(0, n * n, size=int(need * 1.3) + 16)
+        k = k[(k // n != k % n) & ~np.isin(k, exclude)]
+        out = np.unique(np.concatenate([out, k]))
+    return rng.permutation(out)[:count]
+
+
+def graph_tensors(data, t_pos, categories):
+    wt = data.weeks[t_pos]
     return {
         "x": torch.tensor(node_inputs(wt, categories)),
         "esrc": torch.tensor(wt["src"], dtype=torch.int32),
         "edst": torch.tensor(wt["dst"], dtype=torch.int32),
         "ew": torch.tensor(wt["weight"], dtype=torch.float32),
-        "src": torch.tensor(src, dtype=torch.int32),
-        "dst": torch.tensor(dst, dtype=torch.int32),
-        "hist": torch.tensor(hist),
-        "y": torch.tensor(y),
-        "yw": torch.tensor(yw),
-        "node_y": torch.tensor(node_y),
-        "node_mask": torch.tensor(node_mask),
     }
 
 
-def all_pairs_sample(data, t_pos, horizon, categories):
-    """Every ordered pair of nodes of t (for calibration and ECE at the true base rate)."""
+def anchor_sample(data, mem, t_pos, horizon, rng, neg_ratio, max_pairs, categories):
+    """Training pairs for anchor t (mem is at week t): positives at t+h, uniform negatives
+    (neg_ratio per positive, the paper's sampling) and hard negatives (pairs with history at t that
+    are absent at t+h). Above max_pairs every group is subsampled in proportion."""
     wt = data.weeks[t_pos]
-    wh = data.weeks[data.index[add_weeks(wt["week"], horizon)]]
-    ids = wt["ids"]
-    pos = {v: i for i, v in enumerate(ids)}
-    n = len(ids)
-    truth = set()
-    for s, d in zip(wh["src"], wh["dst"]):
-        a, b = pos.get(wh["ids"][s]), pos.get(wh["ids"][d])
-        if a is not None and b is not None:
-            truth.add((a, b))
-    src, dst = np.nonzero(~np.eye(n, dtype=bool))
-    mem = data.pair_memory(t_pos)
-    y = np.array([1.0 if (a, b) in truth else 0.0 for a, b in zip(src, dst)], dtype=np.float32)
+    n = len(wt["gid"])
+    a, b, yw_pos, node_y, node_mask = truth_at(data, t_pos, horizon)
+    pos_keys = a * n + b
+    _, hs, hd = mem.among(wt["gid"])
+    hard = np.setdiff1d(hs * n + hd, pos_keys)
+    n_uni = len(pos_keys) * neg_ratio
+    total = len(pos_keys) + len(hard) + n_uni
+    if total > max_pairs:
+        f = max_pairs / total
+        pick = rng.permutation(len(pos_keys))[:max(1, int(len(pos_keys) * f))]
+        pos_keys, yw_pos = pos_keys[pick], yw_pos[pick]
+        hard = rng.permutation(hard)[:int(len(hard) * f)]
+        n_uni = len(pos_keys) * neg_ratio
+    uni = uniform_pairs(rng, n, n_uni, np.concatenate([pos_keys, hard]))
+    keys = np.concatenate([pos_keys, hard, uni])
+    src, dst = keys // n, keys % n
+    y = np.zeros(len(keys), dtype=np.float32)
+    y[:len(pos_keys)] = 1.0
+    yw = np.zeros(len(keys), dtype=np.float32)
+    yw[:len(pos_keys)] = yw_pos
     return {
-        "x": torch.tensor(node_inputs(wt, categories)),
-        "esrc": torch.tensor(wt["src"], dtype=torch.int32),
-        "edst": torch.tensor(wt["dst"], dtype=torch.int32),
-        "ew": torch.tensor(wt["weight"], dtype=torch.float32),
+        **graph_tensors(data, t_pos, categories),
         "src": torch.tensor(src, dtype=torch.int32),
         "dst": torch.tensor(dst, dtype=torch.int32),
-        "hist": torch.tensor(pair_history(t_pos, ids, src, dst, mem)),
+        "hist": torch.tensor(mem.features(wt["gid"], src, dst)),
+        "y": torch.tensor(y),
+        "yw": torch.tensor(yw),
+        "node_y": torch.tensor(node_y),
+        "node_mask": torch.tensor(node_mask.astype(np.float32)),
+    }
+
+
+def population_sample(data, mem, t_pos, horizon, rng, categories, cap=300_000):
+    """The full pair population of anchor t, for calibration and ECE at the true base rate, as
+    weighted strata: every ordered pair when there are at most `cap` of them; otherwise every
+    positive (weight 1), the pairs with history (all, or `cap` of them weighted up) and `cap`
+    uniform pairs of the rest, each weighted by how many pairs it stands for. Any weighted sum over
+    the sample is an unbiased estimate of the sum over all n(n-1) pairs."""
+    wt = data.weeks[t_pos]
+    n = len(wt["gid"])
+    a, b, _, _, _ = truth_at(data, t_pos, horizon)
+    pos_keys = np.unique(a * n + b)
+    if n * (n - 1) <= cap:
+        src, dst = np.nonzero(~np.eye(n, dtype=bool))
+        keys = src * n + dst
+        w = np.ones(len(keys))
+    else:
+        _, hs, hd = mem.among(wt["gid"])
+        seen = np.setdiff1d(hs * n + hd, pos_keys)
+        seen_kept = rng.permutation(seen)[:cap]
+        known = np.union1d(pos_keys, seen)
+        rest = uniform_pairs(rng, n, cap, known)
+        keys = np.concatenate([pos_keys, seen_kept, rest])
+        w = np.concatenate([np.ones(len(pos_keys)),
+                            np.full(len(seen_kept), len(seen) / max(1, len(seen_kept))),
+                            np.full(len(rest), (n * (n - 1) - len(known)) / max(1, len(rest)))])
+        src, dst = keys // n, keys % n
+    y = np.isin(keys, pos_keys).astype(np.float32)
+    return {
+        **graph_tensors(data, t_pos, categories),
+        "src": torch.tensor(src, dtype=torch.int32),
+        "dst": torch.tensor(dst, dtype=torch.int32),
+        "hist": torch.tensor(mem.features(wt["gid"], src, dst)),
         "y": y,
+        "w": w,
     }
 
 
@@ -268,13 +232,15 @@ def logits_of(enc, head, s):
     return logit, resid, node
 
 
-def ece(y, p, bins=15):
+def ece(y, p, w=None, bins=15):
+    w = np.ones(len(p)) if w is None else w
     b = np.minimum((p * bins).astype(int), bins - 1)
     total = 0.0
     for k in range(bins):
         m = b == k
         if m.any():
-            total += m.sum() / len(p) * abs(y[m].mean() - p[m].mean())
+            wk = w[m].sum()
+            total += wk / w.sum() * abs((w[m] * y[m]).sum() / wk - (w[m] * p[m]).sum() / wk)
     return float(total)
 
 
@@ -297,6 +263,7 @@ def main():
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--neg-ratio", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--max-pairs", type=int, default=200_000, help="training pairs per anchor week at most")
     ap.add_argument("--parity", help="also write ORT parity vectors to this JSON file")
     a = ap.parse_args()
 
@@ -323,14 +290,26 @@ def main():
     mean[len(BASE_FEATURES):] = 0.0  # one-hot columns stay 0/1
     std[len(BASE_FEATURES):] = 1.0
 
-    rng = np.random.default_rng(a.seed)
     enc = Encoder(feats.shape[1], mean, std)
     head = PairHead()
     opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=3e-3, weight_decay=1e-5)
-    train_samples = [anchor_sample(data, i, h, rng, a.neg_ratio, data.categories) for i in train]
-    val_samples = [anchor_sample(data, i, h, np.random.default_rng(a.seed + 1), a.neg_ratio, data.categories) for i in val]
-    log(f"train: sampled {sum(len(s['y']) for s in train_samples)} training pairs in {time.time() - started:.1f} s")
 
+    # One forward walk over the archive: each anchor's samples see the pair memory of weeks <= t.
+    rng = np.random.default_rng(a.seed)
+    rng_val, rng_cal = np.random.default_rng(a.seed + 1), np.random.default_rng(a.seed + 2)
+    train_set, val_set = set(train), set(val)
+    train_samples, val_samples, cal_samples = [], [], []
+    mem = PairMemory(data.G)
+    last = max(train + val)
+    for p in range(last + 1):
+        mem.advance(p, data.weeks[p])
+        if p in train_set:
+            train_samples.append(anchor_sample(data, mem, p, h, rng, a.neg_ratio, a.max_pairs, data.categories))
+        if p in val_set:
+            val_samples.append(anchor_sample(data, mem, p, h, rng_val, a.neg_ratio, a.max_pairs, data.categories))
+            cal_samples.append(population_sample(data, mem, p, h, rng_cal, data.categories))
+        if p % 25 == 0 or p == last:
+            log(f"train: sampling week {p + 1}/{last + 1} ({time.time() - started:.0f} s)")
     best, best_state, bad = -1.0, None, 0
     for epoch in range(1, a.epochs + 1):
         enc.train()
@@ -378,23 +357,22 @@ def main():
 
     # Platt scaling on validation weeks over ALL ordered pairs: probabilities at the true base rate.
     with torch.no_grad():
-        ys, zs = [], []
-        for i in val:
-            s = all_pairs_sample(data, i, h, data.categories)
-            logit, _, _ = logits_of(enc, head, s)
-            ys.append(s["y"])
+        ys, zs, ws = [], [], []
+        for smp in cal_samples:
+            logit, _, _ = logits_of(enc, head, smp)
+            ys.append(smp["y"])
             zs.append(logit.numpy().astype(np.float64))
-        y = np.concatenate(ys)
-        z = np.concatenate(zs)
+            ws.append(smp["w"])
+        y, z, wts = np.concatenate(ys), np.concatenate(zs), np.concatenate(ws)
     A = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     B = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     A.data.fill_(1.0)
     lbfgs = torch.optim.LBFGS([A, B], max_iter=200, line_search_fn="strong_wolfe")
-    zt, yt = torch.tensor(z), torch.tensor(y, dtype=torch.float64)
+    zt, yt, wt_ = torch.tensor(z), torch.tensor(y, dtype=torch.float64), torch.tensor(wts / wts.mean())
 
     def closure():
         lbfgs.zero_grad()
-        l = F.binary_cross_entropy_with_logits(A * zt + B, yt)
+        l = F.binary_cross_entropy_with_logits(A * zt + B, yt, weight=wt_)
         l.backward()
         return l
 
@@ -404,11 +382,12 @@ def main():
     p_cal = 1 / (1 + np.exp(-(a_ * z + b_)))
     metrics = {
         "validation_auprc_sampled": float(best),
-        "validation_auprc_all_pairs": float(average_precision_score(y, z)),
-        "validation_base_rate": float(y.mean()),
-        "validation_ece_uncalibrated": ece(y, p_raw),
-        "validation_ece_calibrated": ece(y, p_cal),
-        "validation_pairs": int(len(y)),
+        "validation_auprc_all_pairs": float(average_precision_score(y, z, sample_weight=wts)),
+        "validation_base_rate": float((y * wts).sum() / wts.sum()),
+        "validation_ece_uncalibrated": ece(y, p_raw, wts),
+        "validation_ece_calibrated": ece(y, p_cal, wts),
+        "validation_pairs": int(round(wts.sum())),
+        "validation_pairs_scored": int(len(y)),
     }
     log(f"train: Platt a={a_:.4f} b={b_:.4f}; ECE {metrics['validation_ece_uncalibrated']:.4f} -> {metrics['validation_ece_calibrated']:.4f} "
         f"at base rate {metrics['validation_base_rate']:.4f}")

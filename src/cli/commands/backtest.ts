@@ -6,7 +6,7 @@ import {
   type BacktestResult,
   type RealisticMode,
 } from '../../engine/forecast/backtest'
-import { defaultModelDir, ForecastModel } from '../../engine/forecast/model'
+import { ForecastModel, modelDirFor } from '../../engine/forecast/model'
 import { lineChart, reliabilityPoints } from '../../engine/report/plots'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
@@ -72,13 +72,13 @@ export function register(program: Command, ctx: CliContext): void {
         throw new DexposureError('USAGE', `--seed must be an integer, not ${o.seed}`, {
           field: '--seed',
         })
-      const modelDir = o.model === false ? null : (o.model ?? defaultModelDir(horizon))
+      const archive = ctx.openArchive(cmd, { readonly: true })
+      const modelDir = o.model === false ? null : (o.model ?? modelDirFor(horizon, archive.file))
       const model = modelDir ? await ForecastModel.load(modelDir, { provider: o.provider }) : null
       if (model) {
         ctx.log(cmd, `model ${modelDir} on execution provider ${model.provider}`)
         for (const f of model.fallbacks) ctx.log(cmd, `  (${f.provider} unavailable: ${f.error})`)
       }
-      const archive = ctx.openArchive(cmd, { readonly: true })
       const bar = ctx.progress(cmd, 'backtest', 1, 'weeks')
       let r: BacktestResult
       try {

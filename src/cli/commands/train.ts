@@ -82,10 +82,13 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.signal.aborted) throw new DexposureError('CANCELLED', 'training cancelled')
       if (code !== 0)
         throw new DexposureError('INTERNAL', `training failed (train.py exited with ${code})`)
+      const pickedUp = o.out === undefined
       ctx.output(
         cmd,
-        { horizon, model_dir: out },
-        `model written to ${out}; use it with --model ${out}`,
+        { horizon, model_dir: out, default_for_archive: pickedUp },
+        pickedUp
+          ? `model written to ${out}; forecast and backtest on ${archive} now use it for h=${horizon} (pass --model to choose another)`
+          : `model written to ${out}; use it with --model ${out}`,
       )
     })
 }

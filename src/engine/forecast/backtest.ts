@@ -304,11 +304,14 @@ export async function runBacktest(
       if (m) {
         m.lastWeek = wi
         m.lastLogWeight = Math.log1p(frame.edgeWeight[j])
+        m.count++
         m.weeks.push(wi)
       } else
         memory.set(key, {
           lastWeek: wi,
           lastLogWeight: Math.log1p(frame.edgeWeight[j]),
+          firstWeek: wi,
+          count: 1,
           weeks: [wi],
         })
     }

@@ -11,7 +11,11 @@ export interface PairMemory {
   lastWeek: number
   /** log1p of the last seen USD weight. */
   lastLogWeight: number
-  /** Archive positions of every week the edge was seen, oldest first. */
+  /** Archive position of the first week the edge was seen. */
+  firstWeek: number
+  /** Number of weeks ≤ t with the edge. */
+  count: number
+  /** Archive positions of the weeks the edge was seen, oldest first (at least the last 12 weeks'). */
   weeks: number[]
 }
 

@@ -15,15 +15,11 @@ import {
   type WeekFrame,
 } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-
-export const PAIR_HISTORY = [
-  'edge_at_t',
-  'log_weight_at_t',
-  'share_last_4',
-  'share_last_12',
-  'reverse_at_t',
-  'seen_before',
-] as const
+import {
+  isPairHistoryFeature,
+  PAIR_HISTORY_FEATURES,
+  type PairHistoryFeature,
+} from './pair-history'
 
 export interface TensorSpec {
   name: string
@@ -45,7 +41,7 @@ export interface ModelManifest {
   feature_schema: number
   base_features: string[]
   categories: string[]
-  pair_history: string[]
+  pair_history: PairHistoryFeature[]
   hidden: number
   opset: number
   graphs: { encoder: GraphSpec; pair_head: GraphSpec }
@@ -188,7 +184,7 @@ export class ForecastModel {
 
   /**
    * Calibrated existence probabilities and predicted log1p weights for pairs of the encoded week.
-   * `pairHist` is row-major [P × PAIR_HISTORY.length], built from time-t data only.
+   * `pairHist` is row-major [P × manifest.pair_history.length], built from time-t data only.
    */
   async scorePairs(
     enc: Encoded,
@@ -196,7 +192,9 @@ export class ForecastModel {
     dst: Int32Array,
     pairHist: Float32Array,
   ): Promise<{ prob: Float64Array; logit: Float32Array; logWeight: Float64Array }> {
-    const k = PAIR_HISTORY.length
+    const k = this.manifest.pair_history.length
+    // The weight head predicts a residual on today's log weight (0 when absent at t).
+    const base = this.manifest.pair_history.indexOf('log_weight_at_t')
     const p = src.length
     const prob = new Float64Array(p)
     const logit = new Float32Array(p)
@@ -219,7 +217,7 @@ export class ForecastModel {
         const z = lg[i - start]
         logit[i] = z
         prob[i] = 1 / (1 + Math.exp(-(a * z + b)))
-        logWeight[i] = Math.max(0, pairHist[i * k + 1] + res[i - start])
+        logWeight[i] = Math.max(0, (base < 0 ? 0 : pairHist[i * k + base]) + res[i - start])
       }
     }
     return { prob, logit, logWeight }
@@ -266,10 +264,24 @@ export function readManifest(dir: string): ModelManifest {
       `base features ${JSON.stringify(m.base_features)} differ from ${JSON.stringify(FEATURE_NAMES)}`,
       'base_features',
     )
-  if (JSON.stringify(m.pair_history) !== JSON.stringify(PAIR_HISTORY))
+  const unknown = Array.isArray(m.pair_history)
+    ? m.pair_history.filter((f) => !isPairHistoryFeature(f))
+    : []
+  if (
+    !Array.isArray(m.pair_history) ||
+    m.pair_history.length === 0 ||
+    unknown.length > 0 ||
+    new Set(m.pair_history).size !== m.pair_history.length
+  )
     throw fail(
-      `pair-history features ${JSON.stringify(m.pair_history)} differ from ${JSON.stringify(PAIR_HISTORY)}`,
+      `pair-history features ${JSON.stringify(m.pair_history)}: ${unknown.length > 0 ? `unknown ${JSON.stringify(unknown)}; ` : ''}expected a non-empty list without repeats of ${JSON.stringify(PAIR_HISTORY_FEATURES)}`,
       'pair_history',
+    )
+  const histInput = m.graphs?.pair_head?.inputs?.find((t) => t.name === 'pair_hist')
+  if (histInput && histInput.shape[1] !== m.pair_history.length)
+    throw fail(
+      `pair_head input pair_hist is declared ${JSON.stringify(histInput.shape)} but pair_history names ${m.pair_history.length} features`,
+      'graphs.pair_head.inputs',
     )
   if (!Array.isArray(m.categories) || m.categories.at(-1) !== 'Unknown')
     throw fail('the category list must be an array ending with "Unknown"', 'categories')
@@ -319,7 +331,31 @@ function checkSession(dir: string, which: string, s: ort.InferenceSession, spec:
         `model ${dir}: ${which} input ${meta.name} has rank ${meta.shape.length}, the manifest says ${declared.shape.length}`,
         { file: join(dir, spec.file) },
       )
+    const fixed = meta.isTensor
+      ? meta.shape.findIndex(
+          (d, i) =>
+            typeof d === 'number' &&
+            typeof declared.shape[i] === 'number' &&
+            d !== declared.shape[i],
+        )
+      : -1
+    if (meta.isTensor && fixed >= 0)
+      throw new DexposureError(
+        'MODEL',
+        `model ${dir}: ${which} input ${meta.name} has shape ${JSON.stringify(meta.shape)}, the manifest says ${JSON.stringify(declared.shape)}`,
+        { file: join(dir, spec.file) },
+      )
   }
+}
+
+/**
+ * The model used when none is named: one trained on this archive by `dexposure train` (its default
+ * output, models/h{h} beside the archive file) before the shipped one. Every result names the
+ * model directory that ran, so the choice is never silent.
+ */
+export function modelDirFor(horizon: number, archiveFile: string): string | null {
+  const local = join(dirname(archiveFile), 'models', `h${horizon}`)
+  return existsSync(join(local, 'model.json')) ? local : defaultModelDir(horizon)
 }
 
 /**

@@ -11,8 +11,9 @@ import type { WeekFrame } from '../../shared/domain'
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
-import { defaultModelDir, ForecastModel, type ProviderAttempt } from './model'
-import { pairHistoryFromMemory } from './model-scorer'
+import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
+import { pairMemoryAt } from './memory'
+import { pairHistory } from './pair-history'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
@@ -89,46 +90,12 @@ export function candidatePairs(frame: WeekFrame, memory: Map<number, PairMemory>
   return candidates
 }
 
-/** Memory of every pair among the nodes of `week`, from all archived weeks up to it. */
-export function pairMemoryAt(
-  archive: Archive,
-  week: string,
-  nodeIds: string[],
-): { memory: Map<number, PairMemory>; position: number } {
-  const weeks = archive.listWeeks().map((w) => w.week)
-  const position = weeks.indexOf(week)
-  const n = nodeIds.length
-  const pos = new Map(nodeIds.map((id, i) => [id, i]))
-  const memory = new Map<number, PairMemory>()
-  for (let wi = 0; wi <= position; wi++) {
-    const f = archive.loadWeek(weeks[wi])
-    const map = f.nodeIds.map((id) => pos.get(id) ?? -1)
-    for (let j = 0; j < f.edgeSrc.length; j++) {
-      const s = map[f.edgeSrc[j]]
-      const d = map[f.edgeDst[j]]
-      if (s < 0 || d < 0) continue
-      const key = s * n + d
-      const lw = Math.log1p(f.edgeWeight[j])
-      // Only the last 12 weeks' presence feeds the pair history (share_last_4/12); older weeks
-      // need no list, which saves an allocation per pair and week on long archives.
-      const recent = position - wi < 12
-      const m = memory.get(key)
-      if (m) {
-        m.lastWeek = wi
-        m.lastLogWeight = lw
-        if (recent) m.weeks.push(wi)
-      } else memory.set(key, { lastWeek: wi, lastLogWeight: lw, weeks: recent ? [wi] : [] })
-    }
-  }
-  return { memory, position }
-}
-
 export async function runForecast(
   archive: Archive,
   opts: ForecastOptions,
 ): Promise<ForecastRunResult> {
   const started = Date.now()
-  const modelDir = opts.modelDir ?? defaultModelDir(opts.horizon)
+  const modelDir = opts.modelDir ?? modelDirFor(opts.horizon, archive.file)
   if (!modelDir)
     throw new DexposureError(
       'NOT_FOUND',
@@ -163,7 +130,12 @@ export async function runForecast(
     let scored = 0
     let nonCandidateP: number | null = null
     const scoreBatch = async (src: Int32Array, dst: Int32Array) => {
-      const out = await model.scorePairs(enc, src, dst, pairHistoryFromMemory(ctx, src, dst))
+      const out = await model.scorePairs(
+        enc,
+        src,
+        dst,
+        pairHistory(ctx, src, dst, model.manifest.pair_history),
+      )
       for (let i = 0; i < src.length; i++) {
         sumP += out.prob[i]
         if (out.prob[i] >= 1e-4) {
@@ -221,7 +193,12 @@ export async function runForecast(
           sd[m++] = d
         }
       }
-      const out = await model.scorePairs(enc, ss, sd, pairHistoryFromMemory(ctx, ss, sd))
+      const out = await model.scorePairs(
+        enc,
+        ss,
+        sd,
+        pairHistory(ctx, ss, sd, model.manifest.pair_history),
+      )
       nonCandidateP = out.prob.reduce((a, b) => a + b, 0) / sample
       sumP += nonCandidateP * (total - candidates.size)
     }

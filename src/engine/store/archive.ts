@@ -232,6 +232,20 @@ export class Archive {
     }
   }
 
+  /** Only the node ids and edges of a week: what pair memories need, without decoding features. */
+  weekEdges(week: WeekId): Pick<WeekFrame, 'nodeIds' | 'edgeSrc' | 'edgeDst' | 'edgeWeight'> {
+    const row = this.db
+      .prepare('SELECT node_ids, edge_src, edge_dst, edge_weight FROM week_frames WHERE week = ?')
+      .get(week) as Pick<FrameRow, 'node_ids' | 'edge_src' | 'edge_dst' | 'edge_weight'> | undefined
+    if (!row) throw new DexposureError('NOT_FOUND', `week ${week} is not in the archive`, { week })
+    return {
+      nodeIds: JSON.parse(row.node_ids) as string[],
+      edgeSrc: int32Of(row.edge_src),
+      edgeDst: int32Of(row.edge_dst),
+      edgeWeight: float64Of(row.edge_weight),
+    }
+  }
+
   /** One node across all archived weeks, oldest first. */
   nodeHistory(nodeId: string): NodeHistoryRow[] {
     return this.db

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ForecastModel, PAIR_HISTORY, type ModelManifest } from '../../../src/engine/forecast/model'
+import { ForecastModel, type ModelManifest } from '../../../src/engine/forecast/model'
 
 const MODEL = 'resources/models/h1'
 const parity = JSON.parse(
@@ -42,9 +42,10 @@ describe('forecast model (ONNX Runtime)', () => {
       Float32Array.from(parity.pair_hist),
     )
     expect(maxDiff(out.logit, parity.logit)).toBeLessThan(1e-4)
-    const k = PAIR_HISTORY.length
+    const k = model.manifest.pair_history.length
+    const base = model.manifest.pair_history.indexOf('log_weight_at_t')
     const expectedLogWeight = parity.weight_residual.map((r, i) =>
-      Math.max(0, parity.pair_hist[i * k + 1] + r),
+      Math.max(0, parity.pair_hist[i * k + base] + r),
     )
     expect(maxDiff(out.logWeight, expectedLogWeight)).toBeLessThan(1e-4)
     await model.release()
