@@ -59,7 +59,9 @@ describe('pair-history features', () => {
       for (let i = 0; i < 3000; i++) {
         const s = rng.int(n)
         const d = rng.int(n)
-        if (s !== d) (src.push(s), dst.push(d))
+        if (s === d) continue
+        src.push(s)
+        dst.push(d)
       }
       const req = join(dir, 'req.json')
       const res = join(dir, 'res.json')
