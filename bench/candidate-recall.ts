@@ -1,11 +1,12 @@
 // Recall of the forecast's candidate set (src/engine/forecast/run.ts candidatePairs) on large
 // weeks: the share of edges at t+h (between nodes of t) that the candidates contain. Prints JSON.
+// Usage (bundled, see BENCHMARKS.md): cr.mjs ARCHIVE [H] [ANCHORS] [PROPENSITY_PAIRS]
 import { addWeeks } from '../src/shared/dates'
 import { pairMemoryAt } from '../src/engine/forecast/memory'
 import { candidatePairs } from '../src/engine/forecast/run'
 import { Archive } from '../src/engine/store/archive'
 
-const [file, horizonArg, countArg] = process.argv.slice(2)
+const [file, horizonArg, countArg, propensityArg] = process.argv.slice(2)
 const h = Number(horizonArg ?? 1)
 const archive = Archive.open(file, { readonly: true })
 const weeks = archive.listWeeks().map((w) => w.week)
@@ -16,7 +17,11 @@ for (const week of anchors) {
   const t0 = performance.now()
   const frame = archive.loadWeek(week)
   const { memory } = pairMemoryAt(archive, week, frame.nodeIds)
-  const candidates = candidatePairs(frame, memory)
+  const candidates = candidatePairs(
+    frame,
+    memory,
+    propensityArg === undefined ? undefined : Number(propensityArg),
+  )
   const later = archive.loadWeek(addWeeks(week, h))
   const pos = new Map(frame.nodeIds.map((id, i) => [id, i]))
   const n = frame.nodeIds.length
@@ -49,4 +54,6 @@ for (const week of anchors) {
   })
 }
 archive.close()
-process.stdout.write(JSON.stringify({ horizon: h, rows }) + '\n')
+process.stdout.write(
+  JSON.stringify({ horizon: h, propensity_pairs: propensityArg ?? 'default', rows }) + '\n',
+)

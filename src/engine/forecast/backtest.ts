@@ -396,7 +396,7 @@ export async function runBacktest(
         for (const sc of scorers) {
           let sum = 0
           for (const chunk of keyPairs(n, sample)) {
-            const out = await sc.score(ctx, chunk.src, chunk.dst)
+            const out = await sc.score(ctx, chunk.src, chunk.dst, false)
             for (let i = 0; i < chunk.src.length; i++) sum += out.prob[i]
           }
           score[sc.name] = sum / sample.length
@@ -481,7 +481,7 @@ export async function runBacktest(
     }
     record.scored += m
     for (const sc of scorers) {
-      const out = await sc.score(ctx, src, dst)
+      const out = await sc.score(ctx, src, dst, false)
       const p = pools.get(sc.name)!
       for (let i = 0; i < m; i++) {
         ;(present[i] ? p.weekAtT : p.weekFresh).add(out.prob[i], label[i] === 1)

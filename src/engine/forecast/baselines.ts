@@ -41,7 +41,13 @@ export interface PairScorer {
   readonly name: string
   /** Called once per anchor week before any score() for it. */
   prepare?(ctx: ScoringContext): Promise<void>
-  score(ctx: ScoringContext, src: Int32Array, dst: Int32Array): PairScores | Promise<PairScores>
+  /** `weights: false` when only probabilities are needed (logWeight may then be all zeros). */
+  score(
+    ctx: ScoringContext,
+    src: Int32Array,
+    dst: Int32Array,
+    weights?: boolean,
+  ): PairScores | Promise<PairScores>
   /** Predicted ln-TVL change per node of t; null = no change (the baselines). */
   nodeChange?(ctx: ScoringContext): Float32Array | null
 }

@@ -11,14 +11,15 @@ export function modelScorer(model: ForecastModel): PairScorer {
     async prepare(ctx) {
       encoded = await model.encode(ctx.frame)
     },
-    async score(ctx, src, dst) {
+    async score(ctx, src, dst, weights = true) {
       if (!encoded) throw new Error('modelScorer.score before prepare')
-      const out = await model.scorePairs(
-        encoded,
-        src,
-        dst,
-        pairHistory(ctx, src, dst, model.manifest.pair_history),
-      )
+      const hist = pairHistory(ctx, src, dst, model.manifest.pair_history)
+      if (!weights)
+        return {
+          prob: await model.existence(encoded, src, dst, hist),
+          logWeight: new Float64Array(src.length),
+        }
+      const out = await model.scorePairs(encoded, src, dst, hist)
       return { prob: out.prob, logWeight: out.logWeight }
     },
     nodeChange: () => encoded?.nodeChange ?? null,

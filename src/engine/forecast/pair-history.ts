@@ -40,10 +40,11 @@ export const isPairHistoryFeature = (name: string): name is PairHistoryFeature =
 
 type Ctx = Pick<ScoringContext, 'week' | 'n' | 'memory'>
 
-/** Distinct partners per node with history among the nodes of t, once per memory map. */
+/** Distinct partners per node with history among the nodes of t (out: issuers u has held; in:
+ * holders v has had), computed once per memory map. */
 const partnersCache = new WeakMap<Map<number, PairMemory>, { out: Int32Array; in: Int32Array }>()
 
-function partners(ctx: Ctx): { out: Int32Array; in: Int32Array } {
+export function partners(ctx: Pick<Ctx, 'n' | 'memory'>): { out: Int32Array; in: Int32Array } {
   let p = partnersCache.get(ctx.memory)
   if (!p) {
     p = { out: new Int32Array(ctx.n), in: new Int32Array(ctx.n) }

@@ -13,16 +13,20 @@ import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
-import { pairHistory } from './pair-history'
+import { pairHistory, partners } from './pair-history'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
 /** Issuers with the most holders that every node is paired with in the candidate set. */
 export const TOP_ISSUERS = 100
+/** Pairs without history added by holder × issuer propensity (see addPropensityPairs). */
+export const PROPENSITY_PAIRS = 2_000_000
 /** Cap on the candidate set of large weeks. */
 export const MAX_CANDIDATES = 5_000_000
 /** Pairs scored per pair-head call. */
 const CHUNK = 262_144
+/** Pairs kept in memory for Ĝ and storage (the rest count only in Σ p). */
+const KEEP_FLOOR = 1e-4
 /** Pairs below this probability are not stored (they stay counted in Σ p and the run's totals). */
 export const STORE_FLOOR = 0.01
 export const GRAPH_RULE = 'expected-count cut: the round(Σp) most probable pairs'
@@ -66,11 +70,18 @@ export interface ForecastRunResult {
   synthetic: boolean
 }
 
-/** Candidate pairs (keys src · n + dst) when a week is too large to score every pair: every
- * pair with an edge in any week up to t, the reverse of each edge of t, and two-hop pairs
- * u → w → v of week t (capped at MAX_CANDIDATES). Its recall of the t+h edges is measured by
- * bench/candidate-recall.mjs. */
-export function candidatePairs(frame: WeekFrame, memory: Map<number, PairMemory>): Set<number> {
+/**
+ * Candidate pairs (keys src · n + dst) when a week is too large to score every pair: every pair
+ * with an edge in any week up to t, the reverse of each edge of t, the two-hop pairs u → w → v of
+ * week t, every node × the TOP_ISSUERS issuers with most holders, and the PROPENSITY_PAIRS pairs
+ * without history whose holder and issuer have had the most partners (capped at MAX_CANDIDATES).
+ * Its recall of the t+h edges is measured by backtests and bench/candidate-recall.ts.
+ */
+export function candidatePairs(
+  frame: WeekFrame,
+  memory: Map<number, PairMemory>,
+  propensityPairs = PROPENSITY_PAIRS,
+): Set<number> {
   const n = frame.nodeIds.length
   const candidates = new Set<number>(memory.keys())
   const outs: number[][] = Array.from({ length: n }, () => [])
@@ -87,7 +98,67 @@ export function candidatePairs(frame: WeekFrame, memory: Map<number, PairMemory>
   const top = [...inDegree.keys()].sort((a, b) => inDegree[b] - inDegree[a]).slice(0, TOP_ISSUERS)
   for (let u = 0; u < n && candidates.size < MAX_CANDIDATES; u++)
     for (const v of top) if (v !== u) candidates.add(u * n + v)
+  addPropensityPairs(
+    candidates,
+    n,
+    memory,
+    Math.min(propensityPairs, MAX_CANDIDATES - candidates.size),
+  )
   return candidates
+}
+
+/**
+ * New relationships form between nodes that form many (a holder that has held many issuers, an
+ * issuer that many have held): the pairs with the largest (1 + out-partners(u)) · (1 + in-partners(v))
+ * are added until about `budget` new candidates. The product's threshold is found by bisection on
+ * the count of pairs above it (issuers sorted once, one binary search per holder).
+ */
+function addPropensityPairs(
+  candidates: Set<number>,
+  n: number,
+  memory: Map<number, PairMemory>,
+  budget: number,
+): void {
+  if (budget <= 0 || n < 2) return
+  const p = partners({ n, memory })
+  const byIssuer = [...Array(n).keys()].sort((a, b) => p.in[b] - p.in[a])
+  const g = Float64Array.from(byIssuer, (v) => 1 + p.in[v]) // descending
+  const atLeast = (limit: number) => {
+    let lo = 0
+    let hi = n // first index with g < limit
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (g[mid] >= limit) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+  const countAbove = (c: number) => {
+    let total = 0
+    for (let u = 0; u < n; u++) total += atLeast(c / (1 + p.out[u]))
+    return total
+  }
+  // the existing candidates already hold many of the top pairs: aim at budget + |C| overall
+  const want = budget + candidates.size
+  let lo = 0
+  let hi = (1 + Math.max(...p.out)) * g[0] + 1
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * hi; i++) {
+    const mid = (lo + hi) / 2
+    if (countAbove(mid) > want) lo = mid
+    else hi = mid
+  }
+  let added = 0
+  for (let u = 0; u < n && added < budget; u++) {
+    const k = atLeast(hi / (1 + p.out[u]))
+    for (let i = 0; i < k && added < budget; i++) {
+      const v = byIssuer[i]
+      const key = u * n + v
+      if (v !== u && !candidates.has(key)) {
+        candidates.add(key)
+        added++
+      }
+    }
+  }
 }
 
 export async function runForecast(
@@ -129,21 +200,24 @@ export async function runForecast(
     let sumP = 0
     let scored = 0
     let nonCandidateP: number | null = null
+    const hist = (src: Int32Array, dst: Int32Array) =>
+      pairHistory(ctx, src, dst, model.manifest.pair_history)
+    // Two passes per batch: existence for every pair, then weights for the pairs worth keeping.
     const scoreBatch = async (src: Int32Array, dst: Int32Array) => {
-      const out = await model.scorePairs(
-        enc,
-        src,
-        dst,
-        pairHistory(ctx, src, dst, model.manifest.pair_history),
-      )
+      const prob = await model.existence(enc, src, dst, hist(src, dst))
+      const keep: number[] = []
       for (let i = 0; i < src.length; i++) {
-        sumP += out.prob[i]
-        if (out.prob[i] >= 1e-4) {
-          kept.src.push(src[i])
-          kept.dst.push(dst[i])
-          kept.p.push(out.prob[i])
-          kept.lw.push(out.logWeight[i])
-        }
+        sumP += prob[i]
+        if (prob[i] >= KEEP_FLOOR) keep.push(i)
+      }
+      const ks = Int32Array.from(keep, (i) => src[i])
+      const kd = Int32Array.from(keep, (i) => dst[i])
+      const out = await model.scorePairs(enc, ks, kd, hist(ks, kd))
+      for (let j = 0; j < keep.length; j++) {
+        kept.src.push(ks[j])
+        kept.dst.push(kd[j])
+        kept.p.push(prob[keep[j]])
+        kept.lw.push(out.logWeight[j])
       }
       scored += src.length
       opts.onProgress?.(scored, exhaustive ? total : scored)
@@ -193,13 +267,8 @@ export async function runForecast(
           sd[m++] = d
         }
       }
-      const out = await model.scorePairs(
-        enc,
-        ss,
-        sd,
-        pairHistory(ctx, ss, sd, model.manifest.pair_history),
-      )
-      nonCandidateP = out.prob.reduce((a, b) => a + b, 0) / sample
+      const prob = await model.existence(enc, ss, sd, hist(ss, sd))
+      nonCandidateP = prob.reduce((a, b) => a + b, 0) / sample
       sumP += nonCandidateP * (total - candidates.size)
     }
 
