@@ -1,12 +1,13 @@
 # PyTorch side of bench/forecast.mjs: the same h=1 encoder (training/train.py's Encoder with the
-# weights of resources/models/h1/torch_state.pt) on the same week, CPU, median of runs.
+# weights of resources/models/h1/torch_state.pt) on the same week, CPU, median of runs; and the same
+# pair head's existence branch on the same 2 M pairs as bench/forecast-encoder.ts.
 import json, sqlite3, sys, time
 import numpy as np
 import torch
 sys.path.insert(0, "training")
-from train import Encoder, BASE_FEATURES  # noqa: E402
+from train import Encoder, PairHead, BASE_FEATURES  # noqa: E402
 
-file, week, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+file, week, runs, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 torch.set_num_threads(2)
 manifest = json.load(open("resources/models/h1/model.json"))
 state = torch.load("resources/models/h1/torch_state.pt")
@@ -32,4 +33,18 @@ with torch.no_grad():
     for _ in range(runs):
         t = time.perf_counter(); enc(x, es, ed, ew); times.append((time.perf_counter() - t) * 1000)
 times.sort()
-print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0]}))
+head = PairHead(len(manifest["pair_history"]))
+head.load_state_dict(state["pair_head"])
+head.eval()
+P, n = 2_000_000, x.shape[0]
+i = torch.arange(P, dtype=torch.int64)
+ps, pd = (i * 7919) % n, (i * 104729 + 1) % n
+ph = torch.zeros(P, len(manifest["pair_history"]))
+with torch.no_grad():
+    h, _ = enc(x, es, ed, ew)
+    t = time.perf_counter()
+    for k in range(0, P, batch):
+        head.exist(h, ps[k:k + batch], pd[k:k + batch], ph[k:k + batch])
+    exist_s = time.perf_counter() - t
+print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0],
+                  "existencePairsPerSecond": P / exist_s}))

@@ -72,7 +72,9 @@ export function providerOrder(platform: NodeJS.Platform = process.platform): str
 // them would only repeat that on stderr.
 ort.env.logLevel = 'fatal'
 
-const BATCH = 8192
+/** Pairs per pair-head run. Large, because the head applies its first layer to all N node
+ * embeddings once per run (bench/forecast.mjs measures the throughput). */
+export const PAIR_BATCH = 131_072
 
 export class ForecastModel {
   private constructor(
@@ -200,8 +202,8 @@ export class ForecastModel {
     const logit = new Float32Array(p)
     const logWeight = new Float64Array(p)
     const { a, b } = this.manifest.calibrator
-    for (let start = 0; start < p; start += BATCH) {
-      const end = Math.min(p, start + BATCH)
+    for (let start = 0; start < p; start += PAIR_BATCH) {
+      const end = Math.min(p, start + PAIR_BATCH)
       const out = await this.head.run({
         h: enc.h,
         src: new ort.Tensor('int32', src.subarray(start, end), [end - start]),
@@ -237,8 +239,8 @@ export class ForecastModel {
     const k = this.manifest.pair_history.length
     const prob = new Float64Array(src.length)
     const { a, b } = this.manifest.calibrator
-    for (let start = 0; start < src.length; start += BATCH) {
-      const end = Math.min(src.length, start + BATCH)
+    for (let start = 0; start < src.length; start += PAIR_BATCH) {
+      const end = Math.min(src.length, start + PAIR_BATCH)
       const out = await this.head.run(
         {
           h: enc.h,

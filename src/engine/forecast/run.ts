@@ -20,9 +20,9 @@ export const EXACT_PAIRS = 20_000_000
 /** Issuers with the most holders that every node is paired with in the candidate set. */
 export const TOP_ISSUERS = 100
 /** Pairs without history added by holder × issuer propensity (see addPropensityPairs). */
-export const PROPENSITY_PAIRS = 2_000_000
+export const PROPENSITY_PAIRS = 3_000_000
 /** Cap on the candidate set of large weeks. */
-export const MAX_CANDIDATES = 5_000_000
+export const MAX_CANDIDATES = 8_000_000
 /** Pairs scored per pair-head call. */
 const CHUNK = 262_144
 /** Pairs kept in memory for Ĝ and storage (the rest count only in Σ p). */
@@ -109,9 +109,10 @@ export function candidatePairs(
 
 /**
  * New relationships form between nodes that form many (a holder that has held many issuers, an
- * issuer that many have held): the pairs with the largest (1 + out-partners(u)) · (1 + in-partners(v))
- * are added until about `budget` new candidates. The product's threshold is found by bisection on
- * the count of pairs above it (issuers sorted once, one binary search per holder).
+ * issuer that many have held): the pairs outside `candidates` with the largest
+ * (1 + out-partners(u)) · (1 + in-partners(v)) are added, at most `budget` of them. The threshold
+ * is found by bisection on the number of new pairs above it: pairs above c counted with one binary
+ * search per holder over the issuers sorted once, minus the candidates and self-pairs above c.
  */
 function addPropensityPairs(
   candidates: Set<number>,
@@ -121,44 +122,52 @@ function addPropensityPairs(
 ): void {
   if (budget <= 0 || n < 2) return
   const p = partners({ n, memory })
+  const f = (u: number) => 1 + p.out[u]
   const byIssuer = [...Array(n).keys()].sort((a, b) => p.in[b] - p.in[a])
   const g = Float64Array.from(byIssuer, (v) => 1 + p.in[v]) // descending
-  const atLeast = (limit: number) => {
+  const firstBelow = (sorted: Float64Array, limit: number) => {
     let lo = 0
-    let hi = n // first index with g < limit
+    let hi = sorted.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (g[mid] >= limit) lo = mid + 1
+      if (sorted[mid] >= limit) lo = mid + 1
       else hi = mid
     }
     return lo
   }
-  const countAbove = (c: number) => {
+  const taken = new Float64Array(candidates.size) // propensity of every candidate, descending
+  let i = 0
+  for (const key of candidates) taken[i++] = f(Math.floor(key / n)) * (1 + p.in[key % n])
+  taken.sort().reverse()
+  const self = Float64Array.from({ length: n }, (_, u) => f(u) * (1 + p.in[u]))
+    .sort()
+    .reverse()
+  const newAbove = (c: number) => {
     let total = 0
-    for (let u = 0; u < n; u++) total += atLeast(c / (1 + p.out[u]))
-    return total
+    for (let u = 0; u < n; u++) total += firstBelow(g, c / f(u))
+    return total - firstBelow(taken, c) - firstBelow(self, c)
   }
-  // the existing candidates already hold many of the top pairs: aim at budget + |C| overall
-  const want = budget + candidates.size
   let lo = 0
-  let hi = (1 + Math.max(...p.out)) * g[0] + 1
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * hi; i++) {
+  let hi = 1
+  for (let u = 0; u < n; u++) hi = Math.max(hi, f(u) * g[0] + 1)
+  for (let it = 0; it < 100 && hi - lo > 1e-9; it++) {
     const mid = (lo + hi) / 2
-    if (countAbove(mid) > want) lo = mid
+    if (newAbove(mid) > budget) lo = mid
     else hi = mid
   }
-  let added = 0
-  for (let u = 0; u < n && added < budget; u++) {
-    const k = atLeast(hi / (1 + p.out[u]))
-    for (let i = 0; i < k && added < budget; i++) {
-      const v = byIssuer[i]
-      const key = u * n + v
-      if (v !== u && !candidates.has(key)) {
-        candidates.add(key)
-        added++
+  // every new pair above the threshold, then pairs tied at it (integer counts tie often) up to budget
+  let room = budget
+  for (const limit of [hi, lo])
+    for (let u = 0; u < n && room > 0; u++) {
+      const k = firstBelow(g, limit / f(u))
+      for (let j = 0; j < k && room > 0; j++) {
+        const key = u * n + byIssuer[j]
+        if (byIssuer[j] !== u && !candidates.has(key)) {
+          candidates.add(key)
+          room--
+        }
       }
     }
-  }
 }
 
 export async function runForecast(

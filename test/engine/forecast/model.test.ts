@@ -48,6 +48,14 @@ describe('forecast model (ONNX Runtime)', () => {
       Math.max(0, parity.pair_hist[i * k + base] + r),
     )
     expect(maxDiff(out.logWeight, expectedLogWeight)).toBeLessThan(1e-4)
+    // the existence-only pass (ONNX Runtime fetches just `logit`) gives the same probabilities
+    const prob = await model.existence(
+      enc,
+      Int32Array.from(parity.src),
+      Int32Array.from(parity.dst),
+      Float32Array.from(parity.pair_hist),
+    )
+    expect(maxDiff(prob, out.prob)).toBe(0)
     await model.release()
   })
 
@@ -99,5 +107,22 @@ describe('forecast model (ONNX Runtime)', () => {
     )
     await edit('schema', (m) => void (m.feature_schema = 2), /feature schema 2 does not match/)
     await edit('categories', (m) => void m.categories.pop(), /ending with "Unknown"/)
+    await edit(
+      'unknown-pair-feature',
+      (m) => void (m.pair_history[0] = 'edge_at_t_plus_h' as never),
+      /pair-history features .*unknown \["edge_at_t_plus_h"\]/,
+    )
+    await edit(
+      'pair-width',
+      (m) => void m.pair_history.pop(),
+      /pair_head input pair_hist is declared \["P",\d+\] but pair_history names \d+ features/,
+    )
+    await edit(
+      'fixed-dim',
+      (m) => {
+        m.graphs.encoder.inputs[0].shape = ['N', 3]
+      },
+      /encoder input features has shape .* the manifest says \["N",3\]/,
+    )
   })
 })
