@@ -1,19 +1,13 @@
 // Story: an analyst backtests forecasts on the demo archive and gets the stable JSON shape,
 // with persistence and EdgeBank beside the (absent) model, and plots.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, runCliJson } from './run-cli'
+import { describe, expect, it } from 'vitest'
+import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 let dir: string
 let archive: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dx-backtest-'))
-  archive = join(dir, 'a.sqlite')
-  expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+withDemoArchive('dx-backtest-', (d, a) => ((dir = d), (archive = a)))
 
 const PAPER = [
   'auprc',

@@ -1,20 +1,14 @@
 // Story: an analyst forecasts next week's network from the last archived week (past the end of
 // the archive), finds the run stored for SQL, and stress-tests the forecast graph.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, runCliJson } from './run-cli'
+import { describe, expect, it } from 'vitest'
+import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 let dir: string
 let archive: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dx-forecast-'))
-  archive = join(dir, 'a.sqlite')
-  expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+withDemoArchive('dx-forecast-', (d, a) => ((dir = d), (archive = a)))
 
 describe('dexposure forecast', () => {
   it('forecasts past the last archived week, covering every pair, and stores the run', () => {

@@ -1,7 +1,10 @@
 // Runs the built CLI as a user would: a subprocess with arguments, reading stdout, stderr and the
 // exit code.
 import { spawn, spawnSync } from 'node:child_process'
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, expect } from 'vitest'
 
 export const CLI = resolve('bin/dexposure.js')
 
@@ -28,4 +31,20 @@ export function runCliJson<T = unknown>(args: string[], env: NodeJS.ProcessEnv =
 
 export function spawnCli(args: string[]) {
   return spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/** A fresh small demo archive (`dexposure demo`) in a temporary folder for one test file: `ready`
+ * gets the folder and the archive path before the tests run; the folder is removed after them. */
+export function withDemoArchive(
+  prefix: string,
+  ready: (dir: string, archive: string) => void,
+): void {
+  let dir = ''
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix))
+    const archive = join(dir, 'a.sqlite')
+    expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
+    ready(dir, archive)
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 }

@@ -3,24 +3,18 @@
 // Needs Debian's PyTorch (scripts/system-deps.sh installs it; CI always has it).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ForecastModel, type ModelManifest } from '../../src/engine/forecast/model'
-import { runCli, runCliJson } from './run-cli'
+import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, sklearn'])
 const haveTorch = torch.status === 0
 
 let dir: string
 let archive: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dx-train-'))
-  archive = join(dir, 'a.sqlite')
-  expect(runCli(['--quiet', '--archive', archive, 'demo']).code).toBe(0)
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+withDemoArchive('dx-train-', (d, a) => ((dir = d), (archive = a)))
 
 describe.skipIf(!haveTorch)('dexposure train (python3-torch)', () => {
   it('trains on the archive, reports progress, and the model is used for that archive', async () => {

@@ -38,7 +38,8 @@ describe('candidatePairs', () => {
     const outs = new Map<number, number[]>()
     for (const [s, d] of edges) outs.set(s, [...(outs.get(s) ?? []), d])
     for (const [u, ws] of outs)
-      for (const w of ws) for (const v of outs.get(w) ?? []) if (v !== u) expect(c.has(u * n + v)).toBe(true)
+      for (const w of ws)
+        for (const v of outs.get(w) ?? []) if (v !== u) expect(c.has(u * n + v)).toBe(true)
     expect(c.size).toBeGreaterThan(memory.size + TOP_ISSUERS * (n - TOP_ISSUERS))
   })
 

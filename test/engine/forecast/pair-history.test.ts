@@ -2,15 +2,14 @@
 // and the trainer (training/archive_data.py, numpy only) must compute the same numbers for the
 // same pairs of the same week, or a model would be served inputs it was never trained on.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/engine/demo/rng'
 import { pairMemoryAt } from '../../../src/engine/forecast/memory'
 import { PAIR_HISTORY_FEATURES, pairHistory } from '../../../src/engine/forecast/pair-history'
 import { Archive } from '../../../src/engine/store/archive'
-import { runCli } from '../../cli/run-cli'
+import { withDemoArchive } from '../../cli/run-cli'
 
 const PY = `
 import json, sys
@@ -30,12 +29,7 @@ json.dump({'names': PAIR_HISTORY, 'features': f.flatten().tolist()}, open(sys.ar
 
 let dir: string
 let file: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dx-pairhist-'))
-  file = join(dir, 'a.sqlite')
-  expect(runCli(['--quiet', '--archive', file, 'demo']).code).toBe(0)
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+withDemoArchive('dx-pairhist-', (d, a) => ((dir = d), (file = a)))
 
 describe('pair-history features', () => {
   it.each(['2021-06-07', '2024-11-04'])(
