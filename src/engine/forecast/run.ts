@@ -13,6 +13,7 @@ import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
+import { PairSet } from './pair-set'
 import { pairHistory, partners } from './pair-history'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
@@ -81,9 +82,10 @@ export function candidatePairs(
   frame: WeekFrame,
   memory: Map<number, PairMemory>,
   propensityPairs = PROPENSITY_PAIRS,
-): Set<number> {
+): PairSet {
   const n = frame.nodeIds.length
-  const candidates = new Set<number>(memory.keys())
+  const candidates = new PairSet(n)
+  for (const key of memory.keys()) candidates.add(key)
   const outs: number[][] = Array.from({ length: n }, () => [])
   for (let j = 0; j < frame.edgeSrc.length; j++) {
     outs[frame.edgeSrc[j]].push(frame.edgeDst[j])
@@ -115,7 +117,7 @@ export function candidatePairs(
  * search per holder over the issuers sorted once, minus the candidates and self-pairs above c.
  */
 function addPropensityPairs(
-  candidates: Set<number>,
+  candidates: PairSet,
   n: number,
   memory: Map<number, PairMemory>,
   budget: number,
@@ -137,7 +139,7 @@ function addPropensityPairs(
   }
   const taken = new Float64Array(candidates.size) // propensity of every candidate, descending
   let i = 0
-  for (const key of candidates) taken[i++] = f(Math.floor(key / n)) * (1 + p.in[key % n])
+  for (const key of candidates.keys()) taken[i++] = f(Math.floor(key / n)) * (1 + p.in[key % n])
   taken.sort().reverse()
   const self = Float64Array.from({ length: n }, (_, u) => f(u) * (1 + p.in[u]))
     .sort()
@@ -168,6 +170,26 @@ function addPropensityPairs(
         }
       }
     }
+}
+
+/** Marks the `size` most probable pairs (ties at the cut in pair order): a typed sort of the
+ * probabilities finds the cut, where sorting an index array with a comparator took seconds. */
+function graphMembers(p: number[], size: number): Uint8Array {
+  const inGraph = new Uint8Array(p.length)
+  if (size <= 0) return inGraph
+  const cut = Float64Array.from(p).sort()[p.length - size]
+  let room = size
+  for (let i = 0; i < p.length; i++)
+    if (p[i] > cut) {
+      inGraph[i] = 1
+      room--
+    }
+  for (let i = 0; i < p.length && room > 0; i++)
+    if (p[i] === cut) {
+      inGraph[i] = 1
+      room--
+    }
+  return inGraph
 }
 
 export async function runForecast(
@@ -205,28 +227,22 @@ export async function runForecast(
     // probability stands for every pair not scored (reported as non_candidate_probability).
     const total = n * (n - 1)
     const exhaustive = total <= EXACT_PAIRS
-    const kept = { src: [] as number[], dst: [] as number[], p: [] as number[], lw: [] as number[] }
+    const kept = { src: [] as number[], dst: [] as number[], p: [] as number[] }
     let sumP = 0
     let scored = 0
     let nonCandidateP: number | null = null
     const hist = (src: Int32Array, dst: Int32Array) =>
       pairHistory(ctx, src, dst, model.manifest.pair_history)
-    // Two passes per batch: existence for every pair, then weights for the pairs worth keeping.
+    // Existence for every pair here; weights at the end, only for the pairs stored or reported.
     const scoreBatch = async (src: Int32Array, dst: Int32Array) => {
       const prob = await model.existence(enc, src, dst, hist(src, dst))
-      const keep: number[] = []
       for (let i = 0; i < src.length; i++) {
         sumP += prob[i]
-        if (prob[i] >= KEEP_FLOOR) keep.push(i)
-      }
-      const ks = Int32Array.from(keep, (i) => src[i])
-      const kd = Int32Array.from(keep, (i) => dst[i])
-      const out = await model.scorePairs(enc, ks, kd, hist(ks, kd))
-      for (let j = 0; j < keep.length; j++) {
-        kept.src.push(ks[j])
-        kept.dst.push(kd[j])
-        kept.p.push(prob[keep[j]])
-        kept.lw.push(out.logWeight[j])
+        if (prob[i] >= KEEP_FLOOR) {
+          kept.src.push(src[i])
+          kept.dst.push(dst[i])
+          kept.p.push(prob[i])
+        }
       }
       scored += src.length
       opts.onProgress?.(scored, exhaustive ? total : scored)
@@ -252,7 +268,7 @@ export async function runForecast(
       const src = new Int32Array(CHUNK)
       const dst = new Int32Array(CHUNK)
       let k = 0
-      for (const key of candidates) {
+      for (const key of candidates.keys()) {
         src[k] = Math.floor(key / n)
         dst[k] = key - src[k] * n
         if (++k === CHUNK) {
@@ -282,11 +298,20 @@ export async function runForecast(
     }
 
     // Ĝ(t+h): the round(Σp) most probable pairs.
-    const order = kept.p.map((_, i) => i).sort((a, b) => kept.p[b] - kept.p[a])
     const expected = sumP
-    const graphSize = Math.min(order.length, Math.round(expected))
-    const inGraph = new Uint8Array(kept.p.length)
-    for (let i = 0; i < graphSize; i++) inGraph[order[i]] = 1
+    const graphSize = Math.min(kept.p.length, Math.round(expected))
+    const inGraph = graphMembers(kept.p, graphSize)
+    // the K most probable: among Ĝ's members when Ĝ holds at least K pairs, else among all kept
+    const K = opts.top ?? 20
+    const pool = kept.p.map((_, i) => i).filter((i) => graphSize < K || inGraph[i] === 1)
+    const order = pool.sort((a, b) => kept.p[b] - kept.p[a] || a - b).slice(0, K)
+    // predicted weights of the stored pairs (in Ĝ or p ≥ STORE_FLOOR) and the reported ones
+    const stored = kept.p.map((_, i) => i).filter((i) => inGraph[i] || kept.p[i] >= STORE_FLOOR)
+    const weighed = [...new Set([...stored, ...order])]
+    const ws = Int32Array.from(weighed, (i) => kept.src[i])
+    const wd = Int32Array.from(weighed, (i) => kept.dst[i])
+    const logWeights = (await model.scorePairs(enc, ws, wd, hist(ws, wd))).logWeight
+    const lw = new Map(weighed.map((i, j) => [i, logWeights[j]]))
     const atT = (s: number, d: number) => memory.get(s * n + d)?.lastWeek === position
 
     const target = addWeeks(opts.week, opts.horizon)
@@ -318,21 +343,29 @@ export async function runForecast(
             graphSize,
           )
         const id = Number(info.lastInsertRowid)
-        const edge = db.prepare(
-          `INSERT INTO forecast_edges (run_id, source, target, probability, predicted_weight_usd, exists_at_t, in_graph)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        for (let i = 0; i < kept.p.length; i++)
-          if (inGraph[i] || kept.p[i] >= STORE_FLOOR)
-            edge.run(
-              id,
-              frame.nodeIds[kept.src[i]],
-              frame.nodeIds[kept.dst[i]],
-              kept.p[i],
-              Math.expm1(kept.lw[i]),
-              atT(kept.src[i], kept.dst[i]) ? 1 : 0,
-              inGraph[i],
-            )
+        // Rows in descending probability (appends to the (run_id, probability DESC) index), many
+        // per statement: 305k rows of a real-scale week went from 1.5 s to a fraction of that.
+        stored.sort((a, b) => kept.p[b] - kept.p[a])
+        const ROWS = 128
+        const insert = (rows: number) =>
+          db.prepare(
+            `INSERT INTO forecast_edges (run_id, source, target, probability, predicted_weight_usd, exists_at_t, in_graph)
+             VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          )
+        const full = insert(ROWS)
+        for (let start = 0; start < stored.length; start += ROWS) {
+          const rows = stored.slice(start, start + ROWS)
+          const values = rows.flatMap((i) => [
+            id,
+            frame.nodeIds[kept.src[i]],
+            frame.nodeIds[kept.dst[i]],
+            kept.p[i],
+            Math.expm1(lw.get(i)!),
+            atT(kept.src[i], kept.dst[i]) ? 1 : 0,
+            inGraph[i],
+          ])
+          ;(rows.length === ROWS ? full : insert(rows.length)).run(values)
+        }
         const node = db.prepare(
           'INSERT INTO forecast_nodes (run_id, node_id, tvl_t, predicted_log_change, predicted_tvl) VALUES (?, ?, ?, ?, ?)',
         )
@@ -349,11 +382,11 @@ export async function runForecast(
         return id
       })()
     }
-    const top = order.slice(0, opts.top ?? 20).map((i) => ({
+    const top = order.map((i) => ({
       source: frame.nodeIds[kept.src[i]],
       target: frame.nodeIds[kept.dst[i]],
       probability: kept.p[i],
-      predicted_weight_usd: Math.expm1(kept.lw[i]),
+      predicted_weight_usd: Math.expm1(lw.get(i)!),
       exists_at_t: atT(kept.src[i], kept.dst[i]),
     }))
     return {
