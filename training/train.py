@@ -336,7 +336,7 @@ def main():
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--neg-ratio", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--max-pairs", type=int, default=100_000, help="training pairs per anchor week at most")
+    ap.add_argument("--max-pairs", type=int, default=50_000, help="training pairs per anchor week at most")
     ap.add_argument("--pair-history", default=",".join(DEFAULT_PAIR_HISTORY),
                     help="pair-history features the model sees (names from archive_data.PAIR_HISTORY)")
     ap.add_argument("--select-on", choices=["population", "sampled"], default="population",
