@@ -61,6 +61,30 @@ export interface Encoded {
   nodeChange: Float32Array
 }
 
+/**
+ * Why a provider cannot run here, found without trying it, or null. WebGPU on Linux runs on
+ * Vulkan: without the Vulkan loader, Dawn prints a warning to stderr on every attempt (native
+ * code, not ours to silence), so we skip the attempt and report the reason instead.
+ */
+export function providerUnavailable(
+  provider: string,
+  platform: NodeJS.Platform = process.platform,
+  exists: (file: string) => boolean = existsSync,
+): string | null {
+  if (provider !== 'webgpu' || platform !== 'linux') return null
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+  ]
+  return dirs.some((d) => exists(join(d, 'libvulkan.so.1')))
+    ? null
+    : 'no Vulkan loader (libvulkan.so.1), which WebGPU needs on Linux (apt-get install libvulkan1)'
+}
+
 /** Providers to try, best first, on this platform. */
 export function providerOrder(platform: NodeJS.Platform = process.platform): string[] {
   if (platform === 'win32') return ['dml', 'webgpu', 'cpu']
@@ -102,6 +126,11 @@ export class ForecastModel {
     const order = opts.provider ? [opts.provider] : providerOrder()
     const fallbacks: ProviderAttempt[] = []
     for (const provider of order) {
+      const missing = opts.provider ? null : providerUnavailable(provider)
+      if (missing) {
+        fallbacks.push({ provider, error: missing })
+        continue
+      }
       try {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],

@@ -4,7 +4,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ForecastModel, type ModelManifest } from '../../../src/engine/forecast/model'
+import {
+  ForecastModel,
+  providerUnavailable,
+  type ModelManifest,
+} from '../../../src/engine/forecast/model'
 
 const MODEL = 'resources/models/h1'
 const parity = JSON.parse(
@@ -66,6 +70,22 @@ describe('forecast model (ONNX Runtime)', () => {
       expect(model.fallbacks.map((f) => f.provider)).toEqual(['cuda', 'webgpu'])
     for (const f of model.fallbacks) expect(f.error.length).toBeGreaterThan(0)
     await model.release()
+  })
+
+  it('skips WebGPU on Linux without a Vulkan loader, saying why', () => {
+    const none = () => false
+    expect(providerUnavailable('webgpu', 'linux', none)).toMatch(
+      /no Vulkan loader \(libvulkan\.so\.1\)/,
+    )
+    expect(
+      providerUnavailable(
+        'webgpu',
+        'linux',
+        (f) => f === '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+      ),
+    ).toBeNull()
+    expect(providerUnavailable('webgpu', 'win32', none)).toBeNull()
+    expect(providerUnavailable('cuda', 'linux', none)).toBeNull()
   })
 
   it('fails clearly when a forced provider is unavailable', async () => {
