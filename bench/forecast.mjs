@@ -34,9 +34,13 @@ const ort = JSON.parse(
   }),
 )
 const torch = JSON.parse(
-  execFileSync('/usr/bin/python3', ['bench/forecast-peer.py', archive, ort.week, '7', String(ort.batch)], {
-    encoding: 'utf8',
-  }),
+  execFileSync(
+    '/usr/bin/python3',
+    ['bench/forecast-peer.py', archive, ort.week, '7', String(ort.batch)],
+    {
+      encoding: 'utf8',
+    },
+  ),
 )
 const run = spawnSync(
   '/usr/bin/time',
