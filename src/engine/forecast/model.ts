@@ -234,15 +234,7 @@ export class ForecastModel {
     const { a, b } = this.manifest.calibrator
     for (let start = 0; start < p; start += PAIR_BATCH) {
       const end = Math.min(p, start + PAIR_BATCH)
-      const out = await this.head.run({
-        h: enc.h,
-        src: new ort.Tensor('int32', src.subarray(start, end), [end - start]),
-        dst: new ort.Tensor('int32', dst.subarray(start, end), [end - start]),
-        pair_hist: new ort.Tensor('float32', pairHist.subarray(start * k, end * k), [
-          end - start,
-          k,
-        ]),
-      })
+      const out = await this.runHead(enc, src, dst, pairHist, start, end)
       const lg = out.logit.data as Float32Array
       const res = out.weight_residual.data as Float32Array
       for (let i = start; i < end; i++) {
@@ -267,27 +259,35 @@ export class ForecastModel {
     dst: Int32Array,
     pairHist: Float32Array,
   ): Promise<Float64Array> {
-    const k = this.manifest.pair_history.length
     const prob = new Float64Array(src.length)
     const { a, b } = this.manifest.calibrator
     for (let start = 0; start < src.length; start += PAIR_BATCH) {
       const end = Math.min(src.length, start + PAIR_BATCH)
-      const out = await this.head.run(
-        {
-          h: enc.h,
-          src: new ort.Tensor('int32', src.subarray(start, end), [end - start]),
-          dst: new ort.Tensor('int32', dst.subarray(start, end), [end - start]),
-          pair_hist: new ort.Tensor('float32', pairHist.subarray(start * k, end * k), [
-            end - start,
-            k,
-          ]),
-        },
-        ['logit'],
-      )
+      const out = await this.runHead(enc, src, dst, pairHist, start, end, ['logit'])
       const lg = out.logit.data as Float32Array
       for (let i = start; i < end; i++) prob[i] = 1 / (1 + Math.exp(-(a * lg[i - start] + b)))
     }
     return prob
+  }
+
+  /** One pair-head run on pairs [start, end). */
+  private runHead(
+    enc: Encoded,
+    src: Int32Array,
+    dst: Int32Array,
+    pairHist: Float32Array,
+    start: number,
+    end: number,
+    fetches?: string[],
+  ): Promise<ort.InferenceSession.ReturnType> {
+    const k = this.manifest.pair_history.length
+    const feeds = {
+      h: enc.h,
+      src: new ort.Tensor('int32', src.subarray(start, end), [end - start]),
+      dst: new ort.Tensor('int32', dst.subarray(start, end), [end - start]),
+      pair_hist: new ort.Tensor('float32', pairHist.subarray(start * k, end * k), [end - start, k]),
+    }
+    return fetches ? this.head.run(feeds, fetches) : this.head.run(feeds)
   }
 
   async release(): Promise<void> {
