@@ -9,12 +9,30 @@ import type { PairMemory } from './baselines'
 /** Presence is kept for the last RECENT weeks (share_last_12 needs 12). */
 const RECENT = 12
 
+export interface WeekMemory {
+  memory: Map<number, PairMemory>
+  position: number
+}
+
+/** The last memory built per open archive: the workbench forecasts one week at several horizons,
+ * and the walk is the same for each. Valid while no import has finished since (every change to
+ * the archive's weeks is an import, recorded in `imports`). */
+const lastMemory = new WeakMap<Archive, { key: string; value: WeekMemory }>()
+
 /** Memory of every pair among the nodes of `week` (keys src · n + dst in nodeIds' positions). */
-export function pairMemoryAt(
-  archive: Archive,
-  week: string,
-  nodeIds: string[],
-): { memory: Map<number, PairMemory>; position: number } {
+export function pairMemoryAt(archive: Archive, week: string, nodeIds: string[]): WeekMemory {
+  const { latest } = archive.db.prepare('SELECT max(import_id) AS latest FROM imports').get() as {
+    latest: number | null
+  }
+  const key = `${week}\u0000${latest}\u0000${nodeIds.join('\u0000')}`
+  const cached = lastMemory.get(archive)
+  if (cached?.key === key) return cached.value
+  const value = walkMemory(archive, week, nodeIds)
+  lastMemory.set(archive, { key, value })
+  return value
+}
+
+function walkMemory(archive: Archive, week: string, nodeIds: string[]): WeekMemory {
   const weeks = archive.listWeeks().map((w) => w.week)
   const position = weeks.indexOf(week)
   const n = nodeIds.length
