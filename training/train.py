@@ -341,6 +341,7 @@ def main():
                     help="pair-history features the model sees (names from archive_data.PAIR_HISTORY)")
     ap.add_argument("--select-on", choices=["population", "sampled"], default="population",
                     help="early stopping on validation AUPRC over all pairs (weighted) or the training-style sample")
+    ap.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate")
     ap.add_argument("--uniform-weight", type=float, default=4.0,
                     help="loss weight of uniform negatives (4: as if 20 per positive, nearer the real base rate)")
     ap.add_argument("--parity", help="also write ORT parity vectors to this JSON file")
@@ -378,7 +379,7 @@ def main():
 
     enc = Encoder(feats.shape[1], mean, std)
     head = PairHead(len(used))
-    opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=3e-3, weight_decay=1e-5)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=a.lr, weight_decay=1e-5)
 
     # One forward walk over the archive: each anchor's samples see the pair memory of weeks <= t.
     rng = np.random.default_rng(a.seed)
@@ -543,6 +544,7 @@ def main():
         "seed": a.seed,
         "selected_on": f"validation AUPRC ({a.select_on})",
         "uniform_negative_weight": a.uniform_weight,
+        "learning_rate": a.lr,
         "metrics": metrics,
         "trained_on": os.path.basename(a.archive),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
