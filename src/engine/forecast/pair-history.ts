@@ -3,6 +3,7 @@
 // own order), so older models keep working when features are added. training/train.py computes
 // the same values (PairMemory.features); docs/model-contract.md defines each.
 import type { PairMemory, ScoringContext } from './baselines'
+import { PairSet } from './pair-set'
 
 export const PAIR_HISTORY_FEATURES = [
   /** 1 if u → v is an edge at t. */
@@ -57,18 +58,18 @@ export function partners(ctx: Pick<Ctx, 'n' | 'memory'>): { out: Int32Array; in:
   return p
 }
 
-/** A bitset of the pairs with history, once per memory map: most scored pairs have none, and one
+/** The pairs with history as a PairSet, once per memory map: most scored pairs have none, and one
  * bit read is much cheaper than a miss in a Map of 10⁵–10⁶ pairs. */
-const seenCache = new WeakMap<Map<number, PairMemory>, Uint8Array>()
+const seenCache = new WeakMap<Map<number, PairMemory>, PairSet>()
 
-function seenBits(ctx: Pick<Ctx, 'n' | 'memory'>): Uint8Array {
-  let bits = seenCache.get(ctx.memory)
-  if (!bits) {
-    bits = new Uint8Array(Math.ceil((ctx.n * ctx.n) / 8))
-    for (const key of ctx.memory.keys()) bits[Math.floor(key / 8)] |= 1 << (key % 8)
-    seenCache.set(ctx.memory, bits)
+function seenPairs(ctx: Pick<Ctx, 'n' | 'memory'>): PairSet {
+  let seen = seenCache.get(ctx.memory)
+  if (!seen) {
+    seen = new PairSet(ctx.n)
+    for (const key of ctx.memory.keys()) seen.add(key)
+    seenCache.set(ctx.memory, seen)
   }
-  return bits
+  return seen
 }
 
 /** Weeks among the last `w` (t − w + 1 … t) in which the pair was seen. */
@@ -94,13 +95,13 @@ export function pairHistory(
     PAIR_HISTORY_FEATURES.map(col)
   const p = cSrcP >= 0 || cDstP >= 0 ? partners(ctx) : null
   const week = ctx.week
-  const seen = seenBits(ctx)
+  const seen = seenPairs(ctx)
   // constant columns of pairs never seen
   const neverSince = cSince >= 0 ? 1 : 0
   for (let i = 0; i < src.length; i++) {
     const o = i * k
     const key = src[i] * ctx.n + dst[i]
-    const m = seen[Math.floor(key / 8)] & (1 << (key % 8)) ? ctx.memory.get(key) : undefined
+    const m = seen.has(key) ? ctx.memory.get(key) : undefined
     if (m !== undefined) {
       const atT = m.lastWeek === week
       if (cAt >= 0) out[o + cAt] = atT ? 1 : 0
@@ -115,7 +116,7 @@ export function pairHistory(
     } else if (neverSince) out[o + cSince] = 1
     if (cRevAt >= 0 || cRevSeen >= 0) {
       const rk = dst[i] * ctx.n + src[i]
-      const r = seen[Math.floor(rk / 8)] & (1 << (rk % 8)) ? ctx.memory.get(rk) : undefined
+      const r = seen.has(rk) ? ctx.memory.get(rk) : undefined
       if (r !== undefined) {
         if (cRevAt >= 0 && r.lastWeek === week) out[o + cRevAt] = 1
         if (cRevSeen >= 0) out[o + cRevSeen] = 1
