@@ -10,7 +10,10 @@ The model (docs/forecasting.md, docs/model-contract.md):
   over the weighted exposure graph in both directions (holder->issuer and issuer->holder), mean
   aggregation weighted by log1p(USD); scatter-add exported as ScatterElements(reduction='add');
 - pair head on [h_u, h_v, h_u*h_v, pair history at t (PAIR_HISTORY)] -> existence logit and log-weight residual;
-- node head -> log-TVL change.
+- node head -> log-TVL change;
+- fresh-pair head for pairs without history in either direction: logit = s_u . d_v (a holder term,
+  an issuer term and a rank-16 interaction), so every such pair of a week is scored exactly as one
+  matrix product per block of holders (FreshHead).
 Walk-forward: trains on anchors t with t+h < --until, early-stops on validation AUPRC (anchors
 with --until <= t+h < --val-until), then fits Platt scaling on validation weeks over the whole pair
 population (every ordered pair, or weighted strata of it on large weeks) so probabilities hold at
@@ -40,6 +43,7 @@ DEFAULT_PAIR_HISTORY = ["edge_at_t", "log_weight_at_t", "share_last_4", "share_l
                         "presence_rate"]
 HIDDEN = 48
 OPSET = 17
+FRESH_RANK = 16
 
 
 def log(msg):
@@ -128,6 +132,42 @@ class PairHead(nn.Module):
     def forward(self, h, src, dst, pair_hist):
         src, dst = src.long(), dst.long()
         return self.exist(h, src, dst, pair_hist), self.weight(h, src, dst, pair_hist)
+
+
+class FreshHead(nn.Module):
+    """Existence of fresh pairs (no edge ever, in either direction, up to t): logit(u, v) = s_u . d_v
+    with s_u = [a(h_u), 1, P(h_u)] and d_v = [1, b(h_v), Q(h_v)]: a holder term, an issuer term and
+    a rank-FRESH_RANK interaction, offset by -ln(N-1). Rank-limited on purpose: a forecast scores every fresh pair of a
+    week exactly (1.2e8 on a real-scale week) as one matrix product per block of holders, where the
+    pair MLP could afford only a candidate set. A degree-corrected block model of new relationships
+    (log a_u + log b_v + log C[g_u, g_v]) has this form. Platt scaling (scale, shift) is folded
+    into the vectors: s = [scale*a, scale, scale*P, 1], d = [1, b, Q, shift - scale*ln(N-1)]."""
+
+    def __init__(self, rank=FRESH_RANK, width=64):
+        super().__init__()
+        self.src = nn.Sequential(nn.Linear(HIDDEN, width), nn.ReLU(), nn.Linear(width, 1 + rank))
+        self.dst = nn.Sequential(nn.Linear(HIDDEN, width), nn.ReLU(), nn.Linear(width, 1 + rank))
+        self.register_buffer("scale", torch.ones(1))
+        self.register_buffer("shift", torch.zeros(1))
+
+    def vectors(self, h):
+        a, b = self.src(h), self.dst(h)
+        one = torch.ones(h.shape[0], 1)
+        # offset -ln(N-1): the head learns rates per node, so a model trained on a small archive
+        # transfers to a large one (a new edge has N-1 possible ends, not a fixed number)
+        offset = -torch.log(one.sum() - 1.0)
+        s = torch.cat([a[:, :1], one, a[:, 1:]], 1) * self.scale
+        d = torch.cat([one, b[:, :1], b[:, 1:]], 1)
+        return torch.cat([s, one], 1), torch.cat([d, one * (self.shift + self.scale * offset)], 1)
+
+    def logits(self, h, src, dst):
+        s, d = self.vectors(h)
+        return (s[src.long()] * d[dst.long()]).sum(1)
+
+    def forward(self, h, rows):
+        """Exported: the per-node vectors and calibrated probabilities of the pairs rows x all nodes."""
+        s, d = self.vectors(h)
+        return s, d, torch.sigmoid(s[rows.long()] @ d.T)
 
 
 # ------------------------------------------------------------------------------------------ training
@@ -246,6 +286,7 @@ def population_sample(data, mem, t_pos, horizon, rng, categories, cols, cap=300_
                             np.full(len(rest), (n * (n - 1) - len(known)) / max(1, len(rest)))])
         src, dst = keys // n, keys % n
     y = np.isin(keys, pos_keys).astype(np.float32)
+    _, hs, hd = mem.among(wt["gid"])
     return {
         **graph_tensors(data, t_pos, categories),
         "src": torch.tensor(src, dtype=torch.int32),
@@ -253,7 +294,105 @@ def population_sample(data, mem, t_pos, horizon, rng, categories, cols, cap=300_
         "hist": torch.tensor(mem.features(wt["gid"], src, dst)[:, cols]),
         "y": y,
         "w": w,
+        # pairs with history in either direction: the pair head's; the rest are the fresh head's
+        "known": np.isin(keys, np.union1d(hs * n + hd, hd * n + hs)),
     }
+
+
+def fresh_sample(data, mem, t_pos, horizon, rng, count=20_000):
+    """The fresh pairs of anchor t (no edge in either direction in any week <= t): every one that is
+    an edge at t+h, and `count` uniform others, each weighted (w) by how many fresh non-edges it
+    stands for, so weighted sums estimate sums over all fresh pairs of the week."""
+    wt = data.weeks[t_pos]
+    n = len(wt["gid"])
+    a, b, _, _, _ = truth_at(data, t_pos, horizon)
+    _, hs, hd = mem.among(wt["gid"])
+    known = np.union1d(hs * n + hd, hd * n + hs)
+    pos = np.setdiff1d(np.unique(a * n + b), known)
+    rest = n * (n - 1) - len(known) - len(pos)
+    neg = uniform_pairs(rng, n, min(count, rest), np.union1d(known, pos))
+    keys = np.concatenate([pos, neg])
+    y = np.zeros(len(keys), dtype=np.float32)
+    y[:len(pos)] = 1.0
+    w = np.concatenate([np.ones(len(pos)), np.full(len(neg), rest / max(1, len(neg)))])
+    return {"t": t_pos, "src": torch.tensor(keys // n), "dst": torch.tensor(keys % n), "y": y, "w": w}
+
+
+def fit_fresh_head(enc, data, categories, train_fresh, val_fresh, patience, lr, epochs=40, neg_weight=20.0):
+    """Trains the fresh-pair head on frozen embeddings: weighted cross-entropy with the negatives of
+    each anchor weighted to neg_weight per positive, early stopping on validation AUPRC over the
+    fresh population (weighted), then Platt scaling on that population, folded into the head."""
+    with torch.no_grad():
+        for s in train_fresh + val_fresh:
+            g = graph_tensors(data, s["t"], categories)
+            s["h"], _ = enc(g["x"], g["esrc"], g["edst"], g["ew"])
+    head = FreshHead()
+
+    def val_logits():
+        with torch.no_grad():
+            return np.concatenate([head.logits(s["h"], s["src"], s["dst"]).numpy().astype(np.float64) for s in val_fresh])
+
+    yv = np.concatenate([s["y"] for s in val_fresh])
+    wv = np.concatenate([s["w"] for s in val_fresh])
+    opt = torch.optim.Adam(head.parameters(), lr=lr, weight_decay=1e-5)
+    best, best_state, bad = -1.0, copy.deepcopy(head.state_dict()), 0
+    gen = torch.Generator().manual_seed(1)
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        for k in torch.randperm(len(train_fresh), generator=gen).tolist():
+            s = train_fresh[k]
+            y = torch.tensor(s["y"])
+            npos = float(y.sum())
+            bw = torch.where(y > 0, torch.ones_like(y), torch.full_like(y, neg_weight * max(1.0, npos) / max(1, len(y) - npos)))
+            loss = F.binary_cross_entropy_with_logits(head.logits(s["h"], s["src"], s["dst"]), y, weight=bw) / bw.mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss)
+        auprc = average_precision_score(yv, val_logits(), sample_weight=wv) if yv.any() else 0.0
+        log(f"fresh head epoch {epoch}: loss {total / len(train_fresh):.4f}, validation AUPRC {auprc:.4f} (fresh pairs, weighted)")
+        if auprc > best:
+            best, best_state, bad = auprc, copy.deepcopy(head.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    head.load_state_dict(best_state)
+    z = val_logits()
+    a_, b_ = platt(z, yv, wv)
+    head.scale.fill_(a_)
+    head.shift.fill_(b_)
+    p_raw, p_cal = 1 / (1 + np.exp(-z)), 1 / (1 + np.exp(-(a_ * z + b_)))
+    metrics = {
+        "fresh_validation_auprc": float(best),
+        "fresh_validation_base_rate": float((yv * wv).sum() / wv.sum()),
+        "fresh_validation_ece_uncalibrated": ece(yv, p_raw, wv),
+        "fresh_validation_ece_calibrated": ece(yv, p_cal, wv),
+        "fresh_validation_pairs": int(round(wv.sum())),
+        "fresh_validation_edges": int(yv.sum()),
+    }
+    log(f"train: fresh head AUPRC {best:.4f}, Platt a={a_:.4f} b={b_:.4f}, ECE "
+        f"{metrics['fresh_validation_ece_uncalibrated']:.2e} -> {metrics['fresh_validation_ece_calibrated']:.2e}")
+    for s in train_fresh + val_fresh:
+        del s["h"]
+    return head, {"kind": "platt", "a": a_, "b": b_}, metrics
+
+
+def platt(z, y, w):
+    """Platt scaling (a, b) of logits z by weighted maximum likelihood."""
+    A = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    B = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    lbfgs = torch.optim.LBFGS([A, B], max_iter=200, line_search_fn="strong_wolfe")
+    zt, yt, wt = torch.tensor(z), torch.tensor(y, dtype=torch.float64), torch.tensor(w / w.mean())
+
+    def closure():
+        lbfgs.zero_grad()
+        l = F.binary_cross_entropy_with_logits(A * zt + B, yt, weight=wt)
+        l.backward()
+        return l
+
+    lbfgs.step(closure)
+    return float(A), float(B)
 
 
 def refit_node_head(enc, train_samples, val_samples, patience, epochs=60):
@@ -385,7 +524,8 @@ def main():
     rng = np.random.default_rng(a.seed)
     rng_val, rng_cal = np.random.default_rng(a.seed + 1), np.random.default_rng(a.seed + 2)
     train_set, val_set = set(train), set(val)
-    train_samples, val_samples, cal_samples = [], [], []
+    train_samples, val_samples, cal_samples, train_fresh, val_fresh = [], [], [], [], []
+    rng_fresh = np.random.default_rng(a.seed + 3)
     mem = PairMemory(data.G)
     last = max(train + val)
     for p in range(last + 1):
@@ -393,9 +533,11 @@ def main():
         if p in train_set:
             train_samples.append(anchor_sample(data, mem, p, h, rng, a.neg_ratio, a.max_pairs, data.categories,
                                                cols, a.uniform_weight))
+            train_fresh.append(fresh_sample(data, mem, p, h, rng_fresh))
         if p in val_set:
             val_samples.append(anchor_sample(data, mem, p, h, rng_val, a.neg_ratio, a.max_pairs, data.categories, cols))
             cal_samples.append(population_sample(data, mem, p, h, rng_cal, data.categories, cols))
+            val_fresh.append(fresh_sample(data, mem, p, h, rng_fresh))
         if p % 25 == 0 or p == last:
             log(f"train: sampling week {p + 1}/{last + 1} ({time.time() - started:.0f} s)")
     # Model selection on at most 8 validation weeks spread over the window (the Platt fit below
@@ -455,42 +597,44 @@ def main():
     enc.eval()
     head.eval()
     node_mae = refit_node_head(enc, train_samples, val_samples, a.patience)
+    fresh, fresh_calibrator, fresh_metrics = fit_fresh_head(enc, data, data.categories, train_fresh, val_fresh,
+                                                           a.patience, a.lr)
 
-    # Platt scaling on validation weeks over ALL ordered pairs: probabilities at the true base rate.
+    # Platt scaling of the pair head on validation weeks over all the pairs it serves (those with
+    # history in either direction; the fresh head has its own): probabilities at the true base rate.
     with torch.no_grad():
-        ys, zs, ws = [], [], []
+        ys, zs, ws, known, fp = [], [], [], [], []
         for smp in cal_samples:
-            logit, _, _ = logits_of(enc, head, smp)
+            h_, _ = enc(smp["x"], smp["esrc"], smp["edst"], smp["ew"])
+            logit, _ = head(h_, smp["src"], smp["dst"], smp["hist"])
             ys.append(smp["y"])
             zs.append(logit.numpy().astype(np.float64))
             ws.append(smp["w"])
-        y, z, wts = np.concatenate(ys), np.concatenate(zs), np.concatenate(ws)
-    A = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    B = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    A.data.fill_(1.0)
-    lbfgs = torch.optim.LBFGS([A, B], max_iter=200, line_search_fn="strong_wolfe")
-    zt, yt, wt_ = torch.tensor(z), torch.tensor(y, dtype=torch.float64), torch.tensor(wts / wts.mean())
-
-    def closure():
-        lbfgs.zero_grad()
-        l = F.binary_cross_entropy_with_logits(A * zt + B, yt, weight=wt_)
-        l.backward()
-        return l
-
-    lbfgs.step(closure)
-    a_, b_ = float(A), float(B)
+            known.append(smp["known"])
+            fp.append(torch.sigmoid(fresh.logits(h_, smp["src"], smp["dst"])).numpy().astype(np.float64))
+        y, z, wts, known, fp = map(np.concatenate, (ys, zs, ws, known, fp))
+    a_, b_ = platt(z[known], y[known], wts[known])
     p_raw = 1 / (1 + np.exp(-z))
     p_cal = 1 / (1 + np.exp(-(a_ * z + b_)))
+    p_model = np.where(known, p_cal, fp)  # what the engine serves for each pair
     metrics = {
         "validation_node_mae": node_mae,
         "validation_auprc_sampled": float(best_sampled),
-        "validation_auprc_all_pairs": float(average_precision_score(y, z, sample_weight=wts)),
+        "validation_auprc_all_pairs": float(average_precision_score(y, p_model, sample_weight=wts)),
+        "validation_auprc_pair_head_all_pairs": float(average_precision_score(y, z, sample_weight=wts)),
         "validation_base_rate": float((y * wts).sum() / wts.sum()),
-        "validation_ece_uncalibrated": ece(y, p_raw, wts),
-        "validation_ece_calibrated": ece(y, p_cal, wts),
+        "validation_ece_uncalibrated": ece(y[known], p_raw[known], wts[known]),
+        "validation_ece_calibrated": ece(y[known], p_cal[known], wts[known]),
+        "validation_ece_all_pairs": ece(y, p_model, wts),
         "validation_pairs": int(round(wts.sum())),
         "validation_pairs_scored": int(len(y)),
+        **fresh_metrics,
+        # the two heads on the same fresh pairs of the calibration population
+        "fresh_population_auprc_fresh_head": float(average_precision_score(y[~known], fp[~known], sample_weight=wts[~known])),
+        "fresh_population_auprc_pair_head": float(average_precision_score(y[~known], z[~known], sample_weight=wts[~known])),
     }
+    log(f"train: fresh pairs of the validation population: AUPRC fresh head {metrics['fresh_population_auprc_fresh_head']:.4f}, "
+        f"pair head {metrics['fresh_population_auprc_pair_head']:.4f}")
     log(f"train: Platt a={a_:.4f} b={b_:.4f}; ECE {metrics['validation_ece_uncalibrated']:.4f} -> {metrics['validation_ece_calibrated']:.4f} "
         f"at base rate {metrics['validation_base_rate']:.4f}")
 
@@ -510,6 +654,12 @@ def main():
                       input_names=["h", "src", "dst", "pair_hist"], output_names=["logit", "weight_residual"],
                       dynamic_axes={"h": {0: "N"}, "src": {0: "P"}, "dst": {0: "P"}, "pair_hist": {0: "P"},
                                     "logit": {0: "P"}, "weight_residual": {0: "P"}})
+    fresh_path = os.path.join(a.out, "fresh_head.onnx")
+    torch.onnx.export(fresh, (hx, torch.arange(4, dtype=torch.int32)), fresh_path, opset_version=OPSET,
+                      input_names=["h", "rows"], output_names=["src_vec", "dst_vec", "probability"],
+                      dynamic_axes={"h": {0: "N"}, "rows": {0: "B"}, "src_vec": {0: "N"}, "dst_vec": {0: "N"},
+                                    "probability": {0: "B", 1: "N"}})
+    width = FRESH_RANK + 3
 
     manifest = {
         "name": f"dexposure-workbench-gnn-h{h}",
@@ -536,7 +686,15 @@ def main():
                                      {"name": "pair_hist", "dtype": "float32", "shape": ["P", len(used)]}],
                           "outputs": [{"name": "logit", "dtype": "float32", "shape": ["P"]},
                                       {"name": "weight_residual", "dtype": "float32", "shape": ["P"]}]},
+            "fresh_head": {"file": "fresh_head.onnx", "sha256": sha256(fresh_path),
+                           "inputs": [{"name": "h", "dtype": "float32", "shape": ["N", HIDDEN]},
+                                      {"name": "rows", "dtype": "int32", "shape": ["B"]}],
+                           "outputs": [{"name": "src_vec", "dtype": "float32", "shape": ["N", width]},
+                                       {"name": "dst_vec", "dtype": "float32", "shape": ["N", width]},
+                                       {"name": "probability", "dtype": "float32", "shape": ["B", "N"]}]},
         },
+        "fresh_head": {"rank": FRESH_RANK, "calibrator": {**fresh_calibrator, "folded": True},
+                       "pairs": "no edge in either direction in any week up to t"},
         "calibrator": {"kind": "platt", "a": a_, "b": b_},
         "training_window": {"from": data.weeks[train[0]]["week"], "until": a.until,
                             "validation_until": a.val_until,
@@ -554,7 +712,8 @@ def main():
         json.dump(manifest, f, indent=2)
     # The PyTorch weights too (not used by the app): benchmarks compare ONNX Runtime with the same
     # model's PyTorch forward (bench/forecast.mjs).
-    torch.save({"encoder": enc.state_dict(), "pair_head": head.state_dict(), "n_features": int(n_feat)},
+    torch.save({"encoder": enc.state_dict(), "pair_head": head.state_dict(), "fresh_head": fresh.state_dict(),
+                "n_features": int(n_feat)},
                os.path.join(a.out, "torch_state.pt"))
     log(f"train: wrote {a.out} in {time.time() - started:.0f} s")
 
@@ -572,9 +731,12 @@ def main():
         with torch.no_grad():
             hh, nc = enc(x, es, ed, ew)
             lg, wr = head(hh, ps, pd, ph)
+            rows = torch.tensor([0, 3, 3, 11], dtype=torch.int32)
+            sv, dv, fprob = fresh(hh, rows)
         vec = {k: v.flatten().tolist() for k, v in dict(features=x, edge_src=es, edge_dst=ed, edge_weight=ew,
                                                           src=ps, dst=pd, pair_hist=ph, h=hh, node_change=nc,
-                                                          logit=lg, weight_residual=wr).items()}
+                                                          logit=lg, weight_residual=wr, rows=rows, src_vec=sv,
+                                                          dst_vec=dv, probability=fprob).items()}
         vec["n"], vec["p"], vec["n_features"] = n, p, n_feat
         with open(a.parity, "w") as f:
             json.dump(vec, f)

@@ -31,7 +31,7 @@ import {
   samplePaperNegatives,
   type PairChunk,
 } from './pairs'
-import { candidatePairs, EXACT_PAIRS } from './run'
+import { candidatePairs, EXACT_PAIRS, PROPENSITY_PAIRS } from './run'
 
 export const KS = [100, 1000, 10000] as const
 /** Non-candidate pairs sampled to estimate their common probability (as the forecast does). */
@@ -258,8 +258,12 @@ export async function runBacktest(
       { field: '--from' },
     )
   const windows = opts.edgebankWindows ?? [Infinity, 4, 12]
+  const forModel = model ? modelScorer(model) : null
+  // A model with a fresh head ranks the fresh pairs itself: the candidate set is the pairs with
+  // history in either direction plus its PROPENSITY_PAIRS most probable fresh pairs.
+  const freshRanker = model?.hasFreshHead ? forModel : null
   const scorers: PairScorer[] = [
-    ...(model ? [modelScorer(model)] : []),
+    ...(forModel ? [forModel] : []),
     persistence(),
     ...windows.map((w) => edgeBank(w)),
   ]
@@ -343,7 +347,9 @@ export async function runBacktest(
     await paperProtocol(ctx, truth, fh)
 
     // candidate set of the forecast, and its recall of the t+h edges
-    const candidates = candidatePairs(ft, local)
+    const candidates = freshRanker
+      ? await freshRanker.candidates(ctx, PROPENSITY_PAIRS)
+      : candidatePairs(ft, local)
     let hit = 0
     let fresh = 0
     let freshHit = 0
@@ -554,7 +560,9 @@ export async function runBacktest(
       }),
     ),
     candidate_recall: {
-      generator: 'candidatePairs (src/engine/forecast/run.ts)',
+      generator: freshRanker
+        ? `pairs with history in either direction + the model's ${PROPENSITY_PAIRS} most probable fresh pairs (src/engine/forecast/scoring.ts)`
+        : 'candidatePairs (src/engine/forecast/run.ts)',
       target: CANDIDATE_RECALL_TARGET,
       mean: mean(recalls),
       min: recalls.length ? Math.min(...recalls) : NaN,

@@ -3,6 +3,9 @@
 // predicted TVL; the predicted graph Ĝ(t+h) keeps the M most probable pairs, M = round(Σ p) (the
 // expected number of edges). Runs are stored in the archive (migration 3) for SQL, the UI and the
 // risk tools. Weeks past the last archived one can be forecast: only t must be archived.
+// A model with a fresh head scores every pair exactly: the pairs with history in either direction
+// through its pair head, all the others (10⁸ on a large week) through the fresh head in blocks of
+// holders. A model without one scores every pair up to EXACT_PAIRS, and a candidate set above.
 import { Rng } from '../demo/rng'
 import { addWeeks } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
@@ -14,7 +17,8 @@ import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
 import { PairSet } from './pair-set'
-import { pairHistory, partners } from './pair-history'
+import { partners } from './pair-history'
+import { existenceOf, forEachFreshRow, knownPairs, pairScoresOf } from './scoring'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
@@ -31,6 +35,9 @@ export const MAX_CANDIDATES = 8_000_000
 const CHUNK = 262_144
 /** Pairs kept in memory for Ĝ and storage (the rest count only in Σ p). */
 const KEEP_FLOOR = 1e-4
+/** Fresh pairs (scored by a fresh head) kept in memory for Ĝ and storage: at least this probable.
+ * Higher than KEEP_FLOOR because there are 10⁸ of them on a large week; Ĝ's cut lies far above. */
+const FRESH_KEEP_FLOOR = 1e-3
 /** Pairs below this probability are not stored (they stay counted in Σ p and the run's totals). */
 export const STORE_FLOOR = 0.01
 export const GRAPH_RULE = 'expected-count cut: the round(Σp) most probable pairs'
@@ -180,7 +187,7 @@ function addPropensityPairs(
 
 /** Marks the `size` most probable pairs (ties at the cut in pair order): a typed sort of the
  * probabilities finds the cut, where sorting an index array with a comparator took seconds. */
-function graphMembers(p: number[], size: number): Uint8Array {
+function graphMembers(p: Float64Array, size: number): Uint8Array {
   const inGraph = new Uint8Array(p.length)
   if (size <= 0) return inGraph
   const cut = Float64Array.from(p).sort()[p.length - size]
@@ -196,6 +203,31 @@ function graphMembers(p: number[], size: number): Uint8Array {
       room--
     }
   return inGraph
+}
+
+/** Pairs kept for Ĝ and storage, in growable typed arrays (millions of pushes into JS arrays of
+ * numbers cost most of a second on a real-scale week). */
+class KeptPairs {
+  src = new Int32Array(1 << 16)
+  dst = new Int32Array(1 << 16)
+  p = new Float64Array(1 << 16)
+  size = 0
+
+  push(s: number, d: number, p: number): void {
+    if (this.size === this.p.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.src = grow(this.src)
+      this.dst = grow(this.dst)
+      this.p = grow(this.p)
+    }
+    this.src[this.size] = s
+    this.dst[this.size] = d
+    this.p[this.size++] = p
+  }
 }
 
 export async function runForecast(
@@ -228,33 +260,70 @@ export async function runForecast(
     const ctx = { week: position, n, memory }
     const enc = await model.encode(frame)
 
-    // Pairs to score: all ordered pairs when affordable; otherwise every pair with history plus
-    // the reverses and two-hop pairs of week t, and a uniform sample of the rest whose mean
-    // probability stands for every pair not scored (reported as non_candidate_probability).
+    // Pairs to score: with a fresh head, every pair (see the header); otherwise all ordered pairs
+    // when affordable, else every pair with history plus the reverses and two-hop pairs of week t,
+    // and a uniform sample of the rest whose mean probability stands for every pair not scored
+    // (reported as non_candidate_probability).
     const total = n * (n - 1)
-    const exhaustive = total <= EXACT_PAIRS
-    const kept = { src: [] as number[], dst: [] as number[], p: [] as number[] }
+    const exhaustive = model.hasFreshHead || total <= EXACT_PAIRS
+    const kept = new KeptPairs()
     let sumP = 0
     let scored = 0
     let nonCandidateP: number | null = null
-    const hist = (src: Int32Array, dst: Int32Array) =>
-      pairHistory(ctx, src, dst, model.manifest.pair_history)
+    const cancelled = () => {
+      if (opts.signal?.aborted) throw new DexposureError('CANCELLED', 'forecast cancelled')
+    }
     // Existence for every pair here; weights at the end, only for the pairs stored or reported.
     const scoreBatch = async (src: Int32Array, dst: Int32Array) => {
-      const prob = await model.existence(enc, src, dst, hist(src, dst))
+      const prob = await existenceOf(model, enc, ctx, src, dst)
       for (let i = 0; i < src.length; i++) {
         sumP += prob[i]
-        if (prob[i] >= KEEP_FLOOR) {
-          kept.src.push(src[i])
-          kept.dst.push(dst[i])
-          kept.p.push(prob[i])
-        }
+        if (prob[i] >= KEEP_FLOOR) kept.push(src[i], dst[i], prob[i])
       }
       scored += src.length
       opts.onProgress?.(scored, exhaustive ? total : scored)
-      if (opts.signal?.aborted) throw new DexposureError('CANCELLED', 'forecast cancelled')
+      cancelled()
     }
-    if (exhaustive) {
+    const scoreKeys = async (keys: Float64Array) => {
+      const src = new Int32Array(CHUNK)
+      const dst = new Int32Array(CHUNK)
+      let k = 0
+      for (const key of keys) {
+        src[k] = Math.floor(key / n)
+        dst[k] = key - src[k] * n
+        if (++k === CHUNK) {
+          await scoreBatch(src, dst)
+          k = 0
+        }
+      }
+      if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
+    }
+    if (model.hasFreshHead) {
+      const known = knownPairs(ctx)
+      await scoreKeys(known.keys())
+      // Fresh pairs, a block of holders at a time: each row's sum minus the diagonal and the known
+      // pairs (scored above); the probable ones kept.
+      await forEachFreshRow(
+        model,
+        enc,
+        n,
+        (u, prob, base) => {
+          let row = -prob[base + u]
+          for (let v = 0; v < n; v++) {
+            const p = prob[base + v]
+            if (known.has(u * n + v)) row -= p
+            else if (p >= FRESH_KEEP_FLOOR && v !== u) kept.push(u, v, p)
+            row += p
+          }
+          sumP += row
+        },
+        (rowsDone) => {
+          opts.onProgress?.(Math.min(total, known.size + rowsDone * (n - 1)), total)
+          cancelled()
+        },
+      )
+      scored = total
+    } else if (exhaustive) {
       const src = new Int32Array(CHUNK)
       const dst = new Int32Array(CHUNK)
       let k = 0
@@ -271,18 +340,7 @@ export async function runForecast(
       if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
     } else {
       const candidates = candidatePairs(frame, memory)
-      const src = new Int32Array(CHUNK)
-      const dst = new Int32Array(CHUNK)
-      let k = 0
-      for (const key of candidates.keys()) {
-        src[k] = Math.floor(key / n)
-        dst[k] = key - src[k] * n
-        if (++k === CHUNK) {
-          await scoreBatch(src, dst)
-          k = 0
-        }
-      }
-      if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
+      await scoreKeys(candidates.keys())
       const sample = 50_000
       const ss = new Int32Array(sample)
       const sd = new Int32Array(sample)
@@ -298,26 +356,35 @@ export async function runForecast(
           sd[m++] = d
         }
       }
-      const prob = await model.existence(enc, ss, sd, hist(ss, sd))
+      const prob = await existenceOf(model, enc, ctx, ss, sd)
       nonCandidateP = prob.reduce((a, b) => a + b, 0) / sample
       sumP += nonCandidateP * (total - candidates.size)
     }
 
     // Ĝ(t+h): the round(Σp) most probable pairs.
     const expected = sumP
-    const graphSize = Math.min(kept.p.length, Math.round(expected))
-    const inGraph = graphMembers(kept.p, graphSize)
+    const graphSize = Math.min(kept.size, Math.round(expected))
+    const inGraph = graphMembers(kept.p.subarray(0, kept.size), graphSize)
     // the K most probable: among Ĝ's members when Ĝ holds at least K pairs, else among all kept
     const K = opts.top ?? 20
-    const pool = kept.p.map((_, i) => i).filter((i) => graphSize < K || inGraph[i] === 1)
+    const pool: number[] = []
+    for (let i = 0; i < kept.size; i++) if (graphSize < K || inGraph[i] === 1) pool.push(i)
     const order = pool.sort((a, b) => kept.p[b] - kept.p[a] || a - b).slice(0, K)
     // predicted weights of the stored pairs (in Ĝ or p ≥ STORE_FLOOR) and the reported ones
-    const stored = kept.p.map((_, i) => i).filter((i) => inGraph[i] || kept.p[i] >= STORE_FLOOR)
-    const weighed = [...new Set([...stored, ...order])]
+    const stored: number[] = []
+    const weigh = new Uint8Array(kept.size)
+    for (let i = 0; i < kept.size; i++)
+      if (inGraph[i] || kept.p[i] >= STORE_FLOOR) {
+        stored.push(i)
+        weigh[i] = 1
+      }
+    for (const i of order) weigh[i] = 1
+    const weighed = Int32Array.from(weigh.keys()).filter((i) => weigh[i] === 1)
     const ws = Int32Array.from(weighed, (i) => kept.src[i])
     const wd = Int32Array.from(weighed, (i) => kept.dst[i])
-    const logWeights = (await model.scorePairs(enc, ws, wd, hist(ws, wd))).logWeight
-    const lw = new Map(weighed.map((i, j) => [i, logWeights[j]]))
+    const logWeights = (await pairScoresOf(model, enc, ctx, ws, wd)).logWeight
+    const lw = new Float64Array(kept.size)
+    weighed.forEach((i, j) => (lw[i] = logWeights[j]))
     const atT = (s: number, d: number) => memory.get(s * n + d)?.lastWeek === position
 
     const target = addWeeks(opts.week, opts.horizon)
@@ -366,7 +433,7 @@ export async function runForecast(
             frame.nodeIds[kept.src[i]],
             frame.nodeIds[kept.dst[i]],
             kept.p[i],
-            Math.expm1(lw.get(i)!),
+            Math.expm1(lw[i]),
             atT(kept.src[i], kept.dst[i]) ? 1 : 0,
             inGraph[i],
           ])
@@ -392,7 +459,7 @@ export async function runForecast(
       source: frame.nodeIds[kept.src[i]],
       target: frame.nodeIds[kept.dst[i]],
       probability: kept.p[i],
-      predicted_weight_usd: Math.expm1(lw.get(i)!),
+      predicted_weight_usd: Math.expm1(lw[i]),
       exists_at_t: atT(kept.src[i], kept.dst[i]),
     }))
     return {

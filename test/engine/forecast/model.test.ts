@@ -9,6 +9,7 @@ import {
   providerUnavailable,
   type ModelManifest,
 } from '../../../src/engine/forecast/model'
+import { freshProbability } from '../../../src/engine/forecast/scoring'
 
 const MODEL = 'resources/models/h1'
 const parity = JSON.parse(
@@ -60,6 +61,16 @@ describe('forecast model (ONNX Runtime)', () => {
       Float32Array.from(parity.pair_hist),
     )
     expect(maxDiff(prob, out.prob)).toBe(0)
+    // the fresh head: its per-node vectors and the block probabilities of rows × all nodes
+    expect(model.hasFreshHead).toBe(true)
+    expect(maxDiff(enc.fresh!.src, parity.src_vec)).toBeLessThan(1e-4)
+    expect(maxDiff(enc.fresh!.dst, parity.dst_vec)).toBeLessThan(1e-4)
+    const block = await model.freshBlock(enc, Int32Array.from(parity.rows))
+    expect(block.length).toBe(parity.rows.length * parity.n)
+    expect(maxDiff(block, parity.probability)).toBeLessThan(1e-4)
+    // and one pair from the vectors alone (how scoring.ts serves single fresh pairs)
+    const [u, v] = [parity.rows[1], 5]
+    expect(freshProbability(enc.fresh!, u, v)).toBeCloseTo(parity.probability[parity.n + v], 5)
     await model.release()
   })
 
@@ -126,6 +137,16 @@ describe('forecast model (ONNX Runtime)', () => {
       /input src is int32, the manifest says int64/,
     )
     await edit('schema', (m) => void (m.feature_schema = 2), /feature schema 2 does not match/)
+    await edit(
+      'fresh-width',
+      (m) => void (m.graphs.fresh_head!.outputs[1].shape[1] = 7),
+      /fresh_head must output .* one fixed width \(declared .*, widths 19 and 7\)/,
+    )
+    await edit(
+      'fresh-output',
+      (m) => void (m.graphs.fresh_head!.outputs[2].name = 'prob'),
+      /fresh_head must output \["src_vec","dst_vec","probability"\]/,
+    )
     await edit('categories', (m) => void m.categories.pop(), /ending with "Unknown"/)
     await edit(
       'unknown-pair-feature',

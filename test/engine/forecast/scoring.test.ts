@@ -1,0 +1,102 @@
+// Which head serves a pair, on a real demo archive and the shipped h=1 model: the pair head every
+// pair with history in either direction, the fresh head the rest; a forecast's sum over all pairs
+// (fresh pairs in blocks) equals the sum of the same pairs scored one by one; the model's top fresh
+// pairs are the most probable ones by brute force.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pairMemoryAt } from '../../../src/engine/forecast/memory'
+import { ForecastModel, type Encoded } from '../../../src/engine/forecast/model'
+import { runForecast } from '../../../src/engine/forecast/run'
+import {
+  existenceOf,
+  freshProbability,
+  knownPairs,
+  topFreshPairs,
+} from '../../../src/engine/forecast/scoring'
+import { Archive } from '../../../src/engine/store/archive'
+import { withDemoArchive } from '../../cli/run-cli'
+
+let file = ''
+withDemoArchive('dx-scoring-', (_, a) => (file = a))
+
+const WEEK = '2025-03-03'
+let archive: Archive
+let model: ForecastModel
+let enc: Encoded
+let ctx: { week: number; n: number; memory: ReturnType<typeof pairMemoryAt>['memory'] }
+let src: Int32Array
+let dst: Int32Array
+
+beforeAll(async () => {
+  archive = Archive.open(file)
+  model = await ForecastModel.load('resources/models/h1')
+  const frame = archive.loadWeek(WEEK)
+  const { memory, position } = pairMemoryAt(archive, WEEK, frame.nodeIds)
+  ctx = { week: position, n: frame.nodeIds.length, memory }
+  enc = await model.encode(frame)
+  const n = ctx.n
+  src = new Int32Array(n * (n - 1))
+  dst = new Int32Array(n * (n - 1))
+  let k = 0
+  for (let u = 0; u < n; u++)
+    for (let v = 0; v < n; v++)
+      if (u !== v) {
+        src[k] = u
+        dst[k++] = v
+      }
+})
+afterAll(async () => {
+  await model?.release()
+  archive?.close()
+})
+
+describe('scoring: pair head for pairs with history, fresh head for the rest', () => {
+  it('routes each pair to its head', async () => {
+    const known = knownPairs(ctx)
+    expect(known.size).toBeGreaterThan(ctx.memory.size) // the reverses count too
+    const prob = await existenceOf(model, enc, ctx, src, dst)
+    let fresh = 0
+    for (let i = 0; i < src.length; i++) {
+      const key = src[i] * ctx.n + dst[i]
+      const reverse = dst[i] * ctx.n + src[i]
+      expect(known.has(key)).toBe(ctx.memory.has(key) || ctx.memory.has(reverse))
+      if (!known.has(key) && fresh++ < 500)
+        expect(prob[i]).toBeCloseTo(freshProbability(enc.fresh!, src[i], dst[i]), 12)
+    }
+    expect(fresh).toBeGreaterThan(0.8 * src.length)
+  })
+
+  it('a forecast sums every pair exactly: fresh pairs in blocks agree with pairs one by one', async () => {
+    const prob = await existenceOf(model, enc, ctx, src, dst)
+    const sum = prob.reduce((a, b) => a + b, 0)
+    const run = await runForecast(archive, {
+      week: WEEK,
+      horizon: 1,
+      modelDir: 'resources/models/h1',
+    })
+    expect(run.exhaustive).toBe(true)
+    expect(run.pairs_scored).toBe(src.length)
+    expect(run.non_candidate_probability).toBeNull()
+    expect(Math.abs(run.expected_edges - sum) / sum).toBeLessThan(1e-5)
+  })
+
+  it('the top fresh pairs are the most probable fresh pairs', async () => {
+    const known = knownPairs(ctx)
+    const n = ctx.n
+    // the same float32 probabilities the ranking reads
+    const block = await model.freshBlock(
+      enc,
+      Int32Array.from({ length: n }, (_, u) => u),
+    )
+    const fresh: { key: number; p: number }[] = []
+    for (let key = 0; key < n * n; key++)
+      if (Math.floor(key / n) !== key % n && !known.has(key)) fresh.push({ key, p: block[key] })
+    fresh.sort((a, b) => b.p - a.p)
+    const budget = 2000
+    const top = await topFreshPairs(model, enc, ctx, budget)
+    // whole buckets of nearly equal probability: never more than the budget, a little less at most
+    expect(top.size).toBeLessThanOrEqual(budget)
+    expect(top.size).toBeGreaterThan(budget / 2)
+    for (let i = 0; i < top.size; i++) expect(top.has(fresh[i].key)).toBe(true)
+    expect(fresh[top.size].p).toBeLessThanOrEqual(fresh[top.size - 1].p)
+  })
+})
