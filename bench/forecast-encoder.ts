@@ -1,7 +1,9 @@
 // ONNX Runtime side of bench/forecast.mjs: the h=1 model's encoder on the largest week of an
 // archive (median of runs) and the pair head's throughput on 2 M pairs (both outputs, and the
-// existence-only pass a forecast uses for every candidate). Prints one JSON line.
+// existence-only pass a forecast uses for every candidate), and the fresh head over all n² pairs
+// in blocks. Prints one JSON line.
 import { ForecastModel, PAIR_BATCH, defaultModelDir } from '../src/engine/forecast/model'
+import { FRESH_BLOCK_CELLS, forEachFreshRow } from '../src/engine/forecast/scoring'
 import { Archive } from '../src/engine/store/archive'
 
 const [file, runsArg] = process.argv.slice(2)
@@ -33,6 +35,13 @@ const headMs = performance.now() - t0
 const t1 = performance.now()
 await model.existence(enc, src, dst, hist)
 const existenceMs = performance.now() - t1
+// the fresh head over every pair of the week, in the forecast's blocks (the visitor only sums)
+let sum = 0
+const t2 = performance.now()
+await forEachFreshRow(model, enc, n, (_, prob, base) => {
+  for (let v = 0; v < n; v++) sum += prob[base + v]
+})
+const freshMs = performance.now() - t2
 process.stdout.write(
   JSON.stringify({
     week: largest.week,
@@ -44,6 +53,9 @@ process.stdout.write(
     pairsPerSecond: P / (headMs / 1000),
     existencePairsPerSecond: P / (existenceMs / 1000),
     batch: PAIR_BATCH,
+    freshPairsPerSecond: (n * n) / (freshMs / 1000),
+    freshRows: Math.max(1, Math.floor(FRESH_BLOCK_CELLS / n)),
+    freshSum: sum,
   }) + '\n',
 )
 await model.release()

@@ -1,13 +1,14 @@
 # PyTorch side of bench/forecast.mjs: the same h=1 encoder (training/train.py's Encoder with the
 # weights of resources/models/h1/torch_state.pt) on the same week, CPU, median of runs; and the same
-# pair head's existence branch on the same 2 M pairs as bench/forecast-encoder.ts.
+# pair head's existence branch on the same 2 M pairs as bench/forecast-encoder.ts; and the fresh
+# head over all n² pairs of the week in the engine's blocks.
 import json, sqlite3, sys, time
 import numpy as np
 import torch
 sys.path.insert(0, "training")
-from train import Encoder, PairHead, BASE_FEATURES  # noqa: E402
+from train import Encoder, FreshHead, PairHead, BASE_FEATURES  # noqa: E402
 
-file, week, runs, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+file, week, runs, batch, fresh_rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 torch.set_num_threads(2)
 manifest = json.load(open("resources/models/h1/model.json"))
 state = torch.load("resources/models/h1/torch_state.pt")
@@ -46,5 +47,13 @@ with torch.no_grad():
     for k in range(0, P, batch):
         head.exist(h, ps[k:k + batch], pd[k:k + batch], ph[k:k + batch])
     exist_s = time.perf_counter() - t
+    # the fresh head over every pair of the week, in the same blocks of holders as the engine
+    fresh = FreshHead()
+    fresh.load_state_dict(state["fresh_head"])
+    fresh.eval()
+    t = time.perf_counter()
+    for k in range(0, n, fresh_rows):
+        fresh(h, torch.arange(k, min(n, k + fresh_rows), dtype=torch.int32))
+    fresh_s = time.perf_counter() - t
 print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0],
-                  "existencePairsPerSecond": P / exist_s}))
+                  "existencePairsPerSecond": P / exist_s, "freshPairsPerSecond": n * n / fresh_s}))

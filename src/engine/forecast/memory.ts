@@ -1,17 +1,172 @@
 // The pair memory of week t: for every ordered pair of nodes of t that was an edge in some week
 // ≤ t, when it was first and last seen, how often, its last weight and its presence in the last
-// 12 weeks. One pass over the archive's edges (8.6 M at real scale). Our own open-addressing hash
-// over typed arrays, because a Map of per-pair objects updated 8.6 M times took 3.7 s on the
-// real-scale archive; this walk takes about 1.8 s, reading the weeks included.
+// 12 weeks. It comes from a walk over the archive's edges (7.8 M up to the largest real-scale
+// week), which took about 2 s; so the walk leaves checkpoints in the archive
+// (pair_memory_checkpoints, every CHECKPOINT_EVERY weeks), and a later forecast starts from the
+// last one before t and walks at most CHECKPOINT_EVERY − 1 weeks. A checkpoint is used only while
+// no import has finished since it was written.
+//
+// The walk keeps every pair ever seen, keyed by a dictionary of node ids (a checkpoint must serve
+// any later week, whose nodes it cannot know), in our own open-addressing hash over one typed
+// array: a JS Map of per-pair objects updated 7.8 M times took 3.7 s.
 import type { Archive } from '../store/archive'
 import type { PairMemory } from './baselines'
 
 /** Presence is kept for the last RECENT weeks (share_last_12 needs 12). */
 const RECENT = 12
+/** A checkpoint is written after every CHECKPOINT_EVERY-th archive week (positions 51, 103, …). */
+export const CHECKPOINT_EVERY = 52
+/** Int32 words per slot: src, dst, first, last, count, recent, then the last weight as float64. */
+const STRIDE = 8
 
 export interface WeekMemory {
   memory: Map<number, PairMemory>
   position: number
+}
+
+/**
+ * Every pair seen in the weeks walked so far. `recent` holds presence by position mod 32 (bit
+ * p & 31); the bits of the weeks between two sightings are cleared at the second, so the 32 weeks
+ * up to a pair's last sighting are exact, which covers the 12 a projection reads.
+ */
+class PairWalk {
+  ids: string[] = []
+  private readonly gid = new Map<string, number>()
+  private cap = 1 << 16
+  private shift = 16
+  size = 0
+  slots = new Int32Array(this.cap * STRIDE)
+  private weights = new Float64Array(this.slots.buffer)
+  /** Archive position of the last week walked (−1: none). */
+  position = -1
+
+  private hash(s: number, d: number): number {
+    return Math.imul(s ^ Math.imul(d, 0x85ebca6b), 0x9e3779b1) >>> this.shift
+  }
+
+  private grow(): void {
+    const old = this.slots
+    this.cap *= 2
+    this.shift--
+    this.slots = new Int32Array(this.cap * STRIDE)
+    this.weights = new Float64Array(this.slots.buffer)
+    for (let o = 0; o < old.length; o += STRIDE)
+      if (old[o + 4] !== 0)
+        this.slots.set(old.subarray(o, o + STRIDE), this.free(old[o], old[o + 1]))
+  }
+
+  /** Word offset of the slot of (s, d), or of the empty slot where it belongs. */
+  private free(s: number, d: number): number {
+    const S = this.slots
+    const mask = this.cap - 1
+    let h = this.hash(s, d)
+    while (S[h * STRIDE + 4] !== 0 && (S[h * STRIDE] !== s || S[h * STRIDE + 1] !== d))
+      h = (h + 1) & mask
+    return h * STRIDE
+  }
+
+  /** Adds week `p` (its edges in its own node positions). */
+  add(nodeIds: string[], src: Int32Array, dst: Int32Array, w: Float64Array, p: number): void {
+    const map = new Int32Array(nodeIds.length)
+    for (let i = 0; i < nodeIds.length; i++) {
+      let g = this.gid.get(nodeIds[i])
+      if (g === undefined) {
+        g = this.ids.length
+        this.gid.set(nodeIds[i], g)
+        this.ids.push(nodeIds[i])
+      }
+      map[i] = g
+    }
+    while (2 * (this.size + src.length) > this.cap) this.grow()
+    const S = this.slots
+    const W = this.weights
+    const bit = 1 << (p & 31)
+    for (let j = 0; j < src.length; j++) {
+      const s = map[src[j]]
+      const d = map[dst[j]]
+      const o = this.free(s, d)
+      if (S[o + 4] === 0) {
+        S[o] = s
+        S[o + 1] = d
+        S[o + 2] = p
+        S[o + 5] = bit
+        this.size++
+      } else {
+        const gap = p - S[o + 3]
+        if (gap >= 32) S[o + 5] = 0
+        else for (let q = S[o + 3] + 1; q < p; q++) S[o + 5] &= ~(1 << (q & 31))
+        S[o + 5] |= bit
+      }
+      S[o + 3] = p
+      S[o + 4]++
+      W[(o >> 1) + 3] = w[j]
+    }
+    this.position = p
+  }
+
+  /** The memory of week t = this.position among `nodeIds`, keyed src · n + dst in their positions. */
+  project(nodeIds: string[]): Map<number, PairMemory> {
+    const n = nodeIds.length
+    const t = this.position
+    const at = new Int32Array(this.ids.length).fill(-1)
+    nodeIds.forEach((id, i) => {
+      const g = this.gid.get(id)
+      if (g !== undefined) at[g] = i
+    })
+    const S = this.slots
+    const W = this.weights
+    const memory = new Map<number, PairMemory>()
+    for (let o = 0; o < S.length; o += STRIDE) {
+      if (S[o + 4] === 0) continue
+      const s = at[S[o]]
+      const d = at[S[o + 1]]
+      if (s < 0 || d < 0) continue
+      const last = S[o + 3]
+      const weeks: number[] = []
+      for (let q = Math.max(0, t - RECENT + 1); q <= last; q++)
+        if (S[o + 5] & (1 << (q & 31))) weeks.push(q)
+      memory.set(s * n + d, {
+        lastWeek: last,
+        lastLogWeight: Math.log1p(W[(o >> 1) + 3]),
+        firstWeek: S[o + 2],
+        count: S[o + 4],
+        weeks,
+      })
+    }
+    return memory
+  }
+
+  /** The occupied slots, packed (a checkpoint's `pairs`). */
+  packed(): Buffer {
+    const out = new Int32Array(this.size * STRIDE)
+    let k = 0
+    for (let o = 0; o < this.slots.length; o += STRIDE)
+      if (this.slots[o + 4] !== 0) {
+        out.set(this.slots.subarray(o, o + STRIDE), k)
+        k += STRIDE
+      }
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength)
+  }
+
+  static unpacked(ids: string[], pairs: Buffer, position: number): PairWalk {
+    const walk = new PairWalk()
+    ids.forEach((id, g) => walk.gid.set(id, g))
+    walk.ids = ids
+    const words = new Int32Array(pairs.byteLength / 4)
+    new Uint8Array(words.buffer).set(pairs)
+    const size = words.length / STRIDE
+    while (2 * size > walk.cap) {
+      walk.cap *= 2
+      walk.shift--
+    }
+    walk.slots = new Int32Array(walk.cap * STRIDE)
+    walk.weights = new Float64Array(walk.slots.buffer)
+    for (let o = 0; o < words.length; o += STRIDE)
+      walk.slots.set(words.subarray(o, o + STRIDE), walk.free(words[o], words[o + 1]))
+    walk.size = size
+    walk.position = position
+    return walk
+  }
 }
 
 /** The last memory built per open archive: the workbench forecasts one week at several horizons,
@@ -21,109 +176,81 @@ const lastMemory = new WeakMap<Archive, { key: string; value: WeekMemory }>()
 
 /** Memory of every pair among the nodes of `week` (keys src · n + dst in nodeIds' positions). */
 export function pairMemoryAt(archive: Archive, week: string, nodeIds: string[]): WeekMemory {
-  const { latest } = archive.db.prepare('SELECT max(import_id) AS latest FROM imports').get() as {
-    latest: number | null
-  }
-  const key = `${week}\u0000${latest}\u0000${nodeIds.join('\u0000')}`
+  const importId = latestImport(archive)
+  const key = `${week}\u0000${importId}\u0000${nodeIds.join('\u0000')}`
   const cached = lastMemory.get(archive)
   if (cached?.key === key) return cached.value
-  const value = walkMemory(archive, week, nodeIds)
+  const weeks = archive.listWeeks().map((w) => w.week)
+  const position = weeks.indexOf(week)
+  const checkpoints = hasCheckpoints(archive)
+  const walk =
+    (checkpoints && checkpointBefore(archive, weeks, position, importId)) || new PairWalk()
+  const fresh: { week: string; position: number; ids: string; pairs: Buffer }[] = []
+  for (let p = walk.position + 1; p <= position; p++) {
+    const f = archive.weekEdges(weeks[p])
+    walk.add(f.nodeIds, f.edgeSrc, f.edgeDst, f.edgeWeight, p)
+    if (p % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1 && checkpoints && !archive.readonly)
+      fresh.push({
+        week: weeks[p],
+        position: p,
+        ids: JSON.stringify(walk.ids),
+        pairs: walk.packed(),
+      })
+  }
+  if (fresh.length > 0) saveCheckpoints(archive, importId, fresh)
+  const value = { memory: walk.project(nodeIds), position }
   lastMemory.set(archive, { key, value })
   return value
 }
 
-function walkMemory(archive: Archive, week: string, nodeIds: string[]): WeekMemory {
-  const weeks = archive.listWeeks().map((w) => w.week)
-  const position = weeks.indexOf(week)
-  const n = nodeIds.length
-  const pos = new Map(nodeIds.map((id, i) => [id, i]))
-
-  // Open addressing with linear probing over typed arrays, at most half full. The hot loop uses
-  // local copies of the arrays (refreshed after a grow), an integer hash of the key (< 2^31 for
-  // n ≤ 46,340; larger keys are folded first) and the raw last weight (log1p once at the end).
-  let cap = 1 << 16
-  let size = 0
-  let keys = new Float64Array(cap).fill(-1)
-  let first = new Int32Array(cap)
-  let last = new Int32Array(cap)
-  let count = new Int32Array(cap)
-  let recent = new Int32Array(cap) // bit k: seen at position − k
-  let lastW = new Float64Array(cap)
-  let shift = 32 - Math.log2(cap)
-  const hash = (key: number) =>
-    Math.imul(key < 0x80000000 ? key | 0 : (key % 0x7fffffff) | 0, 0x9e3779b1) >>> shift
-  const grow = () => {
-    const old = { keys, first, last, count, recent, lastW }
-    cap *= 2
-    shift--
-    keys = new Float64Array(cap).fill(-1)
-    first = new Int32Array(cap)
-    last = new Int32Array(cap)
-    count = new Int32Array(cap)
-    recent = new Int32Array(cap)
-    lastW = new Float64Array(cap)
-    const mask = cap - 1
-    for (let i = 0; i < old.keys.length; i++) {
-      const key = old.keys[i]
-      if (key === -1) continue
-      let h = hash(key)
-      while (keys[h] !== -1) h = (h + 1) & mask
-      keys[h] = key
-      first[h] = old.first[i]
-      last[h] = old.last[i]
-      count[h] = old.count[i]
-      recent[h] = old.recent[i]
-      lastW[h] = old.lastW[i]
-    }
+function latestImport(archive: Archive): number {
+  const row = archive.db.prepare('SELECT max(import_id) AS latest FROM imports').get() as {
+    latest: number | null
   }
+  return row.latest ?? 0
+}
 
-  for (let wi = 0; wi <= position; wi++) {
-    const f = archive.weekEdges(weeks[wi])
-    const map = new Int32Array(f.nodeIds.length)
-    for (let i = 0; i < f.nodeIds.length; i++) map[i] = pos.get(f.nodeIds[i]) ?? -1
-    const bit = position - wi < RECENT ? 1 << (position - wi) : 0
-    const es = f.edgeSrc
-    const ed = f.edgeDst
-    const ew = f.edgeWeight
-    while (2 * (size + es.length) > cap) grow()
-    const K = keys
-    const F = first
-    const L = last
-    const C = count
-    const R = recent
-    const W = lastW
-    const mask = cap - 1
-    for (let j = 0; j < es.length; j++) {
-      const s = map[es[j]]
-      const d = map[ed[j]]
-      if (s < 0 || d < 0) continue
-      const key = s * n + d
-      let h = hash(key)
-      while (K[h] !== -1 && K[h] !== key) h = (h + 1) & mask
-      if (K[h] === -1) {
-        K[h] = key
-        F[h] = wi
-        size++
-      }
-      L[h] = wi
-      C[h]++
-      R[h] |= bit
-      W[h] = ew[j]
-    }
-  }
+/** False on an older archive opened read-only (not migrated): the walk then starts at week 0. */
+function hasCheckpoints(archive: Archive): boolean {
+  return (
+    archive.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE name = 'pair_memory_checkpoints'")
+      .get() !== undefined
+  )
+}
 
-  const memory = new Map<number, PairMemory>()
-  for (let h = 0; h < cap; h++) {
-    if (keys[h] === -1) continue
-    const seen: number[] = []
-    for (let k = RECENT - 1; k >= 0; k--) if (recent[h] & (1 << k)) seen.push(position - k)
-    memory.set(keys[h], {
-      lastWeek: last[h],
-      lastLogWeight: Math.log1p(lastW[h]),
-      firstWeek: first[h],
-      count: count[h],
-      weeks: seen,
-    })
-  }
-  return { memory, position }
+/** The latest checkpoint at or before `position` written since the last import, or null. */
+function checkpointBefore(
+  archive: Archive,
+  weeks: string[],
+  position: number,
+  importId: number,
+): PairWalk | null {
+  const row = archive.db
+    .prepare(
+      `SELECT week, position, node_ids, pairs FROM pair_memory_checkpoints
+       WHERE position <= ? AND import_id = ? ORDER BY position DESC LIMIT 1`,
+    )
+    .get(position, importId) as
+    { week: string; position: number; node_ids: string; pairs: Buffer } | undefined
+  if (!row || weeks[row.position] !== row.week) return null
+  return PairWalk.unpacked(JSON.parse(row.node_ids) as string[], row.pairs, row.position)
+}
+
+/** Stores new checkpoints and drops those an import has made stale, in one transaction. */
+function saveCheckpoints(
+  archive: Archive,
+  importId: number,
+  rows: { week: string; position: number; ids: string; pairs: Buffer }[],
+): void {
+  const db = archive.db
+  const put = db.prepare(
+    `INSERT OR REPLACE INTO pair_memory_checkpoints (week, position, import_id, node_ids, pairs, created)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  )
+  db.transaction(() => {
+    db.prepare('DELETE FROM pair_memory_checkpoints WHERE import_id <> ?').run(importId)
+    const created = new Date().toISOString()
+    for (const r of rows) put.run(r.week, r.position, importId, r.ids, r.pairs, created)
+  })()
 }

@@ -84,7 +84,7 @@ export async function pairScoresOf(
 }
 
 /** Holder rows per fresh-head block: the block's [rows × N] probabilities stay near 16 MB. */
-const FRESH_BLOCK_CELLS = 4_194_304
+export const FRESH_BLOCK_CELLS = 4_194_304
 
 /**
  * Visits every fresh pair's probability, a block of holders at a time: `visit(u, prob, base)` sees
@@ -128,7 +128,7 @@ export async function topFreshPairs(
       if (v !== u && !known.has(u * n + v)) counts[bits[base + v] >>> 16]++
   })
   let cut = counts.length
-  for (let taken = 0; cut > 0 && taken + counts[cut - 1] <= budget; ) taken += counts[--cut]
+  for (let taken = 0; cut > 0 && taken + counts[cut - 1] <= budget;) taken += counts[--cut]
   const top = new PairSet(n)
   if (cut === counts.length) return top
   await forEachFreshRow(model, enc, n, (u, prob, base) => {

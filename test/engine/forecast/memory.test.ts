@@ -1,12 +1,14 @@
 // The pair memory of week t on a hand-made archive: exact first/last/count/recent weeks and last
-// weight, only pairs among the nodes of t, nothing after t; reused until the next import.
+// weight, only pairs among the nodes of t, nothing after t; reused until the next import; and the
+// checkpoints a walk leaves in the archive give the same memory, until an import makes them stale.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { pairMemoryAt } from '../../../src/engine/forecast/memory'
 import { Archive } from '../../../src/engine/store/archive'
 import type { WeekInput } from '../../../src/shared/domain'
+import { withDemoArchive } from '../../cli/run-cli'
 
 const week = (
   w: string,
@@ -86,5 +88,68 @@ describe('pairMemoryAt', () => {
     const again = pairMemoryAt(archive, '2024-01-22', ids)
     expect(again).not.toBe(first)
     expect(again.memory.size).toBe(first.memory.size + 1) // B → A, from the replaced week
+  })
+})
+
+describe('pair-memory checkpoints (demo archive, 283 weeks)', () => {
+  let file = ''
+  withDemoArchive('dx-checkpoints-', (_, a) => (file = a))
+  const WEEK = '2024-12-30' // archive position 249
+  const entries = (m: Map<number, unknown>) => [...m.entries()].sort((a, b) => a[0] - b[0])
+  const positions = (a: Archive) =>
+    (
+      a.db
+        .prepare('SELECT position, import_id FROM pair_memory_checkpoints ORDER BY position')
+        .all() as { position: number; import_id: number }[]
+    ).map((r) => [r.position, r.import_id])
+
+  it('are written by a walk and give the same memory as walking from week 0', () => {
+    const first = Archive.open(file)
+    const ids = first.loadWeek(WEEK).nodeIds
+    const walked = pairMemoryAt(first, WEEK, ids)
+    expect(walked.position).toBe(249)
+    const latest = first.db.prepare('SELECT max(import_id) AS i FROM imports').get() as {
+      i: number
+    }
+    expect(positions(first)).toEqual([51, 103, 155, 207].map((p) => [p, latest.i]))
+    first.close()
+    // a new handle has no in-process cache: it starts from the checkpoint at 207
+    const second = Archive.open(file)
+    const read = vi.spyOn(second, 'weekEdges')
+    const resumed = pairMemoryAt(second, WEEK, ids)
+    expect(read).toHaveBeenCalledTimes(249 - 207) // weeks 208 … 249 only
+    read.mockRestore()
+    expect(resumed.position).toBe(249)
+    expect(entries(resumed.memory)).toEqual(entries(walked.memory))
+    // and a later week walks on from the last checkpoint, writing the ones it passes
+    const later = '2025-08-18'
+    const m = pairMemoryAt(second, later, second.loadWeek(later).nodeIds)
+    expect(positions(second).map((r) => r[0])).toEqual([51, 103, 155, 207, 259])
+    second.close()
+    const third = Archive.open(file, { readonly: true })
+    const again = pairMemoryAt(third, later, third.loadWeek(later).nodeIds)
+    expect(entries(again.memory)).toEqual(entries(m.memory))
+    third.close()
+  })
+
+  it('are not used after an import, and are replaced by the next walk', () => {
+    const a = Archive.open(file)
+    const ids = a.loadWeek(WEEK).nodeIds
+    const before = pairMemoryAt(a, WEEK, ids)
+    a.close()
+    // any finished import makes every checkpoint stale (here one that changed nothing)
+    const b = Archive.open(file)
+    b.db
+      .prepare(
+        `INSERT INTO imports (source, format, sha256, bytes, started_at, finished_at, duration_ms,
+           status, weeks_inserted, weeks_replaced, weeks_unchanged)
+         VALUES ('t', 'csv', 'x', 0, '', '', 0, 'unchanged', 0, 0, 0)`,
+      )
+      .run()
+    const id = (b.db.prepare('SELECT max(import_id) AS i FROM imports').get() as { i: number }).i
+    const after = pairMemoryAt(b, WEEK, ids)
+    expect(entries(after.memory)).toEqual(entries(before.memory))
+    expect(positions(b)).toEqual([51, 103, 155, 207].map((p) => [p, id]))
+    b.close()
   })
 })

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pairMemoryAt } from '../../../src/engine/forecast/memory'
 import { ForecastModel, type Encoded } from '../../../src/engine/forecast/model'
+import { runBacktest } from '../../../src/engine/forecast/backtest'
 import { runForecast } from '../../../src/engine/forecast/run'
 import {
   existenceOf,
@@ -98,5 +99,20 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
     expect(top.size).toBeGreaterThan(budget / 2)
     for (let i = 0; i < top.size; i++) expect(top.has(fresh[i].key)).toBe(true)
     expect(fresh[top.size].p).toBeLessThanOrEqual(fresh[top.size - 1].p)
+  })
+
+  it("a backtest's candidate set is the known pairs plus the model's most probable fresh pairs", async () => {
+    const opts = { horizon: 1, model, from: '2025-03-03', to: '2025-03-10' }
+    const cand = await runBacktest(archive, { ...opts, realistic: 'candidates' })
+    const exact = await runBacktest(archive, { ...opts, realistic: 'exact' })
+    expect(cand.candidate_recall.generator).toMatch(/most probable fresh pairs/)
+    // a small week has fewer fresh pairs than the budget: every pair is a candidate, so the
+    // candidates mode scores what the exact mode scores, and recall is 1
+    for (const w of cand.realistic_weeks) expect(w.scored).toBe(w.pairs)
+    for (const r of cand.candidate_recall.weeks) expect(r.recall).toBe(1)
+    expect(cand.protocols.realistic.model!.auprc).toBeCloseTo(
+      exact.protocols.realistic.model!.auprc,
+      12,
+    )
   })
 })
