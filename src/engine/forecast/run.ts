@@ -17,6 +17,7 @@ import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
 import { PairSet } from './pair-set'
+import { allPairs, keyPairs } from './pairs'
 import { partners } from './pair-history'
 import { existenceOf, forEachFreshRow, knownPairs, pairScoresOf } from './scoring'
 
@@ -31,8 +32,6 @@ export const PROPENSITY_PAIRS = 3_000_000
 export const PROPENSITY_SHARE = 0.025
 /** Cap on the candidate set of large weeks. */
 export const MAX_CANDIDATES = 8_000_000
-/** Pairs scored per pair-head call. */
-const CHUNK = 262_144
 /** Pairs kept in memory for Ĝ and storage (the rest count only in Σ p). */
 const KEEP_FLOOR = 1e-4
 /** Fresh pairs (scored by a fresh head) kept in memory for Ĝ and storage: at least this probable.
@@ -285,18 +284,7 @@ export async function runForecast(
       cancelled()
     }
     const scoreKeys = async (keys: Float64Array) => {
-      const src = new Int32Array(CHUNK)
-      const dst = new Int32Array(CHUNK)
-      let k = 0
-      for (const key of keys) {
-        src[k] = Math.floor(key / n)
-        dst[k] = key - src[k] * n
-        if (++k === CHUNK) {
-          await scoreBatch(src, dst)
-          k = 0
-        }
-      }
-      if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
+      for (const chunk of keyPairs(n, keys)) await scoreBatch(chunk.src, chunk.dst)
     }
     if (model.hasFreshHead) {
       const known = knownPairs(ctx)
@@ -336,20 +324,7 @@ export async function runForecast(
       )
       scored = total
     } else if (exhaustive) {
-      const src = new Int32Array(CHUNK)
-      const dst = new Int32Array(CHUNK)
-      let k = 0
-      for (let s = 0; s < n; s++)
-        for (let d = 0; d < n; d++) {
-          if (s === d) continue
-          src[k] = s
-          dst[k] = d
-          if (++k === CHUNK) {
-            await scoreBatch(src, dst)
-            k = 0
-          }
-        }
-      if (k) await scoreBatch(src.subarray(0, k), dst.subarray(0, k))
+      for (const chunk of allPairs(n)) await scoreBatch(chunk.src, chunk.dst)
     } else {
       const candidates = candidatePairs(frame, memory)
       await scoreKeys(candidates.keys())
