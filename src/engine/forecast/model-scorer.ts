@@ -3,8 +3,9 @@
 // which of the model's heads serves each pair).
 import type { PairScorer, ScoringContext } from './baselines'
 import type { Encoded, ForecastModel } from './model'
+import { knownPairs } from './pair-history'
 import { PairSet } from './pair-set'
-import { existenceOf, knownPairs, pairScoresOf, topFreshPairs } from './scoring'
+import { existenceOf, pairScoresOf, topFreshPairs } from './scoring'
 
 export interface ModelScorer extends PairScorer {
   /** For a model with a fresh head: the pairs with history in either direction and the `budget`

@@ -58,18 +58,23 @@ export function partners(ctx: Pick<Ctx, 'n' | 'memory'>): { out: Int32Array; in:
   return p
 }
 
-/** The pairs with history as a PairSet, once per memory map: most scored pairs have none, and one
- * bit read is much cheaper than a miss in a Map of 10⁵–10⁶ pairs. */
-const seenCache = new WeakMap<Map<number, PairMemory>, PairSet>()
+/** Pairs with history in either direction (u → v or v → u seen up to t), once per memory map. The
+ * features read it before the memory (one bit read is much cheaper than a miss in a Map of 10⁵–10⁶
+ * pairs), and scoring.ts sends exactly these pairs to the pair head. */
+const knownCache = new WeakMap<Map<number, PairMemory>, PairSet>()
 
-function seenPairs(ctx: Pick<Ctx, 'n' | 'memory'>): PairSet {
-  let seen = seenCache.get(ctx.memory)
-  if (!seen) {
-    seen = new PairSet(ctx.n)
-    for (const key of ctx.memory.keys()) seen.add(key)
-    seenCache.set(ctx.memory, seen)
+export function knownPairs(ctx: Pick<Ctx, 'n' | 'memory'>): PairSet {
+  let known = knownCache.get(ctx.memory)
+  if (!known) {
+    known = new PairSet(ctx.n)
+    for (const key of ctx.memory.keys()) {
+      known.add(key)
+      const s = Math.floor(key / ctx.n)
+      known.add((key - s * ctx.n) * ctx.n + s)
+    }
+    knownCache.set(ctx.memory, known)
   }
-  return seen
+  return known
 }
 
 /** Weeks among the last `w` (t − w + 1 … t) in which the pair was seen. */
@@ -95,13 +100,13 @@ export function pairHistory(
     PAIR_HISTORY_FEATURES.map(col)
   const p = cSrcP >= 0 || cDstP >= 0 ? partners(ctx) : null
   const week = ctx.week
-  const seen = seenPairs(ctx)
+  const known = knownPairs(ctx)
   // constant columns of pairs never seen
   const neverSince = cSince >= 0 ? 1 : 0
   for (let i = 0; i < src.length; i++) {
     const o = i * k
     const key = src[i] * ctx.n + dst[i]
-    const m = seen.has(key) ? ctx.memory.get(key) : undefined
+    const m = known.has(key) ? ctx.memory.get(key) : undefined
     if (m !== undefined) {
       const atT = m.lastWeek === week
       if (cAt >= 0) out[o + cAt] = atT ? 1 : 0
@@ -116,7 +121,7 @@ export function pairHistory(
     } else if (neverSince) out[o + cSince] = 1
     if (cRevAt >= 0 || cRevSeen >= 0) {
       const rk = dst[i] * ctx.n + src[i]
-      const r = seen.has(rk) ? ctx.memory.get(rk) : undefined
+      const r = known.has(rk) ? ctx.memory.get(rk) : undefined
       if (r !== undefined) {
         if (cRevAt >= 0 && r.lastWeek === week) out[o + cRevAt] = 1
         if (cRevSeen >= 0) out[o + cRevSeen] = 1

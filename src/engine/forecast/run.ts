@@ -18,8 +18,8 @@ import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
 import { PairSet } from './pair-set'
 import { allPairs, keyPairs } from './pairs'
-import { partners } from './pair-history'
-import { existenceOf, forEachFreshRow, knownPairs, pairScoresOf } from './scoring'
+import { knownPairs, partners } from './pair-history'
+import { existenceOf, forEachFreshRow, pairScoresOf } from './scoring'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
@@ -322,6 +322,19 @@ export async function runForecast(
           cancelled()
         },
       )
+      // Ĝ's cut lies far above FRESH_KEEP_FLOOR (0.21 on the largest real-scale week); should a model
+      // put it lower, a second scan fetches the fresh pairs down to KEEP_FLOOR, so Ĝ stays the
+      // exact top round(Σp).
+      let above = 0
+      for (let i = 0; i < kept.size; i++) if (kept.p[i] >= FRESH_KEEP_FLOOR) above++
+      if (above < Math.round(sumP))
+        await forEachFreshRow(model, enc, n, (u, prob, base) => {
+          for (let v = 0; v < n; v++) {
+            const p = prob[base + v]
+            if (p >= KEEP_FLOOR && p < FRESH_KEEP_FLOOR && v !== u && !known.has(u * n + v))
+              kept.push(u, v, p)
+          }
+        })
       scored = total
     } else if (exhaustive) {
       for (const chunk of allPairs(n)) await scoreBatch(chunk.src, chunk.dst)
@@ -359,14 +372,8 @@ export async function runForecast(
     const order = pool.sort((a, b) => kept.p[b] - kept.p[a] || a - b).slice(0, K)
     // predicted weights of the stored pairs (in Ĝ or p ≥ STORE_FLOOR) and the reported ones
     const stored: number[] = []
-    const weigh = new Uint8Array(kept.size)
-    for (let i = 0; i < kept.size; i++)
-      if (inGraph[i] || kept.p[i] >= STORE_FLOOR) {
-        stored.push(i)
-        weigh[i] = 1
-      }
-    for (const i of order) weigh[i] = 1
-    const weighed = Int32Array.from(weigh.keys()).filter((i) => weigh[i] === 1)
+    for (let i = 0; i < kept.size; i++) if (inGraph[i] || kept.p[i] >= STORE_FLOOR) stored.push(i)
+    const weighed = [...new Set([...stored, ...order])]
     const ws = Int32Array.from(weighed, (i) => kept.src[i])
     const wd = Int32Array.from(weighed, (i) => kept.dst[i])
     const logWeights = (await pairScoresOf(model, enc, ctx, ws, wd)).logWeight

@@ -3,29 +3,12 @@
 // in any week up to t — with it, and every other pair with the pair head; a model without one
 // serves every pair with the pair head. Forecasts, backtests and the paper protocol all score
 // through here, so a pair's probability is the same wherever it is asked for.
-import type { PairMemory, ScoringContext } from './baselines'
+import type { ScoringContext } from './baselines'
 import type { Encoded, ForecastModel } from './model'
-import { pairHistory } from './pair-history'
+import { knownPairs, pairHistory } from './pair-history'
 import { PairSet } from './pair-set'
 
 type Ctx = Pick<ScoringContext, 'week' | 'n' | 'memory'>
-
-const knownCache = new WeakMap<Map<number, PairMemory>, PairSet>()
-
-/** Pairs with history in either direction (u → v or v → u seen up to t), once per memory map. */
-export function knownPairs(ctx: Pick<Ctx, 'n' | 'memory'>): PairSet {
-  let known = knownCache.get(ctx.memory)
-  if (!known) {
-    known = new PairSet(ctx.n)
-    for (const key of ctx.memory.keys()) {
-      known.add(key)
-      const s = Math.floor(key / ctx.n)
-      known.add((key - s * ctx.n) * ctx.n + s)
-    }
-    knownCache.set(ctx.memory, known)
-  }
-  return known
-}
 
 /** The fresh head's calibrated probability of u → v (its vectors are computed by encode). */
 export function freshProbability(fresh: NonNullable<Encoded['fresh']>, u: number, v: number) {

@@ -7,12 +7,8 @@ import { pairMemoryAt } from '../../../src/engine/forecast/memory'
 import { ForecastModel, type Encoded } from '../../../src/engine/forecast/model'
 import { runBacktest } from '../../../src/engine/forecast/backtest'
 import { runForecast } from '../../../src/engine/forecast/run'
-import {
-  existenceOf,
-  freshProbability,
-  knownPairs,
-  topFreshPairs,
-} from '../../../src/engine/forecast/scoring'
+import { existenceOf, freshProbability, topFreshPairs } from '../../../src/engine/forecast/scoring'
+import { knownPairs } from '../../../src/engine/forecast/pair-history'
 import { Archive } from '../../../src/engine/store/archive'
 import { withDemoArchive } from '../../cli/run-cli'
 
