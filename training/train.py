@@ -318,6 +318,37 @@ def fresh_sample(data, mem, t_pos, horizon, rng, count=20_000):
     return {"t": t_pos, "src": torch.tensor(keys // n), "dst": torch.tensor(keys % n), "y": y, "w": w}
 
 
+def fit_early_stopped(module, items, loss_of, score, patience, epochs, lr, seed, weight_decay=0.0,
+                      initial=None, tolerance=1e-6, on_epoch=None):
+    """Adam on `module` alone, one step per item in a seeded shuffle each epoch, with early stopping
+    on `score()` (lower is better; the state before training counts unless `initial` is given) and
+    the best state restored. The node, weight and fresh heads are all fitted this way on frozen
+    embeddings. Returns (best score, epochs run)."""
+    opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
+    best = score() if initial is None else initial
+    best_state, bad = copy.deepcopy(module.state_dict()), 0
+    gen = torch.Generator().manual_seed(seed)
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        for k in torch.randperm(len(items), generator=gen).tolist():
+            loss = loss_of(items[k])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss)
+        current = score()
+        if on_epoch:
+            on_epoch(epoch, total / len(items), current)
+        if current < best - tolerance:
+            best, best_state, bad = current, copy.deepcopy(module.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    module.load_state_dict(best_state)
+    return best, epoch
+
+
 def fit_fresh_head(enc, data, categories, train_fresh, val_fresh, patience=8, lr=1e-3, epochs=60, neg_weight=20.0):
     """Trains the fresh-pair head on frozen embeddings: weighted cross-entropy with the negatives of
     each anchor weighted to neg_weight per positive, early stopping on validation AUPRC over the
@@ -336,30 +367,22 @@ def fit_fresh_head(enc, data, categories, train_fresh, val_fresh, patience=8, lr
 
     yv = np.concatenate([s["y"] for s in val_fresh])
     wv = np.concatenate([s["w"] for s in val_fresh])
-    opt = torch.optim.Adam(head.parameters(), lr=lr, weight_decay=1e-5)
-    best, best_state, bad = -1.0, copy.deepcopy(head.state_dict()), 0
-    gen = torch.Generator().manual_seed(1)
-    for epoch in range(1, epochs + 1):
-        total = 0.0
-        for k in torch.randperm(len(train_fresh), generator=gen).tolist():
-            s = train_fresh[k]
-            y = torch.tensor(s["y"])
-            npos = float(y.sum())
-            bw = torch.where(y > 0, torch.ones_like(y), torch.full_like(y, neg_weight * max(1.0, npos) / max(1, len(y) - npos)))
-            loss = F.binary_cross_entropy_with_logits(head.logits(s["h"], s["src"], s["dst"]), y, weight=bw) / bw.mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss)
-        auprc = average_precision_score(yv, val_logits(), sample_weight=wv) if yv.any() else 0.0
-        log(f"fresh head epoch {epoch}: loss {total / len(train_fresh):.4f}, validation AUPRC {auprc:.4f} (fresh pairs, weighted)")
-        if auprc > best:
-            best, best_state, bad = auprc, copy.deepcopy(head.state_dict()), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    head.load_state_dict(best_state)
+
+    def loss_of(s):
+        y = torch.tensor(s["y"])
+        npos = float(y.sum())
+        bw = torch.where(y > 0, torch.ones_like(y), torch.full_like(y, neg_weight * max(1.0, npos) / max(1, len(y) - npos)))
+        return F.binary_cross_entropy_with_logits(head.logits(s["h"], s["src"], s["dst"]), y, weight=bw) / bw.mean()
+
+    def neg_auprc():
+        return -(average_precision_score(yv, val_logits(), sample_weight=wv) if yv.any() else 0.0)
+
+    def on_epoch(epoch, loss, score):
+        log(f"fresh head epoch {epoch}: loss {loss:.4f}, validation AUPRC {-score:.4f} (fresh pairs, weighted)")
+
+    best, _ = fit_early_stopped(head, train_fresh, loss_of, neg_auprc, patience, epochs, lr, seed=1,
+                                weight_decay=1e-5, initial=1.0, tolerance=0.0, on_epoch=on_epoch)
+    best = -best
     z = val_logits()
     a_, b_ = platt(z, yv, wv)
     head.scale.fill_(a_)
@@ -417,25 +440,9 @@ def refit_node_head(enc, train_samples, val_samples, patience, epochs=60):
             err = torch.cat([(enc.node(h).squeeze(1) - y).abs() for h, y in va])
             return float(err.mean())
 
-    opt = torch.optim.Adam(enc.node.parameters(), lr=1e-3)
-    best, best_state, bad = val_mae(), copy.deepcopy(enc.node.state_dict()), 0
-    log(f"train: node head refit, validation node MAE {best:.4f} before")
-    gen = torch.Generator().manual_seed(0)
-    for epoch in range(1, epochs + 1):
-        for k in torch.randperm(len(tr), generator=gen).tolist():
-            h, y = tr[k]
-            loss = F.smooth_l1_loss(enc.node(h).squeeze(1), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        mae = val_mae()
-        if mae < best - 1e-6:
-            best, best_state, bad = mae, copy.deepcopy(enc.node.state_dict()), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    enc.node.load_state_dict(best_state)
+    log(f"train: node head refit, validation node MAE {val_mae():.4f} before")
+    best, epoch = fit_early_stopped(enc.node, tr, lambda item: F.smooth_l1_loss(enc.node(item[0]).squeeze(1), item[1]),
+                                    val_mae, patience, epochs, lr=1e-3, seed=0)
     log(f"train: node head refit, validation node MAE {best:.4f} after {epoch} epochs")
     return best
 
@@ -472,26 +479,15 @@ def refit_weight_head(enc, head, train_samples, val_samples, base_col, patience,
             plain, weighted = float(e.mean()), float((usd * e.double()).sum() / usd.sum())
             return (plain + weighted) / 2, plain, weighted
 
-    opt = torch.optim.Adam(head.weight.parameters(), lr=1e-3)
-    best, best_state, bad = val_score(), copy.deepcopy(head.weight.state_dict()), 0
-    log(f"train: weight head refit, validation weight MAE {best[1]:.4f}, USD-weighted {best[2]:.4f} before")
-    gen = torch.Generator().manual_seed(2)
-    for epoch in range(1, epochs + 1):
-        for k in torch.randperm(len(tr), generator=gen).tolist():
-            h, u, v, x, b, y, share = tr[k]
-            pred = b + head.weight(h, u, v, x)
-            loss = F.smooth_l1_loss(pred, y) + (share * (pred - y).abs()).sum()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        score = val_score()
-        if score[0] < best[0] - 1e-6:
-            best, best_state, bad = score, copy.deepcopy(head.weight.state_dict()), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    head.weight.load_state_dict(best_state)
+    def loss_of(item):
+        h, u, v, x, b, y, share = item
+        pred = b + head.weight(h, u, v, x)
+        return F.smooth_l1_loss(pred, y) + (share * (pred - y).abs()).sum()
+
+    before = val_score()
+    log(f"train: weight head refit, validation weight MAE {before[1]:.4f}, USD-weighted {before[2]:.4f} before")
+    _, epoch = fit_early_stopped(head.weight, tr, loss_of, lambda: val_score()[0], patience, epochs, lr=1e-3, seed=2)
+    best = val_score()
     log(f"train: weight head refit, validation weight MAE {best[1]:.4f}, USD-weighted {best[2]:.4f} after {epoch} epochs")
     return best[1], best[2]
 
