@@ -183,8 +183,7 @@ export function pairMemoryAt(archive: Archive, week: string, nodeIds: string[]):
   const weeks = archive.listWeeks().map((w) => w.week)
   const position = weeks.indexOf(week)
   const checkpoints = hasCheckpoints(archive)
-  const walk =
-    (checkpoints && checkpointBefore(archive, weeks, position, importId)) || new PairWalk()
+  const walk = (checkpoints && checkpointBefore(archive, weeks, position)) || new PairWalk()
   const fresh: { week: string; position: number; ids: string; pairs: Buffer }[] = []
   for (let p = walk.position + 1; p <= position; p++) {
     const f = archive.weekEdges(weeks[p])
@@ -219,19 +218,20 @@ function hasCheckpoints(archive: Archive): boolean {
   )
 }
 
-/** The latest checkpoint at or before `position` written since the last import, or null. */
-function checkpointBefore(
-  archive: Archive,
-  weeks: string[],
-  position: number,
-  importId: number,
-): PairWalk | null {
+/** Holds for a checkpoint of week w written while import X was the latest: no import after X
+ * wrote a week ≤ w (every written week carries the id of the import that wrote it), so the weeks
+ * it summarises are unchanged. Appending new weeks, the usual import, keeps every checkpoint. */
+const CHECKPOINT_VALID = `import_id >= (SELECT coalesce(max(w.import_id), 0) FROM weeks w
+  WHERE w.week <= pair_memory_checkpoints.week)`
+
+/** The latest valid checkpoint at or before `position`, or null. */
+function checkpointBefore(archive: Archive, weeks: string[], position: number): PairWalk | null {
   const row = archive.db
     .prepare(
       `SELECT week, position, node_ids, pairs FROM pair_memory_checkpoints
-       WHERE position <= ? AND import_id = ? ORDER BY position DESC LIMIT 1`,
+       WHERE position <= ? AND ${CHECKPOINT_VALID} ORDER BY position DESC LIMIT 1`,
     )
-    .get(position, importId) as
+    .get(position) as
     { week: string; position: number; node_ids: string; pairs: Buffer } | undefined
   if (!row || weeks[row.position] !== row.week) return null
   return PairWalk.unpacked(JSON.parse(row.node_ids) as string[], row.pairs, row.position)
@@ -249,7 +249,7 @@ function saveCheckpoints(
      VALUES (?, ?, ?, ?, ?, ?)`,
   )
   db.transaction(() => {
-    db.prepare('DELETE FROM pair_memory_checkpoints WHERE import_id <> ?').run(importId)
+    db.prepare(`DELETE FROM pair_memory_checkpoints WHERE NOT (${CHECKPOINT_VALID})`).run()
     const created = new Date().toISOString()
     for (const r of rows) put.run(r.week, r.position, importId, r.ids, r.pairs, created)
   })()

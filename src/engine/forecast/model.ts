@@ -16,6 +16,7 @@ import {
   type WeekFrame,
 } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
+import { freshBlockSession, srcRows, transposedDst } from './fresh-block'
 import {
   isPairHistoryFeature,
   PAIR_HISTORY_FEATURES,
@@ -64,7 +65,7 @@ export interface Encoded {
   nodeChange: Float32Array
   /** The fresh head's per-node vectors (row-major [N × width]; logit(u, v) = src_u · dst_v,
    * calibrated), when the model has one. */
-  fresh: { src: Float32Array; dst: Float32Array; width: number } | null
+  fresh: { src: Float32Array; dst: Float32Array; width: number; dstT: ort.Tensor } | null
 }
 
 /**
@@ -116,6 +117,7 @@ export class ForecastModel {
     private readonly encoder: ort.InferenceSession,
     private readonly head: ort.InferenceSession,
     private readonly freshHead: ort.InferenceSession | null,
+    private readonly freshScorer: ort.InferenceSession | null,
   ) {}
 
   /** Whether the model scores fresh pairs (no history in either direction) with its fresh head. */
@@ -166,7 +168,8 @@ export class ForecastModel {
         checkSession(dir, 'encoder', encoder, manifest.graphs.encoder)
         checkSession(dir, 'pair_head', head, manifest.graphs.pair_head)
         if (fresh && freshSpec) checkSession(dir, 'fresh_head', fresh, freshSpec)
-        return new ForecastModel(dir, manifest, provider, fallbacks, encoder, head, fresh)
+        const scorer = fresh ? await freshBlockSession(options) : null
+        return new ForecastModel(dir, manifest, provider, fallbacks, encoder, head, fresh, scorer)
       } catch (e) {
         if (e instanceof DexposureError) throw e
         const error = (e as Error).message.split('\n')[0]
@@ -234,10 +237,12 @@ export class ForecastModel {
         { h: out.h, rows: new ort.Tensor('int32', new Int32Array(0), [0]) },
         ['src_vec', 'dst_vec'],
       )
+      const [width, dst] = [v.src_vec.dims[1], v.dst_vec.data as Float32Array]
       fresh = {
         src: v.src_vec.data as Float32Array,
-        dst: v.dst_vec.data as Float32Array,
-        width: v.src_vec.dims[1],
+        dst,
+        width,
+        dstT: transposedDst(dst, n, width),
       }
     }
     return { n, h: out.h, nodeChange: out.node_change.data as Float32Array, fresh }
@@ -245,15 +250,14 @@ export class ForecastModel {
 
   /**
    * Calibrated fresh-head probabilities of every pair rows[i] → v, row-major [B × N] (the diagonal
-   * and pairs with history included: the caller skips them). One matrix product in ONNX Runtime,
-   * where the same in JS took seconds per 10⁸ pairs.
+   * and pairs with history included: the caller skips them). One matrix product in ONNX Runtime
+   * (fresh-block.ts) on the vectors encode computed, where the same in JS took seconds per 10⁸
+   * pairs.
    */
   async freshBlock(enc: Encoded, rows: Int32Array): Promise<Float32Array> {
-    if (!this.freshHead) throw new Error(`model ${this.dir} has no fresh head`)
-    const out = await this.freshHead.run(
-      { h: enc.h, rows: new ort.Tensor('int32', rows, [rows.length]) },
-      ['probability'],
-    )
+    if (!this.freshScorer || !enc.fresh) throw new Error(`model ${this.dir} has no fresh head`)
+    const { src, width, dstT } = enc.fresh
+    const out = await this.freshScorer.run({ src_rows: srcRows(src, rows, width), dst_t: dstT })
     return out.probability.data as Float32Array
   }
 
@@ -337,6 +341,7 @@ export class ForecastModel {
     await this.encoder.release()
     await this.head.release()
     await this.freshHead?.release()
+    await this.freshScorer?.release()
   }
 }
 

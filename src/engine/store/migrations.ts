@@ -263,8 +263,9 @@ CREATE INDEX forecast_nodes_by_run ON forecast_nodes(run_id);
     version: 4,
     name: 'pair-memory checkpoints: derived data that lets a forecast skip most of the walk',
     // Documented in docs/archive-schema.md. Derived from the weeks, never imported: a checkpoint is
-    // used only while no import has finished since it was written (import_id), so nothing has to
-    // delete it, and dropping the table's rows loses nothing but time.
+    // used only while no later import has written a week at or before it (import_id against
+    // weeks.import_id), so nothing has to delete it, and dropping the table's rows loses nothing but
+    // time.
     sql: `
 CREATE TABLE pair_memory_checkpoints (
   week      TEXT PRIMARY KEY REFERENCES weeks(week) ON DELETE CASCADE,

@@ -1,6 +1,7 @@
 // The pair memory of week t on a hand-made archive: exact first/last/count/recent weeks and last
 // weight, only pairs among the nodes of t, nothing after t; reused until the next import; and the
-// checkpoints a walk leaves in the archive give the same memory, until an import makes them stale.
+// checkpoints a walk leaves in the archive give the same memory, until an import rewrites a week
+// they summarise.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -132,24 +133,56 @@ describe('pair-memory checkpoints (demo archive, 283 weeks)', () => {
     third.close()
   })
 
-  it('are not used after an import, and are replaced by the next walk', () => {
+  it('stay valid through imports that write no week before them', async () => {
     const a = Archive.open(file)
     const ids = a.loadWeek(WEEK).nodeIds
     const before = pairMemoryAt(a, WEEK, ids)
-    a.close()
-    // any finished import makes every checkpoint stale (here one that changed nothing)
-    const b = Archive.open(file)
-    b.db
+    // an import that writes nothing leaves every checkpoint valid
+    a.db
       .prepare(
         `INSERT INTO imports (source, format, sha256, bytes, started_at, finished_at, duration_ms,
            status, weeks_inserted, weeks_replaced, weeks_unchanged)
          VALUES ('t', 'csv', 'x', 0, '', '', 0, 'unchanged', 0, 0, 0)`,
       )
       .run()
-    const id = (b.db.prepare('SELECT max(import_id) AS i FROM imports').get() as { i: number }).i
-    const after = pairMemoryAt(b, WEEK, ids)
-    expect(entries(after.memory)).toEqual(entries(before.memory))
-    expect(positions(b)).toEqual([51, 103, 155, 207].map((p) => [p, id]))
+    const read = vi.spyOn(a, 'weekEdges')
+    expect(entries(pairMemoryAt(a, WEEK, ids).memory)).toEqual(entries(before.memory))
+    expect(read).toHaveBeenCalledTimes(249 - 207)
+    read.mockClear()
+    // replacing week 180 (one edge fewer) stales the checkpoint at 207, not those at 51 … 155
+    const w180 = a.listWeeks()[180].week
+    const f = a.loadWeek(w180)
+    await a.runImport(
+      { source: 'edit', format: 'csv', sha256: 'edit', bytes: 0, replace: true },
+      (s) => {
+        s.putWeek({
+          week: w180,
+          nodes: f.nodeIds.map((id, i) => ({ id, size: f.sizes[i], composition: null })),
+          edges: [...f.edgeSrc.keys()].slice(1).map((j) => ({
+            source: f.nodeIds[f.edgeSrc[j]],
+            target: f.nodeIds[f.edgeDst[j]],
+            weight: f.edgeWeight[j],
+            composition: null,
+          })),
+        })
+      },
+    )
+    const latest = (a.db.prepare('SELECT max(import_id) AS i FROM imports').get() as { i: number })
+      .i
+    const after = pairMemoryAt(a, WEEK, ids)
+    expect(read).toHaveBeenCalledTimes(249 - 155) // resumed from 155
+    read.mockRestore()
+    const old = positions(a).filter((r) => r[0] < 207)
+    expect(positions(a)).toEqual([...old, [207, latest]])
+    expect(old.map((r) => r[0])).toEqual([51, 103, 155])
+    expect(old.every((r) => r[1] < latest)).toBe(true)
+    // and the resumed walk is the walk from week 0 of the edited archive
+    a.db.prepare('DELETE FROM pair_memory_checkpoints').run()
+    a.close()
+    const b = Archive.open(file)
+    const full = pairMemoryAt(b, WEEK, ids)
+    expect(entries(after.memory)).toEqual(entries(full.memory))
+    expect(entries(after.memory)).not.toEqual(entries(before.memory))
     b.close()
   })
 })
