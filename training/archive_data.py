@@ -49,6 +49,18 @@ class ArchiveData:
         self.categories = sorted({c for w in self.weeks for c in w["categories"]} - {"Unknown"}) + ["Unknown"]
 
 
+def training_sources(path, last_week):
+    """Where the weeks up to last_week came from: the distinct import sources (e.g.
+    demo:small:seed=42) and whether every one of those weeks is synthetic."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    sources = [s for (s,) in db.execute(
+        "SELECT DISTINCT i.source FROM weeks w JOIN imports i ON i.import_id = w.import_id "
+        "WHERE w.week <= ? ORDER BY i.source", (last_week,))]
+    (synthetic,) = db.execute("SELECT coalesce(min(synthetic), 0) FROM weeks WHERE week <= ?", (last_week,)).fetchone()
+    db.close()
+    return sources, bool(synthetic)
+
+
 def add_weeks(week, n):
     return (date.fromisoformat(week) + timedelta(weeks=n)).isoformat()
 

@@ -33,7 +33,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.metrics import average_precision_score
 
-from archive_data import BASE_FEATURES, FEATURE_SCHEMA, PAIR_HISTORY, ArchiveData, PairMemory, add_weeks
+from archive_data import (BASE_FEATURES, FEATURE_SCHEMA, PAIR_HISTORY, ArchiveData, PairMemory, add_weeks,
+                          training_sources)
 
 # The pair-history features the shipped models use (a subset of archive_data.PAIR_HISTORY; see
 # docs/forecasting.md for why the node-level partner counts and weeks_known are left out: they grow
@@ -46,8 +47,16 @@ OPSET = 17
 FRESH_RANK = 16
 
 
+STARTED = time.time()
+
+
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def elapsed():
+    """Seconds since the trainer started, for the progress lines (where the time goes)."""
+    return f"{time.time() - STARTED:.0f} s"
 
 
 # ------------------------------------------------------------------------------------------ model
@@ -378,7 +387,7 @@ def fit_fresh_head(enc, data, categories, train_fresh, val_fresh, patience=8, lr
         return -(average_precision_score(yv, val_logits(), sample_weight=wv) if yv.any() else 0.0)
 
     def on_epoch(epoch, loss, score):
-        log(f"fresh head epoch {epoch}: loss {loss:.4f}, validation AUPRC {-score:.4f} (fresh pairs, weighted)")
+        log(f"fresh head epoch {epoch}: loss {loss:.4f}, validation AUPRC {-score:.4f} (fresh pairs, weighted) [{elapsed()}]")
 
     best, _ = fit_early_stopped(head, train_fresh, loss_of, neg_auprc, patience, epochs, lr, seed=1,
                                 weight_decay=1e-5, initial=1.0, tolerance=0.0, on_epoch=on_epoch)
@@ -443,7 +452,7 @@ def refit_node_head(enc, train_samples, val_samples, patience, epochs=60):
     log(f"train: node head refit, validation node MAE {val_mae():.4f} before")
     best, epoch = fit_early_stopped(enc.node, tr, lambda item: F.smooth_l1_loss(enc.node(item[0]).squeeze(1), item[1]),
                                     val_mae, patience, epochs, lr=1e-3, seed=0)
-    log(f"train: node head refit, validation node MAE {best:.4f} after {epoch} epochs")
+    log(f"train: node head refit, validation node MAE {best:.4f} after {epoch} epochs [{elapsed()}]")
     return best
 
 
@@ -488,7 +497,7 @@ def refit_weight_head(enc, head, train_samples, val_samples, base_col, patience,
     log(f"train: weight head refit, validation weight MAE {before[1]:.4f}, USD-weighted {before[2]:.4f} before")
     _, epoch = fit_early_stopped(head.weight, tr, loss_of, lambda: val_score()[0], patience, epochs, lr=1e-3, seed=2)
     best = val_score()
-    log(f"train: weight head refit, validation weight MAE {best[1]:.4f}, USD-weighted {best[2]:.4f} after {epoch} epochs")
+    log(f"train: weight head refit, validation weight MAE {best[1]:.4f}, USD-weighted {best[2]:.4f} after {epoch} epochs [{elapsed()}]")
     return best[1], best[2]
 
 
@@ -641,7 +650,7 @@ def main():
             known = average_precision_score(y_[k_], p_[k_], sample_weight=w_[k_])
         auprc = {"known": known, "population": population, "sampled": sampled}[a.select_on]
         log(f"epoch {epoch}: loss {total / len(train_samples):.4f}, validation AUPRC {auprc:.4f} "
-            f"({a.select_on}; pairs with history {known:.4f}, all pairs {population:.4f}, sampled {sampled:.4f})")
+            f"({a.select_on}; pairs with history {known:.4f}, all pairs {population:.4f}, sampled {sampled:.4f}) [{elapsed()}]")
         if auprc > best:
             best, best_sampled, bad = auprc, sampled, 0
             best_state = ({k: v.clone() for k, v in enc.state_dict().items()},
@@ -722,6 +731,7 @@ def main():
                                     "probability": {0: "B", 1: "N"}})
     width = FRESH_RANK + 3
 
+    sources, synthetic = training_sources(a.archive, max(target(val[-1]), target(train[-1])))
     manifest = {
         "name": f"dexposure-workbench-gnn-h{h}",
         "format": "dexposure-model/1",
@@ -766,6 +776,10 @@ def main():
         "learning_rate": a.lr,
         "metrics": metrics,
         "trained_on": os.path.basename(a.archive),
+        # what the engine warns from (src/engine/forecast/provenance.ts): a model meets real data
+        # or much larger weeks than it was trained on
+        "training_data": {"archive": os.path.basename(a.archive), "sources": sources, "synthetic": synthetic,
+                          "max_nodes": max(len(data.weeks[i]["ids"]) for i in train + val)},
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "training_seconds": round(time.time() - started, 1),
     }

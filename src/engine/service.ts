@@ -142,13 +142,18 @@ export class EngineService {
     const row = this.archive.db
       .prepare(
         `SELECT run_id, week, horizon, target_week, model, provider, fallbacks, created, duration_ms, nodes,
-           expected_edges, graph_edges
+           expected_edges, graph_edges, warnings
          FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1`,
       )
       .get(week, horizon) as
-      | (Omit<CallResponse<'forecast.latest'> & object, 'fallbacks'> & { fallbacks: string })
+      | (Omit<CallResponse<'forecast.latest'> & object, 'fallbacks' | 'warnings'> & {
+          fallbacks: string
+          warnings: string
+        })
       | undefined
-    return row ? { ...row, fallbacks: JSON.parse(row.fallbacks) } : null
+    return row
+      ? { ...row, fallbacks: JSON.parse(row.fallbacks), warnings: JSON.parse(row.warnings) }
+      : null
   }
 
   private nodeHistory(nodeId: string): CallResponse<'node.history'> {

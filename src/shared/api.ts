@@ -78,6 +78,8 @@ export const ForecastSummarySchema = z.object({
   nodes: z.number().int(),
   expected_edges: z.number(),
   graph_edges: z.number().int(),
+  /** Why the model may not suit the week (e.g. trained on synthetic or much smaller weeks). */
+  warnings: z.array(z.string()),
 })
 
 /** Every call: name → request and response schemas. */

@@ -1,5 +1,6 @@
 // Story: an analyst forecasts next week's network from the last archived week (past the end of
-// the archive), finds the run stored for SQL, and stress-tests the forecast graph.
+// the archive), finds the run stored for SQL, and stress-tests the forecast graph; on an archive
+// of real data the shipped demo-trained model says so.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -86,6 +87,44 @@ describe('dexposure forecast', () => {
     ])
     expect(risk.code, risk.stderr).toBe(0)
     expect(risk.stdout).toMatch(/forecast graph, week 2025-08-25/)
+  })
+
+  it('says when the model was trained on data unlike the archive, and keeps the warning', () => {
+    expect(
+      runCliJson<{ warnings: string[] }>([
+        '--archive',
+        archive,
+        'forecast',
+        '--week',
+        '2025-08-18',
+        '--horizon',
+        '1',
+      ]).warnings,
+    ).toEqual([])
+    // an archive of real (not synthetic) weeks, forecast with the shipped demo-trained model
+    const real = join(dir, 'real.sqlite')
+    const imported = runCli([
+      '--archive',
+      real,
+      'import',
+      'test/fixtures/import/dexposure/small.json',
+    ])
+    expect(imported.code, imported.stderr).toBe(0)
+    const args = ['--archive', real, 'forecast', '--week', '2025-07-14', '--horizon', '1']
+    const r = runCliJson<{ run_id: number; warnings: string[]; synthetic: boolean }>(args)
+    expect(r.synthetic).toBe(false)
+    expect(r.warnings).toHaveLength(1)
+    expect(r.warnings[0]).toMatch(/trained on synthetic demo data \(demo:small:seed=42\)/)
+    const text = runCli(args)
+    expect(text.stdout).toMatch(
+      /^warning: model dexposure-workbench-gnn-h1 was trained on synthetic/m,
+    )
+    const db = new Database(real, { readonly: true })
+    const stored = db
+      .prepare('SELECT warnings FROM forecast_runs WHERE run_id = ?')
+      .get(r.run_id) as { warnings: string }
+    db.close()
+    expect(JSON.parse(stored.warnings)).toEqual(r.warnings)
   })
 
   it('refuses an unknown week, a horizon without a model, and an unavailable provider', () => {

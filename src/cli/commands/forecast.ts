@@ -90,6 +90,7 @@ export function register(program: Command, ctx: CliContext): void {
                 e.exists_at_t ? 'yes' : 'new',
               ]),
             ),
+            ...r.warnings.map((w) => `warning: ${w}`),
             ...(r.synthetic ? [SYNTHETIC_NOTE] : []),
           ].join('\n'),
         )

@@ -51,6 +51,8 @@ export interface ModelManifest {
   /** The fresh-pair head (optional): serves the pairs with no edge in either direction up to t. */
   fresh_head?: { rank: number; pairs: string; calibrator: { kind: 'platt'; a: number; b: number } }
   training_window: { from: string; until: string; validation_until: string; last_week_used: string }
+  /** What the model was trained on (optional; provenance.ts warns from it). */
+  training_data?: { archive: string; sources: string[]; synthetic: boolean; max_nodes: number }
   metrics: Record<string, number>
 }
 
@@ -421,6 +423,20 @@ export function readManifest(dir: string): ModelManifest {
     throw fail('the calibrator must be {"kind": "platt", "a": number, "b": number}', 'calibrator')
   if (!Number.isInteger(m.horizon) || m.horizon < 1)
     throw fail('horizon must be a positive integer', 'horizon')
+  const data = m.training_data
+  if (
+    data !== undefined &&
+    (typeof data?.archive !== 'string' ||
+      !Array.isArray(data.sources) ||
+      !data.sources.every((s) => typeof s === 'string') ||
+      typeof data.synthetic !== 'boolean' ||
+      !Number.isInteger(data.max_nodes) ||
+      data.max_nodes < 1)
+  )
+    throw fail(
+      'training_data must be {"archive": string, "sources": [string], "synthetic": boolean, "max_nodes": positive integer}',
+      'training_data',
+    )
   return m
 }
 

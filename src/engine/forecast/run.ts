@@ -16,6 +16,7 @@ import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
+import { modelWarnings } from './provenance'
 import { PairSet } from './pair-set'
 import { allPairs, keyPairs } from './pairs'
 import { knownPairs, partners } from './pair-history'
@@ -78,6 +79,8 @@ export interface ForecastRunResult {
   top: ForecastEdge[]
   duration_ms: number
   synthetic: boolean
+  /** Why the model may not suit this week (provenance.ts), shown with the result and stored. */
+  warnings: string[]
 }
 
 /**
@@ -255,6 +258,7 @@ export async function runForecast(
       )
     const frame = archive.loadWeek(opts.week)
     const n = frame.nodeIds.length
+    const warnings = modelWarnings(model.manifest, { nodes: n, synthetic: frame.synthetic })
     const { memory, position } = pairMemoryAt(archive, opts.week, frame.nodeIds)
     const ctx = { week: position, n, memory }
     const enc = await model.encode(frame)
@@ -389,8 +393,8 @@ export async function runForecast(
         const info = db
           .prepare(
             `INSERT INTO forecast_runs (week, horizon, target_week, model, model_sha256, provider, fallbacks, created,
-               duration_ms, nodes, pairs_scored, exhaustive, expected_edges, graph_rule, graph_edges)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               duration_ms, nodes, pairs_scored, exhaustive, expected_edges, graph_rule, graph_edges, warnings)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             opts.week,
@@ -408,6 +412,7 @@ export async function runForecast(
             expected,
             GRAPH_RULE,
             graphSize,
+            JSON.stringify(warnings),
           )
         const id = Number(info.lastInsertRowid)
         // Rows in descending probability (appends to the (run_id, probability DESC) index), 512 per
@@ -480,6 +485,7 @@ export async function runForecast(
       top,
       duration_ms: Date.now() - started,
       synthetic: frame.synthetic,
+      warnings,
     }
   } finally {
     await model.release()

@@ -277,6 +277,12 @@ CREATE TABLE pair_memory_checkpoints (
 );
 `,
   },
+  {
+    version: 5,
+    name: "forecast runs keep their warnings (e.g. a model trained on data unlike the archive's)",
+    // Documented in docs/forecasting.md. Runs stored before it have none.
+    sql: `ALTER TABLE forecast_runs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

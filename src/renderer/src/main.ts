@@ -88,7 +88,8 @@ async function forecastNextWeek(): Promise<void> {
     `Forecast of ${run.target_week}: ${count(Math.round(run.expected_edges))} expected edges, ` +
     `predicted graph ${count(run.graph_edges)} edges · ran on ${run.provider}` +
     (skipped ? ` (${skipped} unavailable)` : '') +
-    ` · ${(run.duration_ms / 1000).toFixed(1)} s`
+    ` · ${(run.duration_ms / 1000).toFixed(1)} s` +
+    run.warnings.map((w) => `\n⚠ ${w}`).join('')
   status.dataset.provider = run.provider
 }
 

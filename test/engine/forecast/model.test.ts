@@ -159,6 +159,11 @@ describe('forecast model (ONNX Runtime)', () => {
       /pair_head input pair_hist is declared \["P",\d+\] but pair_history names \d+ features/,
     )
     await edit(
+      'training-data',
+      (m) => void (m.training_data!.max_nodes = 0),
+      /training_data must be \{"archive": string, .*"max_nodes": positive integer\}/,
+    )
+    await edit(
       'fixed-dim',
       (m) => {
         m.graphs.encoder.inputs[0].shape = ['N', 3]
