@@ -47,13 +47,18 @@ with torch.no_grad():
     for k in range(0, P, batch):
         head.exist(h, ps[k:k + batch], pd[k:k + batch], ph[k:k + batch])
     exist_s = time.perf_counter() - t
-    # the fresh head over every pair of the week, in the same blocks of holders as the engine
+    # the fresh head over every pair of the week as the engine does it: the per-node vectors once,
+    # then sigmoid(src[rows] @ dst.T) per block of holders, each block summed (the engine's visitor
+    # sums every row)
     fresh = FreshHead()
     fresh.load_state_dict(state["fresh_head"])
     fresh.eval()
     t = time.perf_counter()
+    src, dst = fresh.vectors(h)
+    dst_t = dst.T.contiguous()
+    total = 0.0
     for k in range(0, n, fresh_rows):
-        fresh(h, torch.arange(k, min(n, k + fresh_rows), dtype=torch.int32))
+        total += float(torch.sigmoid(src[k:k + fresh_rows] @ dst_t).sum())
     fresh_s = time.perf_counter() - t
 print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0],
                   "existencePairsPerSecond": P / exist_s, "freshPairsPerSecond": n * n / fresh_s}))

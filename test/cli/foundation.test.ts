@@ -120,6 +120,10 @@ describe('dexposure CLI (foundation)', () => {
       sha256: sha,
       bytes: statSync(json).size,
     })
+    // and the import left the pair-memory checkpoints a first forecast starts from
+    expect(
+      db.prepare('SELECT position FROM pair_memory_checkpoints ORDER BY position').pluck().all(),
+    ).toEqual([51, 103, 155, 207, 259])
     db.close()
 
     const before = tableCounts(file)

@@ -4,6 +4,7 @@
 // DeXposure JSON format, streamed to disk).
 import type { ImportReport, ProtocolInfo, TokenIssuer, WeekInput } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
+import { withCheckpointsUpdated } from '../forecast/memory'
 import { normalizeWeek } from '../import/normalize'
 import type { Archive } from '../store/archive'
 import { WEEK_COUNT } from './calibration'
@@ -67,7 +68,7 @@ export async function fillArchiveWithDemo(
   const cancelled = (week?: string) =>
     new DexposureError('CANCELLED', 'demo generation cancelled', { file: source, week })
   if (opts.signal?.aborted) throw cancelled()
-  return archive.runImport(
+  const report = await archive.runImport(
     {
       source,
       format: 'dexposure',
@@ -94,4 +95,5 @@ export async function fillArchiveWithDemo(
       if (opts.signal?.aborted) throw cancelled()
     },
   )
+  return withCheckpointsUpdated(archive, report)
 }

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import type { ImportReport } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
+import { withCheckpointsUpdated } from '../forecast/memory'
 import type { Archive, ImportMeta } from '../store/archive'
 import { csvInputs, importCsv } from './csv'
 import { importDefillama } from './defillama'
@@ -129,5 +130,5 @@ export async function importFile(
         })
     }
   })
-  return notes.length ? { ...report, notes } : report
+  return withCheckpointsUpdated(archive, notes.length ? { ...report, notes } : report)
 }

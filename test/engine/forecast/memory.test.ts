@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { pairMemoryAt } from '../../../src/engine/forecast/memory'
+import { pairMemoryAt, updatePairMemoryCheckpoints } from '../../../src/engine/forecast/memory'
 import { Archive } from '../../../src/engine/store/archive'
 import type { WeekInput } from '../../../src/shared/domain'
 import { withDemoArchive } from '../../cli/run-cli'
@@ -104,28 +104,32 @@ describe('pair-memory checkpoints (demo archive, 283 weeks)', () => {
         .all() as { position: number; import_id: number }[]
     ).map((r) => [r.position, r.import_id])
 
-  it('are written by a walk and give the same memory as walking from week 0', () => {
+  it('are written by the import and give the same memory as walking from week 0', () => {
     const first = Archive.open(file)
-    const ids = first.loadWeek(WEEK).nodeIds
-    const walked = pairMemoryAt(first, WEEK, ids)
-    expect(walked.position).toBe(249)
     const latest = first.db.prepare('SELECT max(import_id) AS i FROM imports').get() as {
       i: number
     }
-    expect(positions(first)).toEqual([51, 103, 155, 207].map((p) => [p, latest.i]))
-    first.close()
-    // a new handle has no in-process cache: it starts from the checkpoint at 207
-    const second = Archive.open(file)
-    const read = vi.spyOn(second, 'weekEdges')
-    const resumed = pairMemoryAt(second, WEEK, ids)
+    // the demo import (283 weeks) left one after every 52nd week
+    expect(positions(first)).toEqual([51, 103, 155, 207, 259].map((p) => [p, latest.i]))
+    const ids = first.loadWeek(WEEK).nodeIds
+    const read = vi.spyOn(first, 'weekEdges')
+    const resumed = pairMemoryAt(first, WEEK, ids)
     expect(read).toHaveBeenCalledTimes(249 - 207) // weeks 208 … 249 only
     read.mockRestore()
     expect(resumed.position).toBe(249)
-    expect(entries(resumed.memory)).toEqual(entries(walked.memory))
-    // and a later week walks on from the last checkpoint, writing the ones it passes
+    first.close()
+    // without checkpoints, a new handle walks from week 0 and writes those it passes
+    const second = Archive.open(file)
+    second.db.prepare('DELETE FROM pair_memory_checkpoints').run()
+    const walked = pairMemoryAt(second, WEEK, ids)
+    expect(entries(walked.memory)).toEqual(entries(resumed.memory))
+    expect(positions(second).map((r) => r[0])).toEqual([51, 103, 155, 207])
+    // bringing them up to date writes the missing one, then nothing
+    expect(updatePairMemoryCheckpoints(second)).toBe(1)
+    expect(updatePairMemoryCheckpoints(second)).toBe(0)
+    expect(positions(second).map((r) => r[0])).toEqual([51, 103, 155, 207, 259])
     const later = '2025-08-18'
     const m = pairMemoryAt(second, later, second.loadWeek(later).nodeIds)
-    expect(positions(second).map((r) => r[0])).toEqual([51, 103, 155, 207, 259])
     second.close()
     const third = Archive.open(file, { readonly: true })
     const again = pairMemoryAt(third, later, third.loadWeek(later).nodeIds)
