@@ -1,10 +1,10 @@
 // Builds the app, then a temporary archive with the small demo through the real CLI, starts the bundled
 // loopback server on it, and hands its URL and token to the specs through the environment.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { startServer } from './server'
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   // Always test the current sources, never a stale out/ (both builds take about 2 s together).
@@ -17,20 +17,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, ['bin/dexposure.js', '--quiet', '--archive', archive, 'demo'], {
     stdio: 'inherit',
   })
-  const server = spawn(process.execPath, ['out/node/server.js', '--archive', archive], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout! }).once('line', resolve)
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-  })
-  const { url, token } = JSON.parse(line) as { url: string; token: string }
+  const { url, token, stop } = await startServer(archive)
   process.env.DX_E2E_URL = url
   process.env.DX_E2E_TOKEN = token
   process.env.DX_E2E_ARCHIVE = archive
   return async () => {
-    server.kill('SIGTERM')
-    await new Promise((r) => server.once('exit', r))
+    await stop()
     rmSync(dir, { recursive: true, force: true })
   }
 }
