@@ -3,7 +3,8 @@
 // existence-only pass a forecast uses for every candidate), and the fresh head over all n² pairs
 // in blocks. Prints one JSON line.
 import { ForecastModel, PAIR_BATCH, defaultModelDir } from '../src/engine/forecast/model'
-import { FRESH_BLOCK_CELLS, forEachFreshRow } from '../src/engine/forecast/scoring'
+import { FRESH_KEEP_FLOOR } from '../src/engine/forecast/run'
+import { FRESH_BLOCK_CELLS, scanFreshRows } from '../src/engine/forecast/scoring'
 import { Archive } from '../src/engine/store/archive'
 
 const [file, runsArg] = process.argv.slice(2)
@@ -35,11 +36,14 @@ const headMs = performance.now() - t0
 const t1 = performance.now()
 await model.existence(enc, src, dst, hist)
 const existenceMs = performance.now() - t1
-// the fresh head over every pair of the week, in the forecast's blocks (the visitor only sums)
+// the fresh head over every pair of the week as a forecast scans it: blocks of holders reduced in
+// ONNX Runtime to row sums and the cells with p ≥ FRESH_KEEP_FLOOR, which JS reads
 let sum = 0
+let keptCells = 0
 const t2 = performance.now()
-await forEachFreshRow(model, enc, n, (_, prob, base) => {
-  for (let v = 0; v < n; v++) sum += prob[base + v]
+await scanFreshRows(model, enc, n, FRESH_KEEP_FLOOR, Infinity, (b) => {
+  for (let r = 0; r < b.rowSum.length; r++) sum += b.rowSum[r]
+  keptCells += b.keptProb.length
 })
 const freshMs = performance.now() - t2
 process.stdout.write(
@@ -56,6 +60,8 @@ process.stdout.write(
     freshPairsPerSecond: (n * n) / (freshMs / 1000),
     freshRows: Math.max(1, Math.floor(FRESH_BLOCK_CELLS / n)),
     freshSum: sum,
+    freshKept: keptCells,
+    freshFloor: FRESH_KEEP_FLOOR,
   }) + '\n',
 )
 await model.release()

@@ -9,6 +9,7 @@ sys.path.insert(0, "training")
 from train import Encoder, FreshHead, PairHead, BASE_FEATURES  # noqa: E402
 
 file, week, runs, batch, fresh_rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+fresh_floor = float(sys.argv[6])
 torch.set_num_threads(2)
 manifest = json.load(open("resources/models/h1/model.json"))
 state = torch.load("resources/models/h1/torch_state.pt")
@@ -47,9 +48,9 @@ with torch.no_grad():
     for k in range(0, P, batch):
         head.exist(h, ps[k:k + batch], pd[k:k + batch], ph[k:k + batch])
     exist_s = time.perf_counter() - t
-    # the fresh head over every pair of the week as the engine does it: the per-node vectors once,
-    # then sigmoid(src[rows] @ dst.T) per block of holders, each block summed (the engine's visitor
-    # sums every row)
+    # the fresh head over every pair of the week as the engine scans it: the per-node vectors once,
+    # then sigmoid(src[rows] @ dst.T) per block of holders, reduced to row sums and the cells with
+    # p >= the keep floor (their positions and probabilities)
     fresh = FreshHead()
     fresh.load_state_dict(state["fresh_head"])
     fresh.eval()
@@ -58,7 +59,10 @@ with torch.no_grad():
     dst_t = dst.T.contiguous()
     total = 0.0
     for k in range(0, n, fresh_rows):
-        total += float(torch.sigmoid(src[k:k + fresh_rows] @ dst_t).sum())
+        p = torch.sigmoid(src[k:k + fresh_rows] @ dst_t)
+        total += float(p.sum(1).sum())
+        where = (p >= fresh_floor).nonzero()
+        kept = p[where[:, 0], where[:, 1]]
     fresh_s = time.perf_counter() - t
 print(json.dumps({"encoderMs": times[len(times) // 2], "encoderMinMs": times[0],
                   "existencePairsPerSecond": P / exist_s, "freshPairsPerSecond": n * n / fresh_s}))

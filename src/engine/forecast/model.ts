@@ -16,7 +16,7 @@ import {
   type WeekFrame,
 } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import { freshBlockSession, srcRows, transposedDst } from './fresh-block'
+import { freshSessions, scalar, srcRows, transposedDst } from './fresh-block'
 import {
   isPairHistoryFeature,
   PAIR_HISTORY_FEATURES,
@@ -119,7 +119,10 @@ export class ForecastModel {
     private readonly encoder: ort.InferenceSession,
     private readonly head: ort.InferenceSession,
     private readonly freshHead: ort.InferenceSession | null,
-    private readonly freshScorer: ort.InferenceSession | null,
+    private readonly freshGraphs: {
+      block: ort.InferenceSession
+      scan: ort.InferenceSession
+    } | null,
   ) {}
 
   /** Whether the model scores fresh pairs (no history in either direction) with its fresh head. */
@@ -170,8 +173,8 @@ export class ForecastModel {
         checkSession(dir, 'encoder', encoder, manifest.graphs.encoder)
         checkSession(dir, 'pair_head', head, manifest.graphs.pair_head)
         if (fresh && freshSpec) checkSession(dir, 'fresh_head', fresh, freshSpec)
-        const scorer = fresh ? await freshBlockSession(options) : null
-        return new ForecastModel(dir, manifest, provider, fallbacks, encoder, head, fresh, scorer)
+        const graphs = fresh ? await freshSessions(options) : null
+        return new ForecastModel(dir, manifest, provider, fallbacks, encoder, head, fresh, graphs)
       } catch (e) {
         if (e instanceof DexposureError) throw e
         const error = (e as Error).message.split('\n')[0]
@@ -257,10 +260,42 @@ export class ForecastModel {
    * pairs.
    */
   async freshBlock(enc: Encoded, rows: Int32Array): Promise<Float32Array> {
-    if (!this.freshScorer || !enc.fresh) throw new Error(`model ${this.dir} has no fresh head`)
-    const { src, width, dstT } = enc.fresh
-    const out = await this.freshScorer.run({ src_rows: srcRows(src, rows, width), dst_t: dstT })
+    const { graphs, fresh } = this.freshOf(enc)
+    const out = await graphs.block.run({
+      src_rows: srcRows(fresh.src, rows, fresh.width),
+      dst_t: fresh.dstT,
+    })
     return out.probability.data as Float32Array
+  }
+
+  /**
+   * The same block reduced in ONNX Runtime (fresh-block.ts): each row's sum over all N columns
+   * (diagonal and pairs with history included) and the cells with lo ≤ p < hi, as (row in the
+   * block, column) pairs in keptIndex and their probabilities in keptProb.
+   */
+  async freshScan(
+    enc: Encoded,
+    rows: Int32Array,
+    lo: number,
+    hi: number,
+  ): Promise<{ rowSum: Float32Array; keptIndex: Int32Array; keptProb: Float32Array }> {
+    const { graphs, fresh } = this.freshOf(enc)
+    const out = await graphs.scan.run({
+      src_rows: srcRows(fresh.src, rows, fresh.width),
+      dst_t: fresh.dstT,
+      lo: scalar(lo),
+      hi: scalar(hi),
+    })
+    return {
+      rowSum: out.row_sum.data as Float32Array,
+      keptIndex: out.kept_index.data as Int32Array,
+      keptProb: out.kept_prob.data as Float32Array,
+    }
+  }
+
+  private freshOf(enc: Encoded) {
+    if (!this.freshGraphs || !enc.fresh) throw new Error(`model ${this.dir} has no fresh head`)
+    return { graphs: this.freshGraphs, fresh: enc.fresh }
   }
 
   /**
@@ -343,7 +378,8 @@ export class ForecastModel {
     await this.encoder.release()
     await this.head.release()
     await this.freshHead?.release()
-    await this.freshScorer?.release()
+    await this.freshGraphs?.block.release()
+    await this.freshGraphs?.scan.release()
   }
 }
 

@@ -20,7 +20,13 @@ import { modelWarnings } from './provenance'
 import { PairSet } from './pair-set'
 import { allPairs, keyPairs } from './pairs'
 import { knownPairs, partners } from './pair-history'
-import { existenceOf, forEachFreshRow, pairScoresOf } from './scoring'
+import {
+  existenceOf,
+  freshProbability,
+  pairScoresOf,
+  scanFreshRows,
+  type FreshScanBlock,
+} from './scoring'
 
 /** Weeks with at most this many ordered pairs are scored exactly (every pair through the model). */
 export const EXACT_PAIRS = 20_000_000
@@ -37,7 +43,7 @@ export const MAX_CANDIDATES = 8_000_000
 const KEEP_FLOOR = 1e-4
 /** Fresh pairs (scored by a fresh head) kept in memory for Ĝ and storage: at least this probable.
  * Higher than KEEP_FLOOR because there are 10⁸ of them on a large week; Ĝ's cut lies far above. */
-const FRESH_KEEP_FLOOR = 1e-3
+export const FRESH_KEEP_FLOOR = 1e-3
 /** Pairs below this probability are not stored (they stay counted in Σ p and the run's totals). */
 export const STORE_FLOOR = 0.01
 export const GRAPH_RULE = 'expected-count cut: the round(Σp) most probable pairs'
@@ -293,52 +299,45 @@ export async function runForecast(
     if (model.hasFreshHead) {
       const known = knownPairs(ctx)
       await scoreKeys(known.keys())
-      // Fresh pairs, a block of holders at a time: each row's sum minus the diagonal and the known
-      // pairs (scored above, listed per row so the scan of 10⁸ probabilities is a plain sum and
-      // compare); the probable ones kept.
-      const rowStart = new Int32Array(n + 1)
-      for (const key of known.keys()) rowStart[Math.floor(key / n) + 1]++
-      for (let u = 0; u < n; u++) rowStart[u + 1] += rowStart[u]
-      const knownCols = new Int32Array(known.size)
-      const fill = rowStart.slice(0, n)
-      for (const key of known.keys()) {
-        const u = Math.floor(key / n)
-        knownCols[fill[u]++] = key - u * n
+      // Fresh pairs, a block of holders at a time, reduced in ONNX Runtime to each row's sum and
+      // the cells with p ≥ FRESH_KEEP_FLOOR (scanFreshRows). A row's sum includes the diagonal
+      // and the pairs with history (scored above): their fresh probabilities, one dot product
+      // each (freshProbability), are taken back out, and the kept cells among them skipped.
+      const fresh = enc.fresh!
+      const keptFresh = (b: FreshScanBlock) => {
+        for (let k = 0; k < b.keptProb.length; k++) {
+          const u = b.u0 + b.keptIndex[2 * k]
+          const v = b.keptIndex[2 * k + 1]
+          if (v !== u && !known.has(u * n + v)) kept.push(u, v, b.keptProb[k])
+        }
       }
-      await forEachFreshRow(
+      await scanFreshRows(
         model,
         enc,
         n,
-        (u, prob, base) => {
-          let row = 0
-          for (let v = 0; v < n; v++) {
-            const p = prob[base + v]
-            row += p
-            if (p >= FRESH_KEEP_FLOOR && v !== u && !known.has(u * n + v)) kept.push(u, v, p)
-          }
-          row -= prob[base + u]
-          for (let j = rowStart[u]; j < rowStart[u + 1]; j++)
-            if (knownCols[j] !== u) row -= prob[base + knownCols[j]]
-          sumP += row
+        FRESH_KEEP_FLOOR,
+        Infinity,
+        (b) => {
+          for (let r = 0; r < b.rowSum.length; r++) sumP += b.rowSum[r]
+          keptFresh(b)
         },
         (rowsDone) => {
           opts.onProgress?.(Math.min(total, known.size + rowsDone * (n - 1)), total)
           cancelled()
         },
       )
+      for (let u = 0; u < n; u++) sumP -= freshProbability(fresh, u, u)
+      for (const key of known.keys()) {
+        const u = Math.floor(key / n)
+        sumP -= freshProbability(fresh, u, key - u * n)
+      }
       // Ĝ's cut lies far above FRESH_KEEP_FLOOR (0.21 on the largest real-scale week); should a model
       // put it lower, a second scan fetches the fresh pairs down to KEEP_FLOOR, so Ĝ stays the
       // exact top round(Σp).
       let above = 0
       for (let i = 0; i < kept.size; i++) if (kept.p[i] >= FRESH_KEEP_FLOOR) above++
       if (above < Math.round(sumP))
-        await forEachFreshRow(model, enc, n, (u, prob, base) => {
-          for (let v = 0; v < n; v++) {
-            const p = prob[base + v]
-            if (p >= KEEP_FLOOR && p < FRESH_KEEP_FLOOR && v !== u && !known.has(u * n + v))
-              kept.push(u, v, p)
-          }
-        })
+        await scanFreshRows(model, enc, n, KEEP_FLOOR, FRESH_KEEP_FLOOR, keptFresh)
       scored = total
     } else if (exhaustive) {
       for (const chunk of allPairs(n)) await scoreBatch(chunk.src, chunk.dst)

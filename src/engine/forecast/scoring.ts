@@ -80,13 +80,48 @@ export async function forEachFreshRow(
   visit: (u: number, prob: Float32Array, base: number) => void,
   afterBlock?: (rowsDone: number) => void,
 ): Promise<void> {
-  const rows = Math.max(1, Math.floor(FRESH_BLOCK_CELLS / n))
-  for (let u0 = 0; u0 < n; u0 += rows) {
-    const block = Int32Array.from({ length: Math.min(rows, n - u0) }, (_, r) => u0 + r)
+  for (const block of freshBlocks(n)) {
     const prob = await model.freshBlock(enc, block)
     for (let r = 0; r < block.length; r++) visit(block[r], prob, r * n)
-    afterBlock?.(u0 + block.length)
+    afterBlock?.(block[0] + block.length)
   }
+}
+
+/** One block of a fresh scan: rows u0 … u0 + rowSum.length − 1, each row's probabilities summed
+ * over all n columns (diagonal and pairs with history included), and the cells with lo ≤ p < hi
+ * (keptIndex holds (row in the block, column) pairs, keptProb their probabilities). */
+export interface FreshScanBlock {
+  u0: number
+  rowSum: Float32Array
+  keptIndex: Int32Array
+  keptProb: Float32Array
+}
+
+/**
+ * Scans every fresh row, a block of holders at a time, with the reductions done in ONNX Runtime
+ * (ForecastModel.freshScan): what a forecast needs from 10⁸ probabilities is their sums and the
+ * few above a floor, so JS reads those instead of every cell.
+ */
+export async function scanFreshRows(
+  model: ForecastModel,
+  enc: Encoded,
+  n: number,
+  lo: number,
+  hi: number,
+  visit: (block: FreshScanBlock) => void,
+  afterBlock?: (rowsDone: number) => void,
+): Promise<void> {
+  for (const rows of freshBlocks(n)) {
+    visit({ u0: rows[0], ...(await model.freshScan(enc, rows, lo, hi)) })
+    afterBlock?.(rows[0] + rows.length)
+  }
+}
+
+/** The holder rows of each block, in order. */
+function* freshBlocks(n: number): Generator<Int32Array> {
+  const rows = Math.max(1, Math.floor(FRESH_BLOCK_CELLS / n))
+  for (let u0 = 0; u0 < n; u0 += rows)
+    yield Int32Array.from({ length: Math.min(rows, n - u0) }, (_, r) => u0 + r)
 }
 
 /**

@@ -1,6 +1,7 @@
 // Which head serves a pair, on a real demo archive and the shipped h=1 model: the pair head every
 // pair with history in either direction, the fresh head the rest; a forecast's sum over all pairs
-// (fresh pairs in blocks) equals the sum of the same pairs scored one by one; the model's top fresh
+// (fresh pairs in blocks) equals the sum of the same pairs scored one by one, and its predicted
+// graph is their top round(Σp); the model's top fresh
 // pairs are the most probable ones by brute force.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pairMemoryAt } from '../../../src/engine/forecast/memory'
@@ -74,6 +75,23 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
     expect(run.pairs_scored).toBe(src.length)
     expect(run.non_candidate_probability).toBeNull()
     expect(Math.abs(run.expected_edges - sum) / sum).toBeLessThan(1e-5)
+    // Ĝ is the round(Σp) most probable pairs of the one-by-one ranking (up to float ties at the cut)
+    const ids = archive.loadWeek(WEEK).nodeIds
+    const inGraph = new Set(
+      (
+        archive.db
+          .prepare('SELECT source, target FROM forecast_edges WHERE run_id = ? AND in_graph = 1')
+          .all(run.run_id) as { source: string; target: string }[]
+      ).map((e) => `${e.source}>${e.target}`),
+    )
+    expect(inGraph.size).toBe(run.graph_edges)
+    const order = [...prob.keys()].sort((a, b) => prob[b] - prob[a])
+    const cut = prob[order[run.graph_edges - 1]]
+    for (const i of order.slice(0, run.graph_edges + 200)) {
+      const member = inGraph.has(`${ids[src[i]]}>${ids[dst[i]]}`)
+      if (prob[i] > cut * (1 + 1e-5)) expect(member).toBe(true)
+      else if (prob[i] < cut * (1 - 1e-5)) expect(member).toBe(false)
+    }
   })
 
   it('the top fresh pairs are the most probable fresh pairs', async () => {
