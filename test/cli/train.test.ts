@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ForecastModel, type ModelManifest } from '../../src/engine/forecast/model'
+import { expectOnnxMatchesPyTorch, readParity } from '../engine/forecast/parity'
 import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, sklearn'])
@@ -18,7 +19,19 @@ withDemoArchive('dx-train-', (d, a) => ((dir = d), (archive = a)))
 
 describe.skipIf(!haveTorch)('dexposure train (python3-torch)', () => {
   it('trains on the archive, reports progress, and the model is used for that archive', async () => {
-    const r = runCli(['--json', '--archive', archive, 'train', '--horizon', '1', '--epochs', '1'])
+    const parityFile = join(dir, 'parity.json')
+    const r = runCli([
+      '--json',
+      '--archive',
+      archive,
+      'train',
+      '--horizon',
+      '1',
+      '--epochs',
+      '1',
+      '--parity',
+      parityFile,
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/epoch 1: loss \d+\.\d+, validation AUPRC 0\.\d+/)
     expect(r.stderr).toMatch(/Platt a=/)
@@ -39,9 +52,12 @@ describe.skipIf(!haveTorch)('dexposure train (python3-torch)', () => {
       expect(sha).toBe(g.sha256)
     }
     expect(m.metrics.validation_ece_calibrated).toBeLessThan(0.05)
+    expect(m.training_data).toMatchObject({ sources: ['demo:small:seed=42'], synthetic: true })
     const model = await ForecastModel.load(out.model_dir)
     expect(model.manifest.pair_history).toEqual(m.pair_history)
     await model.release()
+    // the export of this trainer, not only the shipped models', matches PyTorch in ONNX Runtime
+    await expectOnnxMatchesPyTorch(out.model_dir, readParity(parityFile))
 
     // forecast and backtest on this archive now use it without --model
     const f = runCliJson<{ model_dir: string }>([

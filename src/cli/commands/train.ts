@@ -25,6 +25,7 @@ interface TrainOptions {
   out?: string
   epochs: string
   seed: string
+  parity?: string
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -40,6 +41,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'model directory to write (default: models/h<H> next to the archive)')
     .option('--epochs <n>', 'maximum epochs (early stopping on validation AUPRC)', '12')
     .option('--seed <n>', 'seed', '42')
+    .option(
+      '--parity <file>',
+      "also write the PyTorch model's outputs on a small graph with repeated destinations (JSON), to check the ONNX export against",
+    )
     .action(async (o: TrainOptions, cmd: Command) => {
       const horizon = Number(o.horizon)
       if (!Number.isInteger(horizon) || horizon < 1)
@@ -73,6 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
         o.epochs,
         '--seed',
         o.seed,
+        ...(o.parity ? ['--parity', o.parity] : []),
       ]
       const code = await new Promise<number>((resolve) => {
         const child = spawn(PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'] })

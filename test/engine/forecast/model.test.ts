@@ -9,69 +9,16 @@ import {
   providerUnavailable,
   type ModelManifest,
 } from '../../../src/engine/forecast/model'
-import { freshProbability } from '../../../src/engine/forecast/scoring'
+import { expectOnnxMatchesPyTorch, readParity } from './parity'
 
 const MODEL = 'resources/models/h1'
-const parity = JSON.parse(
-  readFileSync('test/engine/forecast/fixtures/parity-h1.json', 'utf8'),
-) as Record<string, number[]> & {
-  n: number
-  p: number
-  n_features: number
-}
+const parity = readParity('test/engine/forecast/fixtures/parity-h1.json')
 const dir = mkdtempSync(join(tmpdir(), 'dx-model-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]))
-  return m
-}
-
 describe('forecast model (ONNX Runtime)', () => {
   it('matches PyTorch within 1e-4 on a graph with repeated destinations', async () => {
-    const model = await ForecastModel.load(MODEL)
-    expect(parity.edge_dst.filter((d) => d === 0).length).toBeGreaterThanOrEqual(10)
-    const enc = await model.runEncoder(
-      Float32Array.from(parity.features),
-      Int32Array.from(parity.edge_src),
-      Int32Array.from(parity.edge_dst),
-      Float32Array.from(parity.edge_weight),
-    )
-    expect(maxDiff(enc.h.data as Float32Array, parity.h)).toBeLessThan(1e-4)
-    expect(maxDiff(enc.nodeChange, parity.node_change)).toBeLessThan(1e-4)
-    const out = await model.scorePairs(
-      enc,
-      Int32Array.from(parity.src),
-      Int32Array.from(parity.dst),
-      Float32Array.from(parity.pair_hist),
-    )
-    expect(maxDiff(out.logit, parity.logit)).toBeLessThan(1e-4)
-    const k = model.manifest.pair_history.length
-    const base = model.manifest.pair_history.indexOf('log_weight_at_t')
-    const expectedLogWeight = parity.weight_residual.map((r, i) =>
-      Math.max(0, parity.pair_hist[i * k + base] + r),
-    )
-    expect(maxDiff(out.logWeight, expectedLogWeight)).toBeLessThan(1e-4)
-    // the existence-only pass (ONNX Runtime fetches just `logit`) gives the same probabilities
-    const prob = await model.existence(
-      enc,
-      Int32Array.from(parity.src),
-      Int32Array.from(parity.dst),
-      Float32Array.from(parity.pair_hist),
-    )
-    expect(maxDiff(prob, out.prob)).toBe(0)
-    // the fresh head: its per-node vectors and the block probabilities of rows × all nodes
-    expect(model.hasFreshHead).toBe(true)
-    expect(maxDiff(enc.fresh!.src, parity.src_vec)).toBeLessThan(1e-4)
-    expect(maxDiff(enc.fresh!.dst, parity.dst_vec)).toBeLessThan(1e-4)
-    const block = await model.freshBlock(enc, Int32Array.from(parity.rows))
-    expect(block.length).toBe(parity.rows.length * parity.n)
-    expect(maxDiff(block, parity.probability)).toBeLessThan(1e-4)
-    // and one pair from the vectors alone (how scoring.ts serves single fresh pairs)
-    const [u, v] = [parity.rows[1], 5]
-    expect(freshProbability(enc.fresh!, u, v)).toBeCloseTo(parity.probability[parity.n + v], 5)
-    await model.release()
+    await expectOnnxMatchesPyTorch(MODEL, parity)
   })
 
   it('falls back to the CPU when accelerators are missing, and says so', async () => {
