@@ -85,7 +85,7 @@ describe.skipIf(!haveTorch)('dexposure train (python3-torch)', () => {
     ])
     expect(b.model_dir).toBe(out.model_dir)
     expect(b.weeks).toEqual(['2025-07-07', '2025-07-14'])
-  }, 240_000)
+  }, 600_000)
 
   it('refuses a training window that leaves no validation weeks', () => {
     const r = runCli([
