@@ -126,8 +126,8 @@ class PairMLP(nn.Module):
         self.out = nn.Linear(width, 1)
 
     def forward(self, h, src, dst, pair_hist):
-        # index_select, not h[src]: the same Gather in ONNX, and its backward (index_add) is much
-        # faster on the CPU than indexing's (index_put with accumulate)
+        # index_select, not h[src]: the same Gather in ONNX, and its backward (index_add) is
+        # faster on the CPU than indexing's (index_put with accumulate): a real-scale step 12 % less
         hs, hd = h.index_select(0, src), h.index_select(0, dst)
         z = self.u(h).index_select(0, src) + self.v(h).index_select(0, dst) + self.uv(hs * hd) + self.hist(pair_hist)
         return self.out(F.relu(z)).squeeze(1)
