@@ -1,6 +1,7 @@
 // Forecast models as files (docs/model-contract.md): a directory with model.json and two or three
 // ONNX graphs, run by ONNX Runtime. The encoder runs once per week; the pair head scores pairs in
-// batches; an optional fresh head scores pairs without history in blocks of holders. A model is
+// batches; an optional fresh head gives per-node vectors once per week, from which the engine's
+// own graphs (fresh-block.ts) score the pairs without history in blocks of holders. A model is
 // validated before use (checksums, graph inputs and outputs, feature schema), and execution
 // providers are tried in order with our own fallback, because ONNX Runtime throws rather than
 // falling back; which provider ran, and why others did not, is part of every result.
