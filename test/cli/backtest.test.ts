@@ -1,6 +1,6 @@
 // Story: an analyst backtests forecasts on the demo archive and gets the stable JSON shape,
 // with persistence and EdgeBank beside the (absent) model, and plots.
-import { existsSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, runCliJson, withDemoArchive } from './run-cli'
@@ -135,6 +135,44 @@ describe('dexposure backtest', () => {
     ])
     expect(leak.code).toBe(2)
     expect(leak.stderr).toMatch(/overlap the training window/)
+  })
+
+  it('refuses to grade a model when no archived week follows its training window (exit 5)', () => {
+    // Regression for the leak: a model whose window reaches the archive's last week was scored,
+    // without --from, on its own training and validation weeks.
+    const model = join(dir, 'covering-model')
+    cpSync('resources/models/h1', model, { recursive: true })
+    const manifestFile = join(model, 'model.json')
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      training_window: Record<string, string>
+    }
+    const weeks = runCliJson<{ week: string }[]>(['--archive', archive, 'weeks'])
+    const lastWeek = weeks.at(-1)!.week
+    manifest.training_window.validation_until = lastWeek
+    manifest.training_window.last_week_used = lastWeek
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2))
+    const r = runCli(['--archive', archive, 'backtest', '--horizon', '1', '--model', model])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `no archived week follows the training window of .*covering-model \\(.* … ${lastWeek}\\)`,
+      ),
+    )
+    expect(r.stdout).toBe('')
+    // nor does naming only the last anchor reopen it
+    const to = runCli([
+      '--archive',
+      archive,
+      'backtest',
+      '--horizon',
+      '1',
+      '--model',
+      model,
+      '--to',
+      lastWeek,
+    ])
+    expect(to.code).not.toBe(0)
+    expect(to.stdout).toBe('')
   })
 
   it('refuses bad arguments and models it cannot run, with clear codes', () => {

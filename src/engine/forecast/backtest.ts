@@ -186,7 +186,8 @@ export function anchorWeeks(
 /**
  * Walk-forward rule: the first anchor week allowed for a model trained up to `lastWeekUsed`
  * (every week it was trained or validated on, targets included, is ≤ it). Refuses a selection that
- * overlaps the window, naming the overlap.
+ * overlaps the window, naming the overlap, and refuses (NOT_FOUND) when no archived week follows
+ * the window: there is then nothing a model can honestly be graded on.
  */
 export function firstWeekAfterTraining(
   archived: string[],
@@ -194,7 +195,7 @@ export function firstWeekAfterTraining(
   model: { dir: string; window: { from: string; last_week_used: string } },
   from?: string,
   to?: string,
-): string | undefined {
+): string {
   const last = model.window.last_week_used
   const inside = anchorWeeks(archived, horizon, from, to).filter((w) => w <= last)
   const explicit = from !== undefined || (to !== undefined && to <= last)
@@ -205,7 +206,23 @@ export function firstWeekAfterTraining(
         `(${model.window.from} … ${last}); start after ${last}`,
       { field: from !== undefined ? '--from' : '--to' },
     )
-  return from ?? archived.find((w) => w > last)
+  if (from !== undefined) return from
+  const after = archived.find((w) => w > last)
+  if (after === undefined)
+    throw new DexposureError(
+      'NOT_FOUND',
+      `no archived week follows the training window of ${model.dir} (${model.window.from} … ${last}): ` +
+        `the archive ends at ${archived.at(-1) ?? '(no weeks)'}, so there is nothing to test it on. ` +
+        `Import later weeks, or train with an earlier --until so that weeks are left for testing`,
+      { field: '--from' },
+    )
+  return after
+}
+
+/** The anchors a model may be graded on: never a week ≤ the last week it was trained or
+ * validated on, whatever the options (a second guard behind `firstWeekAfterTraining`). */
+export function weeksAfterTraining(anchors: string[], lastWeekUsed: string): string[] {
+  return anchors.filter((w) => w > lastWeekUsed)
 }
 
 export async function runBacktest(
@@ -250,7 +267,10 @@ export async function runBacktest(
       opts.to,
     )
   }
-  const anchors = anchorWeeks(weeks, h, from, opts.to)
+  const selected = anchorWeeks(weeks, h, from, opts.to)
+  const anchors = model
+    ? weeksAfterTraining(selected, model.manifest.training_window.last_week_used)
+    : selected
   if (anchors.length === 0)
     throw new DexposureError(
       'NOT_FOUND',

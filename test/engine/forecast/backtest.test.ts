@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { firstWeekAfterTraining, runBacktest } from '../../../src/engine/forecast/backtest'
+import {
+  firstWeekAfterTraining,
+  runBacktest,
+  weeksAfterTraining,
+} from '../../../src/engine/forecast/backtest'
 import { Rng } from '../../../src/engine/demo/rng'
 import { averagePrecision, expectedCalibrationError } from '../../../src/shared/metrics'
 import { Archive } from '../../../src/engine/store/archive'
@@ -229,5 +233,28 @@ describe('walk-forward rule', () => {
       /overlap the training window/,
     )
     expect(firstWeekAfterTraining(archived, 1, model, '2024-01-22')).toBe('2024-01-22')
+  })
+  it('refuses when no week follows the training window, instead of grading every week', () => {
+    // the leak: a model validated up to the archive's last week used to be scored on all of it
+    const covering = {
+      dir: 'models/h1',
+      window: { from: '2024-01-01', last_week_used: '2024-01-29' },
+    }
+    expect(() => firstWeekAfterTraining(archived, 1, covering)).toThrow(
+      /no archived week follows the training window of models\/h1 \(2024-01-01 … 2024-01-29\)/,
+    )
+    try {
+      firstWeekAfterTraining(archived, 1, covering)
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('NOT_FOUND')
+    }
+    // a --to alone does not reopen the window
+    expect(() => firstWeekAfterTraining(archived, 1, covering, undefined, '2024-02-26')).toThrow(
+      /no archived week follows/,
+    )
+  })
+  it('never keeps an anchor at or before the last week used', () => {
+    expect(weeksAfterTraining(archived, '2024-01-15')).toEqual(['2024-01-22', '2024-01-29'])
+    expect(weeksAfterTraining(archived, '2024-01-29')).toEqual([])
   })
 })
