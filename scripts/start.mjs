@@ -1,6 +1,7 @@
 // `npm start`: opens the workbench on the user's archive. Builds what is missing, fills an empty
 // archive with the SYNTHETIC demo data, then starts the Electron app when its binary exists, or
-// else browser mode: the loopback server with a random token, opened in Chromium when possible.
+// else browser mode (`dexposure serve`): the loopback server with a random token, opened in
+// Chromium when possible.
 // Options: --archive FILE (or DEXPOSURE_ARCHIVE), --browser (skip Electron), --no-open.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -46,8 +47,24 @@ if (electron) {
   app.on('exit', (code) => process.exit(code ?? 0))
 } else {
   log('no Electron binary here: starting browser mode')
-  const server = spawn(node, ['out/node/server.js', ...archiveArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  // `dexposure serve` (src/cli/commands/serve.ts) prints {url, token, archive} as one JSON line and
+  // opens Chromium itself unless --no-open. It runs in its own process group so that Ctrl-C in the
+  // terminal reaches only this script, which then stops it with exactly one SIGTERM (a second
+  // signal would make the CLI force its exit instead of closing cleanly).
+  const server = spawn(
+    node,
+    [
+      'bin/dexposure.js',
+      '--json',
+      ...archiveArgs,
+      'serve',
+      ...(args.includes('--no-open') ? ['--no-open'] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+  )
+  // in its own group it would outlive this script if this script failed
+  process.on('exit', () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM')
   })
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: server.stdout }).once('line', resolve)
@@ -55,15 +72,7 @@ if (electron) {
   })
   const { url } = JSON.parse(line)
   process.stdout.write(`\nDeXposure Workbench is running at\n\n  ${url}\n\nPress Ctrl-C to stop.\n`)
-  if (!args.includes('--no-open') && process.env.DISPLAY && existsSync('/usr/bin/chromium')) {
-    const browser = spawn('/usr/bin/chromium', [`--app=${url}`, '--no-first-run'], {
-      stdio: 'ignore',
-      detached: true,
-    })
-    browser.unref()
-  }
-  // Ctrl-C reaches the whole process group; stop the server and leave with its status. A server
-  // that dies on its own makes npm start fail too.
+  // A server that dies on its own makes npm start fail too.
   let stopping = false
   server.on('exit', (code, signal) => {
     if (stopping || code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') process.exit(0)
@@ -71,10 +80,12 @@ if (electron) {
     process.exit(code || 1)
   })
   const stop = () => {
+    if (stopping) return
     stopping = true
     if (server.exitCode !== null || server.signalCode !== null) process.exit(0)
     server.kill('SIGTERM')
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  process.on('SIGHUP', stop)
 }

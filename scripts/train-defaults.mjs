@@ -24,6 +24,13 @@ try {
       String(h),
       '--out',
       `resources/models/h${h}`,
+      // the paper's split (the demo spans it), so the shipped models test on 2025 as published
+      '--until',
+      '2024-07-22',
+      '--val-until',
+      '2025-01-01',
+      '--split',
+      'paper',
       '--epochs',
       '12',
       '--patience',

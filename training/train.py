@@ -3,7 +3,9 @@
 
 Usage (Debian: apt-get install python3-torch python3-onnx python3-sklearn):
     /usr/bin/python3 training/train.py --archive A.sqlite --horizon 1 --out resources/models/h1
-        [--until 2024-07-22] [--val-until 2025-01-01] [--epochs 30] [--seed 42]
+        --until 2024-07-22 --val-until 2025-01-01 [--split paper] [--epochs 30] [--seed 42]
+`dexposure train` plans the boundaries from the archive's weeks (src/engine/forecast/split.ts) and
+passes them here; this script applies the same anchor rules and refuses an empty window too.
 
 The model (docs/forecasting.md, docs/model-contract.md):
 - node encoder: standardised base features + category one-hot -> MLP -> 2 message-passing layers
@@ -15,7 +17,7 @@ The model (docs/forecasting.md, docs/model-contract.md):
   an issuer term and a rank-16 interaction), so every such pair of a week is scored exactly as one
   matrix product per block of holders (FreshHead).
 Walk-forward: trains on anchors t with t+h < --until, early-stops on validation AUPRC (anchors
-with --until <= t+h < --val-until), then fits Platt scaling on validation weeks over the whole pair
+with --until <= t and t+h < --val-until), leaves every later week for testing, then fits Platt scaling on validation weeks over the whole pair
 population (every ordered pair, or weighted strata of it on large weeks) so probabilities hold at
 the true base rate. Progress goes to stderr.
 """
@@ -550,8 +552,12 @@ def main():
     ap.add_argument("--archive", required=True)
     ap.add_argument("--horizon", type=int, required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--until", default="2024-07-22", help="train on anchors whose t+h is before this week")
-    ap.add_argument("--val-until", default="2025-01-01", help="validate on anchors whose t+h is before this")
+    # No defaults: the boundaries depend on the archive (dexposure train derives them); the paper's
+    # dates on an archive that does not span them left no test weeks.
+    ap.add_argument("--until", required=True, help="train on anchors whose t+h is before this week")
+    ap.add_argument("--val-until", required=True,
+                    help="validate on anchors t >= --until whose t+h is before this; later weeks are for testing")
+    ap.add_argument("--split", default="custom", help="how the boundaries were chosen (recorded in model.json)")
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--neg-ratio", type=int, default=5)
@@ -586,11 +592,15 @@ def main():
     target = lambda i: add_weeks(data.weeks[i]["week"], h)
     train = [i for i in anchors if target(i) < a.until and len(data.weeks[i]["ids"]) > 20]
     val = [i for i in anchors if a.until <= data.weeks[i]["week"] and target(i) < a.val_until]
-    if not train or not val:
-        log(f"train: not enough weeks (train {len(train)}, validation {len(val)}) for h={h}")
+    last_used = max(target(val[-1]), target(train[-1])) if train and val else None
+    test = [i for i in anchors if last_used and data.weeks[i]["week"] > last_used]
+    if not train or not val or not test:
+        log(f"train: not enough weeks (train {len(train)}, validation {len(val)}, test {len(test)}) for h={h} "
+            f"with --until {a.until} --val-until {a.val_until}")
         sys.exit(2)
     log(f"train: h={h}, {len(train)} training anchors ({data.weeks[train[0]]['week']} … {data.weeks[train[-1]]['week']}), "
-        f"{len(val)} validation anchors, {len(data.categories)} categories")
+        f"{len(val)} validation anchors ({data.weeks[val[0]]['week']} … {data.weeks[val[-1]]['week']}), "
+        f"{len(test)} test anchors from {data.weeks[test[0]]['week']}, {len(data.categories)} categories")
 
     feats = np.concatenate([node_inputs(data.weeks[i], data.categories) for i in train])
     mean = feats.mean(axis=0)
@@ -751,7 +761,7 @@ def main():
                                     "probability": {0: "B", 1: "N"}})
     width = FRESH_RANK + 3
 
-    sources, synthetic = training_sources(a.archive, max(target(val[-1]), target(train[-1])))
+    sources, synthetic = training_sources(a.archive, last_used)
     manifest = {
         "name": f"dexposure-workbench-gnn-h{h}",
         "format": "dexposure-model/1",
@@ -787,9 +797,11 @@ def main():
         "fresh_head": {"rank": FRESH_RANK, "calibrator": {**fresh_calibrator, "folded": True},
                        "pairs": "no edge in either direction in any week up to t"},
         "calibrator": {"kind": "platt", "a": a_, "b": b_},
+        # test_from: the first anchor a backtest of this model evaluates (docs/model-contract.md)
         "training_window": {"from": data.weeks[train[0]]["week"], "until": a.until,
-                            "validation_until": a.val_until,
-                            "last_week_used": max(target(val[-1]), target(train[-1]))},
+                            "validation_from": data.weeks[val[0]]["week"], "validation_until": a.val_until,
+                            "last_week_used": last_used, "test_from": data.weeks[test[0]]["week"],
+                            "split": a.split},
         "seed": a.seed,
         "selected_on": f"validation AUPRC ({ {'known': 'pairs with history in either direction', 'population': 'all pairs', 'sampled': 'training-style sample'}[a.select_on]})",
         "uniform_negative_weight": a.uniform_weight,

@@ -2,6 +2,8 @@
 // progress and logs on stderr, documented exit codes (src/cli/exit-codes.ts, docs/cli.md).
 import { Command, CommanderError } from 'commander'
 import { DexposureError, isDexposureError } from '../shared/errors'
+import { busyConflict, isBusy } from '../engine/store/archive'
+import { resolveArchivePath } from '../engine/store/paths'
 import { createContext } from './context'
 import { EXIT, exitCodeFor } from './exit-codes'
 import * as demo from './commands/demo'
@@ -15,6 +17,7 @@ import * as alerts from './commands/alerts'
 import * as backtest from './commands/backtest'
 import * as forecast from './commands/forecast'
 import * as train from './commands/train'
+import * as serve from './commands/serve'
 
 const commands = [
   init,
@@ -28,6 +31,7 @@ const commands = [
   train,
   forecast,
   backtest,
+  serve,
 ]
 
 export function buildProgram(): Command {
@@ -51,11 +55,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv)
     return EXIT.OK
-  } catch (e) {
+  } catch (caught) {
+    let e = caught
     if (e instanceof CommanderError) {
       // help and version exit 0; parse errors are usage errors (commander already printed them)
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE
     }
+    // A write the engine did not route through Archive.write still says what happened.
+    if (isBusy(e))
+      e = busyConflict(resolveArchivePath(program.opts<{ archive?: string }>().archive))
     if (isDexposureError(e)) {
       process.stderr.write(`dexposure: ${e.describe()}\n`)
       return exitCodeFor(e.code)

@@ -5,17 +5,44 @@ import { EventEmitter } from 'node:events'
 import type { EventPayload } from '../shared/api'
 import { DexposureError, isDexposureError } from '../shared/errors'
 
+/** Optional details of a progress step (e.g. an import counts bytes and weeks). */
+export interface JobProgressDetail {
+  /** What `done` and `total` count ('bytes', 'pairs', …). */
+  unit?: string
+  weeksDone?: number
+  week?: string
+}
+
 export interface JobContext {
   signal: AbortSignal
-  progress(done: number, total: number | null, message?: string): void
+  progress(done: number, total: number | null, message?: string, detail?: JobProgressDetail): void
+}
+
+export interface JobOptions<T> {
+  /** A small summary of the job's value for its `job.done` event (e.g. an import's weeks). */
+  result?: (value: T) => Record<string, unknown> | undefined
 }
 
 type JobState = EventPayload<'job.done'>['state']
+type JobDone = EventPayload<'job.done'>
+type JobProgress = EventPayload<'job.progress'>
 
 interface Job {
   id: string
   kind: string
   controller: AbortController
+  startedAt: string
+  last: JobProgress | null
+}
+
+/** A running job as `jobs.list` reports it, so a reloaded UI can show it again. */
+export interface RunningJob {
+  id: string
+  kind: string
+  state: 'running'
+  message: string | null
+  startedAt: string
+  progress: { done: number; total: number | null; message: string | null } | null
 }
 
 export class JobRegistry extends EventEmitter {
@@ -26,15 +53,24 @@ export class JobRegistry extends EventEmitter {
    * Starts `run` in the background and returns the job id at once. `run` begins on the next
    * microtask, so no event of the job is emitted before its caller has the id.
    */
-  start(kind: string, run: (ctx: JobContext) => Promise<unknown>): string {
+  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions<T> = {}): string {
     const id = randomUUID()
-    const job: Job = { id, kind, controller: new AbortController() }
+    const job: Job = {
+      id,
+      kind,
+      controller: new AbortController(),
+      startedAt: new Date().toISOString(),
+      last: null,
+    }
     this.running.set(id, job)
     const ctx: JobContext = {
       signal: job.controller.signal,
-      progress: (done, total, message) => {
-        if (this.running.has(id))
-          this.emit('job.progress', { id, kind, done, total, message: message ?? null })
+      progress: (done, total, message, detail) => {
+        if (!this.running.has(id)) return
+        const payload: JobProgress = { id, kind, done, total, message: message ?? null }
+        if (detail) Object.assign(payload, withoutUndefined(detail))
+        job.last = payload
+        this.emit('job.progress', payload)
       },
     }
     Promise.resolve()
@@ -44,7 +80,16 @@ export class JobRegistry extends EventEmitter {
         return run(ctx)
       })
       .then(
-        () => this.finish(job, 'done', null),
+        (value) => {
+          let result: Record<string, unknown> | undefined
+          try {
+            result = opts.result?.(value)
+          } catch {
+            // a summary that cannot be made must not turn a finished job into a failed one
+            result = undefined
+          }
+          this.finish(job, 'done', null, result ? { result } : {})
+        },
         (e: unknown) => {
           const cancelled =
             job.controller.signal.aborted || (isDexposureError(e) && e.code === 'CANCELLED')
@@ -53,7 +98,14 @@ export class JobRegistry extends EventEmitter {
             : e instanceof Error
               ? e.message
               : String(e)
-          this.finish(job, cancelled ? 'cancelled' : 'failed', message)
+          const code = cancelled ? 'CANCELLED' : isDexposureError(e) ? e.code : 'INTERNAL'
+          const location =
+            isDexposureError(e) && Object.keys(e.location).length > 0
+              ? { location: withoutUndefined({ ...e.location }) }
+              : {}
+          this.finish(job, cancelled ? 'cancelled' : 'failed', message, {
+            error: { code, message, ...location },
+          })
         },
       )
     return id
@@ -72,8 +124,29 @@ export class JobRegistry extends EventEmitter {
     return [...this.running.values()].map(({ id, kind }) => ({ id, kind }))
   }
 
-  private finish(job: Job, state: JobState, message: string | null): void {
-    this.running.delete(job.id)
-    this.emit('job.done', { id: job.id, kind: job.kind, state, message })
+  /** The running jobs with their start time and latest progress. */
+  snapshot(): RunningJob[] {
+    return [...this.running.values()].map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      state: 'running',
+      message: j.last?.message ?? null,
+      startedAt: j.startedAt,
+      progress: j.last ? { done: j.last.done, total: j.last.total, message: j.last.message } : null,
+    }))
   }
+
+  private finish(
+    job: Job,
+    state: JobState,
+    message: string | null,
+    extra: Pick<JobDone, 'error' | 'result'>,
+  ): void {
+    this.running.delete(job.id)
+    this.emit('job.done', { id: job.id, kind: job.kind, state, message, ...extra })
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 }

@@ -4,8 +4,15 @@
 import { EventEmitter } from 'node:events'
 import { calls, isCallName, type CallName, type CallResponse, type EventName } from '../shared/api'
 import { DexposureError } from '../shared/errors'
+import { listModels, listRuns } from './explorer'
 import { runForecast } from './forecast/run'
+import { edgeHistory } from './graph/edge-history'
+import { nodeDetail } from './graph/node-detail'
+import { universeResponse } from './graph/universe-response'
+import { weekFrame } from './graph/week-frame'
 import { JobRegistry } from './jobs'
+import { GraphLayout } from './layout/graph-layout'
+import type { SessionCallName } from './session'
 import { Archive } from './store/archive'
 
 type Handler<K extends CallName> = (request: never) => Promise<CallResponse<K>> | CallResponse<K>
@@ -13,21 +20,28 @@ type Handler<K extends CallName> = (request: never) => Promise<CallResponse<K>> 
 export class EngineService {
   readonly archive: Archive
   readonly jobs = new JobRegistry()
+  /** The universe's stored layout and the job that places nodes (graph explorer). */
+  readonly layout: GraphLayout
   private readonly events = new EventEmitter()
-  private readonly handlers: { [K in CallName]: Handler<K> }
+  // calls above one archive (opening archives, user state, imports) are the session's
+  private readonly handlers: { [K in Exclude<CallName, SessionCallName>]: Handler<K> }
   private ownsArchive = false
 
   /** A service on an archive the caller opened (and closes). */
   constructor(archive: Archive) {
     this.archive = archive
+    this.layout = new GraphLayout(archive, this.jobs)
     for (const e of ['job.progress', 'job.done'] as const)
       this.jobs.on(e, (payload) => this.events.emit(e, payload))
     this.handlers = {
       'archive.info': () => this.info(),
       'weeks.list': () => this.archive.listWeeks(),
-      'week.graph': (r: { week: string; limit?: number }) => this.weekGraph(r.week, r.limit ?? 300),
+      // the whole week unless a preview asks for the `limit` largest nodes
+      'week.graph': (r: { week: string; limit?: number }) =>
+        this.weekGraph(r.week, r.limit ?? Infinity),
       'node.history': (r: { nodeId: string }) => this.nodeHistory(r.nodeId),
       'jobs.cancel': (r: { id: string }) => ({ ok: this.jobs.cancel(r.id) }),
+      'jobs.list': () => this.jobs.snapshot(),
       'forecast.run': (r: { week: string; horizon: number; provider?: string }) => ({
         jobId: this.jobs.start('forecast', (ctx) =>
           runForecast(this.archive, {
@@ -42,6 +56,22 @@ export class EngineService {
       }),
       'forecast.latest': (r: { week: string; horizon: number }) =>
         this.latestForecast(r.week, r.horizon),
+      'runs.list': (r: { limit?: number }) => listRuns(this.archive, r.limit),
+      'models.list': () => listModels(this.archive.file),
+      // ---- graph explorer (src/engine/graph/, src/engine/layout/)
+      'graph.universe': async (r: { wait?: boolean }) => {
+        const { view, status } = await this.layout.universe(r.wait ?? false)
+        return universeResponse(view, status)
+      },
+      'week.frame': (r: { week: string }) => weekFrame(this.archive, this.layout.view(), r.week),
+      'layout.run': (r: { iterations?: number; reseed?: boolean }) => ({
+        jobId: this.layout.run(r),
+      }),
+      'node.detail': (r: { nodeId: string; week: string }) =>
+        nodeDetail(this.archive, r.nodeId, r.week),
+      'edge.history': (r: { source: string; target: string }) =>
+        edgeHistory(this.archive, r.source, r.target),
+      // ---- end of the graph explorer
     }
   }
 
@@ -69,7 +99,12 @@ export class EngineService {
         'USAGE',
         `invalid request for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
       )
-    const handler = this.handlers[name] as (r: unknown) => unknown
+    const handler = (this.handlers as Partial<Record<CallName, (r: unknown) => unknown>>)[name]
+    if (!handler)
+      throw new DexposureError(
+        'USAGE',
+        `${name} is answered by the workbench session (src/engine/session.ts), not by one archive's service`,
+      )
     const response = await handler(parsed.data)
     const checked = spec.response.safeParse(response)
     if (!checked.success)
@@ -98,7 +133,7 @@ export class EngineService {
     }
   }
 
-  /** The `limit` largest nodes of a week and the edges among them. */
+  /** The `limit` largest nodes of a week (every node without one) and the edges among them. */
   private weekGraph(week: string, limit: number): CallResponse<'week.graph'> {
     const f = this.archive.loadWeek(week)
     const n = f.nodeIds.length

@@ -1,20 +1,24 @@
 // The engine in an Electron utility process (never on the main thread): opens the archive, fills
-// it with the demo data on first run, and answers API calls relayed by the main process. The main
-// process passes the archive path in DEXPOSURE_ARCHIVE (resolveArchivePath reads it).
+// it with the demo data on first run, and answers API calls relayed by the main process through a
+// workbench session (src/engine/session.ts), which also opens other archives and runs imports.
+// The main process passes the archive path in DEXPOSURE_ARCHIVE (resolveArchivePath reads it).
 import { fillArchiveWithDemo } from '../engine/demo'
-import { EngineService } from '../engine/service'
-import { Archive } from '../engine/store/archive'
+import { WorkbenchSession } from '../engine/session'
 import { resolveArchivePath } from '../engine/store/paths'
+import { UserStore } from '../engine/store/user-store'
 import { isDexposureError } from '../shared/errors'
 import { serveEngine, type PortLike } from './engine-protocol'
 
 const port = (process as unknown as { parentPort: PortLike }).parentPort
 
 async function main(): Promise<void> {
-  const archive = Archive.open(resolveArchivePath())
+  const session = WorkbenchSession.open(resolveArchivePath(), {
+    userStore: new UserStore(undefined, (m) => console.warn(`dexposure: ${m}`)),
+  })
+  const archive = session.current.archive
   if (archive.listWeeks().length === 0)
     await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  serveEngine(port, new EngineService(archive))
+  serveEngine(port, session)
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,8 @@
 // The message protocol between the Electron main process and the engine host (a utility
 // process). Kept apart from both so it can be tested under plain Node: main relays
-// `{id, name, request}`, the host answers with a reply, and pushes job events as they happen.
+// `{id, name, request}`, the host answers with a reply, and pushes events as they happen.
 import type { EngineService } from '../engine/service'
+import { events, type EventName } from '../shared/api'
 import { isDexposureError } from '../shared/errors'
 
 export interface EngineRequest {
@@ -27,9 +28,12 @@ export interface PortLike {
   postMessage(message: EngineMessage): void
 }
 
-/** Answers every request on `port` with `service` and forwards job events; then says ready. */
+/**
+ * Answers every request on `port` with `service` (an EngineService or a WorkbenchSession) and
+ * forwards every event of the contract (job events, `archive.changed`); then says ready.
+ */
 export function serveEngine(port: PortLike, service: Pick<EngineService, 'handle' | 'on'>): void {
-  for (const event of ['job.progress', 'job.done'] as const)
+  for (const event of Object.keys(events) as EventName[])
     service.on(event, (payload) => port.postMessage({ type: 'event', event, payload }))
   port.on('message', ({ data }) => {
     const { id, name, request } = data as EngineRequest

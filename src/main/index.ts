@@ -1,15 +1,29 @@
-// Electron main process: one window, a strict security posture (context isolation, sandbox, no
-// Node in the renderer, CSP, no navigation or new windows), and the engine in a utility process so
-// heavy work never blocks the UI thread. Calls are relayed between the preload bridge and the
-// engine host; the call name is checked here and the request and response in the engine.
+// Electron main process: one window, a strict security posture (src/main/security.ts: context
+// isolation, sandbox, no Node in the renderer, CSP, no navigation or new windows, no permissions,
+// IPC only from the app's own page), and the engine in a utility process so heavy work never
+// blocks the UI thread. Calls are relayed between the preload bridge and the engine host; the call
+// name and the sender are checked here, the request and response in the engine. The File menu
+// (src/main/menu.ts) opens archives and imports files through the same engine calls.
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess } from 'electron'
 import { join } from 'node:path'
-import { isCallName } from '../shared/api'
+import {
+  isCallName,
+  type CallName,
+  type CallRequest,
+  type CallResponse,
+  type EventPayload,
+} from '../shared/api'
 import type { EngineMessage, EngineRequest } from './engine-protocol'
+import { menuTemplate } from './menu'
+import {
+  hardenSession,
+  hardenWebContents,
+  isTrustedSender,
+  rendererEntry,
+  windowOptions,
+} from './security'
 
-// The same policy browser mode sends (src/server/index.ts), minus the event socket it needs.
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:"
+const entry = rendererEntry(app.isPackaged, process.env, join(__dirname, '../renderer/index.html'))
 
 /** `electron . [--archive] FILE`: the archive named on the command line, if any. */
 function archiveFromArgs(): string | undefined {
@@ -19,7 +33,10 @@ function archiveFromArgs(): string | undefined {
   return args.find((a) => !a.startsWith('-') && a !== '.')
 }
 
-function startEngine(): void {
+type CallEngine = <K extends CallName>(name: K, request: CallRequest<K>) => Promise<CallResponse<K>>
+
+/** Starts the engine host; answers a function that calls it (for IPC and for the menu). */
+function startEngine(onEvent: (event: string, payload: unknown) => void): CallEngine {
   const archive = archiveFromArgs()
   // The archive path travels in the environment: the engine host resolves it with the same
   // resolveArchivePath() as the CLI and the server (explicit path, then DEXPOSURE_ARCHIVE, then
@@ -46,10 +63,11 @@ function startEngine(): void {
   engine.on('message', (m: EngineMessage) => {
     if (m.type === 'ready') markReady()
     else if (m.type === 'fatal') fail(new Error(m.message))
-    else if (m.type === 'event')
+    else if (m.type === 'event') {
       for (const w of BrowserWindow.getAllWindows())
         w.webContents.send('api:event', m.event, m.payload)
-    else {
+      onEvent(m.event, m.payload)
+    } else {
       const p = pending.get(m.id)
       pending.delete(m.id)
       if ('error' in m)
@@ -60,9 +78,7 @@ function startEngine(): void {
   engine.on('exit', (code) => fail(new Error(`the engine process exited with code ${code}`)))
   app.on('before-quit', () => engine.kill())
 
-  ipcMain.handle('api:call', async (_e, name: unknown, request: unknown) => {
-    if (typeof name !== 'string' || !isCallName(name))
-      throw new Error(`USAGE: unknown call "${String(name)}"`)
+  const call = async (name: string, request: unknown): Promise<unknown> => {
     await ready
     if (failure) throw failure
     const id = next++
@@ -70,43 +86,108 @@ function startEngine(): void {
       pending.set(id, { resolve, reject })
       engine.postMessage({ id, name, request } satisfies EngineRequest)
     })
+  }
+
+  ipcMain.handle('api:call', async (e, name: unknown, request: unknown) => {
+    // only the workbench page itself (top frame, our file:// or dev URL) may use the engine
+    if (!isTrustedSender(e, entry))
+      throw new Error('USAGE: calls are accepted from the workbench page only')
+    if (typeof name !== 'string' || !isCallName(name))
+      throw new Error(`USAGE: unknown call "${String(name)}"`)
+    return call(name, request)
   })
+  return call as CallEngine
 }
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1380,
-    height: 860,
-    title: 'DeXposure Workbench',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  })
-  // The workbench is one page: links never open windows and the page never navigates away.
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  win.webContents.on('will-navigate', (e) => e.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+const ARCHIVE_FILTERS = [
+  { name: 'DeXposure archives', extensions: ['sqlite', 'sqlite3', 'db'] },
+  { name: 'All files', extensions: ['*'] },
+]
+const IMPORT_FILTERS = [
+  { name: 'DeXposure, metadata, DefiLlama, CSV', extensions: ['json', 'csv'] },
+  { name: 'All files', extensions: ['*'] },
+]
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(
+    windowOptions(join(__dirname, '../preload/index.cjs'), app.isPackaged),
+  )
+  if (entry.kind === 'url') void win.loadURL(entry.url)
+  else void win.loadFile(entry.file)
+  return win
 }
 
 app.whenReady().then(() => {
-  // Header CSP for http(s) loads (the dev server); file:// loads get the same policy from the
-  // page's <meta> tag.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
-  )
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
-  )
-  startEngine()
+  hardenSession(session.defaultSession)
+  // every web contents (the window, and any the page might try to create) gets the same rules
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents))
+
+  const showError = (title: string) => (e: unknown) =>
+    dialog.showErrorBox(title, e instanceof Error ? e.message : String(e))
+  const focused = (): BrowserWindow | undefined =>
+    BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+  const openArchive = (path: string, create = false): void =>
+    void call('archives.open', { path, create }).catch(showError('Cannot open the archive'))
+
+  const actions = {
+    openArchive: async () => {
+      const r = await dialog.showOpenDialog(focused()!, {
+        title: 'Open archive',
+        properties: ['openFile'],
+        filters: ARCHIVE_FILTERS,
+      })
+      if (!r.canceled && r.filePaths[0]) openArchive(r.filePaths[0])
+    },
+    newArchive: async () => {
+      const r = await dialog.showSaveDialog(focused()!, {
+        title: 'New archive',
+        defaultPath: 'archive.sqlite',
+        filters: ARCHIVE_FILTERS,
+      })
+      if (!r.canceled && r.filePath) openArchive(r.filePath, true)
+    },
+    openRecent: (path: string) => openArchive(path),
+    // the import runs as an engine job: its progress and outcome reach the page as job events
+    importFile: async () => {
+      const r = await dialog.showOpenDialog(focused()!, {
+        title: 'Import into the archive',
+        properties: ['openFile'],
+        filters: IMPORT_FILTERS,
+      })
+      if (!r.canceled && r.filePaths[0])
+        await call('import.run', { path: r.filePaths[0] }).catch(showError('Cannot import'))
+    },
+  }
+  const refreshMenu = async (): Promise<void> => {
+    const recent = await call('archives.recent', {}).catch(() => [])
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(
+          { isPackaged: app.isPackaged, platform: process.platform, recent },
+          {
+            openArchive: () =>
+              void actions.openArchive().catch(showError('Cannot open the archive')),
+            newArchive: () =>
+              void actions.newArchive().catch(showError('Cannot create the archive')),
+            openRecent: actions.openRecent,
+            importFile: () => void actions.importFile().catch(showError('Cannot import')),
+          },
+        ),
+      ),
+    )
+  }
+
+  // (the functions above run only after this: on menu clicks and engine events)
+  const call: CallEngine = startEngine((event, payload) => {
+    // the recent list changed: the File menu shows it
+    if (event === 'archive.changed') {
+      void refreshMenu()
+      const { info } = payload as EventPayload<'archive.changed'>
+      for (const w of BrowserWindow.getAllWindows())
+        w.setTitle(`DeXposure Workbench — ${info.file}`)
+    }
+  })
+  void refreshMenu()
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

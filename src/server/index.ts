@@ -1,14 +1,18 @@
 // Browser mode and end-to-end tests: the engine behind a loopback HTTP server. It binds to
-// 127.0.0.1 only and requires a random per-run token on every API call and on the event socket,
-// so other users and web pages on the machine cannot read the archive.
+// 127.0.0.1 only and requires a random per-run token on every API call, upload and on the event
+// socket, so other users and web pages on the machine cannot read the archive.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { events, type EventName } from '../shared/api'
 import { DexposureError, isDexposureError } from '../shared/errors'
-import { EngineService } from '../engine/service'
+import type { EngineService } from '../engine/service'
+import { WorkbenchSession } from '../engine/session'
+import { UserStore } from '../engine/store/user-store'
+import { MAX_UPLOAD_BYTES } from '../engine/uploads'
 
 export interface ServerOptions {
   archivePath: string
@@ -18,12 +22,20 @@ export interface ServerOptions {
   rendererDir?: string
   /** Fixed token (tests); random otherwise. */
   token?: string
+  /** Recent archives and UI state (default: the per-user store file). */
+  userStore?: UserStore
+  /** Largest upload accepted by `PUT /upload` (default 4 GiB). */
+  maxUploadBytes?: number
+  /** Where problems that do not stop the server go (default: stderr). */
+  onWarning?: (message: string) => void
 }
 
 export interface RunningServer {
   url: string
   token: string
-  service: EngineService
+  session: WorkbenchSession
+  /** The open archive's service (it changes when the UI opens another archive). */
+  readonly service: EngineService
   close(): Promise<void>
 }
 
@@ -61,7 +73,25 @@ const STATUS: Partial<Record<string, number>> = {
   INTERNAL: 500,
 }
 
+/** Largest API request body. */
 const MAX_BODY = 1024 * 1024
+/** A body this far past MAX_BODY is not read to its end before the 413 (the socket closes). */
+const MAX_DRAIN = 16 * MAX_BODY
+/** Events are pushed to the page; it sends nothing, so small frames are plenty. */
+const WS_MAX_PAYLOAD = 64 * 1024
+
+/** A refusal with its HTTP status (413 for bodies too large). */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Close the connection after answering (the rest of the body is not read). */
+    readonly close = false,
+  ) {
+    super(message)
+  }
+}
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
@@ -70,9 +100,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new DexposureError('USAGE', `the server binds to 127.0.0.1 only, not ${host}`)
   const token = opts.token ?? randomBytes(32).toString('hex')
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer')
-  // Read-write: forecasts started from the UI are stored as runs. SQLite's locking keeps it safe
-  // beside a CLI import on the same file.
-  const service = EngineService.open(opts.archivePath)
+  const maxUpload = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES
+  const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`dexposure: ${m}\n`))
+  // Read-write: forecasts and imports started from the UI write the archive. SQLite's locking
+  // keeps it safe beside a CLI import on the same file.
+  const session = WorkbenchSession.open(opts.archivePath, {
+    userStore: opts.userStore ?? new UserStore(undefined, warn),
+  })
 
   const tokenOk = (given: string | null | undefined): boolean => {
     if (!given) return false
@@ -80,42 +114,45 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const b = Buffer.from(token)
     return a.length === b.length && timingSafeEqual(a, b)
   }
+  // RFC 9110: the auth scheme is case-insensitive
+  const bearer = (req: IncomingMessage): string | null =>
+    /^bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? null
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => sendError(res, e))
   })
 
+  const port = (): number => (server.address() as AddressInfo).port
   // A page on another site that rebinds its DNS name to 127.0.0.1 would send its own Host; the
   // token already stops it, and this refuses it before any work.
-  const hostOk = (req: IncomingMessage): boolean => {
-    const port = (server.address() as AddressInfo).port
-    return req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`
+  const hostOk = (req: IncomingMessage): boolean =>
+    req.headers.host === `127.0.0.1:${port()}` || req.headers.host === `localhost:${port()}`
+  // Browsers send Origin on cross-origin requests and on every WebSocket; only our own page may
+  // talk to us. Programs (tests, scripts) send none and rely on the token alone.
+  const originOk = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin
+    return (
+      origin === undefined ||
+      origin === `http://127.0.0.1:${port()}` ||
+      origin === `http://localhost:${port()}`
+    )
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req))
       return sendJson(res, 421, { error: { code: 'USAGE', message: 'unexpected Host header' } })
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname.startsWith('/api/')) {
-      const auth = req.headers.authorization
-      if (!tokenOk(auth?.startsWith('Bearer ') ? auth.slice(7) : null))
+    const isApi = url.pathname.startsWith('/api/')
+    if (isApi || url.pathname === '/upload') {
+      if (!originOk(req))
+        return sendJson(res, 403, {
+          error: { code: 'USAGE', message: 'requests from other origins are refused' },
+        })
+      if (!tokenOk(bearer(req)))
         return sendJson(res, 401, {
           error: { code: 'UNAUTHORIZED', message: 'missing or wrong token' },
         })
-      if (req.method !== 'POST')
-        return sendJson(res, 405, {
-          error: { code: 'USAGE', message: 'API calls are POST requests' },
-        })
-      const body = await readBody(req)
-      let request: unknown
-      try {
-        request = body.length ? JSON.parse(body) : {}
-      } catch {
-        throw new DexposureError('USAGE', 'the request body is not valid JSON')
-      }
-      // call names are plain ASCII; anything percent-encoded is simply an unknown call
-      const result = await service.handle(url.pathname.slice(5), request)
-      return sendJson(res, 200, result)
+      return isApi ? api(req, res, url) : upload(req, res, url)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, { error: { code: 'USAGE', message: 'method not allowed' } })
@@ -123,7 +160,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // carry no data and are served to anyone on the loopback interface.
     const path = url.pathname === '/' ? '/index.html' : url.pathname
     if (path === '/index.html' && !tokenOk(url.searchParams.get('token'))) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' })
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...SAFE_HEADERS })
       res.end(
         'DeXposure Workbench: open the URL printed by `npm start` (it carries the access token).\n',
       )
@@ -140,52 +177,124 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CSP,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
+      ...SAFE_HEADERS,
     })
     res.end(req.method === 'HEAD' ? undefined : await readFile(file))
   }
 
-  const wss = new WebSocketServer({ noServer: true })
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST')
+      return sendJson(res, 405, {
+        error: { code: 'USAGE', message: 'API calls are POST requests' },
+      })
+    const body = await readBody(req)
+    let request: unknown
+    try {
+      request = body.length ? JSON.parse(body) : {}
+    } catch {
+      throw new DexposureError('USAGE', 'the request body is not valid JSON')
+    }
+    // call names are plain ASCII; anything percent-encoded is simply an unknown call
+    const result = await session.handle(url.pathname.slice(5), request)
+    return sendJson(res, 200, result)
+  }
+
+  /** `PUT /upload?name=FILE`: the body streamed to a temporary file for `import.run`. */
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'PUT')
+      return sendJson(res, 405, { error: { code: 'USAGE', message: 'uploads are PUT requests' } })
+    const name = url.searchParams.get('name')
+    if (!name) throw new DexposureError('USAGE', 'the upload needs ?name=FILENAME')
+    const tooLarge = new HttpError(
+      413,
+      'USAGE',
+      `${name} is larger than the ${formatBytes(maxUpload)} an upload may be`,
+      true,
+    )
+    if (Number(req.headers['content-length'] ?? 0) > maxUpload) throw tooLarge
+    const r = await session.uploads.receive(req, name, maxUpload)
+    if ('tooLarge' in r) throw tooLarge
+    sendJson(res, 200, { uploadId: r.upload.id, bytes: r.upload.bytes })
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (!hostOk(req) || url.pathname !== '/events' || !tokenOk(url.searchParams.get('token'))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
       return
     }
+    if (!originOk(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
     wss.handleUpgrade(req, socket, head, (ws) => subscribe(ws))
   })
   function subscribe(ws: WebSocket): void {
-    const offs = (['job.progress', 'job.done'] as const).map((event) =>
-      service.on(event, (payload) => ws.send(JSON.stringify({ event, payload }))),
+    const offs = (Object.keys(events) as EventName[]).map((event) =>
+      session.on(event, (payload) => ws.send(JSON.stringify({ event, payload }))),
     )
     ws.on('close', () => offs.forEach((off) => off()))
+    // the page never sends anything; a frame over maxPayload closes the socket (1009)
+    ws.on('error', () => ws.terminate())
   }
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej)
     server.listen(opts.port ?? 0, host, () => res())
+  }).catch(async (e: unknown) => {
+    await session.close()
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new DexposureError(
+        'USAGE',
+        code === 'EADDRINUSE'
+          ? `port ${opts.port} is already in use (choose another with --port, or 0 for any)`
+          : `port ${opts.port} needs privileges (choose one above 1023)`,
+        { field: '--port' },
+      )
+    throw e
   })
-  const port = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port()}/?token=${token}`,
     token,
-    service,
+    session,
+    get service() {
+      return session.current
+    },
     close: async () => {
       for (const c of wss.clients) c.terminate()
       wss.close()
+      server.closeAllConnections()
       await new Promise<void>((res) => server.close(() => res()))
-      service.close()
+      await session.close()
     },
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+/** Headers every response carries: no MIME sniffing, no Referer (the page URL holds the token). */
+const SAFE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const
+
+function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    ...SAFE_HEADERS,
+    ...(close ? { connection: 'close' } : {}),
+  })
   res.end(JSON.stringify(body))
 }
 
 function sendError(res: ServerResponse, e: unknown): void {
+  if (e instanceof HttpError)
+    return sendJson(res, e.status, { error: { code: e.code, message: e.message } }, e.close)
   if (isDexposureError(e))
     return sendJson(res, STATUS[e.code] ?? 500, {
       error: { code: e.code, message: e.describe(), location: e.location },
@@ -193,18 +302,40 @@ function sendError(res: ServerResponse, e: unknown): void {
   sendJson(res, 500, { error: { code: 'INTERNAL', message: (e as Error).message ?? String(e) } })
 }
 
+/**
+ * The request body as text, at most MAX_BODY bytes. A larger body is a 413: declared larger, it is
+ * refused unread; otherwise it is read to its end (up to MAX_DRAIN) so the client gets the answer
+ * rather than a reset connection.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
+  const tooLarge = (close: boolean) =>
+    new HttpError(413, 'USAGE', `the request body is larger than ${formatBytes(MAX_BODY)}`, close)
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_DRAIN) return Promise.reject(tooLarge(true))
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (c: Buffer) => {
       size += c.length
-      if (size > MAX_BODY) {
-        reject(new DexposureError('USAGE', 'request body too large'))
-        req.destroy()
-      } else chunks.push(c)
+      if (size <= MAX_BODY) chunks.push(c)
+      else if (size > MAX_DRAIN) {
+        req.removeAllListeners('data')
+        req.removeAllListeners('end')
+        reject(tooLarge(true))
+      }
     })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () =>
+      size > MAX_BODY
+        ? reject(tooLarge(false))
+        : resolveBody(Buffer.concat(chunks).toString('utf8')),
+    )
     req.on('error', reject)
   })
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${n / 1024 ** 3} GiB`
+  if (n >= 1024 ** 2) return `${n / 1024 ** 2} MiB`
+  if (n >= 1024) return `${n / 1024} KiB`
+  return `${n} bytes`
 }

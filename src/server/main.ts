@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     port: values.port ? Number(values.port) : 0,
     rendererDir: values.renderer,
   })
-  process.stdout.write(JSON.stringify({ url: server.url, token: server.token }) + '\n')
+  process.stdout.write(
+    JSON.stringify({ url: server.url, token: server.token, archive: server.session.file }) + '\n',
+  )
   const stop = () => void server.close().then(() => process.exit(0))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

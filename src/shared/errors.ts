@@ -44,7 +44,8 @@ export class DexposureError extends Error {
     } else if (l.line !== undefined) where.push(`line ${l.line}`)
     else if (l.offset !== undefined) where.push(`byte ${l.offset}`)
     if (l.week !== undefined) where.push(`week ${l.week}`)
-    if (l.field !== undefined) where.push(`field ${l.field}`)
+    // An empty field (the path of the whole document) names nothing: leave it out.
+    if (l.field) where.push(`field ${l.field}`)
     return where.length ? `${where.join(', ')}: ${this.message}` : this.message
   }
 }

@@ -94,11 +94,12 @@ describe('EngineService calls', () => {
     expect(g.edges).toHaveLength(among)
   })
 
-  it('week.graph defaults to 300 nodes', async () => {
+  it('week.graph answers the whole week without a limit', async () => {
     const g = (await service.handle('week.graph', {
       week: '2025-08-18',
     })) as CallResponse<'week.graph'>
-    expect(g.nodes).toHaveLength(Math.min(300, g.totalNodes))
+    expect(g.nodes).toHaveLength(g.totalNodes)
+    expect(g.edges).toHaveLength(g.totalEdges)
   })
 
   it('node.history follows one node across weeks', async () => {

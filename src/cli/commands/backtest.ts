@@ -2,11 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import {
+  anchorWeeks,
   runBacktest,
   type BacktestResult,
   type RealisticMode,
 } from '../../engine/forecast/backtest'
 import { ForecastModel, modelDirFor } from '../../engine/forecast/model'
+import { defaultTestFrom } from '../../engine/forecast/split'
+import type { Archive } from '../../engine/store/archive'
 import { lineChart, reliabilityPoints } from '../../engine/report/plots'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
@@ -25,6 +28,8 @@ interface BacktestOptions {
   realistic: string
 }
 
+/** The reference's hold-out (reference-spec §4.2): 2025 is never trained on in the paper. */
+const PAPER_HOLDOUT = '2025-01-06'
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(2)} %`)
 
@@ -44,7 +49,12 @@ export function register(program: Command, ctx: CliContext): void {
       '--provider <name>',
       'force an ONNX Runtime execution provider (cuda, dml, coreml, webgpu, cpu)',
     )
-    .option('--from <week>', 'first anchor week t (default: 2025-01-06, the reference hold-out)')
+    .option(
+      '--from <week>',
+      'first anchor week t (default: with a model, the first week after its training window ' +
+        "(model.json's last_week_used): the test weeks `train` left; without one, 2025-01-06, the " +
+        "paper's hold-out, when archived, else the last 15 % of the archive's weeks)",
+    )
     .option('--to <week>', 'last anchor week t (default: the last with t+h archived)')
     .option('--neg-ratio <n>', 'paper protocol: random negatives per positive', '5')
     .option('--seed <n>', 'seed of the negative sampling', '42')
@@ -85,7 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
         r = await runBacktest(archive, {
           horizon,
           model: model ?? undefined,
-          from: o.from ?? (model ? undefined : '2025-01-06'),
+          from: o.from ?? (model ? undefined : baselineFrom(archive, horizon)),
           to: o.to,
           negRatio: Number(o.negRatio),
           seed: Number(o.seed),
@@ -164,6 +174,15 @@ export function register(program: Command, ctx: CliContext): void {
         ].join('\n')
       })
     })
+}
+
+/** Default first anchor without a model: the paper's hold-out where the archive reaches it (so
+ * baselines stay comparable with the published figures), else the default split's test weeks, so
+ * an archive that ends earlier still gets a backtest. */
+function baselineFrom(archive: Archive, horizon: number): string | undefined {
+  const weeks = archive.listWeeks().map((w) => w.week)
+  if (anchorWeeks(weeks, horizon, PAPER_HOLDOUT).length > 0) return PAPER_HOLDOUT
+  return defaultTestFrom(weeks) // undefined on a tiny archive: every week (no model to leak into)
 }
 
 function writePlots(dir: string, r: BacktestResult): void {

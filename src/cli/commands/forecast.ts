@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { runForecast } from '../../engine/forecast/run'
+import { csvText } from '../../shared/csv'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
@@ -63,15 +64,22 @@ export function register(program: Command, ctx: CliContext): void {
             .prepare(
               'SELECT source, target, probability, predicted_weight_usd, exists_at_t, in_graph FROM forecast_edges WHERE run_id = ? ORDER BY probability DESC',
             )
-            .all(r.run_id) as Record<string, string | number>[]
-          const q = (v: string | number) =>
-            typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v)
+            .raw()
+            .all(r.run_id) as (string | number)[][]
+          // csvText neutralises ids that a spreadsheet would run as formulas (src/shared/csv.ts).
           writeFileSync(
             o.out,
-            [
-              'source,target,probability,predicted_weight_usd,exists_at_t,in_graph',
-              ...rows.map((x) => Object.values(x).map(q).join(',')),
-            ].join('\n') + '\n',
+            csvText(
+              [
+                'source',
+                'target',
+                'probability',
+                'predicted_weight_usd',
+                'exists_at_t',
+                'in_graph',
+              ],
+              rows,
+            ),
           )
           ctx.log(cmd, `wrote ${rows.length} predicted pairs to ${o.out}`)
         }

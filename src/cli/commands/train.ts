@@ -1,9 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
-import { weekProblem } from '../../shared/dates'
+import type { TrainingWindow } from '../../engine/forecast/model'
+import {
+  describeSplit,
+  planSplit,
+  TRAIN_SHARE,
+  VALIDATION_SHARE,
+  type SplitKind,
+} from '../../engine/forecast/split'
+import { dateToMs, weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
 
@@ -21,7 +29,10 @@ function trainScript(): string {
 
 interface TrainOptions {
   horizon: string
-  until: string
+  split: string
+  until?: string
+  valUntil?: string
+  valWeeks?: string
   out?: string
   epochs: string
   seed: string
@@ -34,9 +45,24 @@ export function register(program: Command, ctx: CliContext): void {
     .description("train a forecast model on the archive with Debian's PyTorch (progress on stderr)")
     .requiredOption('--horizon <weeks>', 'weeks ahead')
     .option(
+      '--split <how>',
+      `auto: train on the first ${Math.round(100 * TRAIN_SHARE)} % of the archive's weeks, validate ` +
+        `on the next ${Math.round(100 * VALIDATION_SHARE)} %, leave the rest for backtests; paper: the paper's dates ` +
+        '(train before 2024-07-22, validate to 2025-01-01), on an archive that spans them',
+      'auto',
+    )
+    .option(
       '--until <week>',
-      'train only on anchors whose t+h is before this week; validate after it',
-      '2024-07-22',
+      'train on anchors whose t+h is before this week; validation starts here (overrides --split)',
+    )
+    .option(
+      '--val-until <date>',
+      'validate on anchors whose t+h is before this date; the weeks after are left for backtests ' +
+        '(overrides --split; default with --until alone: half the weeks from --until)',
+    )
+    .option(
+      '--val-weeks <n>',
+      'validate on the n archived weeks from --until (instead of --val-until)',
     )
     .option('--out <dir>', 'model directory to write (default: models/h<H> next to the archive)')
     .option('--epochs <n>', 'maximum epochs (early stopping on validation AUPRC)', '12')
@@ -51,17 +77,41 @@ export function register(program: Command, ctx: CliContext): void {
         throw new DexposureError('USAGE', '--horizon must be a positive integer (weeks)', {
           field: '--horizon',
         })
-      const problem = weekProblem(o.until)
+      const problem = o.until === undefined ? null : weekProblem(o.until)
       if (problem) throw new DexposureError('USAGE', problem, { field: '--until' })
+      // a date, not only a Monday: the paper's validation boundary is 2025-01-01
+      if (o.valUntil !== undefined && Number.isNaN(dateToMs(o.valUntil)))
+        throw new DexposureError('USAGE', `"${o.valUntil}" is not a date of the form YYYY-MM-DD`, {
+          field: '--val-until',
+        })
+      const valWeeks = o.valWeeks === undefined ? undefined : Number(o.valWeeks)
+      // Planned here, before Python starts, so that a split leaving a window empty is refused at
+      // once; train.py applies the same rules to the boundaries it gets.
+      const archive = ctx.archivePath(cmd)
+      const db = ctx.openArchive(cmd, { readonly: true })
+      const weeks = (() => {
+        try {
+          return db.listWeeks()
+        } finally {
+          db.close()
+        }
+      })()
+      const split = planSplit(weeks, {
+        horizon,
+        split: o.split as SplitKind,
+        until: o.until,
+        valUntil: o.valUntil,
+        valWeeks,
+      })
+      ctx.log(cmd, `split (${split.split}) for h=${horizon}:`)
+      for (const line of describeSplit(split)) ctx.log(cmd, `  ${line}`)
       const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, sklearn'], { encoding: 'utf8' })
       if (probe.status !== 0)
         throw new DexposureError(
           'NOT_FOUND',
           `training needs PyTorch from Debian: apt-get install python3-torch python3-onnx python3-sklearn (${(probe.stderr || probe.error?.message || '').trim().split('\n').at(-1)})`,
         )
-      const archive = ctx.archivePath(cmd)
       const out = o.out ?? join(dirname(archive), 'models', `h${horizon}`)
-      const valUntil = '2025-01-01' > o.until ? '2025-01-01' : o.until
       const args = [
         trainScript(),
         '--archive',
@@ -71,9 +121,11 @@ export function register(program: Command, ctx: CliContext): void {
         '--out',
         out,
         '--until',
-        o.until,
+        split.until,
         '--val-until',
-        valUntil,
+        split.validation_until,
+        '--split',
+        split.split,
         '--epochs',
         o.epochs,
         '--seed',
@@ -89,12 +141,23 @@ export function register(program: Command, ctx: CliContext): void {
       if (code !== 0)
         throw new DexposureError('INTERNAL', `training failed (train.py exited with ${code})`)
       const pickedUp = o.out === undefined
+      // the windows as the trainer recorded them (the same as planned; model.json is the truth)
+      const window = (
+        JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as {
+          training_window: TrainingWindow
+        }
+      ).training_window
       ctx.output(
         cmd,
-        { horizon, model_dir: out, default_for_archive: pickedUp },
-        pickedUp
-          ? `model written to ${out}; forecast and backtest on ${archive} now use it for h=${horizon} (pass --model to choose another)`
-          : `model written to ${out}; use it with --model ${out}`,
+        { horizon, model_dir: out, default_for_archive: pickedUp, training_window: window },
+        [
+          pickedUp
+            ? `model written to ${out}; forecast and backtest on ${archive} now use it for h=${horizon} (pass --model to choose another)`
+            : `model written to ${out}; use it with --model ${out}`,
+          `trained on ${window.from} … (targets before ${window.until}), validated on ` +
+            `${window.validation_from ?? window.until} … (targets before ${window.validation_until}); ` +
+            `test weeks from ${window.test_from}: \`dexposure backtest --horizon ${horizon}\` without --from evaluates them`,
+        ].join('\n'),
       )
     })
 }

@@ -213,7 +213,8 @@ export function firstWeekAfterTraining(
       'NOT_FOUND',
       `no archived week follows the training window of ${model.dir} (${model.window.from} … ${last}): ` +
         `the archive ends at ${archived.at(-1) ?? '(no weeks)'}, so there is nothing to test it on. ` +
-        `Import later weeks, or train with an earlier --until so that weeks are left for testing`,
+        `Import later weeks, or retrain with \`dexposure train\`, whose default split leaves the last ` +
+        `15 % of the weeks for testing`,
       { field: '--from' },
     )
   return after

@@ -241,8 +241,8 @@ function walkTo(
         pairs: walk.packed(),
       })
   }
-  if (fresh.length > 0) saveCheckpoints(archive, importId, fresh)
-  return { walk, written: fresh.length }
+  const saved = fresh.length > 0 && saveCheckpoints(archive, importId, fresh)
+  return { walk, written: saved ? fresh.length : 0 }
 }
 
 function latestImport(archive: Archive): number {
@@ -280,20 +280,21 @@ function checkpointBefore(archive: Archive, weeks: string[], position: number): 
   return PairWalk.unpacked(JSON.parse(row.node_ids) as string[], row.pairs, row.position)
 }
 
-/** Stores new checkpoints and drops those an import has made stale, in one transaction. */
+/** Stores new checkpoints and drops those an import has made stale, in one transaction; false
+ * (nothing stored, the next walk redoes it) when another process is writing the archive. */
 function saveCheckpoints(
   archive: Archive,
   importId: number,
   rows: { week: string; position: number; ids: string; pairs: Buffer }[],
-): void {
+): boolean {
   const db = archive.db
   const put = db.prepare(
     `INSERT OR REPLACE INTO pair_memory_checkpoints (week, position, import_id, node_ids, pairs, created)
      VALUES (?, ?, ?, ?, ?, ?)`,
   )
-  db.transaction(() => {
+  return archive.tryWrite(() => {
     db.prepare(`DELETE FROM pair_memory_checkpoints WHERE NOT (${CHECKPOINT_VALID})`).run()
     const created = new Date().toISOString()
     for (const r of rows) put.run(r.week, r.position, importId, r.ids, r.pairs, created)
-  })()
+  })
 }

@@ -6,16 +6,18 @@
 // providers are tried in order with our own fallback, because ONNX Runtime throws rather than
 // falling back; which provider ran, and why others did not, is part of every result.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as ort from 'onnxruntime-node'
+import { z } from 'zod'
 import {
   FEATURE_COUNT,
   FEATURE_NAMES,
   FEATURE_SCHEMA_VERSION,
   type WeekFrame,
 } from '../../shared/domain'
+import { dateToMs } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import { freshSessions, scalar, srcRows, transposedDst } from './fresh-block'
 import {
@@ -37,6 +39,20 @@ export interface GraphSpec {
   outputs: TensorSpec[]
 }
 
+/** Where the model was trained, validated and is to be tested (docs/model-contract.md). Weeks are
+ * YYYY-MM-DD; `until` and `validation_until` are exclusive bounds on targets t + h. */
+export interface TrainingWindow {
+  from: string
+  until: string
+  validation_until: string
+  /** The last week the model saw, targets included: a backtest never evaluates a week ≤ it. */
+  last_week_used: string
+  /** Added with the archive-derived split; models trained before lack them. */
+  validation_from?: string
+  test_from?: string
+  split?: string
+}
+
 export interface ModelManifest {
   name: string
   format: string
@@ -51,7 +67,7 @@ export interface ModelManifest {
   calibrator: { kind: 'platt'; a: number; b: number }
   /** The fresh-pair head (optional): serves the pairs with no edge in either direction up to t. */
   fresh_head?: { rank: number; pairs: string; calibrator: { kind: 'platt'; a: number; b: number } }
-  training_window: { from: string; until: string; validation_until: string; last_week_used: string }
+  training_window: TrainingWindow
   /** What the model was trained on (optional; provenance.ts warns from it). */
   training_data?: { archive: string; sources: string[]; synthetic: boolean; max_nodes: number }
   metrics: Record<string, number>
@@ -133,8 +149,14 @@ export class ForecastModel {
 
   static async load(dir: string, opts: { provider?: string } = {}): Promise<ForecastModel> {
     const manifest = readManifest(dir)
-    for (const g of Object.values(manifest.graphs)) {
-      const bytes = readModelFile(dir, g.file)
+    // Graphs are read and run from their real paths inside the folder (modelFile).
+    const paths = {} as Record<keyof ModelManifest['graphs'], string>
+    for (const [key, g] of Object.entries(manifest.graphs) as [
+      keyof ModelManifest['graphs'],
+      GraphSpec,
+    ][]) {
+      paths[key] = modelFile(dir, g.file, `graphs.${key}.file`)
+      const bytes = readModelFile(dir, g.file, paths[key])
       const sha = createHash('sha256').update(bytes).digest('hex')
       if (sha !== g.sha256)
         throw new DexposureError(
@@ -159,17 +181,11 @@ export class ForecastModel {
           // ORT logs its own failure of an unavailable provider; we report it in `fallbacks`.
           logSeverityLevel: provider === 'cpu' ? 2 : 4,
         }
-        const encoder = await ort.InferenceSession.create(
-          join(dir, manifest.graphs.encoder.file),
-          options,
-        )
-        const head = await ort.InferenceSession.create(
-          join(dir, manifest.graphs.pair_head.file),
-          options,
-        )
+        const encoder = await ort.InferenceSession.create(paths.encoder, options)
+        const head = await ort.InferenceSession.create(paths.pair_head, options)
         const freshSpec = manifest.graphs.fresh_head
         const fresh = freshSpec
-          ? await ort.InferenceSession.create(join(dir, freshSpec.file), options)
+          ? await ort.InferenceSession.create(paths.fresh_head, options)
           : null
         checkSession(dir, 'encoder', encoder, manifest.graphs.encoder)
         checkSession(dir, 'pair_head', head, manifest.graphs.pair_head)
@@ -384,9 +400,9 @@ export class ForecastModel {
   }
 }
 
-function readModelFile(dir: string, file: string): Buffer {
+function readModelFile(dir: string, file: string, path = join(dir, file)): Buffer {
   try {
-    return readFileSync(join(dir, file))
+    return readFileSync(path)
   } catch (e) {
     throw new DexposureError(
       'MODEL',
@@ -396,8 +412,163 @@ function readModelFile(dir: string, file: string): Buffer {
   }
 }
 
+/**
+ * The real path of a file the manifest names, refused unless it lies inside the model folder: no
+ * absolute paths, no `..`, no symbolic link that leads out (a manifest is data from anywhere and
+ * must not make the engine read, or hand ONNX Runtime, a file elsewhere on the machine).
+ */
+export function modelFile(dir: string, file: string, field: string): string {
+  const fail = (why: string) =>
+    new DexposureError(
+      'MODEL',
+      `model ${dir}: ${field} ${JSON.stringify(file.length > 80 ? file.slice(0, 80) + '…' : file)} ${why}; the files of a model must be inside its folder`,
+      { file: join(dir, 'model.json'), field },
+    )
+  if (isAbsolute(file) || /^[A-Za-z]:|^[\\/]/.test(file)) throw fail('is an absolute path')
+  if (file.split(/[\\/]/).includes('..')) throw fail('leads out of the folder (..)')
+  const root = resolve(dir)
+  const path = resolve(root, file)
+  if (!path.startsWith(root + sep)) throw fail('is not inside the folder')
+  let real: string
+  try {
+    real = realpathSync(path)
+  } catch {
+    return path // missing: reading it says so
+  }
+  const realRoot = realpathSync(root)
+  if (!real.startsWith(realRoot + sep))
+    throw fail('is a symbolic link that leads out of the folder')
+  return real
+}
+
+// The manifest's shape (docs/model-contract.md). Fields with a meaning beyond their type (format,
+// feature schema, pair history, categories, calibrator, horizon, training data) are typed loosely
+// here and judged below with messages that say what is expected.
+const tensorSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.enum(['float32', 'int32', 'int64']),
+  shape: z.array(z.union([z.string().min(1), z.number().int().nonnegative()])),
+})
+const graphSchema = z.object({
+  file: z.string().min(1, { error: 'must not be empty' }),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hexadecimal digits' }),
+  inputs: z.array(tensorSchema).min(1, { error: 'must list at least one input' }),
+  outputs: z.array(tensorSchema).min(1, { error: 'must list at least one output' }),
+})
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' })
+const date = z
+  .string()
+  .refine((v) => !Number.isNaN(dateToMs(v)), { error: 'must be a date YYYY-MM-DD' })
+const manifestSchema = z.object({
+  name: z.string().min(1),
+  format: z.string(),
+  horizon: z.number(),
+  feature_schema: z.number(),
+  base_features: z.array(z.string()),
+  categories: z.array(z.string()),
+  pair_history: z.array(z.string()),
+  hidden: z.number().int().positive().optional(),
+  opset: z.number().int().positive().optional(),
+  graphs: z.object({
+    encoder: graphSchema,
+    pair_head: graphSchema,
+    fresh_head: graphSchema.optional(),
+  }),
+  calibrator: z.object({ kind: z.string(), a: z.number(), b: z.number() }),
+  fresh_head: z
+    .object({
+      rank: z.number().int().positive(),
+      pairs: z.string(),
+      calibrator: z.object({ kind: z.literal('platt'), a: finite, b: finite }),
+    })
+    .optional(),
+  training_window: z.object({
+    from: z.string(),
+    until: z.string(),
+    validation_until: z.string(),
+    last_week_used: z.string(),
+    // written by trainers since the archive-derived split (older models lack them)
+    validation_from: date.optional(),
+    test_from: date.optional(),
+    split: z.string().optional(),
+  }),
+  training_data: z.unknown().optional(),
+  metrics: z.record(z.string(), z.union([z.number(), z.null()])).optional(),
+})
+
+/** Plain words for what a JSON value is, for "must be X (found Y)". */
+function found(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object') return 'an object'
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`
+  return `${typeof v} ${String(v)}`
+}
+
+const EXPECTED: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+}
+
+/** The first schema problem as "field: what is wrong". */
+function manifestProblem(m: unknown): { field: string; message: string } | null {
+  const r = manifestSchema.safeParse(m)
+  if (r.success) return null
+  const issue = r.error.issues[0]
+  const path = issue.path.map(String)
+  const field = path.join('.') || '(manifest)'
+  let value: unknown = m
+  for (const k of path) value = (value as Record<string, unknown> | undefined)?.[k]
+  if (issue.code === 'invalid_type') {
+    const want = EXPECTED[issue.expected] ?? issue.expected
+    return {
+      field,
+      message:
+        value === undefined
+          ? `${field} is missing`
+          : `${field} must be ${want} (found ${found(value)})`,
+    }
+  }
+  if (issue.code === 'invalid_value' || issue.code === 'too_small' || issue.code === 'too_big')
+    return {
+      field,
+      message: issue.message.startsWith('must')
+        ? `${field} ${issue.message}`
+        : `${field}: ${issue.message} (found ${found(value)})`,
+    }
+  return {
+    field,
+    message: issue.message.startsWith('must')
+      ? `${field} ${issue.message}`
+      : `${field}: ${issue.message}`,
+  }
+}
+
 export function readManifest(dir: string): ModelManifest {
   const file = join(dir, 'model.json')
+  // A folder that is not there (or holds no manifest) is a model not found, not a bad model.
+  const kind = statSync(dir, { throwIfNoEntry: false })
+  if (!kind)
+    throw new DexposureError('NOT_FOUND', `model folder ${dir} does not exist`, {
+      file: dir,
+      field: '--model',
+    })
+  if (!kind.isDirectory())
+    throw new DexposureError('NOT_FOUND', `${dir} is not a model folder (it is a file)`, {
+      file: dir,
+      field: '--model',
+    })
+  if (!existsSync(file))
+    throw new DexposureError(
+      'NOT_FOUND',
+      `${dir} holds no model.json, so it is not a model folder (docs/model-contract.md)`,
+      { file: dir, field: '--model' },
+    )
   let m: ModelManifest
   try {
     m = JSON.parse(readModelFile(dir, 'model.json').toString('utf8')) as ModelManifest
@@ -407,8 +578,13 @@ export function readManifest(dir: string): ModelManifest {
   }
   const fail = (msg: string, field: string) =>
     new DexposureError('MODEL', `model ${dir}: ${msg}`, { file, field })
+  if (typeof m !== 'object' || m === null || Array.isArray(m))
+    throw fail(`model.json must hold an object (found ${found(m)})`, '(manifest)')
   if (m.format !== 'dexposure-model/1')
-    throw fail(`unknown format "${m.format}" (expected dexposure-model/1)`, 'format')
+    throw fail(`unknown format ${JSON.stringify(m.format)} (expected dexposure-model/1)`, 'format')
+  const problem = manifestProblem(m)
+  if (problem) throw fail(problem.message, problem.field)
+  for (const [key, g] of Object.entries(m.graphs)) modelFile(dir, g.file, `graphs.${key}.file`)
   if (m.feature_schema !== FEATURE_SCHEMA_VERSION)
     throw fail(
       `feature schema ${m.feature_schema} does not match this archive's schema ${FEATURE_SCHEMA_VERSION}`,

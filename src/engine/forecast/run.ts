@@ -7,7 +7,7 @@
 // through its pair head, all the others (10⁸ on a large week) through the fresh head in blocks of
 // holders. A model without one scores every pair up to EXACT_PAIRS, and a candidate set above.
 import { Rng } from '../demo/rng'
-import { addWeeks } from '../../shared/dates'
+import { addWeeks, targetWeekProblem, weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import { registerPredictedGraphProvider, type PredictedGraphRun } from '../risk/predicted-graph'
 import type { WeekFrame } from '../../shared/domain'
@@ -243,6 +243,11 @@ export async function runForecast(
   opts: ForecastOptions,
 ): Promise<ForecastRunResult> {
   const started = Date.now()
+  // A target week past the supported range could not be stored or read back (dates.ts).
+  const badWeek = weekProblem(opts.week)
+  if (badWeek) throw new DexposureError('USAGE', badWeek, { field: '--week' })
+  const beyond = targetWeekProblem(opts.week, opts.horizon)
+  if (beyond) throw new DexposureError('USAGE', beyond, { field: '--horizon' })
   const modelDir = opts.modelDir ?? modelDirFor(opts.horizon, archive.file)
   if (!modelDir)
     throw new DexposureError(
@@ -388,7 +393,8 @@ export async function runForecast(
     const runId = storeRun()
     function storeRun(): number {
       const db = archive.db
-      return db.transaction(() => {
+      // Rows are ready: the write lock is held only while they go in (archive.write).
+      return archive.write(() => {
         const info = db
           .prepare(
             `INSERT INTO forecast_runs (week, horizon, target_week, model, model_sha256, provider, fallbacks, created,
@@ -456,7 +462,7 @@ export async function runForecast(
           )
         }
         return id
-      })()
+      })
     }
     const top = order.map((i) => ({
       source: frame.nodeIds[kept.src[i]],

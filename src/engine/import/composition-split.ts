@@ -8,7 +8,8 @@
 // their source text plus their values (RawComposition), which is all the archive needs: the text
 // is stored verbatim and the values feed the features. Measured end to end: ~2× JSON.parse.
 import type { RawComposition } from '../../shared/domain'
-import { badInput, type SliceLocation } from './json-text'
+import { badInput, memberOf, pathAt, type SliceLocation } from './json-text'
+import { idProblem, MAX_ID_LENGTH } from './limits'
 
 const KEY = Buffer.from('"composition"')
 const QUOTE = 0x22
@@ -118,13 +119,17 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
   let shift = 0
   let last = 0
   let pos = 0
-  const fail = (message: string, at: number) =>
-    badInput(message, {
+  // Names the node or link whose composition is at fault (found by re-reading the week up to the
+  // error: only on the error path).
+  const fail = (message: string, at: number) => {
+    const member = memberOf(pathAt(bytes, at))
+    return badInput(member ? member.prefix + message : message, {
       file: loc.file,
       week: loc.week,
-      field: 'composition',
+      field: member?.field ?? 'composition',
       offset: loc.base + at,
     })
+  }
 
   while ((pos = bytes.indexOf(KEY, pos)) >= 0) {
     // An escaped quote cannot start a string token: `\"composition"` is inside a string.
@@ -165,10 +170,22 @@ export function splitCompositions(bytes: Buffer, loc: SliceLocation): SplitWeek 
         while (isWs(bytes[p])) p++
       }
       if (bytes[p] !== QUOTE) throw fail('expected a token symbol (a string) in composition', p)
+      const keyAt = p
       p++
       while (p < bytes.length && bytes[p] !== QUOTE) p += bytes[p] === BACKSLASH ? 2 : 1
       if (p >= bytes.length) throw fail('unterminated string in composition', start)
       p++
+      // Bytes ≥ characters, so only a long key in bytes needs decoding to be measured.
+      if (p - keyAt - 2 > MAX_ID_LENGTH) {
+        let key: string
+        try {
+          key = JSON.parse(bytes.toString('utf8', keyAt, p)) as string
+        } catch {
+          throw fail('a token symbol in composition is not a valid JSON string', keyAt)
+        }
+        const problem = idProblem('a composition key (token symbol)', key)
+        if (problem) throw fail(problem, keyAt)
+      }
       while (isWs(bytes[p])) p++
       if (bytes[p] !== COLON) throw fail('expected ":" after a token symbol in composition', p)
       p++

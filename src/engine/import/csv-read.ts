@@ -1,6 +1,6 @@
 // Streaming CSV rows with line numbers (csv-parse), strict UTF-8 and errors that name the file and
 // line. Shared by meta_df.csv and the CSV node/edge lists.
-import { createReadStream } from 'node:fs'
+import { createReadStream, lstatSync } from 'node:fs'
 import { CsvError, parse } from 'csv-parse'
 import { DexposureError } from '../../shared/errors'
 import { badInput, firstInvalidUtf8 } from './json-text'
@@ -70,6 +70,24 @@ export async function* readCsv(file: string, signal?: AbortSignal): AsyncGenerat
   }
 }
 
+/**
+ * What the first line held, for "missing column" errors. Not shown for a symbolic link: a link to
+ * a file that is not CSV (a key, a password file) must not have its first line printed. Long or
+ * many cells are cut: the first line of a non-CSV file can be anything.
+ */
+function headerSeen(header: CsvRow, file: string): string {
+  let link: boolean
+  try {
+    link = lstatSync(file).isSymbolicLink()
+  } catch {
+    link = true // cannot tell: say nothing about the content
+  }
+  if (link) return 'the first line is not shown: the input is a symbolic link'
+  const cells = header.values.slice(0, 12).map((v) => (v.length > 40 ? `${v.slice(0, 40)}…` : v))
+  if (header.values.length > 12) cells.push(`… (${header.values.length} columns)`)
+  return `found: ${cells.join(', ') || 'nothing'}`
+}
+
 /** Finds named columns (case-insensitive, first alias that exists) in a header row. */
 export function columnIndex(
   header: CsvRow,
@@ -82,7 +100,7 @@ export function columnIndex(
     const i = aliases.map((a) => cols.indexOf(a)).find((k) => k >= 0) ?? -1
     if (i < 0 && required)
       throw badInput(
-        `missing column "${aliases.join('" or "')}" in the header (found: ${header.values.join(', ') || 'nothing'})`,
+        `missing column "${aliases.join('" or "')}" in the header (${headerSeen(header, file)})`,
         { file, line: header.line, field: aliases[0] },
       )
     out[name] = i

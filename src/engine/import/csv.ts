@@ -13,6 +13,7 @@ import { columnIndex, csvNumber, readCsv } from './csv-read'
 import type { InputKind } from './detect'
 import { cancelled } from './dexposure'
 import { badInput } from './json-text'
+import { idProblem, nameProblem } from './limits'
 import { normalizeWeek, type RawLink } from './normalize'
 import type { ImportProgress } from './types'
 
@@ -65,6 +66,19 @@ export interface CsvImportOptions {
   onProgress?: (p: ImportProgress) => void
 }
 
+/** A cell that must fit a length limit (`problem` is idProblem or nameProblem). */
+function bounded(
+  cell: string,
+  problem: (what: string, v: string) => string | null,
+  file: string,
+  line: number,
+  column: string,
+): string {
+  const p = problem(column, cell)
+  if (p) throw badInput(p, { file, line, field: column })
+  return cell
+}
+
 function weekOf(cell: string, file: string, line: number, column: string): string {
   const problem = weekProblem(cell)
   if (problem)
@@ -98,6 +112,7 @@ export async function importCsv(
     let cols: Record<string, number> | null = null
     let weekName = 'week'
     let sizeName = 'size'
+    let nameName = 'name'
     for await (const row of readCsv(file, opts.signal)) {
       if (!cols) {
         cols = columnIndex(row, file, {
@@ -109,18 +124,23 @@ export async function importCsv(
         })
         weekName = row.values[cols.week].toLowerCase()
         sizeName = row.values[cols.size].toLowerCase()
+        if (cols.name >= 0) nameName = row.values[cols.name].toLowerCase()
         continue
       }
       const v = row.values
       const week = weekOf(v[cols.week], file, row.line, weekName)
-      const id = v[cols.id]
+      const id = bounded(v[cols.id], idProblem, file, row.line, 'id')
       if (!id) throw badInput('empty id', { file, line: row.line, field: 'id' })
       const size = csvNumber(v[cols.size], file, row.line, sizeName)
       const g = group(week)
       g.nodes.push({ id, size, composition: null })
       g.nodeLines.push(row.line)
-      const category = cols.category >= 0 ? v[cols.category] || null : null
-      const name = cols.name >= 0 ? v[cols.name] || null : null
+      const category =
+        cols.category >= 0
+          ? bounded(v[cols.category], nameProblem, file, row.line, 'category') || null
+          : null
+      const name =
+        cols.name >= 0 ? bounded(v[cols.name], nameProblem, file, row.line, nameName) || null : null
       if (category || name) {
         const p = protocols.get(id)
         protocols.set(id, {
@@ -158,8 +178,8 @@ export async function importCsv(
       const weight = csvNumber(v[cols.weight], file, row.line, weightName)
       // An empty endpoint is the CSV form of the reference's null target (no issuer): dropped, counted.
       group(week).links.push({
-        source: v[cols.source] || null,
-        target: v[cols.target] || null,
+        source: bounded(v[cols.source], idProblem, file, row.line, 'source') || null,
+        target: bounded(v[cols.target], idProblem, file, row.line, 'target') || null,
         weight,
         composition: null,
         location: { file, line: row.line },

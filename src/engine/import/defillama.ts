@@ -18,6 +18,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { Composition, NodeInput, ProtocolInfo, TokenIssuer } from '../../shared/domain'
+import { inWeekRange, WEEK_RANGE } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { ImportSession } from '../store/archive'
 import { asOfMondays, sumWeekly, sumWeeklyTokens, type Point } from './defillama-series'
@@ -30,6 +31,7 @@ import {
   typeName,
   isObject,
 } from './json-text'
+import { idProblem, nameProblem } from './limits'
 import { normalizeWeek, type RawLink } from './normalize'
 import type { ImportProgress } from './types'
 
@@ -147,6 +149,13 @@ function failAt(ctx: FileCtx, message: string, path: JsonPath): never {
   })
 }
 
+/** A point must fall in a supported week (src/shared/dates.ts). */
+function checkDate(ctx: FileCtx, t: number, path: JsonPath): void {
+  if (inWeekRange(t)) return
+  const when = Math.abs(t) <= 8.64e15 ? new Date(t).toISOString().slice(0, 10) : 'no real date'
+  failAt(ctx, `date ${t / 1000} (${when}) is outside the supported range (${WEEK_RANGE})`, path)
+}
+
 function dateMs(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v * 1000
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v) * 1000
@@ -166,6 +175,7 @@ function tvlWeekly(ctx: FileCtx, arr: unknown, path: JsonPath): Map<string, numb
     const t = dateMs(e.date)
     if (Number.isNaN(t))
       failAt(ctx, `date must be unix seconds (found ${typeName(e.date)})`, [...path, i, 'date'])
+    checkDate(ctx, t, [...path, i, 'date'])
     const v = e.totalLiquidityUSD
     if (typeof v !== 'number' || !Number.isFinite(v))
       failAt(
@@ -191,6 +201,7 @@ function tokensWeekly(ctx: FileCtx, arr: unknown, path: JsonPath): Map<string, T
     const t = dateMs(e.date)
     if (Number.isNaN(t))
       failAt(ctx, `date must be unix seconds (found ${typeName(e.date)})`, [...path, i, 'date'])
+    checkDate(ctx, t, [...path, i, 'date'])
     const tokens = e.tokens
     if (!isObject(tokens))
       failAt(ctx, `tokens must be an object of symbol → USD (found ${typeName(tokens)})`, [
@@ -199,6 +210,8 @@ function tokensWeekly(ctx: FileCtx, arr: unknown, path: JsonPath): Map<string, T
         'tokens',
       ])
     for (const k in tokens as Tokens) {
+      const long = idProblem('a token symbol', k)
+      if (long) failAt(ctx, long, [...path, i, 'tokens'])
       const v = (tokens as Record<string, unknown>)[k]
       if (typeof v !== 'number' || !Number.isFinite(v))
         failAt(
@@ -241,6 +254,10 @@ function readResponse(
     ])
   const chains = (chainTvls ?? {}) as Record<string, unknown>
   const keys = Object.keys(chains)
+  for (const k of keys) {
+    const long = idProblem('a chainTvls key', k)
+    if (long) failAt(ctx, long, [...path, 'chainTvls'])
+  }
   for (const k of keys)
     if (!isObject(chains[k]))
       failAt(
@@ -313,6 +330,32 @@ function readResponse(
   return { id, file: ctx.file, size, tokens }
 }
 
+/** `tvl` is a history (a /protocol response) or a number (a /protocols list entry), not text. */
+function checkTvlType(ctx: FileCtx, r: Record<string, unknown>, path: JsonPath): void {
+  const v = r.tvl
+  // null is a list entry without a value; objects are judged where a history is read.
+  if (typeof v === 'string' || typeof v === 'boolean')
+    failAt(
+      ctx,
+      `tvl must be an array of {date, totalLiquidityUSD} (a /protocol response) or a number (a /protocols list entry), found ${typeName(v)}`,
+      [...path, 'tvl'],
+    )
+}
+
+/** Types and lengths of the fields stored as protocol metadata or used as its id. */
+function checkProtocolFields(ctx: FileCtx, r: Record<string, unknown>, path: JsonPath): void {
+  for (const k of ['name', 'category', 'slug'] as const)
+    if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string')
+      failAt(ctx, `${k} must be a string (found ${typeName(r[k])})`, [...path, k])
+  for (const k of ['id', 'slug', 'name', 'category'] as const) {
+    const v = r[k]
+    if (typeof v !== 'string') continue
+    const problem = k === 'id' || k === 'slug' ? idProblem(k, v.trim()) : nameProblem(k, v)
+    if (problem) failAt(ctx, problem, [...path, k])
+  }
+  checkTvlType(ctx, r, path)
+}
+
 /**
  * A /protocol response has a tvl history array or per-chain histories; a /protocols list entry has
  * a number `tvl` and `chainTvls` of chain → number.
@@ -353,6 +396,7 @@ export async function importDefillama(
     else if (isObject(value) && Array.isArray(value.protocols) && !isResponse(value))
       items = value.protocols.map((rec, i) => ({ rec, path: ['protocols', i] }))
     else if (isObject(value)) {
+      checkTvlType(ctx, value, [])
       if (!isResponse(value))
         failAt(
           ctx,
@@ -372,13 +416,14 @@ export async function importDefillama(
     for (const { rec, path } of items) {
       if (!isObject(rec)) failAt(ctx, `expected a protocol object (found ${typeName(rec)})`, path)
       const r = rec as Record<string, unknown>
-      for (const k of ['name', 'category', 'slug'] as const)
-        if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string')
-          failAt(ctx, `${k} must be a string (found ${typeName(r[k])})`, [...path, k])
+      checkProtocolFields(ctx, r, path)
       const response = isResponse(r)
       const resolved = ids.resolve(r, response ? stem : null)
       if (!resolved) failAt(ctx, 'the protocol has no id, name or slug', path)
       const { id, matched } = resolved as { id: string; matched: boolean }
+      // An id taken from the name (or file name) must fit the id limit too.
+      const longId = idProblem('the protocol id (taken from its name)', id)
+      if (longId) failAt(ctx, longId, [...path, 'name'])
       const first = seen.get(`${response}\u0000${id}`)
       if (first !== undefined) {
         if (response)

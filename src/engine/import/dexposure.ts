@@ -19,6 +19,7 @@ import {
   isObject,
 } from './json-text'
 import { scanWeeks, type WeekSlice } from './json-weeks'
+import { idProblem, MAX_ID_LENGTH } from './limits'
 import { normalizeWeek, type RawLink } from './normalize'
 import {
   autoWorkers,
@@ -238,6 +239,12 @@ export function readWeek(slice: WeekSlice, file: string): WeekContent {
     throw badInput(message, { file, week, ...locate(slice, path) })
   }
 
+  for (const key of ['nodes', 'links'])
+    if (!(key in value))
+      fail(
+        `the week has no "${key}" key (a week is {"nodes": [...], "links": [...]}; empty arrays are fine)`,
+        [key],
+      )
   const rawNodes = value.nodes
   if (!Array.isArray(rawNodes))
     fail(`"nodes" must be an array (found ${typeName(rawNodes)})`, ['nodes'])
@@ -260,6 +267,8 @@ export function readWeek(slice: WeekSlice, file: string): WeekContent {
       nullIds++
       continue
     }
+    if (id.length > MAX_ID_LENGTH)
+      fail(idProblem(`node ${i}: id`, id) as string, ['nodes', i, 'id'])
     nodeIndex?.push(i)
     const size = node.size
     if (typeof size !== 'number')
@@ -271,8 +280,10 @@ export function readWeek(slice: WeekSlice, file: string): WeekContent {
       size: size as number,
       composition: compositionOf(node.composition, (msg, key) =>
         fail(
-          `node "${id}": ${msg}`,
-          key === undefined ? ['nodes', i, 'composition'] : ['nodes', i, 'composition', key],
+          `node ${i} (id "${id}"): ${msg}`,
+          key === undefined || key.length > 64
+            ? ['nodes', i, 'composition']
+            : ['nodes', i, 'composition', key],
         ),
       ),
     })
@@ -290,6 +301,10 @@ export function readWeek(slice: WeekSlice, file: string): WeekContent {
     const target = nodeId(link.target, () =>
       fail(badId(`link ${i}: target`, link.target), ['links', i, 'target']),
     )
+    if (source !== null && source.length > MAX_ID_LENGTH)
+      fail(idProblem(`link ${i}: source`, source) as string, ['links', i, 'source'])
+    if (target !== null && target.length > MAX_ID_LENGTH)
+      fail(idProblem(`link ${i}: target`, target) as string, ['links', i, 'target'])
     const size = link.size
     const label = `link ${source} → ${target}`
     if (typeof size !== 'number')
@@ -301,8 +316,10 @@ export function readWeek(slice: WeekSlice, file: string): WeekContent {
       weight: size as number,
       composition: compositionOf(link.composition, (msg, key) =>
         fail(
-          `${label}: ${msg}`,
-          key === undefined ? ['links', i, 'composition'] : ['links', i, 'composition', key],
+          `link ${i} (${source} → ${target}): ${msg}`,
+          key === undefined || key.length > 64
+            ? ['links', i, 'composition']
+            : ['links', i, 'composition', key],
         ),
       ),
     }
@@ -342,6 +359,8 @@ function composition(
   if (!isObject(v))
     return fail(`composition must be an object of token → USD (found ${typeName(v)})`)
   for (const k in v) {
+    // Checked first: later messages quote the key.
+    if (k.length > MAX_ID_LENGTH) fail(idProblem('a composition key (token symbol)', k) as string)
     const x = v[k]
     if (typeof x !== 'number')
       fail(`composition value of "${k}" must be a number (found ${typeName(x)})`, k)

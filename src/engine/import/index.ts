@@ -1,7 +1,7 @@
 // Entry point of the importers: detects the input's format, hashes it, and runs one all-or-nothing
 // archive import with the matching reader. Formats and rules: docs/import-formats.md.
-import { stat } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { readdir, stat } from 'node:fs/promises'
+import { basename, extname } from 'node:path'
 import type { ImportReport } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
 import { withCheckpointsUpdated } from '../forecast/memory'
@@ -36,6 +36,18 @@ async function inputFiles(path: string, kind: InputKind): Promise<string[]> {
 }
 
 /**
+ * A note naming what a folder holds besides the files read (hidden entries aside), so a mixed
+ * folder does not look fully imported; null when nothing was skipped.
+ */
+async function skippedNote(dir: string, used: string[], read: string): Promise<string | null> {
+  const usedNames = new Set(used.map((f) => basename(f)))
+  const skipped = (await readdir(dir)).filter((n) => !n.startsWith('.') && !usedNames.has(n)).sort()
+  if (skipped.length === 0) return null
+  const list = skipped.slice(0, 10).join(', ') + (skipped.length > 10 ? ', …' : '')
+  return `skipped ${skipped.length} other entr${skipped.length === 1 ? 'y' : 'ies'} of the folder (${read}): ${list}`
+}
+
+/**
  * Imports one file (or directory, for DefiLlama responses and CSV node/edge lists) into the
  * archive as a single transaction: on any error or cancellation the archive is unchanged.
  * Importing the same input again leaves every week unchanged; a week archived with different data
@@ -67,12 +79,22 @@ export async function importFile(
   // CSV edge lists are strict unless told otherwise; other formats drop unknown endpoints.
   const strict = opts.strict ?? kind.startsWith('csv')
   const notes: string[] = []
+  if (kind === 'defillama_dir' || kind === 'csv_dir') {
+    const note = await skippedNote(
+      file,
+      files,
+      kind === 'csv_dir'
+        ? 'a CSV network is nodes.csv and edges.csv'
+        : 'only .json responses are read',
+    )
+    if (note) notes.push(note)
+  }
   const options: Record<string, unknown> = { kind, strict }
   if (format === 'defillama') options.includeExtraSections = !!opts.includeExtraSections
   if (files.length > 1 || files[0] !== file) options.files = files
 
   const meta: ImportMeta = {
-    source: file,
+    source: opts.sourceName ?? file,
     format,
     sha256: digest.sha256,
     bytes: digest.bytes,

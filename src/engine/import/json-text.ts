@@ -306,6 +306,53 @@ export function locateJsonValue(b: Uint8Array, path: JsonPath): number {
   return i
 }
 
+/**
+ * Path of the innermost value holding byte `at` of `b` (object keys and array indices, e.g.
+ * `['nodes', 3, 'composition']`), read from the start of `b`: the inverse of locateJsonValue, for
+ * errors found on raw bytes (composition-split.ts). `b` need only be well formed up to `at`.
+ */
+export function pathAt(b: Uint8Array, at: number): JsonPath {
+  // key: the member being read (objects; null between a ',' and the next key) or the element index.
+  const stack: { array: boolean; key: string | number | null }[] = []
+  let i = 0
+  while (i < at && i < b.length) {
+    const c = b[i]
+    const top = stack[stack.length - 1]
+    if (c === 0x22) {
+      const end = skipJsonValue(b, i)
+      if (end > at) break
+      if (top && !top.array && top.key === null) {
+        try {
+          top.key = JSON.parse(new TextDecoder().decode(b.subarray(i, end))) as string
+        } catch {
+          top.key = '?'
+        }
+      }
+      i = end
+      continue
+    }
+    if (c === 0x7b) stack.push({ array: false, key: null })
+    else if (c === 0x5b) stack.push({ array: true, key: 0 })
+    else if (c === 0x7d || c === 0x5d) stack.pop()
+    else if (c === 0x2c && top) top.key = top.array ? (top.key as number) + 1 : null
+    i++
+  }
+  return stack.map((f) => f.key).filter((k): k is string | number => k !== null)
+}
+
+/** Where an error found inside a week's nodes or links is: `node 3: ` / `link 5: ` and the field. */
+export function memberOf(path: JsonPath): { prefix: string; field: string } | null {
+  const [list, index] = path
+  if ((list !== 'nodes' && list !== 'links') || typeof index !== 'number') return null
+  // The token key names the field only when it is short enough to print.
+  const key = path[3]
+  const depth = typeof key === 'string' && key.length <= 64 ? 4 : 3
+  return {
+    prefix: `${list === 'nodes' ? 'node' : 'link'} ${index}: `,
+    field: pathName(path.slice(0, depth)),
+  }
+}
+
 /** `nodes[3].composition.USDT` style name of a path, for messages and the `field` location. */
 export function pathName(path: JsonPath): string {
   let out = ''

@@ -15,6 +15,7 @@ import {
   typeName,
   isObject,
 } from './json-text'
+import { idProblem, nameProblem } from './limits'
 
 /** Empty or whitespace-only text means "absent". */
 const text = (v: string): string | null => (v.trim() === '' ? null : v)
@@ -39,6 +40,12 @@ export async function importMetaDf(
     }
     const id = row.values[cols.id]
     if (!id) throw badInput('empty id', { file, line: row.line, field: 'id' })
+    for (const [field, problem] of [
+      ['id', idProblem(`id`, id)],
+      ['name', nameProblem('name', row.values[cols.name])],
+      ['category', nameProblem('category', row.values[cols.category])],
+    ] as const)
+      if (problem) throw badInput(problem, { file, line: row.line, field })
     const first = seen.get(id)
     if (first !== undefined)
       throw badInput(`id "${id}" appears twice (first on line ${first})`, {
@@ -78,14 +85,17 @@ export async function importIdToInfo(
   existing: Map<string, ProtocolInfo>,
 ): Promise<number> {
   const { bytes, value } = await readJson(file)
-  const fail = (message: string, path: JsonPath): never => {
-    throw badInput(message, { file, field: pathName(path), offset: locateJsonValue(bytes, path) })
+  // `field` differs from the path where a key is too long to print.
+  const fail = (message: string, path: JsonPath, field = pathName(path)): never => {
+    throw badInput(message, { file, field, offset: locateJsonValue(bytes, path) })
   }
   if (!isObject(value))
     fail(`expected an object keyed by protocol id (found ${typeName(value)})`, [])
   const rows: ProtocolInfo[] = []
   for (const [id, info] of Object.entries(value as Record<string, unknown>)) {
     if (id === '') fail('empty protocol id', [id])
+    const tooLong = idProblem('a protocol id', id)
+    if (tooLong) fail(tooLong, [id], '')
     if (!isObject(info))
       fail(`protocol "${id}": expected {"name", "category"} (found ${typeName(info)})`, [id])
     const rec = info as Record<string, unknown>
@@ -93,6 +103,8 @@ export async function importIdToInfo(
       const v = rec[k]
       if (v !== undefined && v !== null && typeof v !== 'string')
         fail(`protocol "${id}": ${k} must be a string (found ${typeName(v)})`, [id, k])
+      const long = typeof v === 'string' ? nameProblem(`protocol "${id}": ${k}`, v) : null
+      if (long) fail(long, [id, k])
     }
     const name = typeof rec.name === 'string' ? text(rec.name) : null
     rows.push({
@@ -112,17 +124,22 @@ export async function importIdToInfo(
  */
 export async function importTokenToProtocol(session: ImportSession, file: string): Promise<number> {
   const { bytes, value } = await readJson(file)
-  const fail = (message: string, path: JsonPath): never => {
-    throw badInput(message, { file, field: pathName(path), offset: locateJsonValue(bytes, path) })
+  // `field` differs from the path where a key is too long to print.
+  const fail = (message: string, path: JsonPath, field = pathName(path)): never => {
+    throw badInput(message, { file, field, offset: locateJsonValue(bytes, path) })
   }
   if (!isObject(value))
     fail(`expected {group: {TOKEN: {"id", "frequency"}}} (found ${typeName(value)})`, [])
   const rows: TokenIssuer[] = []
   const groupOf = new Map<string, string>()
   for (const [group, tokens] of Object.entries(value as Record<string, unknown>)) {
+    const longGroup = idProblem('a group name', group)
+    if (longGroup) fail(longGroup, [group], '')
     if (!isObject(tokens))
       fail(`group "${group}" must be an object of tokens (found ${typeName(tokens)})`, [group])
     for (const [token, entry] of Object.entries(tokens as Record<string, unknown>)) {
+      const longToken = idProblem(`group "${group}": a token symbol`, token)
+      if (longToken) fail(longToken, [group, token], pathName([group]))
       const path = [group, token]
       if (!isObject(entry))
         fail(`token "${token}": expected {"id", "frequency"} (found ${typeName(entry)})`, path)
@@ -135,6 +152,8 @@ export async function importTokenToProtocol(session: ImportSession, file: string
           `token "${token}": id must be a non-empty string or a number (found ${e.id === '' ? 'an empty string' : typeName(e.id)})`,
           [...path, 'id'],
         )
+      const longIssuer = idProblem(`token "${token}": id`, issuer)
+      if (longIssuer) fail(longIssuer, [...path, 'id'])
       const f = e.frequency
       if (
         f !== undefined &&

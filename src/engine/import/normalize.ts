@@ -20,6 +20,7 @@ import {
   type WeekInput,
 } from '../../shared/domain'
 import { DexposureError, type ErrorLocation } from '../../shared/errors'
+import { idProblem, MAX_ID_LENGTH } from './limits'
 
 export interface RawLink {
   source: string | null
@@ -55,6 +56,14 @@ export function normalizeWeek(
   const outNodes: NodeInput[] = []
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]
+    // The readers check lengths where they know the line or offset; this is the backstop.
+    if (n.id.length > MAX_ID_LENGTH)
+      throw new DexposureError('BAD_INPUT', idProblem(`node ${i}: id`, n.id) as string, {
+        file: opts.file,
+        week,
+        field: 'nodes[].id',
+        ...opts.nodeLocation?.(i),
+      })
     if (ids.has(n.id))
       throw new DexposureError('BAD_INPUT', `duplicate node id "${n.id}"`, {
         file: opts.file,
@@ -76,6 +85,19 @@ export function normalizeWeek(
     if (l.target === null || l.source === null) {
       bump('edges_target_null_dropped')
       continue
+    }
+    if (l.source.length > MAX_ID_LENGTH || l.target.length > MAX_ID_LENGTH) {
+      const end = l.source.length > MAX_ID_LENGTH ? 'source' : 'target'
+      throw new DexposureError(
+        'BAD_INPUT',
+        idProblem(`link ${li}: ${end}`, l[end] as string) as string,
+        {
+          file: opts.file,
+          week,
+          field: end,
+          ...(l.location ?? opts.linkLocation?.(li)),
+        },
+      )
     }
     if (!ids.has(l.source) || !ids.has(l.target)) {
       if (opts.strict)

@@ -22,6 +22,8 @@ export interface ImportOptions {
   strict?: boolean
   /** Mark written weeks as synthetic (demo data). */
   synthetic?: boolean
+  /** What the import log and report name as the source instead of the path (an upload's name). */
+  sourceName?: string
   onProgress?: (p: ImportProgress) => void
   /** Checked between weeks; an abort rolls the whole import back (DexposureError CANCELLED). */
   signal?: AbortSignal

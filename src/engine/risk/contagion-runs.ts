@@ -3,7 +3,7 @@
 // the forecast and of persistence (G(t) taken as the prediction of G(t+h)); results stored.
 import type { WeekId } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import { addWeeks } from '../../shared/dates'
+import { addWeeks, targetWeekProblem } from '../../shared/dates'
 import { FORWARD_RISK_METRICS, errorSummary, type ErrorSummary } from '../../shared/risk/compare'
 import {
   runScenarios,
@@ -288,6 +288,8 @@ export function riskRun(archive: Archive, week: string, o: RiskOptions = {}): Ri
     },
   ]
   if (horizon > 0) {
+    const beyond = targetWeekProblem(week, horizon)
+    if (beyond) throw new DexposureError('USAGE', beyond, { field: 'horizon' })
     const target = addWeeks(week, horizon)
     if (o.forecast !== undefined) {
       const p = loadPredictedGraph(archive, week, horizon)
@@ -439,8 +441,10 @@ export function riskBacktest(
   }
   anchors.forEach((week, k) => {
     if (o.signal?.aborted) throw new DexposureError('CANCELLED', 'cancelled', { week })
-    const target = addWeeks(week, o.horizon)
-    if (!archive.hasWeek(target)) skipped.push({ week, reason: `${target} not archived` })
+    const beyond = targetWeekProblem(week, o.horizon)
+    const target = beyond ? null : addWeeks(week, o.horizon)
+    if (target === null) skipped.push({ week, reason: beyond as string })
+    else if (!archive.hasWeek(target)) skipped.push({ week, reason: `${target} not archived` })
     else {
       try {
         const r = riskRun(archive, week, {

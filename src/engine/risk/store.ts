@@ -87,7 +87,8 @@ export class RiskStore {
   /** Inserts a run (replacing any run with the same key) and fills it inside one transaction. */
   private writeRun(meta: RunMeta, fill: (runId: number) => void): number {
     this.assertWritable()
-    return this.db.transaction(() => {
+    // archive.write: BEGIN IMMEDIATE, and a CONFLICT when another process holds the lock too long.
+    return this.archive.write(() => {
       this.db
         .prepare(
           `DELETE FROM risk_runs WHERE week = ? AND target_week = ? AND kind = ? AND graph = ?
@@ -123,7 +124,7 @@ export class RiskStore {
       const runId = Number(info.lastInsertRowid)
       fill(runId)
       return runId
-    })()
+    })
   }
 
   private assertWritable(): void {

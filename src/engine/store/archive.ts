@@ -38,6 +38,34 @@ export function rowKey(week: WeekId, position: number): number {
 
 export const UNKNOWN = 'Unknown'
 
+/**
+ * How long a writer waits for another process's write transaction before giving up (SQLite busy
+ * timeout, ms): 10 s, or DEXPOSURE_BUSY_TIMEOUT_MS. Readers never wait (WAL).
+ */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.DEXPOSURE_BUSY_TIMEOUT_MS)
+  return env.DEXPOSURE_BUSY_TIMEOUT_MS !== undefined && Number.isInteger(v) && v >= 0 ? v : 10_000
+}
+
+/** True for SQLite's "database is locked" (SQLITE_BUSY and its extended codes). */
+export function isBusy(e: unknown): boolean {
+  return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY')
+}
+
+/** The CONFLICT a writer gets when another process held the write lock past the busy timeout. */
+export function busyConflict(file: string, waitedMs = busyTimeoutMs()): DexposureError {
+  return new DexposureError(
+    'CONFLICT',
+    `another process is writing to the archive (an import?) — try again when it finishes (waited ${waitedMs / 1000} s)`,
+    { file },
+  )
+}
+
+/** `e`, or the CONFLICT above when it is SQLITE_BUSY. */
+export function conflictIfBusy(e: unknown, file: string): unknown {
+  return isBusy(e) ? busyConflict(file) : e
+}
+
 // SQLite page cache sizes (negative = KiB).
 const DEFAULT_CACHE_KIB = -65536
 const IMPORT_CACHE_KIB = -262144
@@ -113,7 +141,7 @@ export class Archive {
     }
     let db: Database.Database
     try {
-      db = new Database(file, { readonly, fileMustExist: !create })
+      db = new Database(file, { readonly, fileMustExist: !create, timeout: busyTimeoutMs() })
     } catch (e) {
       throw new DexposureError('ARCHIVE', `cannot open archive: ${(e as Error).message}`, { file })
     }
@@ -137,6 +165,7 @@ export class Archive {
     } catch (e) {
       db.close()
       if (e instanceof DexposureError) throw e
+      if (isBusy(e)) throw busyConflict(file) // a migration waited for another writer
       throw new DexposureError('ARCHIVE', `cannot open archive: ${(e as Error).message}`, { file })
     }
     return new Archive(db, file, readonly)
@@ -284,6 +313,45 @@ export class Archive {
   // ---------------------------------------------------------------- writes
 
   /**
+   * Runs `fn` as one write transaction taken with BEGIN IMMEDIATE: the write lock is asked for
+   * up front (waiting up to the busy timeout) rather than on the first write of a read
+   * transaction, where SQLite could only fail. Writers build their rows first and call this
+   * last, so the lock is held only while rows go in. A lock held by another process past the
+   * timeout is a CONFLICT naming the situation.
+   */
+  write<T>(fn: () => T): T {
+    if (this.readonly)
+      throw new DexposureError('ARCHIVE', 'archive is open read-only', { file: this.file })
+    try {
+      return this.db.transaction(fn).immediate()
+    } catch (e) {
+      throw conflictIfBusy(e, this.file)
+    }
+  }
+
+  /**
+   * write(), but for writes that only save work for later (pair-memory checkpoints): when another
+   * process holds the write lock it gives up at once and returns false, instead of making a
+   * forecast wait for an import.
+   */
+  tryWrite(fn: () => void): boolean {
+    if (this.db.inTransaction) {
+      this.write(fn)
+      return true
+    }
+    this.db.pragma('busy_timeout = 0')
+    try {
+      this.write(fn)
+      return true
+    } catch (e) {
+      if (e instanceof DexposureError && e.code === 'CONFLICT') return false
+      throw e
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs()}`)
+    }
+  }
+
+  /**
    * Runs one import as a single transaction: on any error (or cancellation) the archive is left
    * exactly as it was, and a killed process leaves only whole, previously committed weeks.
    */
@@ -297,19 +365,30 @@ export class Archive {
       throw new DexposureError('INTERNAL', 'an import is already running on this archive')
     this.inImport = true
     const started = Date.now()
-    const session = new ImportSession(this, meta)
+    // The write lock is taken late: at the session's first statement, after the reader has
+    // parsed and checked what comes first (a whole CSV, metadata or DefiLlama input; the first
+    // week of a DeXposure file), so a bad file never blocks other writers.
+    const begin = () => {
+      if (this.db.inTransaction) return
+      try {
+        this.db.exec('BEGIN IMMEDIATE')
+      } catch (e) {
+        throw conflictIfBusy(e, this.file)
+      }
+    }
+    const session = new ImportSession(this, meta, begin)
     // A larger page cache while importing: fewer dirty pages spill into the WAL before the commit
     // (~20 % faster bulk inserts, measured); RSS stays well under the 1 GB budget.
     this.db.pragma(`cache_size = ${IMPORT_CACHE_KIB}`)
-    this.db.exec('BEGIN IMMEDIATE')
     try {
       await body(session)
+      begin()
       const report = session.finish(started)
       this.db.exec('COMMIT')
       return report
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK')
-      throw e
+      throw conflictIfBusy(e, this.file)
     } finally {
       this.db.pragma(`cache_size = ${DEFAULT_CACHE_KIB}`)
       this.protocolCache = null
@@ -335,11 +414,14 @@ export class ImportSession {
   readonly rows: Record<string, number> = {}
   private last: { week: WeekId; sizes: Map<string, number> } | null = null
   private readonly stmts
+  /** Starts the import's transaction on first use (Archive.runImport). */
+  private readonly begin: () => void
 
-  constructor(archive: Archive, meta: ImportMeta) {
+  constructor(archive: Archive, meta: ImportMeta, begin: () => void = () => undefined) {
     this.archive = archive
     this.db = archive.db
     this.meta = meta
+    this.begin = begin
     const db = this.db
     this.stmts = {
       weekHash: db.prepare('SELECT content_sha256 FROM weeks WHERE week = ?'),
@@ -399,6 +481,7 @@ export class ImportSession {
 
   /** Writes one packed week (see packed-week.ts); putWeek packs and calls this. */
   putPacked(p: PackedWeek, counts: ImportCounts = {}): WeekWriteOutcome {
+    this.begin()
     const { week, nodeIds, sizes, edgeSrc: src, edgeDst: dst, edgeWeight: weight } = p
     const file = this.meta.source
     const n = nodeIds.length
@@ -511,6 +594,7 @@ export class ImportSession {
   }
 
   putProtocols(rows: ProtocolInfo[]): number {
+    this.begin()
     for (const r of rows) this.stmts.upsertProtocol.run(r)
     this.rows.protocols = (this.rows.protocols ?? 0) + rows.length
     this.archive.invalidateProtocols()
@@ -518,6 +602,7 @@ export class ImportSession {
   }
 
   putTokenIssuers(rows: TokenIssuer[]): number {
+    this.begin()
     for (const r of rows) this.stmts.upsertIssuer.run(r)
     this.rows.token_issuers = (this.rows.token_issuers ?? 0) + rows.length
     return rows.length

@@ -283,6 +283,35 @@ CREATE TABLE pair_memory_checkpoints (
     // Documented in docs/forecasting.md. Runs stored before it have none.
     sql: `ALTER TABLE forecast_runs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 6,
+    name: 'graph layout: stable node positions over the union of all weeks, and the runs that wrote them',
+    // Documented in docs/archive-schema.md. Derived data (src/engine/layout/): emptying both tables
+    // loses only the time of the next layout. No foreign key to `nodes`: a position belongs to a
+    // node id across weeks, not to one week's row. AUTOINCREMENT so a run id is never reused: the
+    // universe's revision is built from it and must not repeat after the tables are emptied.
+    sql: `
+CREATE TABLE node_positions (
+  node_id TEXT PRIMARY KEY,
+  idx     INTEGER NOT NULL UNIQUE,
+  x       REAL NOT NULL,
+  y       REAL NOT NULL,
+  pinned  INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1))
+);
+CREATE TABLE layout_runs (
+  run_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind        TEXT NOT NULL CHECK (kind IN ('full', 'relayout', 'incremental')),
+  created     TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  iterations  INTEGER NOT NULL,
+  nodes       INTEGER NOT NULL,
+  moved       INTEGER NOT NULL,
+  pinned      INTEGER NOT NULL,
+  edges       INTEGER NOT NULL,
+  import_id   INTEGER NOT NULL
+);
+`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

@@ -25,3 +25,18 @@ export function resolveArchivePath(
   if (env[ARCHIVE_ENV]) return env[ARCHIVE_ENV] as string
   return join(appDataDir(process.platform, env), 'archive.sqlite')
 }
+
+export const USER_DIR_ENV = 'DEXPOSURE_USER_DIR'
+
+/**
+ * The per-user folder (recent archives, UI state): $DEXPOSURE_USER_DIR (tests), else the app-data
+ * folder. Shared by the CLI's `serve`, the server and the Electron engine host.
+ */
+export function userDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env[USER_DIR_ENV] || appDataDir(process.platform, env)
+}
+
+/** The per-user store file (src/engine/store/user-store.ts); never inside an archive. */
+export function userStoreFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(userDir(env), 'workbench-user.json')
+}

@@ -1,219 +1,666 @@
-// The workbench shell: archive header, weeks table, and the selected week's exposure graph. It
-// talks only to window.api (Electron preload) or, in browser mode, to the loopback server.
+// The workbench's composition root: services, the shell's parts, the views that contribute to it,
+// the commands and key bindings, and the per-archive state. It talks to the engine only through
+// window.api (Electron preload) or, in browser mode, the loopback server's client.
+import '@vscode/codicons/dist/codicon.css'
+import 'virtual:dockview.css'
 import './style.css'
-import type { CallResponse, WorkbenchApi } from '../../shared/api'
-import { browserApi } from './api-client'
-import { count, usd } from './format'
-import { drawGraph, type DrawnGraph } from './graph'
-import { runJob } from './jobs'
-import { renderNodePanel } from './node-panel'
+import type { WorkbenchApi } from '../../shared/api'
+import { ArchiveService } from './services/archive'
+import { browserApi } from './services/api-client'
+import { JobsService } from './services/jobs'
+import { LogService } from './services/log'
+import { SelectionService } from './services/selection'
+import { count, usd } from './ui/format'
+import { importErrorEditor, importFromUi } from './views/archive/import'
+import { openArchiveDialog } from './views/archive/open-archive'
+import { empty, explorerView } from './views/explorer/explorer'
+import { GraphData } from './views/graph/data'
+import { GraphView } from './views/graph/view'
+import { helpEditor } from './views/help/help'
+import { renderJobsPanel } from './views/jobs/jobs-panel'
+import { renderLogPanel } from './views/jobs/log-panel'
+import { searchView } from './views/search/search'
+import { CommandRegistry, keyLabel, type Command } from './workbench/commands'
+import { EditorArea } from './workbench/editors'
+import { bindKeys } from './workbench/keybindings'
+import { CommandPalette, type PaletteItem } from './workbench/palette'
+import { WorkbenchParts } from './workbench/parts'
+import { StatePersistence, type SavedWorkbench } from './workbench/persist'
+import { StatusBar } from './workbench/statusbar'
+import { ThemeService } from './workbench/theme'
 
 declare global {
   interface Window {
     api?: WorkbenchApi
-    __status: {
-      weeksLoaded: number
-      graphRendered: boolean
-      graphWeek: string | null
-      nodeShown: string | null
-    }
+    /** Readiness flags for tests: the shell is up, the archive loaded, the state restored. */
+    __workbench?: { ready: boolean; restored: boolean; archive: string | null; errors: number }
   }
 }
 
-window.__status = { weeksLoaded: 0, graphRendered: false, graphWeek: null, nodeShown: null }
 const api: WorkbenchApi = window.api ?? browserApi()
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+window.__workbench = { ready: false, restored: false, archive: null, errors: 0 }
 
-function showError(e: unknown): void {
-  const box = $('error')
-  box.textContent = e instanceof Error ? e.message : String(e)
-  box.hidden = false
+const log = new LogService()
+const report = (e: unknown): void => {
+  window.__workbench!.errors++
+  log.error('workbench', e)
+  console.error(e)
+}
+const archive = new ArchiveService(api)
+const selection = new SelectionService()
+const jobs = new JobsService(api, log)
+const theme = new ThemeService()
+const data = new GraphData(api)
+const commands = new CommandRegistry()
+
+const root = document.getElementById('app')!
+const parts = new WorkbenchParts(root)
+const editors = new EditorArea(parts.editorHost, report, renderEmptyEditor)
+const status = new StatusBar(parts.statusBar)
+
+// ---- editors ---------------------------------------------------------------------------------
+const graphDeps = { api, data, archive, selection, theme, log, report }
+editors.registerType('graph', (params, ctx) => new GraphView(graphDeps, ctx, params))
+editors.registerType('help', () => helpEditor(commands))
+editors.registerType('import-error', (params) =>
+  importErrorEditor(params as unknown as Parameters<typeof importErrorEditor>[0]),
+)
+
+/** The graph view of the active tab (or the last graph tab used). */
+let lastGraph: string | null = null
+function activeGraph(): GraphView | null {
+  const id = editors.activeId
+  const view = id ? editors.instance(id) : undefined
+  if (view instanceof GraphView) {
+    lastGraph = id
+    return view
+  }
+  const last = lastGraph ? editors.instance(lastGraph) : undefined
+  return last instanceof GraphView ? last : null
 }
 
-let current: DrawnGraph | null = null
-let currentData: CallResponse<'week.graph'> | null = null
-let selectedWeek: string | null = null
-
-function hideNode(): void {
-  $('node-panel').hidden = true
-  current?.select(null)
-  window.__status.nodeShown = null
-}
-
-/** Opens a node's card: its figures in the selected week and its history across weeks. */
-async function showNode(nodeId: string): Promise<void> {
-  const week = selectedWeek
-  const node = currentData?.nodes.find((n) => n.id === nodeId)
-  if (!week || !node || !current) return
-  const history = await api.call('node.history', { nodeId })
-  if (selectedWeek !== week) return
-  renderNodePanel($('node-panel'), node, history, week, current.colorOf(nodeId), hideNode)
-  current.select(nodeId)
-  window.__status.nodeShown = nodeId
-}
-
-/** Forecasts week t+1 from the selected week as an engine job; shows progress and the provider. */
-async function forecastNextWeek(): Promise<void> {
-  const week = selectedWeek
-  if (!week) return
-  const button = $<HTMLButtonElement>('forecast-btn')
-  const status = $('forecast-status')
-  button.disabled = true
-  status.textContent = 'forecasting…'
-  const cancel = $<HTMLButtonElement>('forecast-cancel')
-  const done = await runJob(
-    api,
-    () => api.call('forecast.run', { week, horizon: 1 }),
-    (p) => {
-      if (p.total)
-        status.textContent = `forecasting… ${Math.round((100 * p.done) / p.total)} % of pairs scored`
-    },
-    (jobId) => {
-      cancel.hidden = false
-      cancel.onclick = () => void api.call('jobs.cancel', { id: jobId }).catch(showError)
-    },
-  ).finally(() => {
-    button.disabled = false
-    cancel.hidden = true
-    cancel.onclick = null
-  })
-  if (done.state !== 'done') {
-    status.textContent = `forecast ${done.state}: ${done.message ?? ''}`
+let graphCounter = 0
+function openGraph(week: string | null, split?: 'right' | 'below'): void {
+  const w = week ?? archive.lastWeek
+  if (!w) return
+  const existing = activeGraph()
+  if (existing && !split) {
+    void existing.showWeek(w).catch(report)
     return
   }
-  const run = await api.call('forecast.latest', { week, horizon: 1 })
-  if (!run) return
-  const skipped = run.fallbacks.map((f) => f.provider).join(', ')
-  status.textContent =
-    `Forecast of ${run.target_week}: ${count(Math.round(run.expected_edges))} expected edges, ` +
-    `predicted graph ${count(run.graph_edges)} edges · ran on ${run.provider}` +
-    (skipped ? ` (${skipped} unavailable)` : '') +
-    ` · ${(run.duration_ms / 1000).toFixed(1)} s` +
-    run.warnings.map((w) => `\n⚠ ${w}`).join('')
-  status.dataset.provider = run.provider
+  const id = `graph-${Date.now().toString(36)}-${graphCounter++}`
+  editors.open({ id, type: 'graph', title: `Week ${w}`, params: { week: w }, split })
 }
 
-async function selectWeek(week: string, row: HTMLTableRowElement): Promise<void> {
-  document.querySelectorAll<HTMLTableRowElement>('#weeks-table tr.selected').forEach((r) => {
-    r.classList.remove('selected')
-    r.tabIndex = -1
+function goToNode(id: string): void {
+  const g = activeGraph()
+  if (g) g.selectNode(id, true)
+  else {
+    openGraph(archive.lastWeek)
+    setTimeout(() => activeGraph()?.selectNode(id, true), 600)
+  }
+}
+
+window.addEventListener('dx:open-graph', (e) => {
+  const d = (e as CustomEvent<{ week: string; split?: 'right' | 'below' }>).detail
+  openGraph(d.week, d.split)
+})
+
+// ---- side bar and panel ----------------------------------------------------------------------
+parts.addSideView(
+  explorerView({
+    api,
+    archive,
+    selection,
+    data,
+    openWeek: (w) => openGraph(w),
+    goToNode,
+    runCommand: (id) => void commands.run(id).catch(report),
+    report,
+  }),
+)
+parts.addSideView(searchView(data, goToNode, report))
+parts.addPanelTab({ id: 'jobs', title: 'Jobs', render: (h) => renderJobsPanel(h, jobs, report) })
+parts.addPanelTab({ id: 'log', title: 'Log', render: (h) => renderLogPanel(h, log) })
+jobs.changed.on(() => {
+  const n = jobs.running.length
+  parts.setBadge('jobs', n ? String(n) : '')
+  status.update('jobs', {
+    text: n ? `${n} job${n > 1 ? 's' : ''} running` : 'no jobs',
+    icon: n ? 'loading' : 'check',
+    tone: n ? 'busy' : '',
   })
-  row.classList.add('selected')
-  row.tabIndex = 0
-  window.__status.graphRendered = false
-  window.__status.graphWeek = week
-  selectedWeek = week
-  $<HTMLButtonElement>('forecast-btn').disabled = false
-  $('forecast-status').textContent = ''
-  const g = await api.call('week.graph', { week, limit: 300 })
-  // stepping quickly through weeks: only the last one asked for is drawn
-  if (selectedWeek !== week) return
-  const shown = window.__status.nodeShown
-  hideNode()
-  current?.kill()
-  currentData = g
-  const container = $('graph')
-  container.replaceChildren()
-  $('graph-title').textContent = `Exposure network — week of ${week}`
-  $('graph-caption').textContent =
-    `${count(g.nodes.length)} largest of ${count(g.totalNodes)} nodes by TVL, ` +
-    `${count(g.edges.length)} of ${count(g.totalEdges)} edges (holder → issuer)` +
-    (g.synthetic ? ' — synthetic demo data' : '')
-  current = drawGraph(
-    container,
-    g,
-    () => {
-      if (window.__status.graphWeek === week) window.__status.graphRendered = true
-    },
-    (id) => void showNode(id).catch(showError),
-  )
-  renderTopNodes(g)
-  // keep following the same protocol from week to week
-  if (shown && g.nodes.some((n) => n.id === shown)) await showNode(shown)
-  const legend = $('legend')
-  legend.replaceChildren(
-    ...current.categories.slice(0, 12).map((c) => {
-      const item = document.createElement('span')
-      item.className = 'legend-item'
-      const dot = document.createElement('i')
-      dot.style.background = c.color
-      item.append(dot, `${c.name} (${c.count})`)
-      return item
-    }),
-  )
+})
+log.changed.on((entry) => {
+  const errors = log.count('error')
+  parts.setBadge('log', errors ? String(errors) : '')
+  status.update('problems', { text: String(errors), tone: errors ? 'warning' : '' })
+  if (entry.level === 'error') flash(entry.message)
+})
+
+// ---- status bar ------------------------------------------------------------------------------
+status.set({
+  id: 'archive',
+  align: 'left',
+  order: 0,
+  text: '…',
+  icon: 'database',
+  onClick: () => void commands.run('archive.open').catch(report),
+})
+status.set({
+  id: 'synthetic',
+  align: 'left',
+  order: 1,
+  text: 'SYNTHETIC',
+  tone: 'synthetic',
+  hidden: true,
+  title: 'Generated demo data, not real exposures',
+})
+status.set({
+  id: 'week',
+  align: 'left',
+  order: 2,
+  text: 'no week',
+  icon: 'calendar',
+  title: 'The week shown in the active graph (Alt+← / Alt+→)',
+})
+status.set({
+  id: 'problems',
+  align: 'left',
+  order: 3,
+  text: '0',
+  icon: 'warning',
+  title: 'Problems (Log panel)',
+  onClick: () => parts.showPanelTab('log'),
+})
+status.set({
+  id: 'model',
+  align: 'right',
+  order: 0,
+  text: 'model …',
+  icon: 'circuit-board',
+  title: 'Default forecast model and execution provider',
+})
+status.set({
+  id: 'jobs',
+  align: 'right',
+  order: 1,
+  text: 'no jobs',
+  icon: 'check',
+  onClick: () => parts.showPanelTab('jobs'),
+})
+status.set({
+  id: 'mode',
+  align: 'right',
+  order: 2,
+  text: api.mode === 'electron' ? 'desktop' : 'browser mode',
+})
+status.set({
+  id: 'theme',
+  align: 'right',
+  order: 3,
+  text: themeLabel(),
+  icon: 'color-mode',
+  title: 'Theme (Ctrl+K Ctrl+T)',
+  onClick: () => void commands.run('theme.toggle'),
+})
+selection.changed.on((s) => status.update('week', { text: s.week ? `week ${s.week}` : 'no week' }))
+theme.changed.on((c) => {
+  editors.setTheme(c.kind)
+  status.update('theme', { text: themeLabel() })
+  persistence.schedule()
+})
+
+function themeLabel(): string {
+  const p = theme.preference
+  return p === 'system' ? `auto (${theme.kind})` : p
 }
 
-/** The largest nodes as buttons: a keyboard- and screen-reader-friendly way into the graph. */
-function renderTopNodes(g: CallResponse<'week.graph'>): void {
-  const label = document.createElement('span')
-  label.className = 'top-label'
-  label.textContent = 'Largest:'
-  const buttons = g.nodes.slice(0, 8).map((n) => {
+async function refreshModelStatus(): Promise<void> {
+  const [models, runs] = await Promise.all([
+    api.call('models.list', {}),
+    api.call('runs.list', { limit: 1 }),
+  ])
+  const def = models.find((m) => m.isDefault && m.horizon === 1) ?? models.find((m) => m.isDefault)
+  const last = runs.forecasts[0]
+  status.update('model', {
+    text: def
+      ? `model h=${def.horizon} ${def.source}${last ? ` · ${last.provider}` : ''}${def.synthetic ? ' · synthetic-trained' : ''}`
+      : 'no model',
+    title: def
+      ? `${def.dir}\ntrained ${def.trainingWindow.from ?? '?'} … ${def.trainingWindow.last_week_used ?? '?'}` +
+        (last
+          ? `\nlast forecast ran on ${last.provider} (${last.week}, h=${last.horizon})`
+          : '\nno forecast run yet') +
+        (last?.warnings.length ? `\n⚠ ${last.warnings.join('\n⚠ ')}` : '')
+      : 'No forecast model is available',
+    tone: last?.warnings.length ? 'warning' : '',
+  })
+}
+
+// ---- commands --------------------------------------------------------------------------------
+const graphCommand = (c: Omit<Command, 'category' | 'enabled'>): Command => ({
+  ...c,
+  category: 'Graph',
+  enabled: () => activeGraph() !== null,
+})
+commands.register(
+  {
+    id: 'workbench.palette',
+    title: 'Show All Commands',
+    category: 'View',
+    keys: '$mod+Shift+P',
+    global: true,
+    run: () => palette.open('>'),
+  },
+  {
+    id: 'workbench.goToNode',
+    title: 'Go to Protocol or Token…',
+    category: 'Go',
+    keys: '$mod+P',
+    global: true,
+    run: () => palette.open('@'),
+  },
+  {
+    id: 'workbench.goToWeek',
+    title: 'Go to Week…',
+    category: 'Go',
+    keys: '$mod+G',
+    run: () => palette.open('#'),
+  },
+  {
+    id: 'view.explorer',
+    title: 'Show Explorer',
+    category: 'View',
+    keys: '$mod+Shift+E',
+    run: () => parts.showSideView('explorer'),
+  },
+  {
+    id: 'view.search',
+    title: 'Show Search',
+    category: 'View',
+    keys: '$mod+Shift+F',
+    run: () => parts.showSideView('search'),
+  },
+  {
+    id: 'view.toggleSidebar',
+    title: 'Toggle Side Bar',
+    category: 'View',
+    keys: '$mod+B',
+    run: () => parts.setSideVisible(!parts.sideVisible),
+  },
+  {
+    id: 'view.togglePanel',
+    title: 'Toggle Panel',
+    category: 'View',
+    keys: '$mod+J',
+    run: () => parts.setPanelVisible(!parts.panelVisible),
+  },
+  { id: 'view.jobs', title: 'Show Jobs', category: 'View', run: () => parts.showPanelTab('jobs') },
+  {
+    id: 'view.log',
+    title: 'Show Log and Problems',
+    category: 'View',
+    keys: '$mod+Shift+M',
+    run: () => parts.showPanelTab('log'),
+  },
+  {
+    id: 'view.help',
+    title: 'Help: Keyboard Shortcuts',
+    category: 'Help',
+    keys: 'F1',
+    run: () => editors.open({ id: 'help', type: 'help', title: 'Help' }),
+  },
+  {
+    id: 'editor.close',
+    title: 'Close Editor',
+    category: 'View',
+    keys: 'Alt+W',
+    run: () => editors.closeActive(),
+  },
+  {
+    id: 'theme.toggle',
+    title: 'Theme: Cycle Auto / Light / Dark',
+    category: 'Preferences',
+    keys: '$mod+k $mod+t',
+    run: () => theme.toggle(),
+  },
+  {
+    id: 'theme.light',
+    title: 'Theme: Light',
+    category: 'Preferences',
+    run: () => theme.set('light'),
+  },
+  { id: 'theme.dark', title: 'Theme: Dark', category: 'Preferences', run: () => theme.set('dark') },
+  {
+    id: 'theme.system',
+    title: 'Theme: Follow the System',
+    category: 'Preferences',
+    run: () => theme.set('system'),
+  },
+  {
+    id: 'archive.open',
+    title: 'Open Archive…',
+    category: 'Archive',
+    keys: '$mod+O',
+    run: () => openArchiveDialog(api, report),
+  },
+  {
+    id: 'archive.import',
+    title: 'Import File…',
+    category: 'Archive',
+    keys: '$mod+I',
+    run: () =>
+      importFromUi(api, jobs, log, (f) =>
+        editors.open({
+          id: `import-error-${Date.now()}`,
+          type: 'import-error',
+          title: `Import failed: ${f.file}`,
+          params: f as unknown as Record<string, unknown>,
+        }),
+      ),
+  },
+  {
+    id: 'archive.reload',
+    title: 'Reload the Archive',
+    category: 'Archive',
+    run: () => reloadArchive(),
+  },
+  {
+    id: 'layout.run',
+    title: 'Re-layout the Graph (all weeks)',
+    category: 'Graph',
+    run: async () => {
+      const done = await jobs.run('layout', 'Re-layout', () => api.call('layout.run', {}))
+      if (done.state === 'done') await reloadArchive()
+    },
+  },
+  {
+    id: 'graph.open',
+    title: 'Open the Last Week as a Graph',
+    category: 'Graph',
+    run: () => openGraph(archive.lastWeek),
+  },
+  graphCommand({
+    id: 'graph.split',
+    title: 'Open the Previous Week Beside This One',
+    keys: '$mod+\\',
+    run: () => openGraph(archive.step(activeGraph()!.currentWeek, -1), 'right'),
+  }),
+  graphCommand({
+    id: 'week.next',
+    title: 'Next Week',
+    keys: 'Alt+ArrowRight',
+    run: () => activeGraph()!.stepWeek(1),
+  }),
+  graphCommand({
+    id: 'week.previous',
+    title: 'Previous Week',
+    keys: 'Alt+ArrowLeft',
+    run: () => activeGraph()!.stepWeek(-1),
+  }),
+  graphCommand({
+    id: 'week.first',
+    title: 'First Week',
+    keys: 'Alt+Home',
+    run: () => activeGraph()!.showWeek(archive.weeks[0].week),
+  }),
+  graphCommand({
+    id: 'week.last',
+    title: 'Last Week',
+    keys: 'Alt+End',
+    run: () => activeGraph()!.showWeek(archive.lastWeek!),
+  }),
+  graphCommand({
+    id: 'timeline.play',
+    title: 'Play / Pause the Timeline',
+    keys: 'Alt+P',
+    run: () => activeGraph()!.togglePlay(),
+  }),
+  graphCommand({
+    id: 'graph.search',
+    title: 'Focus Graph Search',
+    keys: '$mod+F',
+    run: () => activeGraph()!.focusSearch(),
+  }),
+  graphCommand({
+    id: 'graph.fit',
+    title: 'Fit the Whole Graph',
+    keys: 'Alt+0',
+    run: () => activeGraph()!.fit(),
+  }),
+  graphCommand({
+    id: 'graph.filters',
+    title: 'Toggle Filters',
+    keys: 'Alt+F',
+    run: () => activeGraph()!.toggleSide('filters'),
+  }),
+  graphCommand({
+    id: 'graph.ego',
+    title: 'Ego Network of the Selected Node',
+    keys: 'Alt+E',
+    run: () => selection.current.node && activeGraph()!.egoNetwork(selection.current.node, 1),
+  }),
+  graphCommand({
+    id: 'graph.exportPng',
+    title: 'Export the View as PNG',
+    run: () => activeGraph()!.exportImage('png'),
+  }),
+  graphCommand({
+    id: 'graph.exportSvg',
+    title: 'Export the View as SVG',
+    run: () => activeGraph()!.exportImage('svg'),
+  }),
+  graphCommand({
+    id: 'graph.exportSvgWhole',
+    title: 'Export the Whole Graph as SVG',
+    run: () => activeGraph()!.exportImage('svg', true),
+  }),
+)
+
+const palette = new CommandPalette(
+  [
+    {
+      prefix: '>',
+      title: 'Commands',
+      items: (): PaletteItem[] =>
+        commands
+          .all()
+          .filter((c) => !c.enabled || c.enabled())
+          .map((c) => ({
+            label: `${c.category}: ${c.title}`,
+            hint: c.keys ? keyLabel(c.keys) : undefined,
+            run: () => commands.run(c.id),
+          })),
+    },
+    {
+      prefix: '@',
+      title: 'Protocols and tokens',
+      items: () => nodeItems,
+    },
+    {
+      prefix: '#',
+      title: 'Weeks',
+      items: () =>
+        [...archive.weeks].reverse().map((w) => ({
+          label: w.week,
+          detail: `${count(w.nodes)} nodes · ${count(w.edges)} edges · ${usd(w.totalTvl)}`,
+          run: () => openGraph(w.week),
+        })),
+    },
+    { prefix: '', title: 'Commands', items: () => [] },
+  ],
+  report,
+)
+let nodeItems: PaletteItem[] = []
+async function loadNodeItems(): Promise<void> {
+  const u = await data.loadUniverse()
+  nodeItems = u.ids.map((id, i) => ({
+    label: u.names[i] ?? id,
+    detail: `${id} · ${u.categories[u.category[i]]}`,
+    run: () => goToNode(id),
+  }))
+}
+bindKeys(commands, report)
+
+// ---- the editor area's empty state -----------------------------------------------------------
+function renderEmptyEditor(el: HTMLElement): void {
+  const info = archive.info
+  const box = document.createElement('div')
+  box.className = 'welcome'
+  const h = document.createElement('h1')
+  h.textContent = 'DeXposure Workbench'
+  const actions = document.createElement('ul')
+  actions.className = 'welcome-actions'
+  const action = (title: string, id: string): HTMLLIElement => {
+    const li = document.createElement('li')
     const b = document.createElement('button')
     b.type = 'button'
-    b.dataset.node = n.id
-    b.textContent = n.name ?? n.id
-    b.title = `${n.category} · ${usd(n.size)}`
-    b.addEventListener('click', () => void showNode(n.id).catch(showError))
-    return b
-  })
-  $('top-nodes').replaceChildren(...(buttons.length ? [label, ...buttons] : []))
-}
-
-async function start(): Promise<void> {
-  $('mode').textContent = api.mode === 'electron' ? 'desktop' : 'browser mode'
-  const [info, weeks] = await Promise.all([
-    api.call('archive.info', {}),
-    api.call('weeks.list', {}),
-  ])
-  $('archive').textContent = info.file
-  $('synthetic').hidden = !info.synthetic
-  $('weeks-count').textContent =
-    `${count(weeks.length)} archived${info.firstWeek ? `, ${info.firstWeek} … ${info.lastWeek}` : ''}`
-  const body = document.querySelector('#weeks-table tbody') as HTMLTableSectionElement
-  const rows = [...weeks].reverse().map((w) => {
-    const tr = document.createElement('tr')
-    tr.dataset.week = w.week
-    for (const [text, numeric] of [
-      [w.week, false],
-      [count(w.nodes), true],
-      [count(w.edges), true],
-      [usd(w.totalTvl), true],
-      [usd(w.totalExposure), true],
-    ] as const) {
-      const td = document.createElement('td')
-      td.textContent = text
-      if (numeric) td.className = 'num'
-      tr.append(td)
+    b.className = 'link'
+    b.textContent = title
+    b.addEventListener('click', () => void commands.run(id).catch(report))
+    const k = commands.get(id)?.keys
+    li.append(b)
+    if (k) {
+      const kbd = document.createElement('kbd')
+      kbd.textContent = keyLabel(k)
+      li.append(' ', kbd)
     }
-    tr.tabIndex = -1
-    tr.addEventListener('click', () => void selectWeek(w.week, tr).catch(showError))
-    return tr
-  })
-  body.replaceChildren(...rows)
-  // Arrow keys step through the weeks (newest first), Home/End jump to either end.
-  body.addEventListener('keydown', (e) => {
-    const at = rows.findIndex((r) => r.classList.contains('selected'))
-    const to =
-      e.key === 'ArrowDown'
-        ? at + 1
-        : e.key === 'ArrowUp'
-          ? at - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? rows.length - 1
-              : null
-    if (to === null || to < 0 || to >= rows.length) return
-    e.preventDefault()
-    rows[to].focus()
-    rows[to].scrollIntoView({ block: 'nearest' })
-    void selectWeek(rows[to].dataset.week!, rows[to]).catch(showError)
-  })
-  window.__status.weeksLoaded = weeks.length
-  if (rows.length) await selectWeek(weeks[weeks.length - 1].week, rows[0])
-  else $('graph-caption').textContent = 'The archive is empty: import data with `dexposure import`.'
+    return li
+  }
+  if (!info) box.append(h, empty('No archive is open.', 'Open an archive to start.'))
+  else if (!archive.weeks.length)
+    box.append(
+      h,
+      empty(
+        'This archive is empty.',
+        'Import a DeXposure JSON file, DefiLlama responses or CSV node and edge lists.',
+      ),
+    )
+  else
+    box.append(
+      h,
+      empty(
+        `${archive.fileName}: ${count(archive.weeks.length)} weeks, ${archive.weeks[0].week} … ${archive.lastWeek}`,
+        'Open a week to see its exposure network.',
+      ),
+    )
+  actions.append(
+    ...(archive.weeks.length ? [action('Open the last week', 'graph.open')] : []),
+    action('Import a file…', 'archive.import'),
+    action('Open another archive…', 'archive.open'),
+    action('Show all commands', 'workbench.palette'),
+    action('Keyboard shortcuts', 'view.help'),
+  )
+  box.append(actions)
+  el.replaceChildren(box)
 }
 
-$('forecast-btn').addEventListener('click', () => void forecastNextWeek().catch(showError))
-start().catch(showError)
+// ---- archive, state, start -------------------------------------------------------------------
+const persistence = new StatePersistence(
+  api,
+  (): SavedWorkbench => ({
+    version: 1,
+    theme: theme.preference,
+    parts: parts.state(),
+    layout: editors.toJSON(),
+    week: selection.current.week,
+  }),
+  report,
+)
+editors.layoutChanged.on(() => persistence.schedule())
+parts.changed.on(() => persistence.schedule())
+selection.changed.on(() => persistence.schedule())
+editors.activeChanged.on(() => activeGraph())
+window.addEventListener('beforeunload', () => void persistence.flush())
+
+function showArchiveStatus(): void {
+  const info = archive.info
+  window.__workbench!.archive = info?.file ?? null
+  status.update('archive', {
+    text: info ? archive.fileName : 'no archive',
+    icon: 'database',
+    title: info
+      ? `${info.file}\n${count(info.weeks)} weeks · schema v${info.schemaVersion}\nClick to open another archive`
+      : 'Open an archive',
+  })
+  status.update('synthetic', { hidden: !info?.synthetic })
+  document.title = info ? `${archive.fileName} — DeXposure Workbench` : 'DeXposure Workbench'
+}
+
+async function reloadArchive(): Promise<void> {
+  data.reset()
+  await archive.load()
+  showArchiveStatus()
+  void loadNodeItems().catch(report)
+  void refreshModelStatus().catch(report)
+}
+
+/** Loads the open archive and restores its saved workbench (or opens its last week). */
+async function openWorkbench(): Promise<void> {
+  persistence.pause()
+  data.reset()
+  await archive.load()
+  showArchiveStatus()
+  const saved = await persistence.load().catch((e) => {
+    report(e)
+    return null
+  })
+  editors.dock.clear()
+  if (saved) {
+    theme.set(saved.theme)
+    parts.restore(saved.parts)
+    if (saved.layout && !editors.restore(saved.layout)) openGraph(saved.week ?? archive.lastWeek)
+  } else {
+    parts.showSideView('explorer')
+    parts.showPanelTab('jobs', false)
+    if (archive.lastWeek) openGraph(archive.lastWeek)
+  }
+  if (!editors.ids().length && archive.lastWeek && !saved) openGraph(archive.lastWeek)
+  window.__workbench!.restored = true
+  persistence.resume()
+  void loadNodeItems().catch(report)
+  void refreshModelStatus().catch(report)
+}
+
+api.on('archive.changed', (e) => {
+  if (e.reason === 'opened') {
+    void persistence.flush().then(() => openWorkbench().catch(report))
+    log.info('archive', `opened ${e.info.file}`)
+  } else {
+    log.info('archive', `imported into ${e.info.file}`)
+    void reloadArchive().catch(report)
+  }
+})
+
+/** A short-lived toast for errors, so nothing fails silently while the panel is hidden. */
+function flash(message: string): void {
+  const t = document.createElement('div')
+  t.className = 'toast'
+  t.setAttribute('role', 'alert')
+  t.textContent = message
+  const more = document.createElement('button')
+  more.type = 'button'
+  more.className = 'link'
+  more.textContent = 'Details'
+  more.addEventListener('click', () => parts.showPanelTab('log'))
+  t.append(' ', more)
+  document.body.append(t)
+  setTimeout(() => t.remove(), 8000)
+}
+
+openWorkbench()
+  .then(() => (window.__workbench!.ready = true))
+  .catch((e) => {
+    report(e)
+    const box = document.createElement('div')
+    box.className = 'fatal'
+    box.append(
+      empty(
+        'The engine did not answer.',
+        `${(e as Error).message}. If the workbench was started with \`npm start\` or \`dexposure serve\`, check that it is still running, then reload this page.`,
+      ),
+    )
+    parts.editorHost.replaceChildren(box)
+    window.__workbench!.ready = true
+  })

@@ -111,6 +111,11 @@ describe('forecast model (ONNX Runtime)', () => {
       /training_data must be \{"archive": string, .*"max_nodes": positive integer\}/,
     )
     await edit(
+      'test-from',
+      (m) => void (m.training_window.test_from = 'after the window'),
+      /training_window\.test_from must be a date YYYY-MM-DD/,
+    )
+    await edit(
       'fixed-dim',
       (m) => {
         m.graphs.encoder.inputs[0].shape = ['N', 3]

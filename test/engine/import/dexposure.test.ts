@@ -207,7 +207,7 @@ describe('DeXposure JSON bad input', () => {
     [
       'links missing',
       oneWeek('2025-06-30', '{"nodes": []}'),
-      /"links" must be an array \(found undefined\)/,
+      /the week has no "links" key \(a week is \{"nodes": \[\.\.\.\], "links": \[\.\.\.\]\}/,
       { week: '2025-06-30', field: 'links', at: '{"nodes"' },
     ],
     [
@@ -264,20 +264,20 @@ describe('DeXposure JSON bad input', () => {
     [
       'composition is an array',
       oneWeek('2025-06-30', weekJson('[{"id": "1", "size": 1, "composition": [1]}]')),
-      /composition must be an object/,
-      { field: 'composition', at: '[1]' },
+      /^node 0: composition must be an object/,
+      { field: 'nodes[0].composition', at: '[1]' },
     ],
     [
       'composition value is a string',
       oneWeek('2025-06-30', weekJson('[{"id": "1", "size": 1, "composition": {"USDT": "5"}}]')),
-      /composition value must be a number/,
-      { field: 'composition', at: '"5"' },
+      /^node 0: composition value must be a number/,
+      { field: 'nodes[0].composition.USDT', at: '"5"' },
     ],
     [
       'composition value overflows',
       oneWeek('2025-06-30', weekJson('[{"id": "1", "size": 1, "composition": {"USDT": 2e400}}]')),
-      /not a finite number/,
-      { field: 'composition', at: '2e400' },
+      /^node 0: composition value 2e400 is not a finite number/,
+      { field: 'nodes[0].composition.USDT', at: '2e400' },
     ],
     [
       'link size missing',

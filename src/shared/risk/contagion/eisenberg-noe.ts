@@ -19,6 +19,19 @@ import type { RiskGraph } from '../graph'
 import { totalOf } from '../graph'
 import { lossPct, type ContagionResult, type LossPathStep, type Shock } from './types'
 
+/**
+ * A node defaults when it pays less than L̄·(1 − 1e-9). One test for the unshocked and the shocked
+ * clearing: an exact `L̄ ≤ assets` test would call 0.1 + 0.2 owed against 0.3 held a default in
+ * one place and not in the other (issue 14 §5).
+ */
+export const DEFAULT_REL_TOL = 1e-9
+/** A node is affected when it loses more than 1e-9 of its TVL: below that it is rounding noise. */
+export const AFFECTED_REL_TOL = 1e-9
+
+export function paysLess(payment: number, owed: number): boolean {
+  return owed > 0 && payment < owed * (1 - DEFAULT_REL_TOL)
+}
+
 export interface ClearingOptions {
   /** Rogers–Veraart share of external assets realised in default. Default 1 (Eisenberg–Noe). */
   alpha?: number
@@ -35,6 +48,8 @@ export interface Clearing {
   payments: Float64Array
   /** p_j / L̄_j (1 for nodes that owe nothing). */
   recovery: Float64Array
+  /** 1 where the node defaults (`paysLess`). */
+  inDefault: Uint8Array
   defaults: number
   sweeps: number
   converged: boolean
@@ -54,7 +69,12 @@ function clear(
   beta: number,
   tol: number,
   maxSweeps: number,
-  onSweep?: (sweep: number, payments: Float64Array, defaults: number) => void,
+  onSweep?: (
+    sweep: number,
+    payments: Float64Array,
+    defaults: number,
+    inDefault: Uint8Array,
+  ) => void,
 ): Clearing {
   const n = g.n
   const L = g.inStrength
@@ -88,7 +108,8 @@ function clear(
       const p = solvent
         ? L[j]
         : Math.max(0, Math.min(L[j], alpha * Math.max(x, 0) + beta * receipts + Math.min(x, 0)))
-      if (!solvent && !inDefault[j]) {
+      // Payments only fall from p = L̄ (monotone iteration), so a default never reverts.
+      if (!inDefault[j] && paysLess(p, L[j])) {
         inDefault[j] = 1
         defaults++
       }
@@ -97,7 +118,7 @@ function clear(
       recovery[j] = r
       payments[j] = p
     }
-    onSweep?.(sweeps, payments, defaults)
+    onSweep?.(sweeps, payments, defaults, inDefault)
     const next: number[] = []
     for (const j of changed)
       for (let k = g.inPtr[j], end = g.inPtr[j + 1]; k < end; k++) {
@@ -109,7 +130,7 @@ function clear(
       }
     work = next
   }
-  return { payments, recovery, defaults, sweeps, converged }
+  return { payments, recovery, inDefault, defaults, sweeps, converged }
 }
 
 /** External assets and the unshocked clearing of a graph: compute once, reuse for every scenario. */
@@ -162,13 +183,18 @@ export function eisenbergNoe(
   const path: LossPathStep[] = [
     { round: 0, loss: directTotal, distressed: shocked.length, newlyDistressed: shocked.length },
   ]
+  // Distressed (docs/risk.md): shocked, losing more than threshold·TVL, or a new default (one that
+  // pays in full in the unshocked clearing). A node already in default before the shock is not
+  // distressed merely because its payment fell; it needs the shock or the threshold loss.
+  const baseDefault = baseline.inDefault
   let lastDefaults = baseline.defaults
-  const c = clear(g, external, alpha, beta, tol, opts.maxSweeps ?? 10_000, (sweep, p, d) => {
+  const c = clear(g, external, alpha, beta, tol, opts.maxSweeps ?? 10_000, (sweep, p, d, inDef) => {
     if (d <= lastDefaults) return
     let lost = directTotal
     for (let j = 0; j < n; j++) lost += Math.max(0, baseline.payments[j] - p[j])
     const prev = path[path.length - 1]
-    const now = shocked.length + Math.max(0, d - baseline.defaults)
+    let now = 0
+    for (let j = 0; j < n; j++) if (direct[j] > 0 || (inDef[j] && !baseDefault[j])) now++
     path.push({ round: sweep, loss: lost, distressed: now, newlyDistressed: now - prev.distressed })
     lastDefaults = d
   })
@@ -190,22 +216,18 @@ export function eisenbergNoe(
       lost += g.weight[q] * Math.max(0, baseline.recovery[d] - c.recovery[d])
     }
     nodeLoss[i] = lost
-    if (lost > 0) affected++
+    // Relative to TVL, or to the node's holdings when it has no TVL (a loss cannot exceed either).
+    const scale = Math.max(tvl[i], g.outStrength[i])
+    if (direct[i] > 0 || lost > AFFECTED_REL_TOL * scale) affected++
     const owed = g.inStrength[i]
     shortfall += owed - c.payments[i]
     additionalShortfall += Math.max(0, baseline.payments[i] - c.payments[i])
-    const isDefault = owed > 0 && c.payments[i] < owed * (1 - 1e-9)
-    if (isDefault) {
-      defaults++
-      if (!(baseline.payments[i] < owed * (1 - 1e-9))) additionalDefaults++
-    }
+    const isDefault = paysLess(c.payments[i], owed)
+    const newDefault = isDefault && !baseDefault[i]
+    if (isDefault) defaults++
+    if (newDefault) additionalDefaults++
     if (direct[i] > 0) distressRound[i] = 0
-    else if (
-      (tvl[i] > 0 && lost > threshold * tvl[i]) ||
-      (isDefault && baseline.recovery[i] - c.recovery[i] > tol)
-    ) {
-      distressRound[i] = 1
-    }
+    else if ((tvl[i] > 0 && lost > threshold * tvl[i]) || newDefault) distressRound[i] = 1
     if (distressRound[i] >= 0) distressed++
   }
   const totalLoss = totalOf(nodeLoss)

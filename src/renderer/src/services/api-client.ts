@@ -11,12 +11,14 @@ import {
   type EventName,
   type EventPayload,
   type WorkbenchApi,
-} from '../../shared/api'
+} from '../../../shared/api'
 
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Where the engine says the problem is (file, week, field, offset …). */
+    readonly location?: Record<string, string | number>,
   ) {
     super(message)
   }
@@ -73,10 +75,41 @@ export function browserApi(): WorkbenchApi {
       if (!res.ok) {
         const err = ApiErrorSchema.safeParse(body)
         throw err.success
-          ? new ApiError(err.data.error.code, err.data.error.message)
+          ? new ApiError(err.data.error.code, err.data.error.message, err.data.error.location)
           : new ApiError('INTERNAL', `HTTP ${res.status}`)
       }
       return calls[name].response.parse(body) as CallResponse<K>
+    },
+    // XMLHttpRequest rather than fetch: only it reports upload progress.
+    upload(file, onProgress, signal) {
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest()
+        xhr.open('PUT', `/upload?name=${encodeURIComponent(file.name)}`)
+        xhr.setRequestHeader('authorization', `Bearer ${token}`)
+        xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.total || file.size)
+        xhr.onerror = () => reject(new ApiError('INTERNAL', `uploading ${file.name} failed`))
+        xhr.onabort = () => reject(new ApiError('CANCELLED', `upload of ${file.name} cancelled`))
+        xhr.onload = () => {
+          let body: unknown = null
+          try {
+            body = JSON.parse(xhr.responseText)
+          } catch {
+            // reported below with the status
+          }
+          if (xhr.status >= 200 && xhr.status < 300) {
+            resolve(body as { uploadId: string; bytes: number })
+            return
+          }
+          const err = ApiErrorSchema.safeParse(body)
+          reject(
+            err.success
+              ? new ApiError(err.data.error.code, err.data.error.message, err.data.error.location)
+              : new ApiError('INTERNAL', `upload failed: HTTP ${xhr.status}`),
+          )
+        }
+        signal?.addEventListener('abort', () => xhr.abort())
+        xhr.send(file)
+      })
     },
     on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
       const set = listeners.get(name) ?? new Set()

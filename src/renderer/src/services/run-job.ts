@@ -1,6 +1,6 @@
 // Runs an engine job from the UI: subscribes to job events *before* the call that starts the job,
 // so a job that finishes quickly cannot complete unseen, then resolves with its final state.
-import type { EventPayload, WorkbenchApi } from '../../shared/api'
+import type { EventPayload, WorkbenchApi } from '../../../shared/api'
 
 export async function runJob(
   api: WorkbenchApi,

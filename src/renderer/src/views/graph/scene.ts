@@ -1,0 +1,96 @@
+// Builds the SVG export's scene from what sigma shows: the visible nodes and edges with their
+// display colours and sizes, at the current camera or framing the whole graph.
+import type Sigma from 'sigma'
+import type { SvgEdge, SvgNode, SvgScene } from './svg'
+
+export interface SceneText {
+  title: string
+  subtitle: string
+  legend: SvgScene['legend']
+  background: string
+  text: string
+  muted: string
+}
+
+/** The scene in pixels of the stage (current view) or of a fitted frame (whole graph). */
+export function sceneFromSigma(sigma: Sigma, text: SceneText, whole: boolean): SvgScene {
+  const graph = sigma.getGraph()
+  const { width, height } = sigma.getDimensions()
+  const override = whole ? { cameraState: { x: 0.5, y: 0.5, ratio: 1, angle: 0 } } : undefined
+  const ratio = whole ? 1 : sigma.getCamera().getState().ratio
+  const nodes: SvgNode[] = []
+  const where = new Map<string, { x: number; y: number }>()
+  const labels = sigma.getNodeDisplayedLabels()
+  graph.forEachNode((key, attrs) => {
+    const d = sigma.getNodeDisplayData(key)
+    if (!d || d.visibility === 'hidden') return
+    const p = sigma.graphToViewport({ x: attrs.x as number, y: attrs.y as number }, override)
+    // nodes outside the exported frame are not drawn (the current view crops like the screen)
+    const r = sigma.scaleSize(d.size, ratio)
+    if (p.x < -r || p.y < -r || p.x > width + r || p.y > height + r) return
+    where.set(key, p)
+    nodes.push({
+      id: key,
+      x: p.x,
+      y: p.y,
+      r,
+      color: d.color,
+      label:
+        labels.has(key) || d.labelVisibility === 'visible' ? (d.label ?? undefined) : undefined,
+    })
+  })
+  const edges: SvgEdge[] = []
+  graph.forEachEdge((key, _attrs, source, target) => {
+    const d = sigma.getEdgeDisplayData(key)
+    if (!d || d.visibility === 'hidden') return
+    const a = where.get(source)
+    const b = where.get(target)
+    if (!a || !b) return
+    edges.push({
+      x1: a.x,
+      y1: a.y,
+      x2: b.x,
+      y2: b.y,
+      width: Math.max(0.3, d.size),
+      color: d.color,
+      opacity: d.opacity ?? 1,
+    })
+  })
+  return { width, height, nodes, edges, ...text }
+}
+
+/** Renders an SVG document to a PNG blob through an image and a canvas (same look as the SVG). */
+export async function svgToPng(svg: string, scale = window.devicePixelRatio || 1): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }))
+  try {
+    const img = new Image()
+    img.decoding = 'async'
+    img.src = url
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.round(img.naturalWidth * scale)
+    canvas.height = Math.round(img.naturalHeight * scale)
+    const g = canvas.getContext('2d')!
+    g.scale(scale, scale)
+    g.drawImage(img, 0, 0)
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))),
+        'image/png',
+      ),
+    )
+  } finally {
+    URL.revokeObjectURL(url)
+  }
+}
+
+/** Saves a blob as a download (browser mode and Electron alike). */
+export function download(blob: Blob, name: string): void {
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(blob)
+  a.download = name
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+}

@@ -1,0 +1,98 @@
+// SVG export of the graph view. sigma draws with WebGL and has no SVG export, so the view hands
+// this writer the scene it shows (positions in pixels, the same colours, sizes and opacities),
+// plus the week and the legend, and gets one self-contained vector image back.
+
+export interface SvgNode {
+  id: string
+  x: number
+  y: number
+  r: number
+  color: string
+  /** Drawn beside the node when set (the labels the view shows). */
+  label?: string
+}
+
+export interface SvgEdge {
+  x1: number
+  y1: number
+  x2: number
+  y2: number
+  width: number
+  color: string
+  opacity: number
+  dashed?: boolean
+}
+
+export interface SvgScene {
+  width: number
+  height: number
+  background: string
+  text: string
+  muted: string
+  title: string
+  subtitle: string
+  legend: { label: string; color: string; count: number }[]
+  nodes: SvgNode[]
+  edges: SvgEdge[]
+}
+
+const esc = (s: string): string =>
+  s.replace(
+    /[<>&"']/g,
+    (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`,
+  )
+
+// Control characters other than tab/newline are not allowed in XML 1.0: drop them from labels.
+// eslint-disable-next-line no-control-regex
+const clean = (s: string): string => esc(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''))
+
+const num = (v: number): string => (Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '0')
+
+/** The scene as an SVG document: edges under nodes, labels over, title and legend in a band. */
+export function sceneToSvg(s: SvgScene): string {
+  const band = 56
+  const legendRows = Math.ceil(s.legend.length / 4)
+  const legendH = legendRows * 18 + (legendRows ? 10 : 0)
+  const H = s.height + band + legendH
+  const out: string[] = []
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(s.width)}" height="${num(H)}" viewBox="0 0 ${num(s.width)} ${num(H)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">`,
+  )
+  out.push(`<rect width="100%" height="100%" fill="${esc(s.background)}"/>`)
+  out.push(
+    `<text x="16" y="24" font-size="16" font-weight="600" fill="${esc(s.text)}">${clean(s.title)}</text>`,
+  )
+  out.push(`<text x="16" y="44" font-size="12" fill="${esc(s.muted)}">${clean(s.subtitle)}</text>`)
+  out.push(`<g transform="translate(0 ${band})">`)
+  out.push(`<g class="edges" fill="none" stroke-linecap="round">`)
+  for (const e of s.edges)
+    out.push(
+      `<line x1="${num(e.x1)}" y1="${num(e.y1)}" x2="${num(e.x2)}" y2="${num(e.y2)}" stroke="${esc(e.color)}" stroke-opacity="${num(e.opacity)}" stroke-width="${num(e.width)}"${e.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
+    )
+  out.push(`</g><g class="nodes">`)
+  for (const n of s.nodes)
+    out.push(
+      `<circle cx="${num(n.x)}" cy="${num(n.y)}" r="${num(Math.max(n.r, 0.5))}" fill="${esc(n.color)}" data-id="${clean(n.id)}"/>`,
+    )
+  out.push(`</g><g class="labels" font-size="11" fill="${esc(s.text)}">`)
+  for (const n of s.nodes)
+    if (n.label)
+      out.push(`<text x="${num(n.x + n.r + 3)}" y="${num(n.y + 4)}">${clean(n.label)}</text>`)
+  out.push(`</g></g>`)
+  if (s.legend.length) {
+    out.push(
+      `<g class="legend" font-size="11" fill="${esc(s.text)}" transform="translate(16 ${num(s.height + band + 8)})">`,
+    )
+    const colW = Math.max(160, (s.width - 32) / 4)
+    s.legend.forEach((l, i) => {
+      const x = (i % 4) * colW
+      const y = Math.floor(i / 4) * 18
+      out.push(
+        `<circle cx="${num(x + 5)}" cy="${num(y + 6)}" r="5" fill="${esc(l.color)}"/><text x="${num(x + 15)}" y="${num(y + 10)}">${clean(l.label)} (${l.count})</text>`,
+      )
+    })
+    out.push(`</g>`)
+  }
+  out.push(`</svg>`)
+  return out.join('\n')
+}

@@ -1,0 +1,972 @@
+// The graph explorer: a whole week drawn with sigma.js (every node and edge), at positions the
+// engine's layout keeps stable across weeks. One graphology graph holds every node of every week;
+// switching week updates sizes, colours and visibility and swaps the edges, without rebuilding
+// sigma. Readability comes from the view (log sizes and opacities, labels by size, edges hidden
+// while moving, filters), never from dropping data.
+import Graph from 'graphology'
+import Sigma from 'sigma'
+import type { WorkbenchApi } from '../../../../shared/api'
+import type { ArchiveService } from '../../services/archive'
+import type { LogService } from '../../services/log'
+import type { SelectionService } from '../../services/selection'
+import { count, usd } from '../../ui/format'
+import type { Editor, EditorContext } from '../../workbench/editors'
+import type { ThemeColors, ThemeService } from '../../workbench/theme'
+import {
+  colourNodes,
+  dictionaryColors,
+  edgeScale,
+  sizeScale,
+  withAlpha,
+  type ColorBy,
+  type LegendEntry,
+} from './appearance'
+import type { GraphData, LoadedUniverse, LoadedWeek } from './data'
+import {
+  applyFilters,
+  isFiltered,
+  NO_FILTERS,
+  type FilterResult,
+  type FilterState,
+} from './filters'
+import { FiltersPanel } from './filters-panel'
+import { SidePanel } from './node-panel'
+import { download, sceneFromSigma, svgToPng } from './scene'
+import { rankItems, type PaletteItem } from '../../workbench/palette'
+import { sceneToSvg } from './svg'
+import { Timeline } from './timeline'
+
+export interface GraphViewDeps {
+  api: WorkbenchApi
+  data: GraphData
+  archive: ArchiveService
+  selection: SelectionService
+  theme: ThemeService
+  log: LogService
+  report: (e: unknown) => void
+}
+
+export interface GraphParams {
+  week?: string
+  colorBy?: ColorBy
+  filters?: FilterState
+  /** Week-vs-week diff against this week (edges appeared, vanished, grew, shrank). */
+  compare?: string | null
+  node?: string | null
+}
+
+/** Test and benchmark hooks: what each graph view shows, by editor id. */
+export interface GraphStatus {
+  week: string | null
+  rendered: boolean
+  renders: number
+  nodes: number
+  edges: number
+  shownNodes: number
+  shownEdges: number
+  selected: string | null
+  /** ms from the week request to the first frame drawn with it. */
+  lastSwitchMs: number | null
+}
+
+declare global {
+  interface Window {
+    __graphs?: Record<string, GraphStatus>
+    /** The sigma instances by editor id, for the tests' camera and position checks. */
+    __sigma?: Record<string, Sigma>
+  }
+}
+
+type DiffKind = 0 | 1 | 2 | 3 | 4 // same, appeared, vanished, grew, shrank
+const DIFF_LABELS = ['unchanged', 'appeared', 'vanished', 'grew > 10 %', 'shrank > 10 %']
+
+export class GraphView implements Editor {
+  readonly element: HTMLElement
+  private readonly stage: HTMLElement
+  private readonly caption: HTMLElement
+  private readonly legendBox: HTMLElement
+  private readonly side: HTMLElement
+  private readonly filtersPanel: FiltersPanel
+  private readonly panel: SidePanel
+  private readonly timeline: Timeline
+  private readonly searchInput: HTMLInputElement
+  private readonly searchList: HTMLUListElement
+  private readonly graph = new Graph({ type: 'directed', multi: true, allowSelfLoops: true })
+  private sigma: Sigma | null = null
+  private universe: LoadedUniverse | null = null
+  private week: LoadedWeek | null = null
+  private compareWeek: LoadedWeek | null = null
+  private filtered: FilterResult | null = null
+  private legend: LegendEntry[] = []
+  private params: Required<GraphParams>
+  private hovered: string | null = null
+  private neighbours = new Set<string>()
+  private selected: string | null = null
+  private requested: string | null = null
+  private colors: ThemeColors
+  private dictColors = { category: [] as string[], sector: [] as string[] }
+  private readonly status: GraphStatus
+  private readonly offs: (() => void)[] = []
+
+  constructor(
+    private readonly deps: GraphViewDeps,
+    private readonly ctx: EditorContext,
+    params: GraphParams,
+  ) {
+    this.params = {
+      week: params.week ?? deps.archive.lastWeek ?? '',
+      colorBy: params.colorBy ?? 'category',
+      filters: { ...NO_FILTERS, ...(params.filters ?? {}) },
+      compare: params.compare ?? null,
+      node: params.node ?? null,
+    }
+    this.colors = deps.theme.colors
+    this.status = {
+      week: null,
+      rendered: false,
+      renders: 0,
+      nodes: 0,
+      edges: 0,
+      shownNodes: 0,
+      shownEdges: 0,
+      selected: null,
+      lastSwitchMs: null,
+    }
+    ;(window.__graphs ??= {})[ctx.id] = this.status
+
+    this.element = div('graph-view')
+    this.element.dataset.editor = ctx.id
+    const toolbar = div('graph-toolbar')
+    const searchBox = div('graph-search')
+    this.searchInput = document.createElement('input')
+    this.searchInput.type = 'search'
+    this.searchInput.placeholder = 'Search protocols and tokens…'
+    this.searchInput.setAttribute('aria-label', 'Search nodes')
+    this.searchInput.setAttribute('role', 'combobox')
+    this.searchList = document.createElement('ul')
+    this.searchList.className = 'search-results'
+    this.searchList.setAttribute('role', 'listbox')
+    this.searchList.hidden = true
+    searchBox.append(this.searchInput, this.searchList)
+    this.wireSearch()
+
+    const colorBy = document.createElement('select')
+    colorBy.setAttribute('aria-label', 'Colour nodes by')
+    colorBy.dataset.control = 'color-by'
+    for (const [v, t] of [
+      ['category', 'Colour: category'],
+      ['sector', 'Colour: sector'],
+      ['kind', 'Colour: protocol / token'],
+      ['tvlChange', 'Colour: TVL change'],
+    ])
+      colorBy.append(new Option(t, v, false, v === this.params.colorBy))
+    colorBy.addEventListener('change', () => {
+      this.params.colorBy = colorBy.value as ColorBy
+      this.save()
+      this.restyle()
+    })
+
+    const threshold = document.createElement('input')
+    threshold.type = 'range'
+    threshold.min = '0'
+    threshold.max = '9'
+    threshold.step = '0.25'
+    threshold.value = String(
+      this.params.filters.exposure ? Math.log10(Math.max(1, this.params.filters.exposure[0])) : 0,
+    )
+    threshold.setAttribute('aria-label', 'Minimum exposure shown (log USD)')
+    threshold.dataset.control = 'exposure-threshold'
+    const thresholdLabel = document.createElement('span')
+    thresholdLabel.className = 'muted threshold-label'
+    const showThreshold = (): void => {
+      const v = Number(threshold.value)
+      thresholdLabel.textContent = v > 0 ? `edges ≥ ${usd(10 ** v)}` : 'all edges'
+    }
+    showThreshold()
+    threshold.addEventListener('input', () => {
+      showThreshold()
+      const v = Number(threshold.value)
+      const hi = this.params.filters.exposure?.[1] ?? Infinity
+      this.setFilters({
+        ...this.params.filters,
+        exposure: v > 0 || hi !== Infinity ? [v > 0 ? 10 ** v : 0, hi] : null,
+      })
+    })
+
+    const compare = document.createElement('select')
+    compare.setAttribute('aria-label', 'Compare with week')
+    compare.dataset.control = 'compare'
+    compare.addEventListener('change', () => void this.setCompare(compare.value || null))
+    this.compareSelect = compare
+
+    const buttons = div('graph-buttons')
+    buttons.append(
+      iconButton('filter', 'Filters', () => this.toggleSide('filters'), 'filters'),
+      iconButton('screen-full', 'Fit the whole graph', () => this.fit(), 'fit'),
+      iconButton('file-media', 'Export PNG', () => void this.exportImage('png'), 'export-png'),
+      iconButton('file-code', 'Export SVG', () => void this.exportImage('svg'), 'export-svg'),
+      iconButton(
+        'split-horizontal',
+        'Open a week beside this one',
+        () => this.openSplit(),
+        'split',
+      ),
+    )
+    toolbar.append(searchBox, colorBy, compare, threshold, thresholdLabel, buttons)
+
+    const body = div('graph-body')
+    const stageWrap = div('graph-stage-wrap')
+    this.stage = div('graph-stage')
+    this.stage.dataset.testid = 'graph'
+    this.caption = div('graph-caption')
+    this.caption.setAttribute('aria-live', 'polite')
+    this.legendBox = div('graph-legend')
+    stageWrap.append(this.stage, this.caption, this.legendBox)
+    this.side = div('graph-side')
+    this.side.hidden = true
+    this.filtersPanel = new FiltersPanel(
+      (f) => this.setFilters(f),
+      () => {
+        threshold.value = '0'
+        showThreshold()
+        this.setFilters({ ...NO_FILTERS })
+      },
+    )
+    this.side.append(this.filtersPanel.element)
+    this.panel = new SidePanel({
+      api: deps.api,
+      theme: () => this.colors,
+      selectNode: (id) => this.selectNode(id, true),
+      openEdge: (s, t) => void this.panel.showEdge(s, t, this.params.week).catch(deps.report),
+      close: () => this.selectNode(null),
+      report: deps.report,
+    })
+    body.append(stageWrap, this.side, this.panel.element)
+    this.timeline = new Timeline((w) => this.showWeek(w))
+    this.element.append(toolbar, body, this.timeline.element)
+
+    this.offs.push(deps.theme.changed.on((c) => this.applyTheme(c)))
+    this.offs.push(
+      deps.archive.changed.on(() => {
+        this.timeline.setWeeks(deps.archive.weeks)
+        this.fillCompare()
+      }),
+    )
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.selected) this.selectNode(null)
+    })
+    void this.start().catch((e) => this.fail(e))
+  }
+
+  private readonly compareSelect: HTMLSelectElement
+
+  /** The week shown, for commands (next/previous week) and the status bar. */
+  get currentWeek(): string | null {
+    return this.status.week
+  }
+
+  onActive(): void {
+    this.deps.selection.set({ week: this.status.week, node: this.selected })
+  }
+
+  onVisible(visible: boolean): void {
+    if (visible) this.sigma?.refresh()
+    else this.timeline.stop()
+  }
+
+  onResize(): void {
+    this.sigma?.resize()
+    this.panel.resize()
+  }
+
+  dispose(): void {
+    this.timeline.stop()
+    for (const off of this.offs.splice(0)) off()
+    this.sigma?.kill()
+    this.sigma = null
+    this.panel.hide()
+    delete window.__graphs?.[this.ctx.id]
+    delete window.__sigma?.[this.ctx.id]
+  }
+
+  async stepWeek(delta: number): Promise<void> {
+    const next = this.deps.archive.step(this.status.week, delta)
+    if (next && next !== this.status.week) await this.showWeek(next)
+  }
+
+  togglePlay(): void {
+    this.timeline.togglePlay()
+  }
+
+  focusSearch(): void {
+    this.searchInput.focus()
+    this.searchInput.select()
+  }
+
+  /** Shows another week: the graph keeps its nodes; sizes, colours, visibility and edges change. */
+  async showWeek(week: string): Promise<void> {
+    if (!this.deps.archive.has(week)) {
+      this.showMessage(
+        `The week of ${week} is not in this archive.`,
+        'Pick a week on the timeline or in the Explorer.',
+      )
+      return
+    }
+    const t0 = performance.now()
+    this.requested = week
+    const frame = await this.deps.data.loadWeek(week)
+    if (this.requested !== week || !this.sigma || !this.universe) return
+    if (frame.revision !== this.universe.revision) {
+      // the universe changed (an import, a re-layout): reload it, then this week
+      this.deps.data.reset()
+      await this.start(week)
+      return
+    }
+    this.week = frame
+    this.params.week = week
+    this.status.week = week
+    this.status.rendered = false
+    this.loadEdges()
+    this.recompute()
+    this.timeline.show(week)
+    this.ctx.setTitle(`Week ${week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`)
+    this.deps.selection.set({ week })
+    this.save()
+    await this.nextFrame()
+    this.status.lastSwitchMs = performance.now() - t0
+    if (this.selected && this.panel.nodeShown === this.selected)
+      void this.panel
+        .showNode(this.selected, week, this.nodeColor(this.selected))
+        .catch(() => this.panel.hide())
+  }
+
+  private async start(week = this.params.week): Promise<void> {
+    const archive = this.deps.archive
+    this.timeline.setWeeks(archive.weeks)
+    this.fillCompare()
+    if (!archive.weeks.length) {
+      this.showMessage(
+        'This archive has no weeks yet.',
+        'Import a DeXposure, DefiLlama or CSV file (File › Import, or the Explorer), or run `dexposure demo`.',
+      )
+      return
+    }
+    this.caption.textContent = 'Loading the layout…'
+    const u = await this.deps.data.loadUniverse()
+    if (u.layout.state === 'pending' && u.layout.jobId) {
+      // the first open of an archive (or new nodes after an import) lays nodes out once; the
+      // stored positions then serve every later open instantly
+      await this.waitForLayout(u.layout.jobId, u.layout.unplaced)
+      this.deps.data.reset()
+      return this.start(week)
+    }
+    if (u.layout.state === 'stopped')
+      this.deps.log.add(
+        'warning',
+        'layout',
+        `${u.layout.unplaced} nodes have no stored position (${u.layout.message ?? 'the layout stopped'}); run "Graph: Re-layout" to place them`,
+      )
+    this.universe = u
+    this.dictColors = {
+      category: dictionaryColors(u.categories, u.category),
+      sector: dictionaryColors(u.sectors, u.sector),
+    }
+    this.buildNodes(u)
+    if (!this.sigma) this.createSigma()
+    if (this.params.compare) await this.setCompare(this.params.compare, false)
+    await this.showWeek(archive.has(week) ? week : archive.lastWeek!)
+    if (this.params.node && this.graph.hasNode(this.params.node)) this.selectNode(this.params.node)
+  }
+
+  /** Shows the layout job's progress in the caption until it ends (done, failed or cancelled). */
+  private waitForLayout(jobId: string, unplaced: number): Promise<void> {
+    this.caption.textContent = `Laying out ${count(unplaced)} nodes once; their positions are then stored in the archive…`
+    return new Promise((resolve) => {
+      const offProgress = this.deps.api.on('job.progress', (p) => {
+        if (p.id === jobId && p.total)
+          this.caption.textContent = `Laying out ${count(unplaced)} nodes: ${Math.floor((100 * p.done) / p.total)} %`
+      })
+      const offDone = this.deps.api.on('job.done', (d) => {
+        if (d.id !== jobId) return
+        offProgress()
+        offDone()
+        if (d.state !== 'done')
+          this.deps.log.add('warning', 'layout', `the layout job ${d.state}: ${d.message ?? ''}`)
+        resolve()
+      })
+      this.offs.push(offProgress, offDone)
+      // it may have ended before this view subscribed
+      void this.deps.api
+        .call('jobs.list', {})
+        .then((running) => {
+          if (!running.some((j) => j.id === jobId)) {
+            offProgress()
+            offDone()
+            resolve()
+          }
+        })
+        .catch(this.deps.report)
+    })
+  }
+
+  private buildNodes(u: LoadedUniverse): void {
+    this.graph.clear()
+    const size = sizeScale(0)
+    for (let i = 0; i < u.count; i++)
+      this.graph.addNode(u.ids[i], {
+        i,
+        x: u.x[i],
+        y: u.y[i],
+        size: size(0),
+        color: '#999',
+        label: u.names[i] ?? u.ids[i],
+      })
+  }
+
+  private createSigma(): void {
+    const sigma = new Sigma(this.graph, this.stage, {
+      settings: {
+        // sigma 4 sizes items in graph units by default, which makes pixel-sized nodes cover the
+        // stage (toolchain.md); screen units keep sizes in pixels.
+        itemSizesReference: 'screen',
+        hideEdgesOnMove: true,
+        renderLabels: true,
+        labelRenderedSizeThreshold: 9,
+        labelDensity: 0.6,
+        zIndex: true,
+        minEdgeThickness: 0.3,
+      } as Record<string, unknown>,
+      nodeReducer: (key, data, attrs) =>
+        this.nodeStyle(key, data as unknown as Record<string, unknown>, attrs as { i: number }),
+      edgeReducer: (key, data, attrs) =>
+        this.edgeStyle(
+          key,
+          data as unknown as Record<string, unknown>,
+          attrs as unknown as EdgeAttrs,
+        ),
+    })
+    this.sigma = sigma
+    ;(window.__sigma ??= {})[this.ctx.id] = sigma
+    sigma.on('afterRender', () => {
+      this.status.renders++
+      if (this.status.week && !this.status.rendered) this.status.rendered = true
+      const cb = this.frameWaiters.splice(0)
+      for (const f of cb) f()
+    })
+    sigma.on('clickNode', ({ node }) => this.selectNode(node, false))
+    sigma.on('clickStage', () => this.selectNode(null))
+    sigma.on('enterNode', ({ node }) => {
+      this.hovered = node
+      this.neighbours = new Set(this.graph.neighbors(node))
+      this.stage.style.cursor = 'pointer'
+      sigma.refresh({ skipIndexation: true })
+    })
+    sigma.on('leaveNode', () => {
+      this.hovered = null
+      this.neighbours.clear()
+      this.stage.style.cursor = ''
+      sigma.refresh({ skipIndexation: true })
+    })
+    this.applyTheme(this.colors)
+  }
+
+  private readonly frameWaiters: (() => void)[] = []
+  private nextFrame(): Promise<void> {
+    return new Promise((resolve) => {
+      this.frameWaiters.push(resolve)
+      this.sigma?.scheduleRender()
+    })
+  }
+
+  /** Replaces the graph's edges with the week's (and, diffing, the vanished ones of the other). */
+  private loadEdges(): void {
+    const u = this.universe!
+    const w = this.week!
+    const g = this.graph
+    g.clearEdges()
+    // one scale for every week: the largest TVL of any node bounds any exposure to it
+    const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
+    const scale = edgeScale(globalMax)
+    const diff = this.compareWeek ? diffEdges(u.count, w, this.compareWeek) : null
+    for (let e = 0; e < w.edgeSource.length; e++) {
+      const s = scale(w.edgeWeight[e])
+      g.addDirectedEdgeWithKey(String(e), u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]], {
+        e,
+        size: s.size,
+        opacity: s.opacity,
+        diff: diff ? diff.kinds[e] : 0,
+      } satisfies EdgeAttrs)
+    }
+    if (diff && this.compareWeek)
+      for (const j of diff.vanished) {
+        const c = this.compareWeek
+        const s = scale(c.edgeWeight[j])
+        g.addDirectedEdgeWithKey(`v${j}`, u.ids[c.edgeSource[j]], u.ids[c.edgeTarget[j]], {
+          e: -1,
+          size: s.size,
+          opacity: s.opacity,
+          diff: 2,
+        } satisfies EdgeAttrs)
+      }
+    this.status.nodes = w.nodes.length
+    this.status.edges = w.edgeSource.length
+  }
+
+  /** Filters, colours and sizes for the current week, then one sigma refresh. */
+  private recompute(): void {
+    const u = this.universe
+    const w = this.week
+    if (!u || !w || !this.sigma) return
+    this.filtered = applyFilters(u, w, this.params.filters)
+    const c = colourNodes(u, w, this.params.colorBy, this.filtered.nodeKeep, this.dictColors)
+    this.legend = c.legend
+    const sizeOf = new Float64Array(u.count)
+    w.nodes.forEach((n, i) => (sizeOf[n] = w.size[i]))
+    const globalMax = maxOf(u.maxSize)
+    const size = sizeScale(globalMax)
+    this.graph.updateEachNodeAttributes(
+      (_key, attrs) => {
+        const i = attrs.i as number
+        attrs.size = size(sizeOf[i])
+        attrs.color = c.colors[i]
+        return attrs
+      },
+      { attributes: ['size', 'color'] },
+    )
+    // vanished edges of a diff have their ends kept visible too
+    this.extraNodes.clear()
+    if (this.compareWeek)
+      this.graph.forEachEdge((key, _a, s, t) => {
+        if (key.startsWith('v')) {
+          const ok = this.filtered!.nodeKeep
+          const si = u.index.get(s)!
+          const ti = u.index.get(t)!
+          if (ok[si] || ok[ti] || !isFiltered(this.params.filters)) {
+            this.extraNodes.add(si)
+            this.extraNodes.add(ti)
+          }
+        }
+      })
+    this.sigma.refresh()
+    const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
+    const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
+    this.status.shownNodes = shownNodes
+    this.status.shownEdges = shownEdges
+    this.renderCaption(shownNodes, shownEdges)
+    this.renderLegend()
+    if (!this.side.hidden) this.renderFilters()
+  }
+
+  private readonly extraNodes = new Set<number>()
+
+  private restyle(): void {
+    this.recompute()
+  }
+
+  private nodeStyle(
+    key: string,
+    data: Record<string, unknown>,
+    attrs: { i: number },
+  ): Record<string, unknown> {
+    const keep = this.filtered?.nodeKeep
+    const shown = keep ? keep[attrs.i] === 1 || this.extraNodes.has(attrs.i) : false
+    if (!shown) return { ...data, visibility: 'hidden', label: null }
+    const out: Record<string, unknown> = { ...data, labelColor: this.colors.label }
+    if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
+      out.color = withAlpha(String(data.color), 0.15)
+      out.label = null
+      out.zIndex = 0
+    } else if (this.hovered) out.zIndex = 1
+    if (key === this.selected) {
+      out.highlighted = true
+      out.labelVisibility = 'visible'
+      out.zIndex = 2
+    }
+    return out
+  }
+
+  private edgeStyle(
+    key: string,
+    data: Record<string, unknown>,
+    attrs: EdgeAttrs,
+  ): Record<string, unknown> {
+    const f = this.filtered
+    if (!f) return { ...data, visibility: 'hidden' }
+    if (attrs.e >= 0 && !f.edgeKeep[attrs.e]) return { ...data, visibility: 'hidden' }
+    if (attrs.e < 0 && this.params.filters.exposure) return { ...data, visibility: 'hidden' }
+    const ends = this.hovered ? this.graph.extremities(key) : null
+    if (ends && ends[0] !== this.hovered && ends[1] !== this.hovered)
+      return { ...data, visibility: 'hidden' }
+    const c = this.colors
+    const base =
+      attrs.diff === 1
+        ? c.added
+        : attrs.diff === 2
+          ? c.removed
+          : attrs.diff === 3
+            ? c.grew
+            : attrs.diff === 4
+              ? c.shrank
+              : c.edge
+    const opacity = this.compareWeek && attrs.diff === 0 ? attrs.opacity * 0.35 : attrs.opacity
+    return {
+      ...data,
+      size: attrs.size,
+      color: withAlpha(
+        base,
+        ends
+          ? Math.max(0.6, opacity)
+          : this.compareWeek && attrs.diff
+            ? Math.max(0.45, opacity)
+            : opacity,
+      ),
+    }
+  }
+
+  private renderCaption(shownNodes: number, shownEdges: number): void {
+    const w = this.week!
+    const filtered = isFiltered(this.params.filters)
+    const parts = [
+      `Week of ${w.week}`,
+      filtered
+        ? `showing ${count(shownNodes)} of ${count(w.nodes.length)} nodes, ${count(shownEdges)} of ${count(w.edgeSource.length)} edges`
+        : `${count(w.nodes.length)} nodes · ${count(w.edgeSource.length)} edges (holder → issuer)`,
+      `TVL ${usd(w.totalTvl)} · exposure ${usd(w.totalExposure)}`,
+    ]
+    if (this.compareWeek) parts.push(`diff vs ${this.compareWeek.week}`)
+    if (w.synthetic) parts.push('synthetic demo data')
+    this.caption.textContent = parts.join(' — ')
+    this.caption.dataset.nodes = String(w.nodes.length)
+    this.caption.dataset.edges = String(w.edgeSource.length)
+    this.caption.classList.toggle('filtered', filtered)
+  }
+
+  private renderLegend(): void {
+    const items = this.compareWeek ? this.diffLegend() : this.legend.slice(0, 14)
+    this.legendBox.replaceChildren(
+      ...items.map((l) => {
+        const item = document.createElement('span')
+        item.className = 'legend-item'
+        const dot = document.createElement('i')
+        dot.style.background = l.color
+        item.append(dot, `${l.label} `)
+        const n = document.createElement('small')
+        n.textContent = count(l.count)
+        item.append(n)
+        return item
+      }),
+    )
+    if (!this.compareWeek && this.legend.length > 14) {
+      const more = document.createElement('span')
+      more.className = 'legend-item muted'
+      more.textContent = `+${this.legend.length - 14} more`
+      this.legendBox.append(more)
+    }
+  }
+
+  private diffLegend(): LegendEntry[] {
+    const counts = [0, 0, 0, 0, 0]
+    this.graph.forEachEdge((_k, a) => counts[(a as EdgeAttrs).diff]++)
+    const c = this.colors
+    const colors = [c.edge, c.added, c.removed, c.grew, c.shrank]
+    return [1, 2, 3, 4, 0].map((k) => ({
+      label: DIFF_LABELS[k],
+      color: colors[k],
+      count: counts[k],
+    }))
+  }
+
+  private renderFilters(): void {
+    const u = this.universe
+    const w = this.week
+    const f = this.filtered
+    if (!u || !w || !f) return
+    const cats = new Map<string, number>()
+    for (const n of w.nodes) {
+      const c = u.categories[u.category[n]]
+      cats.set(c, (cats.get(c) ?? 0) + 1)
+    }
+    this.filtersPanel.render({
+      universe: u,
+      weekSizes: w.size,
+      weekNodes: w.nodes,
+      edgeWeights: w.edgeWeight,
+      nodeKeep: f.nodeKeep,
+      edgeKeep: f.edgeKeep,
+      steps: f.steps,
+      filters: this.params.filters,
+      categoriesInWeek: cats,
+    })
+  }
+
+  setFilters(f: FilterState): void {
+    this.params.filters = f
+    this.save()
+    this.recompute()
+  }
+
+  /** Ego network of a node (depth 1–3), from commands and the node panel. */
+  egoNetwork(node: string, depth = 1, direction: 'out' | 'in' | 'both' = 'both'): void {
+    this.setFilters({ ...this.params.filters, ego: { node, depth, direction } })
+    this.toggleSide('filters', true)
+  }
+
+  toggleSide(which: 'filters', show?: boolean): void {
+    const visible = show ?? this.side.hidden
+    this.side.hidden = !visible
+    this.side.dataset.show = which
+    if (visible) this.renderFilters()
+    requestAnimationFrame(() => this.sigma?.resize())
+  }
+
+  private async setCompare(week: string | null, redraw = true): Promise<void> {
+    this.params.compare = week
+    this.compareSelect.value = week ?? ''
+    this.compareWeek =
+      week && this.deps.archive.has(week) ? await this.deps.data.loadWeek(week) : null
+    this.save()
+    if (redraw && this.week) {
+      this.loadEdges()
+      this.recompute()
+      this.ctx.setTitle(
+        `Week ${this.week.week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`,
+      )
+    }
+  }
+
+  private fillCompare(): void {
+    const s = this.compareSelect
+    const weeks = this.deps.archive.weeks
+    s.replaceChildren(new Option('No diff', ''))
+    for (const w of [...weeks].reverse()) s.append(new Option(`Diff vs ${w.week}`, w.week))
+    s.value = this.params.compare ?? ''
+  }
+
+  /** Selects a node (or none): highlighted, labelled, its panel opened; `fly` moves the camera. */
+  selectNode(id: string | null, fly = false): void {
+    if (id && !this.graph.hasNode(id)) {
+      this.deps.log.add('warning', 'graph', `node "${id}" is in no archived week`)
+      return
+    }
+    this.selected = id
+    this.status.selected = id
+    this.params.node = id
+    this.save()
+    this.deps.selection.set({ node: id })
+    if (!id) this.panel.hide()
+    else {
+      const inWeek = this.week && this.filtered?.nodeKeep[this.universe!.index.get(id)!]
+      if (!inWeek)
+        this.deps.log.add(
+          'info',
+          'graph',
+          `${id} is not shown in the week of ${this.status.week} (absent or filtered out)`,
+        )
+      void this.panel.showNode(id, this.params.week, this.nodeColor(id)).catch((e) => {
+        this.panel.hide()
+        this.deps.report(e)
+      })
+      if (fly) this.flyTo(id)
+    }
+    this.sigma?.refresh({ skipIndexation: true })
+    requestAnimationFrame(() => this.sigma?.resize())
+  }
+
+  flyTo(id: string): void {
+    const d = this.sigma?.getNodeDisplayData(id)
+    if (!d || !this.sigma) return
+    void this.sigma.getCamera().animate({ x: d.x, y: d.y, ratio: 0.25 }, { duration: 500 })
+  }
+
+  fit(): void {
+    void this.sigma?.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }, { duration: 300 })
+  }
+
+  private nodeColor(id: string): string {
+    return (this.graph.getNodeAttribute(id, 'color') as string | undefined) ?? '#999'
+  }
+
+  private openSplit(): void {
+    const other = this.deps.archive.step(this.status.week, -1) ?? this.status.week
+    window.dispatchEvent(
+      new CustomEvent('dx:open-graph', { detail: { week: other, split: 'right' } }),
+    )
+  }
+
+  async exportImage(kind: 'png' | 'svg', whole = false): Promise<string> {
+    if (!this.sigma || !this.week) throw new Error('no week is drawn yet')
+    const c = this.colors
+    const legend = this.compareWeek ? this.diffLegend() : this.legend
+    const svg = sceneToSvg(
+      sceneFromSigma(
+        this.sigma,
+        {
+          title: `DeXposure exposure network — week of ${this.week.week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`,
+          subtitle: `${this.caption.textContent ?? ''}`,
+          legend,
+          background: c.background,
+          text: c.text,
+          muted: c.muted,
+        },
+        whole,
+      ),
+    )
+    const name = `dexposure-${this.week.week}${whole ? '-whole' : ''}.${kind}`
+    if (kind === 'svg') download(new Blob([svg], { type: 'image/svg+xml' }), name)
+    else download(await svgToPng(svg), name)
+    this.deps.log.info('export', `saved ${name}`)
+    return name
+  }
+
+  private applyTheme(c: ThemeColors): void {
+    this.colors = c
+    this.stage.style.background = c.background
+    this.timeline.setColors({ line: c.accent, bars: withAlpha(c.muted, 0.35), marker: c.removed })
+    if (this.week) this.recompute()
+    else this.sigma?.refresh()
+  }
+
+  private showMessage(title: string, hint: string): void {
+    const box = div('graph-message')
+    const h = document.createElement('h3')
+    h.textContent = title
+    const p = document.createElement('p')
+    p.textContent = hint
+    box.append(h, p)
+    this.caption.replaceChildren(box)
+  }
+
+  private fail(e: unknown): void {
+    this.deps.report(e)
+    this.showMessage('The graph could not be loaded.', (e as Error)?.message ?? String(e))
+  }
+
+  private save(): void {
+    this.ctx.saveParams({ ...this.params })
+  }
+
+  private wireSearch(): void {
+    let items: PaletteItem[] = []
+    let active = 0
+    const render = (): void => {
+      const u = this.universe
+      if (!u) return
+      if (!items.length)
+        items = u.ids.map((id, i) => ({
+          label: u.names[i] ?? id,
+          detail: `${id} · ${u.categories[u.category[i]]}`,
+          run: () => this.selectNode(id, true),
+        }))
+      const q = this.searchInput.value
+      const shown = q.trim() ? rankItems(items, q).slice(0, 12) : []
+      active = 0
+      this.searchList.hidden = !shown.length
+      this.searchList.replaceChildren(
+        ...shown.map((it, i) => {
+          const li = document.createElement('li')
+          li.setAttribute('role', 'option')
+          li.className = i === active ? 'active' : ''
+          li.textContent = it.label
+          const d = document.createElement('small')
+          d.textContent = ` ${it.detail}`
+          li.append(d)
+          li.addEventListener('mousedown', (e) => {
+            e.preventDefault()
+            choose(it)
+          })
+          return li
+        }),
+      )
+      this.searchList.dataset.count = String(shown.length)
+      this.shownSearch = shown
+    }
+    const choose = (it: PaletteItem): void => {
+      this.searchList.hidden = true
+      this.searchInput.blur()
+      it.run()
+    }
+    this.searchInput.addEventListener('input', render)
+    this.searchInput.addEventListener('keydown', (e) => {
+      const n = this.shownSearch.length
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault()
+        if (!n) return
+        active = (active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n
+        ;[...this.searchList.children].forEach((li, i) =>
+          li.classList.toggle('active', i === active),
+        )
+      } else if (e.key === 'Enter' && n) {
+        e.preventDefault()
+        choose(this.shownSearch[active])
+      } else if (e.key === 'Escape') {
+        this.searchList.hidden = true
+      }
+    })
+    this.searchInput.addEventListener('blur', () =>
+      setTimeout(() => (this.searchList.hidden = true), 150),
+    )
+  }
+
+  private shownSearch: PaletteItem[] = []
+}
+
+interface EdgeAttrs {
+  /** Index of the edge in the shown week, −1 for a vanished edge drawn from the compared week. */
+  e: number
+  size: number
+  opacity: number
+  diff: DiffKind
+}
+
+/** Each shown-week edge's change against the compared week, and the compared week's edges that
+ * vanished. Pairs are keyed by universe indices (holder · count + issuer). */
+function diffEdges(
+  count: number,
+  w: LoadedWeek,
+  c: LoadedWeek,
+): { kinds: DiffKind[]; vanished: number[] } {
+  const before = new Map<number, number>()
+  for (let j = 0; j < c.edgeSource.length; j++)
+    before.set(c.edgeSource[j] * count + c.edgeTarget[j], c.edgeWeight[j])
+  const seen = new Set<number>()
+  const kinds: DiffKind[] = new Array(w.edgeSource.length)
+  for (let e = 0; e < w.edgeSource.length; e++) {
+    const key = w.edgeSource[e] * count + w.edgeTarget[e]
+    seen.add(key)
+    const b = before.get(key)
+    const a = w.edgeWeight[e]
+    kinds[e] = b === undefined ? 1 : a > b * 1.1 ? 3 : a < b / 1.1 ? 4 : 0
+  }
+  const vanished: number[] = []
+  for (let j = 0; j < c.edgeSource.length; j++)
+    if (!seen.has(c.edgeSource[j] * count + c.edgeTarget[j])) vanished.push(j)
+  return { kinds, vanished }
+}
+
+function maxOf(a: ArrayLike<number>): number {
+  let m = 0
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i]
+  return m
+}
+
+function div(className: string): HTMLDivElement {
+  const d = document.createElement('div')
+  d.className = className
+  return d
+}
+
+function iconButton(
+  icon: string,
+  title: string,
+  fn: () => void,
+  action: string,
+): HTMLButtonElement {
+  const b = document.createElement('button')
+  b.type = 'button'
+  b.className = `icon codicon codicon-${icon}`
+  b.title = title
+  b.dataset.action = action
+  b.setAttribute('aria-label', title)
+  b.addEventListener('click', fn)
+  return b
+}
