@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { calls, type CallResponse, type EventPayload } from '../src/shared/api'
+import type { WeekInput } from '../src/shared/domain'
 import {
   decodeFloat32,
   decodeFloat64,
@@ -86,10 +87,40 @@ const layout = {
   weeks: u.weeks.length,
 }
 
-// ---- 3a. an incremental placement: the newest 1 % of the nodes lose their stored positions, as
-// if an import had just brought them; the next request places them with every other node fixed
+// ---- 3a. an incremental placement: an import of one more week, the last one plus 1 % new nodes
+// (each holding three existing ones); the next request places them with every other node fixed
 const newest = Math.ceil(u.count / 100)
-service.archive.db.prepare('DELETE FROM node_positions WHERE idx >= ?').run(u.count - newest)
+const lastWeek = u.weeks.at(-1) as string
+const last = service.archive.weekEdges(lastWeek)
+const lastSizes = service.archive.loadWeek(lastWeek).sizes
+const nextWeek = new Date(Date.parse(`${lastWeek}T00:00:00Z`) + 7 * 86_400_000)
+  .toISOString()
+  .slice(0, 10)
+const added: WeekInput = {
+  week: nextWeek,
+  nodes: last.nodeIds.map((id, i) => ({ id, size: lastSizes[i], composition: null })),
+  edges: Array.from(last.edgeSrc, (s, j) => ({
+    source: last.nodeIds[s],
+    target: last.nodeIds[last.edgeDst[j]],
+    weight: last.edgeWeight[j],
+    composition: null,
+  })),
+}
+for (let k = 0; k < newest; k++) {
+  const id = `bench-new-${k}`
+  added.nodes.push({ id, size: 1e6, composition: null })
+  for (let h = 0; h < 3; h++)
+    added.edges.push({
+      source: id,
+      target: last.nodeIds[(k * 7919 + h * 104729) % last.nodeIds.length],
+      weight: 1e5,
+      composition: null,
+    })
+}
+await service.archive.runImport(
+  { source: 'bench:new-nodes', format: 'dexposure', sha256: 'bench', bytes: 0, synthetic: true },
+  (session) => void session.putWeek(added),
+)
 const before = service.layout.view()
 t0 = performance.now()
 const inc = (await service.handle('graph.universe', {
@@ -97,14 +128,14 @@ const inc = (await service.handle('graph.universe', {
 })) as CallResponse<'graph.universe'>
 const incremental = {
   wallMs: performance.now() - t0,
-  placed: newest,
+  placed: before.unplaced,
   iterations: inc.layout.iterations ?? 0,
   kind: inc.layout.kind,
   // sanity: no old node moved
   oldMoved: (() => {
     const x = decodeFloat32(inc.x)
     let moved = 0
-    for (let i = 0; i < u.count - newest; i++) if (x[i] !== before.x[i]) moved++
+    for (let i = 0; i < u.count; i++) if (x[i] !== before.x[i]) moved++
     return moved
   })(),
 }

@@ -158,6 +158,20 @@ app.whenReady().then(() => {
         await call('import.run', { path: r.filePaths[0] }).catch(showError('Cannot import'))
     },
   }
+  // the page's "Import file…" and "Open archive…" buttons: a native dialog, the path back to the
+  // page, which starts the engine call itself (and shows its progress and errors)
+  ipcMain.handle('api:pick-file', async (e, purpose: unknown) => {
+    if (!isTrustedSender(e, entry))
+      throw new Error('USAGE: dialogs are opened for the workbench page only')
+    if (purpose !== 'import' && purpose !== 'archive')
+      throw new Error(`USAGE: unknown file purpose "${String(purpose)}"`)
+    const r = await dialog.showOpenDialog(focused()!, {
+      title: purpose === 'import' ? 'Import into the archive' : 'Open archive',
+      properties: ['openFile'],
+      filters: purpose === 'import' ? IMPORT_FILTERS : ARCHIVE_FILTERS,
+    })
+    return r.canceled ? null : (r.filePaths[0] ?? null)
+  })
   const refreshMenu = async (): Promise<void> => {
     const recent = await call('archives.recent', {}).catch(() => [])
     Menu.setApplicationMenu(

@@ -218,7 +218,10 @@ export const LayoutInfoSchema = z.object({
 
 /** Every node of every week, each at one stable index, with its stored layout position. */
 export const UniverseSchema = z.object({
-  /** Changes whenever the universe or any position changes; week.frame names the one it indexes. */
+  /**
+   * Grows whenever the universe (an import) or any position (a layout run) changes; week.frame
+   * names the one it indexes.
+   */
   revision: z.number().int(),
   count: z.number().int(),
   /** Every archived week, oldest first: firstWeek/lastWeek index it. */

@@ -154,6 +154,19 @@ describe('Electron main process', () => {
           Promise.resolve().then(() => handler({ senderFrame }, 'archive.info', {})),
           channel,
         ).rejects.toThrow(/workbench page only/)
+      if (channel === 'api:pick-file') {
+        // the page itself gets a native dialog, and its path back
+        const electron = await import('electron')
+        vi.mocked(electron.dialog.showOpenDialog).mockResolvedValueOnce({
+          canceled: false,
+          filePaths: ['/data/week.json'],
+        })
+        expect(await handler({ senderFrame: own }, 'import')).toBe('/data/week.json')
+        await expect(
+          Promise.resolve().then(() => handler({ senderFrame: own }, '/etc/passwd')),
+        ).rejects.toThrow(/unknown file purpose/)
+        continue
+      }
       // the page itself gets through to the engine
       const answer = Promise.resolve(handler({ senderFrame: own }, 'archive.info', {}))
       await vi.waitFor(() =>

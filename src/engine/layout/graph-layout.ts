@@ -14,8 +14,9 @@ import { runForceAtlas2, type Fa2Input } from './forceatlas2'
 import { connected, discPoint, extent, placeOnRing, seedPositions, subgraph } from './seed'
 import {
   lastRun,
-  lastRunId,
   readPositions,
+  runSequence,
+  storedCount,
   writePositions,
   type LayoutKind,
   type LayoutRun,
@@ -90,8 +91,9 @@ export class GraphLayout {
   /** The universe and its positions now (no layout work; cheap while nothing changed). */
   view(): UniverseView {
     const importId = currentImportId(this.archive)
-    const runId = lastRunId(this.archive)
-    const key = `${importId}:${runId}`
+    const runs = runSequence(this.archive)
+    // the count catches positions deleted by hand (derived data may be emptied at any time)
+    const key = `${importId}:${runs}:${storedCount(this.archive)}`
     if (this.cached?.key === key) return this.cached.view
     const stored = readPositions(this.archive)
     // the universe's order follows the stored one, so it is rebuilt only when either changed
@@ -125,7 +127,7 @@ export class GraphLayout {
         unplaced++
       }
     const view: UniverseView = {
-      revision: importId + runId,
+      revision: revisionOf(importId, runs, unplaced),
       universe,
       x,
       y,
@@ -146,7 +148,7 @@ export class GraphLayout {
   async universe(wait = false): Promise<{ view: UniverseView; status: LayoutStatus }> {
     let view = this.view()
     if (view.unplaced > 0 && !this.running && this.stopped?.revision !== view.revision)
-      this.start(view.run ? 'incremental' : 'full', {}, true)
+      this.start(view.unplaced < view.universe.ids.length ? 'incremental' : 'full', {}, true)
     if (wait && this.running) {
       await this.running.finished
       view = this.view()
@@ -162,7 +164,8 @@ export class GraphLayout {
         `a layout job is already running (${this.running.id}); cancel it first`,
       )
     const view = this.view()
-    return this.start(req.reseed || !view.run ? 'full' : 'relayout', req, false)
+    const anyStored = view.unplaced < view.universe.ids.length
+    return this.start(req.reseed || !anyStored ? 'full' : 'relayout', req, false)
   }
 
   /** Resolves when the running layout job (if any) has ended, whatever its outcome. */
@@ -336,6 +339,13 @@ async function layoutCore(
     input.y[sub.nodes[k]] = r.y[k]
   }
 }
+
+/**
+ * Every import and every layout run raise importId + runs; the low bit marks provisional
+ * positions, so positions deleted by hand change the revision too. It only ever grows.
+ */
+const revisionOf = (importId: number, runs: number, unplaced: number): number =>
+  2 * (importId + runs) + (unplaced > 0 ? 1 : 0)
 
 /** Indices by decreasing value (ties by index, so the order is deterministic). */
 export function largestFirst(values: Float64Array): Int32Array {

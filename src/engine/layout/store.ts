@@ -97,7 +97,15 @@ export function lastRun(archive: Archive): LayoutRun | null {
   return r ?? null
 }
 
-/** The latest run id (0 before any): with the import id, it makes the universe's revision. */
-export const lastRunId = (archive: Archive): number =>
-  (archive.db.prepare('SELECT max(run_id) AS id FROM layout_runs').get() as { id: number | null })
-    .id ?? 0
+/**
+ * The last run id ever handed out (0 before any). It never decreases, even when the tables are
+ * emptied (AUTOINCREMENT keeps its sequence): the universe's revision is built from it.
+ */
+export const runSequence = (archive: Archive): number =>
+  (
+    archive.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'layout_runs'").get() as
+      { seq: number } | undefined
+  )?.seq ?? 0
+
+export const storedCount = (archive: Archive): number =>
+  (archive.db.prepare('SELECT count(*) AS n FROM node_positions').get() as { n: number }).n

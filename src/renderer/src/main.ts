@@ -621,6 +621,7 @@ async function openWorkbench(): Promise<void> {
   persistence.resume()
   void loadNodeItems().catch(report)
   void refreshModelStatus().catch(report)
+  void jobs.loadRunning().catch(report)
 }
 
 api.on('archive.changed', (e) => {

@@ -126,6 +126,23 @@ describe('GraphLayout', () => {
     expect(after.revision).toBeGreaterThan(pending.view.revision)
   })
 
+  it('places again, incrementally, positions deleted by hand (derived data)', async () => {
+    const { archive, layout } = await tinyLayout()
+    const before = (await layout.universe(true)).view
+    const n = before.universe.ids.length
+    archive.db.prepare('DELETE FROM node_positions WHERE idx >= ?').run(n - 5)
+    const pending = await layout.universe()
+    expect(pending.status.state).toBe('pending')
+    expect(pending.view.unplaced).toBe(5)
+    expect(pending.view.revision).toBeGreaterThan(before.revision)
+    const after = (await layout.universe(true)).view
+    expect(after.run?.kind).toBe('incremental')
+    expect(after.revision).toBeGreaterThan(pending.view.revision)
+    expect(Buffer.from(after.x.buffer, 0, (n - 5) * 4)).toEqual(
+      Buffer.from(before.x.buffer, 0, (n - 5) * 4),
+    )
+  })
+
   it('writes nothing when the layout job is cancelled', async () => {
     const { archive, jobs, layout, done } = await tinyLayout()
     await layout.universe(true)
@@ -147,6 +164,18 @@ describe('GraphLayout', () => {
     expect(count(archive, 'layout_runs')).toBe(runs)
     // a cancelled automatic layout is not restarted for the same archive state
     expect((await layout.universe()).status.state).toBe('ready')
+  })
+
+  it('answers an empty, ready universe on an empty archive, and lays it out on request', async () => {
+    const archive = Archive.open(join(dir, 'empty.sqlite'))
+    open.push(archive)
+    const layout = new GraphLayout(archive, new JobRegistry())
+    const { view, status } = await layout.universe()
+    expect(status.state).toBe('ready')
+    expect(view.universe.ids).toEqual([])
+    layout.run({})
+    await layout.idle()
+    expect(layout.view().run).toMatchObject({ kind: 'full', nodes: 0 })
   })
 
   it('refuses a second layout while one runs', async () => {

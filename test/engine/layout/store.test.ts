@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { lastRun, lastRunId, readPositions, writePositions } from '../../../src/engine/layout/store'
+import {
+  lastRun,
+  readPositions,
+  runSequence,
+  storedCount,
+  writePositions,
+} from '../../../src/engine/layout/store'
 import { Archive } from '../../../src/engine/store/archive'
 
 let dir: string
@@ -32,7 +38,8 @@ describe('layout store', () => {
   it('starts empty', () => {
     expect(readPositions(archive).ids).toEqual([])
     expect(lastRun(archive)).toBeNull()
-    expect(lastRunId(archive)).toBe(0)
+    expect(runSequence(archive)).toBe(0)
+    expect(storedCount(archive)).toBe(0)
   })
 
   it('round-trips float32 positions, order and pins, and records the run', () => {
@@ -51,7 +58,8 @@ describe('layout store', () => {
     expect(Buffer.from(back.y.buffer)).toEqual(Buffer.from(y.buffer))
     expect([...back.pinned]).toEqual([0, 1, 0])
     expect(lastRun(archive)).toEqual({ ...run, runId: id, created: expect.any(String) })
-    expect(lastRunId(archive)).toBe(id)
+    expect(runSequence(archive)).toBe(id)
+    expect(storedCount(archive)).toBe(3)
   })
 
   it('stores -0 as 0', () => {
@@ -95,7 +103,7 @@ describe('layout store', () => {
     }
     const first = writePositions(archive, w)
     archive.db.exec('DELETE FROM node_positions; DELETE FROM layout_runs')
-    expect(lastRunId(archive)).toBe(0)
+    expect(runSequence(archive)).toBe(first)
     expect(writePositions(archive, w)).toBeGreaterThan(first)
   })
 })

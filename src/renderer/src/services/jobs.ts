@@ -25,7 +25,65 @@ export class JobsService {
   constructor(
     private readonly api: WorkbenchApi,
     private readonly log: LogService,
-  ) {}
+  ) {
+    // Every job shows, wherever it was started: this page, the Electron menu, another window,
+    // the engine itself (the first layout of an archive).
+    api.on('job.progress', (p) => {
+      const v = this.jobs.get(p.id) ?? this.adopt(p.id, p.kind)
+      if (v.state !== 'running') return
+      v.done = p.done
+      v.total = p.total
+      v.message = p.message
+      this.changed.emit(v)
+    })
+    api.on('job.done', (d) => {
+      const v = this.jobs.get(d.id) ?? this.adopt(d.id, d.kind)
+      if (v.state !== 'running') return
+      v.state = d.state
+      v.finished = new Date()
+      v.message = d.message
+      if (d.error) v.error = d.error
+      this.changed.emit(v)
+      if (d.state === 'failed')
+        this.log.add('error', v.label, d.error?.message ?? d.message ?? 'failed', d.error?.location)
+      else if (d.state === 'cancelled') this.log.add('warning', v.label, 'cancelled')
+      else this.log.info(v.label, d.message ?? 'done')
+    })
+  }
+
+  /** Jobs already running when the page loaded (after a reload, or started elsewhere). */
+  async loadRunning(): Promise<void> {
+    for (const j of await this.api.call('jobs.list', {})) {
+      const v = this.jobs.get(j.id) ?? this.adopt(j.id, j.kind)
+      if (j.progress) {
+        v.done = j.progress.done
+        v.total = j.progress.total
+        v.message = j.progress.message
+      }
+      v.started = new Date(j.startedAt)
+      this.changed.emit(v)
+    }
+  }
+
+  private adopt(
+    id: string,
+    kind: string,
+    label = kind.charAt(0).toUpperCase() + kind.slice(1),
+  ): JobView {
+    const v: JobView = {
+      id,
+      kind,
+      label,
+      state: 'running',
+      done: 0,
+      total: null,
+      message: null,
+      started: new Date(),
+      finished: null,
+    }
+    this.jobs.set(id, v)
+    return v
+  }
 
   get running(): JobView[] {
     return [...this.jobs.values()].filter((j) => j.state === 'running')
@@ -40,47 +98,18 @@ export class JobsService {
     label: string,
     start: () => Promise<{ jobId: string }>,
   ): Promise<EventPayload<'job.done'>> {
-    let view: JobView | null = null
-    const done = await runJob(
+    // runJob subscribes before the call that starts the job, so a quick job cannot end unseen;
+    // the global listeners above keep the view, this only names it
+    return runJob(
       this.api,
       start,
-      (p) => {
-        if (!view) return
-        view.done = p.done
-        view.total = p.total
-        view.message = p.message
-        this.changed.emit(view)
-      },
+      () => {},
       (id) => {
-        view = {
-          id,
-          kind,
-          label,
-          state: 'running',
-          done: 0,
-          total: null,
-          message: null,
-          started: new Date(),
-          finished: null,
-        }
-        this.jobs.set(id, view)
-        this.changed.emit(view)
+        const v = this.jobs.get(id) ?? this.adopt(id, kind, label)
+        v.label = label
+        this.changed.emit(v)
       },
     )
-    const v = view as JobView | null
-    if (v) {
-      v.state = done.state
-      v.finished = new Date()
-      v.message = done.message
-      const error = (done as { error?: JobView['error'] }).error
-      if (error) v.error = error
-      this.changed.emit(v)
-      if (done.state === 'failed')
-        this.log.add('error', label, error?.message ?? done.message ?? 'failed', error?.location)
-      else if (done.state === 'cancelled') this.log.add('warning', label, 'cancelled')
-      else this.log.info(label, done.message ?? 'done')
-    }
-    return done
   }
 
   async cancel(id: string): Promise<void> {
