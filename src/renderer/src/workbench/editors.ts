@@ -49,13 +49,15 @@ export class EditorArea {
   readonly dock: DockviewApi
   private readonly factories = new Map<string, EditorFactory>()
   private readonly instances = new Map<string, Editor>()
+  /** The empty area's content, drawn once by dockview: redrawn when what it says changes. */
+  private readonly watermarks = new Set<HTMLElement>()
   readonly layoutChanged = new Emitter<void>()
   readonly activeChanged = new Emitter<string | null>()
 
   constructor(
     host: HTMLElement,
     private readonly report: (e: unknown) => void,
-    renderEmpty: (el: HTMLElement) => void,
+    private readonly renderEmpty: (el: HTMLElement) => void,
   ) {
     this.dock = createDockview(host, {
       theme: themeLight,
@@ -64,7 +66,8 @@ export class EditorArea {
         const element = document.createElement('div')
         element.className = 'editor-empty'
         renderEmpty(element)
-        return { element, init: () => {} }
+        this.watermarks.add(element)
+        return { element, init: () => {}, dispose: () => this.watermarks.delete(element) }
       },
     })
     this.dock.onDidLayoutChange(() => this.layoutChanged.emit())
@@ -73,6 +76,11 @@ export class EditorArea {
       if (id) this.instances.get(id)?.onActive?.()
       this.activeChanged.emit(id)
     })
+  }
+
+  /** Redraws the empty area (it says whether an archive is open, empty or has weeks). */
+  refreshEmpty(): void {
+    for (const el of this.watermarks) this.renderEmpty(el)
   }
 
   setTheme(kind: ThemeKind): void {

@@ -275,7 +275,6 @@ export class GraphView implements Editor {
   }
 
   onResize(): void {
-    this.sigma?.resize()
     this.panel.resize()
   }
 
@@ -373,6 +372,7 @@ export class GraphView implements Editor {
     }
     this.buildNodes(u)
     if (!this.sigma) this.createSigma()
+    this.frameLayout(u)
     if (this.params.compare) await this.setCompare(this.params.compare, false)
     await this.showWeek(archive.has(week) ? week : archive.lastWeek!)
     if (this.params.node && this.graph.hasNode(this.params.node)) this.selectNode(this.params.node)
@@ -467,7 +467,29 @@ export class GraphView implements Editor {
       this.stage.style.cursor = ''
       sigma.refresh({ skipIndexation: true })
     })
+    // the stage changes size with the side panels and the dock's splits, not only the window:
+    // sigma must resize and redraw (a resize alone leaves a blank canvas)
+    const resized = new ResizeObserver(() => {
+      sigma.resize()
+      sigma.refresh({ skipIndexation: true })
+    })
+    resized.observe(this.stage)
+    this.offs.push(() => resized.disconnect())
     this.applyTheme(this.colors)
+  }
+
+  /** Frames the bulk of the layout: the 0.5–99.5 % range of positions, so a few far-flung
+   * isolated nodes do not shrink everything else to a blob. Fixed for every week. */
+  private frameLayout(u: LoadedUniverse): void {
+    if (!this.sigma || u.count < 20) return
+    const q = (a: Float32Array, p: number): number => {
+      const s = Float32Array.from(a).sort()
+      return s[Math.min(s.length - 1, Math.max(0, Math.floor(p * (s.length - 1))))]
+    }
+    this.sigma.setCustomBBox({
+      x: [q(u.x, 0.005), q(u.x, 0.995)],
+      y: [q(u.y, 0.005), q(u.y, 0.995)],
+    })
   }
 
   private readonly frameWaiters: (() => void)[] = []
@@ -716,7 +738,7 @@ export class GraphView implements Editor {
     this.side.hidden = !visible
     this.side.dataset.show = which
     if (visible) this.renderFilters()
-    requestAnimationFrame(() => this.sigma?.resize())
+    this.panel.resize()
   }
 
   private async setCompare(week: string | null, redraw = true): Promise<void> {
@@ -769,7 +791,7 @@ export class GraphView implements Editor {
       if (fly) this.flyTo(id)
     }
     this.sigma?.refresh({ skipIndexation: true })
-    requestAnimationFrame(() => this.sigma?.resize())
+    this.panel.resize()
   }
 
   flyTo(id: string): void {
