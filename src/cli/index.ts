@@ -2,40 +2,47 @@
 // progress and logs on stderr, documented exit codes (src/cli/exit-codes.ts, docs/cli.md).
 import { Command, CommanderError } from 'commander'
 import { DexposureError, isDexposureError } from '../shared/errors'
-import { busyConflict, isBusy } from '../engine/store/archive'
-import { resolveArchivePath } from '../engine/store/paths'
-import { createContext } from './context'
+import type { CliContext } from './context'
 import { EXIT, exitCodeFor } from './exit-codes'
-import * as demo from './commands/demo'
-import * as importCmd from './commands/import'
-import * as init from './commands/init'
-import * as show from './commands/show'
-import * as weeks from './commands/weeks'
-import * as stats from './commands/stats'
-import * as risk from './commands/risk'
-import * as alerts from './commands/alerts'
-import * as backtest from './commands/backtest'
-import * as forecast from './commands/forecast'
-import * as train from './commands/train'
-import * as serve from './commands/serve'
 
-const commands = [
-  init,
-  demo,
-  importCmd,
-  weeks,
-  show,
-  stats,
-  risk,
-  alerts,
-  train,
-  forecast,
-  backtest,
-  serve,
-]
+interface CommandModule {
+  register(program: Command, ctx: CliContext): void
+}
 
-export function buildProgram(): Command {
-  const ctx = createContext()
+// Loaded on demand: importing every command pulls in the whole engine (SQLite, ONNX Runtime, zod,
+// the server) and costs several hundred ms per start, while a run needs one command (docs/cli.md,
+// "Start-up time"). The bundle keeps each behind a dynamic import (scripts/build-node.mjs splits).
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  init: () => import('./commands/init'),
+  demo: () => import('./commands/demo'),
+  import: () => import('./commands/import'),
+  weeks: () => import('./commands/weeks'),
+  show: () => import('./commands/show'),
+  stats: () => import('./commands/stats'),
+  risk: () => import('./commands/risk'),
+  alerts: () => import('./commands/alerts'),
+  train: () => import('./commands/train'),
+  forecast: () => import('./commands/forecast'),
+  backtest: () => import('./commands/backtest'),
+  serve: () => import('./commands/serve'),
+}
+
+/**
+ * The commands a command line needs: the one it names; none for a bare `--version`; all of them
+ * otherwise (`--help`, `help X`, an unknown or missing command: commander lists or suggests them).
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--archive') i++ // the only global option that takes a separate value
+    else if (arg === '--version' || arg === '-V') return []
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? [arg] : Object.keys(COMMANDS)
+    else if (arg === '--help' || arg === '-h' || arg === '--') break
+  }
+  return Object.keys(COMMANDS)
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command()
     .name('dexposure')
     .description('DeXposure Workbench: archive, forecast and measure DeFi credit-exposure networks')
@@ -45,14 +52,23 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress or log lines on stderr')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-  for (const c of commands) c.register(program, ctx)
+  const names = commandsFor(argv)
+  if (names.length > 0) {
+    const [{ createContext }, modules] = await Promise.all([
+      import('./context'),
+      Promise.all(names.map((n) => COMMANDS[n]())),
+    ])
+    const ctx = createContext()
+    for (const m of modules) m.register(program, ctx)
+  }
   for (const c of program.commands) c.exitOverride()
   return program
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram()
+  let program: Command | undefined
   try {
+    program = await buildProgram(argv)
     await program.parseAsync(argv)
     return EXIT.OK
   } catch (caught) {
@@ -62,8 +78,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE
     }
     // A write the engine did not route through Archive.write still says what happened.
-    if (isBusy(e))
-      e = busyConflict(resolveArchivePath(program.opts<{ archive?: string }>().archive))
+    const { busyConflict, isBusy } = await import('../engine/store/archive')
+    if (isBusy(e)) {
+      const { resolveArchivePath } = await import('../engine/store/paths')
+      e = busyConflict(resolveArchivePath(program?.opts<{ archive?: string }>().archive))
+    }
     if (isDexposureError(e)) {
       process.stderr.write(`dexposure: ${e.describe()}\n`)
       return exitCodeFor(e.code)

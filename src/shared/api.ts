@@ -456,6 +456,8 @@ export interface WorkbenchApi {
   ): Promise<{ uploadId: string; bytes: number }>
   /** Electron: a native file dialog; the chosen path, or null when cancelled. */
   pickFile?(purpose: 'import' | 'archive'): Promise<string | null>
+  /** Browser mode: whether the engine (the loopback server) is reachable, as it changes. */
+  onConnection?(listener: (connected: boolean) => void): () => void
 }
 
 /** Errors crossing the boundary keep their code and location. */

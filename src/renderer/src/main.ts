@@ -14,6 +14,7 @@ import { count, usd } from './ui/format'
 import { importErrorEditor, importFromUi } from './views/archive/import'
 import { openArchiveDialog } from './views/archive/open-archive'
 import { empty, explorerView } from './views/explorer/explorer'
+import { modelEditor } from './views/explorer/model-view'
 import { GraphData } from './views/graph/data'
 import { GraphView } from './views/graph/view'
 import { helpEditor } from './views/help/help'
@@ -62,6 +63,9 @@ const status = new StatusBar(parts.statusBar)
 const graphDeps = { api, data, archive, selection, theme, log, report }
 editors.registerType('graph', (params, ctx) => new GraphView(graphDeps, ctx, params))
 editors.registerType('help', () => helpEditor(commands))
+editors.registerType('model', (params) =>
+  modelEditor(params as unknown as Parameters<typeof modelEditor>[0]),
+)
 editors.registerType('import-error', (params) =>
   importErrorEditor(params as unknown as Parameters<typeof importErrorEditor>[0]),
 )
@@ -115,6 +119,13 @@ parts.addSideView(
     data,
     openWeek: (w) => openGraph(w),
     goToNode,
+    openModel: (m) =>
+      editors.open({
+        id: `model-${m.dir}`,
+        type: 'model',
+        title: `Model h=${m.horizon} (${m.source})`,
+        params: m as unknown as Record<string, unknown>,
+      }),
     runCommand: (id) => void commands.run(id).catch(report),
     report,
   }),
@@ -586,6 +597,8 @@ function showArchiveStatus(): void {
   })
   status.update('synthetic', { hidden: !info?.synthetic })
   document.title = info ? `${archive.fileName} — DeXposure Workbench` : 'DeXposure Workbench'
+  // the empty editor area was drawn before the archive loaded: say what this archive needs now
+  editors.refreshEmpty()
 }
 
 async function reloadArchive(): Promise<void> {
@@ -631,6 +644,25 @@ api.on('archive.changed', (e) => {
   } else {
     log.info('archive', `imported into ${e.info.file}`)
     void reloadArchive().catch(report)
+  }
+})
+
+// The engine stopped (browser mode: the server was closed): say so until it answers again.
+let engineLost: HTMLElement | null = null
+api.onConnection?.((up) => {
+  if (!up && !engineLost && window.__workbench!.ready) {
+    engineLost = document.createElement('div')
+    engineLost.className = 'banner'
+    engineLost.setAttribute('role', 'alert')
+    engineLost.textContent =
+      'The engine stopped answering: nothing can be loaded or saved. Restart it (`npm start` or ' +
+      '`dexposure serve`) and reload this page; this message goes away when it answers again.'
+    document.body.append(engineLost)
+    status.update('mode', { text: 'engine stopped', tone: 'warning' })
+  } else if (up && engineLost) {
+    engineLost.remove()
+    engineLost = null
+    status.update('mode', { text: 'browser mode', tone: '' })
   }
 })
 

@@ -34,17 +34,26 @@ export function browserApi(): WorkbenchApi {
   // started by a call cannot be emitted before this page listens. It reconnects after a drop.
   let opened: Promise<void>
   let retry = 500
+  let connected: boolean | null = null
+  const connection = new Set<(c: boolean) => void>()
+  const setConnected = (c: boolean): void => {
+    if (c === connected) return
+    connected = c
+    connection.forEach((l) => l(c))
+  }
   const connect = (): void => {
     const socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`)
     opened = new Promise((resolve) => {
       socket.onopen = () => {
         retry = 500
+        setConnected(true)
         resolve()
       }
       // a socket that cannot open must not block calls; the failure is reported in the console
       socket.onerror = () => resolve()
     })
     socket.onclose = () => {
+      setConnected(false)
       setTimeout(connect, retry)
       retry = Math.min(retry * 2, 10_000)
     }
@@ -110,6 +119,11 @@ export function browserApi(): WorkbenchApi {
         signal?.addEventListener('abort', () => xhr.abort())
         xhr.send(file)
       })
+    },
+    onConnection(listener) {
+      connection.add(listener)
+      if (connected !== null) listener(connected)
+      return () => connection.delete(listener)
     },
     on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
       const set = listeners.get(name) ?? new Set()

@@ -16,6 +16,7 @@ export interface ExplorerDeps {
   data: GraphData
   openWeek(week: string): void
   goToNode(id: string): void
+  openModel(model: CallResponse<'models.list'>[number]): void
   runCommand(id: string): void
   report(e: unknown): void
 }
@@ -260,6 +261,7 @@ export function explorerView(d: ExplorerDeps): SideView {
         ),
       )
       li.title = m.dir
+      li.addEventListener('click', () => d.openModel(m))
       ul.append(li)
     }
     body.replaceChildren(
