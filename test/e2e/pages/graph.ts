@@ -1,0 +1,258 @@
+// Page object for one graph editor (a tab of the editor area showing a week with sigma.js). It
+// reads what the view exposes for tests: window.__graphs[editorId] (week, counts, selection) and
+// window.__sigma[editorId] (the sigma instance: camera, screen positions of nodes).
+import { readFile } from 'node:fs/promises'
+import { expect, type Download, type Locator, type Page } from '@playwright/test'
+import type { GraphStatus } from '../../../src/renderer/src/views/graph/view'
+import { pixelStats, type PixelStats } from './pixels'
+
+export interface CameraState {
+  x: number
+  y: number
+  ratio: number
+  angle: number
+}
+
+export class GraphEditor {
+  readonly root: Locator
+
+  constructor(
+    readonly page: Page,
+    readonly id: string,
+  ) {
+    this.root = page.locator(`.graph-view[data-editor="${id}"]`)
+  }
+
+  // ---- what the view shows --------------------------------------------------------------------
+
+  status(): Promise<GraphStatus> {
+    return this.page.evaluate((id) => ({ ...window.__graphs![id] }), this.id)
+  }
+
+  /** Waits until sigma has drawn `week` in this editor. */
+  async waitForWeek(week: string): Promise<GraphStatus> {
+    await this.page.waitForFunction(
+      ([id, w]) => window.__graphs?.[id]?.week === w && window.__graphs[id].rendered,
+      [this.id, week] as const,
+    )
+    return this.status()
+  }
+
+  /** Waits until a frame has been drawn after `renders` frames (a filter or style change). */
+  async waitForRenderAfter(renders: number): Promise<GraphStatus> {
+    await this.page.waitForFunction(
+      ([id, n]) => (window.__graphs?.[id]?.renders ?? 0) > n,
+      [this.id, renders] as const,
+    )
+    return this.status()
+  }
+
+  caption(): Locator {
+    return this.root.locator('.graph-caption')
+  }
+
+  legend(): Locator {
+    return this.root.locator('.graph-legend')
+  }
+
+  stage(): Locator {
+    return this.root.locator('.graph-stage')
+  }
+
+  /** Pixels sigma drew on the stage (the caption and legend overlays are hidden for the shot). */
+  async stagePixels(): Promise<PixelStats> {
+    const png = await this.stage().screenshot({
+      style: '.graph-caption, .graph-legend { visibility: hidden !important; }',
+    })
+    return pixelStats(this.page, png)
+  }
+
+  // ---- camera and positions -------------------------------------------------------------------
+
+  camera(): Promise<CameraState> {
+    return this.page.evaluate((id) => window.__sigma![id].getCamera().getState(), this.id)
+  }
+
+  /** Waits for the camera to stop moving (an animation ends at its exact target). */
+  async waitForCameraAt(target: Partial<CameraState>, tolerance = 1e-3): Promise<CameraState> {
+    await this.page.waitForFunction(
+      ([id, t, tol]) => {
+        const s = window.__sigma?.[id]?.getCamera().getState() as Record<string, number>
+        return !!s && Object.entries(t).every(([k, v]) => Math.abs(s[k] - (v as number)) <= tol)
+      },
+      [this.id, target, tolerance] as const,
+    )
+    return this.camera()
+  }
+
+  /** A node's position on the stage in CSS pixels (sigma.graphToViewport of its x/y). */
+  screenPosition(node: string): Promise<{ x: number; y: number }> {
+    return this.page.evaluate(
+      ([id, n]) => {
+        const s = window.__sigma![id]
+        const a = s.getGraph().getNodeAttributes(n) as { x: number; y: number }
+        return s.graphToViewport({ x: a.x, y: a.y })
+      },
+      [this.id, node] as const,
+    )
+  }
+
+  /** The nodes sigma shows now (its reducers did not hide them), largest first. */
+  visibleNodes(): Promise<{ id: string; label: string | null; size: number }[]> {
+    return this.page.evaluate((id) => {
+      const s = window.__sigma![id]
+      const out: { id: string; label: string | null; size: number }[] = []
+      s.getGraph().forEachNode((n) => {
+        const d = s.getNodeDisplayData(n)
+        if (d && d.visibility !== 'hidden') out.push({ id: n, label: d.label, size: d.size })
+      })
+      return out.sort((a, b) => b.size - a.size)
+    }, this.id)
+  }
+
+  /** Whether every shown node is the centre or linked to it by a shown edge (depth 1). */
+  onlyNeighboursShown(centre: string): Promise<boolean> {
+    return this.page.evaluate(
+      ([id, c]) => {
+        const s = window.__sigma![id]
+        const g = s.getGraph()
+        const near = new Set<string>([c])
+        g.forEachEdge(c, (e, _a, src, dst) => {
+          const d = s.getEdgeDisplayData(e)
+          if (d && d.visibility !== 'hidden') near.add(src).add(dst)
+        })
+        let ok = true
+        g.forEachNode((n) => {
+          const d = s.getNodeDisplayData(n)
+          if (d && d.visibility !== 'hidden' && !near.has(n)) ok = false
+        })
+        return ok
+      },
+      [this.id, centre] as const,
+    )
+  }
+
+  /** Clicks a node where it is drawn on the screen. */
+  async clickNode(node: string): Promise<void> {
+    const p = await this.screenPosition(node)
+    const box = (await this.stage().boundingBox())!
+    await this.page.mouse.click(box.x + p.x, box.y + p.y)
+  }
+
+  // ---- toolbar --------------------------------------------------------------------------------
+
+  button(action: 'filters' | 'fit' | 'export-png' | 'export-svg' | 'split'): Locator {
+    return this.root.locator(`.graph-toolbar [data-action="${action}"]`)
+  }
+
+  control(name: 'color-by' | 'compare' | 'exposure-threshold'): Locator {
+    return this.root.locator(`[data-control="${name}"]`)
+  }
+
+  async fit(): Promise<CameraState> {
+    await this.button('fit').click()
+    return this.waitForCameraAt({ x: 0.5, y: 0.5, ratio: 1, angle: 0 })
+  }
+
+  /** Types in the graph's search box; the result whose id is `node` is chosen. */
+  async search(text: string, node: string): Promise<void> {
+    const input = this.root.locator('.graph-search input')
+    await input.fill(text)
+    const hit = this.root
+      .locator('.search-results li')
+      .filter({ has: this.page.locator('small', { hasText: new RegExp(`^\\s*${node} ·`) }) })
+    await hit.first().click()
+  }
+
+  // ---- filters --------------------------------------------------------------------------------
+
+  filters(): Locator {
+    return this.root.locator('.filters')
+  }
+
+  async openFilters(): Promise<void> {
+    if (!(await this.filters().isVisible())) await this.button('filters').click()
+    await expect(this.filters()).toBeVisible()
+  }
+
+  categoryBox(name: string): Locator {
+    return this.filters().locator(`input[data-category="${name}"]`)
+  }
+
+  /** The categories of the week with their node counts, as the filter lists them. */
+  async categories(): Promise<{ name: string; count: number }[]> {
+    return this.filters()
+      .locator('.checklist label')
+      .evaluateAll((labels) =>
+        labels.map((l) => ({
+          name: (l.querySelector('input') as HTMLInputElement).dataset.category!,
+          count: Number(l.querySelector('small')!.textContent!.replace(/,/g, '')),
+        })),
+      )
+  }
+
+  /** Sets an edge exposure range (USD) in the filter's number inputs. */
+  async setExposureRange(min: number | null, max: number | null = null): Promise<void> {
+    const inputs = this.filters().locator('[data-range="exposure"] input')
+    await inputs.nth(0).fill(min === null ? '' : String(min))
+    await inputs.nth(0).press('Enter')
+    await inputs.nth(1).fill(max === null ? '' : String(max))
+    await inputs.nth(1).press('Enter')
+  }
+
+  async setEgo(node: string, depth: 1 | 2 | 3): Promise<void> {
+    const centre = this.filters().getByLabel('Ego network centre')
+    await centre.fill(node)
+    await centre.press('Enter')
+    await this.filters().getByLabel('Ego depth').selectOption(String(depth))
+  }
+
+  hideIsolated(): Locator {
+    return this.filters().locator('[data-filter="isolated"]')
+  }
+
+  async resetFilters(): Promise<void> {
+    await this.filters().getByRole('button', { name: 'Reset all filters' }).click()
+  }
+
+  // ---- timeline -------------------------------------------------------------------------------
+
+  timeline(): Locator {
+    return this.root.locator('.timeline')
+  }
+
+  playButton(): Locator {
+    return this.timeline().locator('[data-action="play"]')
+  }
+
+  // ---- node panel -----------------------------------------------------------------------------
+
+  panel(): Locator {
+    return this.root.locator('.graph-panel')
+  }
+
+  /** Non-transparent pixels of the panel's chart (ECharts draws on a 2D canvas, readable). */
+  chartPixels(): Promise<number> {
+    return this.panel()
+      .locator('.panel-chart canvas')
+      .first()
+      .evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+        let n = 0
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++
+        return n
+      })
+  }
+
+  // ---- export ---------------------------------------------------------------------------------
+
+  /** Clicks an export button and returns the downloaded file. */
+  async export(kind: 'png' | 'svg'): Promise<{ download: Download; bytes: Buffer }> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.button(kind === 'png' ? 'export-png' : 'export-svg').click(),
+    ])
+    const path = await download.path()
+    return { download, bytes: await readFile(path) }
+  }
+}
