@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Entry point of the `dexposure` command: runs the bundled CLI (built by `npm run build:node`,
-// which `npm ci` runs through the prepare script).
+// which `npm ci` runs through the prepare script). bin/dexposure starts it on the project's Node
+// without npm's launcher; `npx dexposure` runs it through npm.
 import { existsSync } from 'node:fs'
+import module from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const major = Number(process.versions.node.split('.')[0])
 if (major < 22) {
   process.stderr.write(
-    `dexposure: Node ${process.versions.node} is too old; use Node ≥ 22 (the project installs one: run through npx or npm scripts)\n`,
+    `dexposure: Node ${process.versions.node} is too old; use Node ≥ 22 (the project installs one: run bin/dexposure, or through npx or npm scripts)\n`,
   )
   process.exit(1)
 }
@@ -16,5 +18,8 @@ if (!existsSync(cli)) {
   process.stderr.write('dexposure: the CLI is not built yet; run `npm run build:node` first\n')
   process.exit(1)
 }
+// V8's code cache on disk ($NODE_COMPILE_CACHE, else the temp folder): later starts skip compiling
+// the bundle and its dependencies. It only caches; a folder that cannot be written changes nothing.
+module.enableCompileCache?.()
 const { main, exitAfterFlush } = await import(pathToFileURL(cli).href)
 exitAfterFlush(await main(process.argv))

@@ -203,6 +203,8 @@ describe('dexposure backtest', () => {
       '--model',
       join(dir, 'nope'),
     ])
-    expect(model.code).toBe(7)
+    // a missing model folder is NOT_FOUND (docs/cli.md); a folder with a bad manifest is MODEL (7)
+    expect(model.code).toBe(5)
+    expect(model.stderr).toMatch(/model folder .*nope does not exist/)
   })
 })
