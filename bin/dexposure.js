@@ -3,7 +3,6 @@
 // which `npm ci` runs through the prepare script). bin/dexposure starts it on the project's Node
 // without npm's launcher; `npx dexposure` runs it through npm.
 import { existsSync } from 'node:fs'
-import module from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const major = Number(process.versions.node.split('.')[0])
@@ -18,8 +17,5 @@ if (!existsSync(cli)) {
   process.stderr.write('dexposure: the CLI is not built yet; run `npm run build:node` first\n')
   process.exit(1)
 }
-// V8's code cache on disk ($NODE_COMPILE_CACHE, else the temp folder): later starts skip compiling
-// the bundle and its dependencies. It only caches; a folder that cannot be written changes nothing.
-module.enableCompileCache?.()
 const { main, exitAfterFlush } = await import(pathToFileURL(cli).href)
 exitAfterFlush(await main(process.argv))

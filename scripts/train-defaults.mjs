@@ -36,7 +36,8 @@ try {
       '--patience',
       '4',
     ]
-    if (h === 1) args.push('--parity', 'test/engine/forecast/fixtures/parity-h1.json')
+    // PyTorch's outputs for the model's parity test (test/engine/forecast/model.test.ts)
+    args.push('--parity', `test/engine/forecast/fixtures/parity-h${h}.json`)
     execFileSync('/usr/bin/python3', args, { stdio: 'inherit' })
   }
 } finally {

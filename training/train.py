@@ -547,6 +547,33 @@ def sha256(path):
     return h.hexdigest()
 
 
+def write_parity(enc, head, fresh, n_feat, k, path):
+    """The vectors the engine's parity test runs through ONNX Runtime (test/engine/forecast/parity.ts):
+    seeded inputs on a graph with repeated destinations (the case wrong scatter exports get silently
+    wrong) and PyTorch's outputs for them. training/parity.py writes them for a saved model."""
+    g = torch.Generator().manual_seed(7)
+    n, e, p = 12, 40, 25
+    x = torch.randn(n, n_feat, generator=g)
+    es = torch.randint(0, n, (e,), generator=g, dtype=torch.int32)
+    ed = torch.cat([torch.zeros(10, dtype=torch.int32), torch.randint(0, n, (e - 10,), generator=g, dtype=torch.int32)])
+    ew = torch.rand(e, generator=g) * 1e6
+    ps = torch.randint(0, n, (p,), generator=g, dtype=torch.int32)
+    pd = torch.randint(0, n, (p,), generator=g, dtype=torch.int32)
+    ph = torch.rand(p, k, generator=g)
+    with torch.no_grad():
+        hh, nc = enc(x, es, ed, ew)
+        lg, wr = head(hh, ps, pd, ph)
+        rows = torch.tensor([0, 3, 3, 11], dtype=torch.int32)
+        sv, dv, fprob = fresh(hh, rows)
+    vec = {name: t.flatten().tolist() for name, t in dict(features=x, edge_src=es, edge_dst=ed, edge_weight=ew,
+                                                      src=ps, dst=pd, pair_hist=ph, h=hh, node_change=nc,
+                                                      logit=lg, weight_residual=wr, rows=rows, src_vec=sv,
+                                                      dst_vec=dv, probability=fprob).items()}
+    vec["n"], vec["p"], vec["n_features"] = n, p, n_feat
+    with open(path, "w") as f:
+        json.dump(vec, f)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--archive", required=True)
@@ -825,28 +852,7 @@ def main():
     log(f"train: wrote {a.out} in {time.time() - started:.0f} s")
 
     if a.parity:
-        # A graph with repeated destinations (the case wrong scatter exports get silently wrong).
-        g = torch.Generator().manual_seed(7)
-        n, e, p = 12, 40, 25
-        x = torch.randn(n, n_feat, generator=g)
-        es = torch.randint(0, n, (e,), generator=g, dtype=torch.int32)
-        ed = torch.cat([torch.zeros(10, dtype=torch.int32), torch.randint(0, n, (e - 10,), generator=g, dtype=torch.int32)])
-        ew = torch.rand(e, generator=g) * 1e6
-        ps = torch.randint(0, n, (p,), generator=g, dtype=torch.int32)
-        pd = torch.randint(0, n, (p,), generator=g, dtype=torch.int32)
-        ph = torch.rand(p, len(used), generator=g)
-        with torch.no_grad():
-            hh, nc = enc(x, es, ed, ew)
-            lg, wr = head(hh, ps, pd, ph)
-            rows = torch.tensor([0, 3, 3, 11], dtype=torch.int32)
-            sv, dv, fprob = fresh(hh, rows)
-        vec = {k: v.flatten().tolist() for k, v in dict(features=x, edge_src=es, edge_dst=ed, edge_weight=ew,
-                                                          src=ps, dst=pd, pair_hist=ph, h=hh, node_change=nc,
-                                                          logit=lg, weight_residual=wr, rows=rows, src_vec=sv,
-                                                          dst_vec=dv, probability=fprob).items()}
-        vec["n"], vec["p"], vec["n_features"] = n, p, n_feat
-        with open(a.parity, "w") as f:
-            json.dump(vec, f)
+        write_parity(enc, head, fresh, n_feat, len(used), a.parity)
         log(f"train: parity vectors written to {a.parity}")
 
 

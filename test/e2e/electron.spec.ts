@@ -1,6 +1,7 @@
 // The real desktop app, where an Electron binary exists (it cannot be downloaded on the
 // development machines, so there this test is skipped with the reason).
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 
@@ -15,15 +16,25 @@ function electronBinary(): string | null {
   return existsSync(exe) ? exe : null
 }
 
-test('the desktop app opens the workbench window', async () => {
+test('the desktop app opens the workbench shell on an archive', async ({}, testInfo) => {
   const exe = electronBinary()
   test.skip(!exe, 'no Electron binary on this machine (set ELECTRON_EXEC_PATH to run this test)')
+  const userDir = mkdtempSync(join(tmpdir(), 'dx-e2e-electron-'))
   const app = await electron.launch({
     executablePath: exe!,
     args: ['.', process.env.DX_E2E_ARCHIVE!],
+    env: { ...process.env, DEXPOSURE_USER_DIR: userDir } as Record<string, string>,
   })
-  const win = await app.firstWindow()
-  await win.waitForFunction(() => window.__status?.weeksLoaded > 0, null, { timeout: 30_000 })
-  await expect(win.locator('#weeks-table tbody tr').first()).toBeVisible()
-  await app.close()
+  try {
+    const win = await app.firstWindow()
+    await win.waitForFunction(() => window.__workbench?.ready, null, { timeout: 30_000 })
+    expect(await win.evaluate(() => window.__workbench!.archive)).toBe(process.env.DX_E2E_ARCHIVE)
+    await expect(win.locator('.activitybar .activity[data-view="explorer"]')).toBeVisible()
+    await expect(win.locator('.status-item[data-item="mode"]')).toHaveText('desktop')
+    await expect(win.locator('.tree.weeks li[data-week]').first()).toBeVisible()
+    await win.screenshot({ path: testInfo.outputPath('electron.png') })
+  } finally {
+    await app.close()
+    rmSync(userDir, { recursive: true, force: true })
+  }
 })

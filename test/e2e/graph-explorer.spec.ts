@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { cliWeeks, type CliWeek } from './cli'
 import type { GraphEditor } from './pages/graph'
-import { luminance } from './pages/pixels'
+import { luminance, pixelStats } from './pages/pixels'
 import { Workbench } from './pages/workbench'
 import { demoServer } from './server'
 
@@ -161,5 +161,164 @@ test('an analyst filters the week by category and by exposure', async () => {
   await graph.resetFilters()
   await expect.poll(async () => (await graph.status()).shownEdges).toBe(all.edges)
   await expect(graph.control('exposure-threshold')).toHaveValue('0')
+  await wb.expectNoErrors()
+})
+
+test('an analyst searches a protocol and the camera flies to it', async () => {
+  const before = await graph.camera()
+  await graph.search('Lido', LIDO)
+  await expect.poll(async () => (await graph.status()).selected).toBe(LIDO)
+  // the camera moved and zoomed in on the node: it is now at the centre of the stage
+  const after = await graph.waitForCameraAt({ ratio: 0.25 })
+  expect(after).not.toEqual(before)
+  const box = (await graph.stage().boundingBox())!
+  const p = await graph.screenPosition(LIDO)
+  expect(Math.abs(p.x - box.width / 2)).toBeLessThan(2)
+  expect(Math.abs(p.y - box.height / 2)).toBeLessThan(2)
+  // selected, labelled and its panel open
+  await expect(graph.panel()).toBeVisible()
+  await expect(graph.panel()).toHaveAttribute('data-node', LIDO)
+  await expect(graph.panel().locator('h3')).toHaveText(/Lido/)
+  await expect(wb.explorer().locator(`li[data-week="${CRISIS}"]`)).toHaveClass(/selected/)
+  await wb.expectNoErrors()
+})
+
+test('an analyst opens the ego network of a protocol', async () => {
+  const all = await graph.status()
+  await graph.openFilters()
+  await graph.setEgo(LIDO, 1)
+  await expect(graph.caption()).toContainText(`of ${fmt(all.nodes)} nodes`)
+  const depth1 = await graph.status()
+  expect(depth1.shownNodes).toBeGreaterThan(1)
+  expect(depth1.shownNodes).toBeLessThan(all.nodes)
+  // depth 1: Lido and the protocols and tokens it shares an exposure with, nothing else
+  expect(await graph.onlyNeighboursShown(LIDO)).toBe(true)
+  expect((await graph.visibleNodes()).map((n) => n.id)).toContain(LIDO)
+  await expect(graph.caption()).toContainText(`showing ${fmt(depth1.shownNodes)} of`)
+  // depth 2 reaches further, still not the whole week
+  await graph.filters().getByLabel('Ego depth').selectOption('2')
+  await expect.poll(async () => (await graph.status()).shownNodes).toBeGreaterThan(depth1.shownNodes)
+  expect((await graph.status()).shownNodes).toBeLessThanOrEqual(all.nodes)
+  await expect(graph.filters().getByLabel('Ego network centre')).toHaveValue(LIDO)
+  expect((await graph.stagePixels()).drawn).toBeGreaterThan(200)
+  await graph.resetFilters()
+  await expect.poll(async () => (await graph.status()).shownNodes).toBe(all.nodes)
+  await wb.expectNoErrors()
+})
+
+test('an analyst clicks a node and reads its panel and TVL chart', async () => {
+  await graph.fit()
+  // close the filters and the panel, then click the largest node where it is drawn
+  await graph.button('filters').click()
+  await expect(graph.filters()).toBeHidden()
+  await page.keyboard.press('Escape')
+  const [node] = await graph.visibleNodes()
+  await graph.clickNode(node.id)
+  await expect.poll(async () => (await graph.status()).selected).toBe(node.id)
+  const panel = graph.panel()
+  await expect(panel).toHaveAttribute('data-node', node.id)
+  await expect(panel).toHaveAttribute('data-chart-ready', '1')
+  await expect(panel.locator('h3')).toHaveText(node.label ?? node.id)
+  await expect(panel.locator('dl.facts dt')).toContainText(['first week', 'last week'])
+  // the TVL history chart is drawn (ECharts' 2D canvas can be read back)
+  const history = await wb.call<unknown[]>('node.history', { nodeId: node.id })
+  await expect(panel.locator('h4').first()).toHaveText(`TVL across ${history.length} weeks`)
+  await expect.poll(() => graph.chartPixels()).toBeGreaterThan(500)
+  // exposures both ways, each row a link to the counterparty
+  await expect(panel.locator('table[data-dir="out"] tr[data-node]').first()).toBeVisible()
+  await wb.expectNoErrors()
+})
+
+test('an analyst splits two weeks side by side', async () => {
+  const first = await graph.status()
+  await graph.button('split').click()
+  const [left, right] = await wb.waitForGraphs(2)
+  expect(left.id).toBe(graph.id)
+  const r = await right.waitForWeek(weekAfter(first.week!, -1))
+  expect(r.week).not.toBe(first.week)
+  expect((await left.status()).week).toBe(first.week)
+  expect(await wb.tabTitles()).toEqual([`Week ${first.week}`, `Week ${r.week}`])
+  // both drawn, beside each other
+  const a = (await left.stage().boundingBox())!
+  const b = (await right.stage().boundingBox())!
+  expect(b.x).toBeGreaterThanOrEqual(a.x + a.width - 1)
+  expect(Math.abs(a.y - b.y)).toBeLessThan(2)
+  expect((await left.stagePixels()).drawn).toBeGreaterThan(1_000)
+  expect((await right.stagePixels()).drawn).toBeGreaterThan(1_000)
+  await wb.expectNoErrors()
+})
+
+test('an analyst exports the view as PNG and SVG', async () => {
+  await page.keyboard.press('Escape')
+  await expect(graph.panel()).toBeHidden()
+  await graph.fit()
+  const s = await graph.status()
+  const svg = await graph.export('svg')
+  expect(svg.download.suggestedFilename()).toBe(`dexposure-${s.week}.svg`)
+  // the SVG parses, names the week, and holds one circle per node shown
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml')
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.nodeName,
+      circles: doc.querySelectorAll('g.nodes > circle').length,
+      ids: [...doc.querySelectorAll('g.nodes > circle')].map((c) => c.getAttribute('data-id')),
+      lines: doc.querySelectorAll('g.edges > line').length,
+      title: doc.querySelector('text')?.textContent ?? '',
+      legend: doc.querySelectorAll('g.legend > text').length,
+    }
+  }, svg.bytes.toString('utf8'))
+  expect(parsed.error).toBeNull()
+  expect(parsed.root).toBe('svg')
+  expect(parsed.title).toContain(`week of ${s.week}`)
+  expect(parsed.circles).toBe(s.shownNodes)
+  expect(new Set(parsed.ids).size).toBe(s.shownNodes)
+  expect(parsed.lines).toBeGreaterThan(0)
+  expect(parsed.lines).toBeLessThanOrEqual(s.shownEdges)
+  expect(parsed.legend).toBeGreaterThan(0)
+  // the PNG is an image of the same view, with the graph drawn in it
+  const png = await graph.export('png')
+  expect(png.download.suggestedFilename()).toBe(`dexposure-${s.week}.png`)
+  expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+  const px = await pixelStats(page, png.bytes)
+  expect(px.width).toBeGreaterThan(300)
+  expect(px.drawn).toBeGreaterThan(2_000)
+  await wb.expectNoErrors()
+})
+
+test('an analyst switches to the dark theme and the graph follows', async () => {
+  await wb.runCommand('Preferences: Theme: Dark')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await expect(wb.statusItem('theme')).toHaveText('dark')
+  for (const g of await wb.waitForGraphs(2)) {
+    const px = await g.stagePixels()
+    expect(luminance(px.background)).toBeLessThan(0.2)
+    expect(px.drawn).toBeGreaterThan(1_000)
+  }
+  await wb.expectNoErrors()
+})
+
+test('an analyst reloads and finds the layout restored', async () => {
+  // hide the side bar, then wait for the workbench to save what is on the screen
+  await page.keyboard.press('Control+B')
+  await expect(wb.sideBar()).toBeHidden()
+  const graphs = await wb.waitForGraphs(2)
+  const shown = await Promise.all(graphs.map(async (g) => (await g.status()).week))
+  const tabs = await wb.tabTitles()
+  await expect
+    .poll(async () => {
+      const st = await wb.savedState()
+      return st && [st.theme, st.parts.sideVisible, Object.keys(st.layout?.panels ?? {}).length]
+    })
+    .toEqual(['dark', false, 2])
+  await wb.open()
+  const restored = await wb.waitForGraphs(2)
+  expect(restored.map((g) => g.id)).toEqual(graphs.map((g) => g.id))
+  expect(await Promise.all(restored.map(async (g) => (await g.status()).week))).toEqual(shown)
+  expect(await wb.tabTitles()).toEqual(tabs)
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await expect(wb.sideBar()).toBeHidden()
+  await expect(wb.activity('explorer')).not.toHaveClass(/active/)
+  for (const g of restored) expect((await g.stagePixels()).drawn).toBeGreaterThan(1_000)
   await wb.expectNoErrors()
 })

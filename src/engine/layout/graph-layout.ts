@@ -186,24 +186,29 @@ export class GraphLayout {
 
   private start(kind: LayoutKind, req: LayoutRequest, automatic: boolean): string {
     const revision = this.view().revision
-    const id = this.jobs.start('layout', async (ctx) => {
-      try {
-        return await this.layout(kind, req, ctx)
-      } catch (e) {
-        if (automatic)
-          this.stopped = {
-            revision,
-            message: isDexposureError(e)
-              ? e.describe()
-              : e instanceof Error
-                ? e.message
-                : String(e),
-          }
-        throw e
-      } finally {
-        this.running = null
-      }
-    })
+    const id = this.jobs.start(
+      'layout',
+      async (ctx) => {
+        try {
+          return await this.layout(kind, req, ctx)
+        } catch (e) {
+          if (automatic)
+            this.stopped = {
+              revision,
+              message: isDexposureError(e)
+                ? e.describe()
+                : e instanceof Error
+                  ? e.message
+                  : String(e),
+            }
+          throw e
+        } finally {
+          this.running = null
+        }
+        // job.done carries the run (its id, kind, nodes moved) so the UI knows what changed
+      },
+      { result: (run) => ({ ...run }) },
+    )
     // settled once the job's own job.done is out, so a waiter sees the same end as the UI
     const finished = new Promise<void>((resolve) => {
       const onDone = (p: { id: string }) => {

@@ -392,6 +392,14 @@ commands.register(
     category: 'Graph',
     run: () => openGraph(archive.lastWeek),
   },
+  ...[1, 4, 8, 12].map((h) => ({
+    id: `forecast.h${h}`,
+    title: `Forecast ${h} Week${h > 1 ? 's' : ''} Ahead from the Shown Week`,
+    category: 'Forecast',
+    keys: h === 1 ? 'Alt+R' : undefined,
+    enabled: () => activeGraph()?.currentWeek != null,
+    run: () => forecastFromShownWeek(h),
+  })),
   graphCommand({
     id: 'graph.split',
     title: 'Open the Previous Week Beside This One',
@@ -468,6 +476,33 @@ commands.register(
     run: () => activeGraph()!.exportImage('svg', true),
   }),
 )
+
+window.addEventListener('dx:run-command', (e) => {
+  void commands.run((e as CustomEvent<string>).detail).catch(report)
+})
+
+/** Forecasts from the active graph's week as an engine job; reports model, provider, warnings. */
+async function forecastFromShownWeek(horizon: number): Promise<void> {
+  const week = activeGraph()?.currentWeek
+  if (!week) return
+  const label = `Forecast h=${horizon} from ${week}`
+  const done = await jobs.run('forecast', label, () => api.call('forecast.run', { week, horizon }))
+  if (done.state !== 'done') return
+  const run = await api.call('forecast.latest', { week, horizon })
+  if (!run) return
+  const skipped = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ')
+  log.info(
+    'forecast',
+    `${run.target_week}: ${count(Math.round(run.expected_edges))} expected edges, predicted graph ` +
+      `${count(run.graph_edges)} edges · model ${run.model} on ${run.provider}` +
+      (skipped ? ` (${skipped})` : '') +
+      ` · ${(run.duration_ms / 1000).toFixed(1)} s`,
+  )
+  for (const w of run.warnings) log.add('warning', 'forecast', w)
+  if (run.warnings.length) flash(`Forecast ${run.target_week}: ${run.warnings[0]}`, 'warning')
+  parts.showPanelTab('log')
+  await refreshModelStatus()
+}
 
 const palette = new CommandPalette(
   [
@@ -667,9 +702,9 @@ api.onConnection?.((up) => {
 })
 
 /** A short-lived toast for errors, so nothing fails silently while the panel is hidden. */
-function flash(message: string): void {
+function flash(message: string, tone: 'error' | 'warning' = 'error'): void {
   const t = document.createElement('div')
-  t.className = 'toast'
+  t.className = `toast ${tone}`
   t.setAttribute('role', 'alert')
   t.textContent = message
   const more = document.createElement('button')

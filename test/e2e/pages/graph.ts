@@ -77,8 +77,10 @@ export class GraphEditor {
   async waitForCameraAt(target: Partial<CameraState>, tolerance = 1e-3): Promise<CameraState> {
     await this.page.waitForFunction(
       ([id, t, tol]) => {
-        const s = window.__sigma?.[id]?.getCamera().getState() as Record<string, number>
-        return !!s && Object.entries(t).every(([k, v]) => Math.abs(s[k] - (v as number)) <= tol)
+        const s = window.__sigma?.[id]?.getCamera().getState() as unknown
+        if (!s) return false
+        const now = s as Record<string, number>
+        return Object.entries(t).every(([k, v]) => Math.abs(now[k] - (v as number)) <= tol)
       },
       [this.id, target, tolerance] as const,
     )

@@ -13,7 +13,15 @@
 // are left at 0 and counted in `outputs.zero_equity_holders`.
 import type { RiskGraph } from '../graph'
 import { totalOf } from '../graph'
-import { lossPct, type ContagionResult, type LossPathStep, type Shock } from './types'
+import {
+  CarrierLog,
+  lossPct,
+  NO_CARRIERS,
+  type ContagionResult,
+  type ContagionTrace,
+  type LossPathStep,
+  type Shock,
+} from './types'
 
 export type DebtRankVariant = 'linear' | 'single-hit'
 
@@ -25,6 +33,8 @@ export interface DebtRankOptions {
   maxRounds?: number
   /** Linear variant: stop when no h changes by more than this. Default 1e-12. */
   tol?: number
+  /** Playback: the node losses, states and carrying edges of every step. */
+  trace?: ContagionTrace
 }
 
 export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {}): ContagionResult {
@@ -86,6 +96,19 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
     distressed += fresh
     return fresh
   }
+  const trace = opts.trace
+  const log = trace ? new CarrierLog() : null
+  // loss = h·E; defaulted at h = 1 (the default count's rule)
+  const snapshot = (c: { carriers: Int32Array; carried: Float64Array }) => {
+    const losses = new Float64Array(n)
+    const states = new Uint8Array(n)
+    for (let i = 0; i < n; i++) {
+      losses[i] = h[i] * E[i]
+      states[i] = h[i] >= 1 ? 2 : distressRound[i] >= 0 ? 1 : 0
+    }
+    trace!.steps.push({ losses, states, ...c })
+  }
+  if (trace) snapshot(NO_CARRIERS())
   let round = 0
   let converged = true
   const inc = new Float64Array(n)
@@ -115,6 +138,7 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
           const i = g.src[g.inEdge[k]]
           if (impact[k] === 0 || h[i] >= 1) continue
           inc[i] += impact[k] * dj
+          log?.add(g.inEdge[k], impact[k] * dj * E[i])
           if (!mark[i]) {
             mark[i] = 1
             touched.push(i)
@@ -135,6 +159,7 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
       }
       const fresh = markDistress(round, touched)
       path.push({ round, loss: lossNow(), distressed, newlyDistressed: fresh })
+      if (log) snapshot(log.take())
       changed = next
     }
     if (!converged)
@@ -158,6 +183,7 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
           const i = g.src[g.inEdge[k]]
           if (impact[k] === 0) continue
           inc[i] += impact[k] * hj
+          log?.add(g.inEdge[k], impact[k] * hj * E[i])
           if (!mark[i]) {
             mark[i] = 1
             touched.push(i)
@@ -176,6 +202,7 @@ export function debtRank(g: RiskGraph, shock: Shock, opts: DebtRankOptions = {})
       }
       const fresh = markDistress(round, touched)
       path.push({ round, loss: lossNow(), distressed, newlyDistressed: fresh })
+      if (log) snapshot(log.take())
       wave = next
     }
   }

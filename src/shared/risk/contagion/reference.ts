@@ -12,13 +12,23 @@
 // distresses nobody new or after `maxRounds` rounds.
 import type { RiskGraph } from '../graph'
 import { totalOf } from '../graph'
-import { lossPct, type ContagionResult, type LossPathStep, type Shock } from './types'
+import {
+  CarrierLog,
+  lossPct,
+  NO_CARRIERS,
+  type ContagionResult,
+  type ContagionTrace,
+  type LossPathStep,
+  type Shock,
+} from './types'
 
 export interface ReferenceCascadeOptions {
   /** Default 0.1. */
   distressThreshold?: number
   /** Default 10. */
   maxRounds?: number
+  /** Playback: the node losses, states and carrying edges of every step. */
+  trace?: ContagionTrace
 }
 
 export function referenceCascade(
@@ -51,6 +61,16 @@ export function referenceCascade(
   const path: LossPathStep[] = [
     { round: 0, loss: totalOf(loss), distressed, newlyDistressed: distressed },
   ]
+  const trace = opts.trace
+  const log = trace ? new CarrierLog() : null
+  // distressed, or defaulted at the TVL cap (countAtCap's rule)
+  const snapshot = (c: { carriers: Int32Array; carried: Float64Array }) => {
+    const states = new Uint8Array(n)
+    for (let i = 0; i < n; i++)
+      states[i] = tvl[i] > 0 && loss[i] >= tvl[i] ? 2 : distressRound[i] >= 0 ? 1 : 0
+    trace!.steps.push({ losses: loss.slice(), states, ...c })
+  }
+  if (trace) snapshot(NO_CARRIERS())
   let active = shocked.slice()
   let round = 0
   while (active.length > 0 && round < maxRounds) {
@@ -66,6 +86,7 @@ export function referenceCascade(
         const j = g.inEdge[k]
         const c = g.src[j]
         const lc = Math.min(loss[c] + (ld * g.weight[j]) / total, tvl[c])
+        log?.add(j, (ld * g.weight[j]) / total)
         loss[c] = lc
         if (distressRound[c] < 0 && lc > threshold * tvl[c]) {
           distressRound[c] = round
@@ -75,6 +96,7 @@ export function referenceCascade(
     }
     distressed += next.length
     path.push({ round, loss: totalOf(loss), distressed, newlyDistressed: next.length })
+    if (log) snapshot(log.take())
     active = next
   }
   if (active.length > 0)

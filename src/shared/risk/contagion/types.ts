@@ -54,6 +54,47 @@ export interface ContagionResult {
   warnings: string[]
 }
 
+/** One step of a traced run (playback): the state after the step, aligned with `path`. */
+export interface TraceStep {
+  /** Loss per node (USD) after the step. */
+  losses: Float64Array
+  /** Per node: 0 healthy, 1 distressed, 2 defaulted (each method's own definitions). */
+  states: Uint8Array
+  /** Edges (indices into the RiskGraph's edge arrays) along which loss moved in this step. */
+  carriers: Int32Array
+  /** Loss each carrier passed on in this step (USD, before any cap at the holder's TVL). */
+  carried: Float64Array
+}
+
+/**
+ * Filled by a method when given (playback only: it costs a copy of the node losses per step).
+ * `steps[k]` is the state after `path[k]`; step 0 is the shock and has no carriers.
+ */
+export interface ContagionTrace {
+  steps: TraceStep[]
+}
+
+/** Collects the carriers of one step in growable typed arrays. */
+export class CarrierLog {
+  private edges: number[] = []
+  private amounts: number[] = []
+  add(edge: number, amount: number): void {
+    this.edges.push(edge)
+    this.amounts.push(amount)
+  }
+  take(): { carriers: Int32Array; carried: Float64Array } {
+    const out = { carriers: Int32Array.from(this.edges), carried: Float64Array.from(this.amounts) }
+    this.edges = []
+    this.amounts = []
+    return out
+  }
+}
+
+export const NO_CARRIERS = (): { carriers: Int32Array; carried: Float64Array } => ({
+  carriers: new Int32Array(0),
+  carried: new Float64Array(0),
+})
+
 export function lossPct(totalLoss: number, totalTvl: number): number {
   return totalTvl > 0 ? (100 * totalLoss) / totalTvl : 0
 }

@@ -211,6 +211,12 @@ export class GraphView implements Editor {
         () => this.openSplit(),
         'split',
       ),
+      iconButton(
+        'graph-line',
+        'Forecast next week from this one (Alt+R)',
+        () => window.dispatchEvent(new CustomEvent('dx:run-command', { detail: 'forecast.h1' })),
+        'forecast',
+      ),
     )
     toolbar.append(searchBox, colorBy, compare, threshold, thresholdLabel, buttons)
 
