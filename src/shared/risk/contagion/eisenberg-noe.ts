@@ -17,7 +17,14 @@
 // below is measured against the unshocked clearing of the same graph.
 import type { RiskGraph } from '../graph'
 import { totalOf } from '../graph'
-import { lossPct, type ContagionResult, type LossPathStep, type Shock } from './types'
+import {
+  lossPct,
+  NO_CARRIERS,
+  type ContagionResult,
+  type ContagionTrace,
+  type LossPathStep,
+  type Shock,
+} from './types'
 
 /**
  * A node defaults when it pays less than L̄·(1 − 1e-9). One test for the unshocked and the shocked
@@ -42,6 +49,8 @@ export interface ClearingOptions {
   tol?: number
   /** Default 10 000 sweeps over the nodes whose receipts changed. */
   maxSweeps?: number
+  /** Playback (eisenbergNoe only): node losses, states and carrying edges of every path step. */
+  trace?: ContagionTrace
 }
 
 export interface Clearing {
@@ -188,6 +197,43 @@ export function eisenbergNoe(
   // distressed merely because its payment fell; it needs the shock or the threshold loss.
   const baseDefault = baseline.inDefault
   let lastDefaults = baseline.defaults
+  const trace = opts.trace
+  // Playback: a step's node loss is the direct shock plus what the node no longer receives; its
+  // carriers are the edges whose issuer's recovery fell since the previous step.
+  let recoveryBefore = trace ? baseline.recovery.slice() : null
+  const traceStep = (recovery: Float64Array, newDefault: (j: number) => boolean) => {
+    const losses = direct.slice()
+    const carriers: number[] = []
+    const carried: number[] = []
+    for (let q = 0; q < g.e; q++) {
+      const d = g.dst[q]
+      losses[g.src[q]] += g.weight[q] * Math.max(0, baseline.recovery[d] - recovery[d])
+      const fall = recoveryBefore![d] - recovery[d]
+      if (fall > 0) {
+        carriers.push(q)
+        carried.push(g.weight[q] * fall)
+      }
+    }
+    recoveryBefore = recovery.slice()
+    const states = new Uint8Array(n)
+    for (let i = 0; i < n; i++)
+      states[i] = newDefault(i)
+        ? 2
+        : direct[i] > 0 || (tvl[i] > 0 && losses[i] > threshold * tvl[i])
+          ? 1
+          : 0
+    return {
+      losses,
+      states,
+      carriers: Int32Array.from(carriers),
+      carried: Float64Array.from(carried),
+    }
+  }
+  if (trace) {
+    const states = new Uint8Array(n)
+    for (const i of shocked) states[i] = 1
+    trace.steps.push({ losses: direct.slice(), states, ...NO_CARRIERS() })
+  }
   const c = clear(g, external, alpha, beta, tol, opts.maxSweeps ?? 10_000, (sweep, p, d, inDef) => {
     if (d <= lastDefaults) return
     let lost = directTotal
@@ -197,6 +243,12 @@ export function eisenbergNoe(
     for (let j = 0; j < n; j++) if (direct[j] > 0 || (inDef[j] && !baseDefault[j])) now++
     path.push({ round: sweep, loss: lost, distressed: now, newlyDistressed: now - prev.distressed })
     lastDefaults = d
+    if (trace) {
+      const L = g.inStrength
+      const r = new Float64Array(n)
+      for (let j = 0; j < n; j++) r[j] = L[j] > 0 ? p[j] / L[j] : 1
+      trace.steps.push(traceStep(r, (j) => inDef[j] === 1 && !baseDefault[j]))
+    }
   })
   if (!c.converged) warnings.push(`clearing did not converge in ${c.sweeps} sweeps`)
   // A holder's loss: its direct shock plus what it no longer receives compared with the baseline.
@@ -233,13 +285,25 @@ export function eisenbergNoe(
   const totalLoss = totalOf(nodeLoss)
   const totalTvl = totalOf(tvl)
   const last = path[path.length - 1]
-  if (last.loss !== totalLoss || last.distressed !== distressed)
+  const appended = last.loss !== totalLoss || last.distressed !== distressed
+  if (appended)
     path.push({
       round: Math.max(c.sweeps, last.round + 1),
       loss: totalLoss,
       distressed,
       newlyDistressed: Math.max(0, distressed - last.distressed),
     })
+  if (trace) {
+    // the last step is the cleared state, exactly as the result reports it
+    const final = traceStep(c.recovery, (j) => paysLess(c.payments[j], g.inStrength[j]) && !baseDefault[j])
+    final.losses = nodeLoss.slice()
+    for (let i = 0; i < n; i++) if (final.states[i] === 0 && distressRound[i] >= 0) final.states[i] = 1
+    if (appended) trace.steps.push(final)
+    else {
+      const prev = trace.steps[trace.steps.length - 1]
+      trace.steps[trace.steps.length - 1] = { ...final, carriers: prev.carriers, carried: prev.carried }
+    }
+  }
   const baseDefaults = baseline.defaults
   return {
     method: 'eisenberg-noe',
