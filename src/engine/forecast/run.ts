@@ -12,13 +12,13 @@ import { DexposureError } from '../../shared/errors'
 import { registerPredictedGraphProvider, type PredictedGraphRun } from '../risk/predicted-graph'
 import type { WeekFrame } from '../../shared/domain'
 import type { Archive } from '../store/archive'
-import { UNKNOWN } from '../store/archive'
 import type { PairMemory } from './baselines'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
 import { pairMemoryAt } from './memory'
 import { modelWarnings } from './provenance'
 import { PairSet } from './pair-set'
 import { allPairs, keyPairs } from './pairs'
+import { findForecastRun, predictedGraphOfRun } from './stored-run'
 import { knownPairs, partners } from './pair-history'
 import {
   existenceOf,
@@ -503,42 +503,8 @@ export function predictedGraphOf(
   week: string,
   horizon: number,
 ): PredictedGraphRun | null {
-  const hasTable = archive.db
-    .prepare("SELECT 1 FROM sqlite_master WHERE name = 'forecast_runs'")
-    .get()
-  if (!hasTable) return null
-  const run = archive.db
-    .prepare(
-      'SELECT run_id, target_week FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1',
-    )
-    .get(week, horizon) as { run_id: number; target_week: string } | undefined
-  if (!run) return null
-  const nodes = archive.db
-    .prepare('SELECT node_id, predicted_tvl FROM forecast_nodes WHERE run_id = ? ORDER BY rowid')
-    .all(run.run_id) as { node_id: string; predicted_tvl: number }[]
-  const index = new Map(nodes.map((r, i) => [r.node_id, i]))
-  const edges = archive.db
-    .prepare(
-      'SELECT source, target, predicted_weight_usd FROM forecast_edges WHERE run_id = ? AND in_graph = 1',
-    )
-    .all(run.run_id) as { source: string; target: string; predicted_weight_usd: number }[]
-  const protocols = archive.protocols()
-  return {
-    graph: {
-      nodeIds: nodes.map((r) => r.node_id),
-      sizes: nodes.map((r) => r.predicted_tvl),
-      categories: nodes.map((r) => protocols.get(r.node_id)?.category || UNKNOWN),
-      sectors: nodes.map((r) => protocols.get(r.node_id)?.sector || UNKNOWN),
-      edgeSrc: edges.map((e) => index.get(e.source)!),
-      edgeDst: edges.map((e) => index.get(e.target)!),
-      edgeWeight: edges.map((e) => e.predicted_weight_usd),
-    },
-    forecastRunId: run.run_id,
-    anchorWeek: week,
-    targetWeek: run.target_week,
-    horizon,
-    notes: [`predicted graph: ${GRAPH_RULE}`],
-  }
+  const run = findForecastRun(archive, { week, horizon })
+  return run ? predictedGraphOfRun(archive, run, GRAPH_RULE) : null
 }
 
 registerPredictedGraphProvider(predictedGraphOf)

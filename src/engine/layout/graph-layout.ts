@@ -205,8 +205,8 @@ export class GraphLayout {
         } finally {
           this.running = null
         }
-        // job.done carries the run (its id, kind, nodes moved) so the UI knows what changed
       },
+      // job.done carries the run (its id, kind, nodes moved) so the UI knows what changed
       { result: (run) => ({ ...run }) },
     )
     // settled once the job's own job.done is out, so a waiter sees the same end as the UI

@@ -312,6 +312,47 @@ CREATE TABLE layout_runs (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'backtest results and Monte Carlo stress runs, stored for the workbench views',
+    // Documented in docs/archive-schema.md (and docs/evaluation.md, docs/risk.md). Both keep their
+    // whole report as JSON (the CLI's --json shapes): views read them back as they were computed.
+    // A backtest spans many weeks, so it keeps the archive's import id instead of a foreign key and
+    // is reported stale after a later import; a stress run belongs to its forecast run.
+    sql: `
+CREATE TABLE backtest_runs (
+  run_id       INTEGER PRIMARY KEY,
+  horizon      INTEGER NOT NULL,
+  model        TEXT,
+  model_dir    TEXT,
+  model_sha256 TEXT,
+  provider     TEXT,
+  first_week   TEXT NOT NULL,
+  last_week    TEXT NOT NULL,
+  anchors      INTEGER NOT NULL,
+  params       TEXT NOT NULL DEFAULT '{}',
+  import_id    INTEGER NOT NULL,
+  created      TEXT NOT NULL,
+  duration_ms  REAL NOT NULL,
+  result       TEXT NOT NULL
+);
+CREATE INDEX backtest_runs_by_horizon ON backtest_runs(horizon, run_id);
+CREATE TABLE stress_runs (
+  run_id       INTEGER PRIMARY KEY,
+  week         TEXT NOT NULL REFERENCES weeks(week) ON DELETE CASCADE,
+  horizon      INTEGER NOT NULL,
+  target_week  TEXT NOT NULL,
+  forecast_run INTEGER NOT NULL REFERENCES forecast_runs(run_id) ON DELETE CASCADE,
+  draws        INTEGER NOT NULL,
+  seed         INTEGER NOT NULL,
+  params       TEXT NOT NULL DEFAULT '{}',
+  created      TEXT NOT NULL,
+  duration_ms  REAL NOT NULL,
+  result       TEXT NOT NULL
+);
+CREATE INDEX stress_runs_by_week ON stress_runs(week, horizon, run_id);
+`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

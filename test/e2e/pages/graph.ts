@@ -99,6 +99,41 @@ export class GraphEditor {
     )
   }
 
+  /**
+   * Records, at every frame sigma draws from now on, the week shown and where `node` is on the
+   * screen (and whether it is shown); `stop` removes the recorder and returns what it saw, one
+   * entry per week in the order drawn. Nothing is missed however fast the weeks go by.
+   */
+  async trackNode(
+    node: string,
+  ): Promise<{ stop(): Promise<{ week: string; x: number; y: number; shown: boolean }[]> }> {
+    await this.page.evaluate(
+      ([id, n]) => {
+        const s = window.__sigma![id]
+        const seen: { week: string; x: number; y: number; shown: boolean }[] = []
+        const record = (): void => {
+          const week = window.__graphs![id].week!
+          if (seen.at(-1)?.week === week) return
+          const a = s.getGraph().getNodeAttributes(n) as { x: number; y: number }
+          const d = s.getNodeDisplayData(n)
+          seen.push({ week, ...s.graphToViewport(a), shown: !!d && d.visibility !== 'hidden' })
+        }
+        s.on('afterRender', record)
+        const w = window as unknown as Record<string, unknown>
+        w.__dxTrack = { seen, off: () => s.off('afterRender', record) }
+      },
+      [this.id, node] as const,
+    )
+    return {
+      stop: () =>
+        this.page.evaluate(() => {
+          const w = window as unknown as Record<string, { seen: never[]; off(): void }>
+          w.__dxTrack.off()
+          return w.__dxTrack.seen
+        }),
+    }
+  }
+
   /** The nodes sigma shows now (its reducers did not hide them), largest first. */
   visibleNodes(): Promise<{ id: string; label: string | null; size: number }[]> {
     return this.page.evaluate((id) => {

@@ -50,7 +50,13 @@ describe('GraphLayout', () => {
     expect(view.unplaced).toBe(0)
     expect(view.run).toMatchObject({ kind: 'full', iterations: 300, nodes: 61, pinned: 0 })
     expect(view.revision).not.toBe(first.view.revision)
-    expect(done).toEqual([expect.objectContaining({ id: first.status.jobId, state: 'done' })])
+    expect(done).toEqual([
+      expect.objectContaining({
+        id: first.status.jobId,
+        state: 'done',
+        result: { runId: view.run?.runId, kind: 'full', nodes: 61, moved: 61, iterations: 300 },
+      }),
+    ])
     expect(count(archive, 'node_positions')).toBe(61)
     const stored = readPositions(archive)
     expect(stored.ids).toEqual(view.universe.ids)

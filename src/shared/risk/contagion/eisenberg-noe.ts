@@ -295,13 +295,21 @@ export function eisenbergNoe(
     })
   if (trace) {
     // the last step is the cleared state, exactly as the result reports it
-    const final = traceStep(c.recovery, (j) => paysLess(c.payments[j], g.inStrength[j]) && !baseDefault[j])
+    const final = traceStep(
+      c.recovery,
+      (j) => paysLess(c.payments[j], g.inStrength[j]) && !baseDefault[j],
+    )
     final.losses = nodeLoss.slice()
-    for (let i = 0; i < n; i++) if (final.states[i] === 0 && distressRound[i] >= 0) final.states[i] = 1
+    for (let i = 0; i < n; i++)
+      if (final.states[i] === 0 && distressRound[i] >= 0) final.states[i] = 1
     if (appended) trace.steps.push(final)
     else {
       const prev = trace.steps[trace.steps.length - 1]
-      trace.steps[trace.steps.length - 1] = { ...final, carriers: prev.carriers, carried: prev.carried }
+      trace.steps[trace.steps.length - 1] = {
+        ...final,
+        carriers: prev.carriers,
+        carried: prev.carried,
+      }
     }
   }
   const baseDefaults = baseline.defaults

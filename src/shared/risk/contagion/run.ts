@@ -5,7 +5,7 @@ import { formatShockSpec, selectShock, type ShockSpec } from '../scenarios'
 import { debtRank, type DebtRankVariant } from './debtrank'
 import { clearingContext, eisenbergNoe, type ClearingContext } from './eisenberg-noe'
 import { referenceCascade } from './reference'
-import type { ContagionMethod, ContagionResult } from './types'
+import type { ContagionMethod, ContagionResult, ContagionTrace, Shock } from './types'
 
 export interface ContagionParams {
   /** Reference cascade and summary threshold. Default 0.1. */
@@ -32,6 +32,36 @@ export interface ScenarioInput {
   spec: ShockSpec
 }
 
+/**
+ * One method on one shock with the parameters every caller shares (scenarios, playback, Monte
+ * Carlo draws). `clearing` caches the unshocked clearing of the graph across calls.
+ */
+export function runMethod(
+  g: RiskGraph,
+  shock: Shock,
+  method: ContagionMethod,
+  params: ContagionParams = {},
+  cache: { clearing?: ClearingContext } = {},
+  trace?: ContagionTrace,
+): ContagionResult {
+  const threshold = params.distressThreshold ?? 0.1
+  if (method === 'reference')
+    return referenceCascade(g, shock, {
+      distressThreshold: threshold,
+      maxRounds: params.maxRounds,
+      trace,
+    })
+  if (method === 'debtrank')
+    return debtRank(g, shock, {
+      variant: params.debtRankVariant,
+      distressThreshold: threshold,
+      trace,
+    })
+  const opts = { alpha: params.alpha, beta: params.beta, distressThreshold: threshold }
+  cache.clearing ??= clearingContext(g, opts)
+  return eisenbergNoe(g, shock, { ...opts, trace }, cache.clearing)
+}
+
 export function runScenarios(
   g: RiskGraph,
   scenarios: ScenarioInput[],
@@ -39,22 +69,10 @@ export function runScenarios(
   params: ContagionParams = {},
   ctx: { sis?: Float64Array; week?: string } = {},
 ): ScenarioRun[] {
-  let clearing: ClearingContext | null = null
-  const threshold = params.distressThreshold ?? 0.1
+  const cache: { clearing?: ClearingContext } = {}
   return scenarios.map((s) => {
     const sel = selectShock(g, s.spec, ctx)
-    const results = methods.map((m) => {
-      if (m === 'reference')
-        return referenceCascade(g, sel, {
-          distressThreshold: threshold,
-          maxRounds: params.maxRounds,
-        })
-      if (m === 'debtrank')
-        return debtRank(g, sel, { variant: params.debtRankVariant, distressThreshold: threshold })
-      const opts = { alpha: params.alpha, beta: params.beta, distressThreshold: threshold }
-      clearing ??= clearingContext(g, opts)
-      return eisenbergNoe(g, sel, opts, clearing)
-    })
+    const results = methods.map((m) => runMethod(g, sel, m, params, cache))
     return {
       scenario: s.name,
       spec: formatShockSpec(s.spec),

@@ -1,0 +1,187 @@
+// Stored forecast runs read back (forecast_runs, forecast_edges, forecast_nodes; docs/forecasting.md):
+// a run by id or the latest for (week, horizon), its pairs as typed arrays, and its predicted graph
+// Ĝ(t+h) for the risk tools. Pairs are read in one fixed order (probability descending, then
+// insertion) so that Ĝ, a playback of a forecast-graph run and every Monte Carlo draw list their
+// edges alike.
+import { DexposureError } from '../../shared/errors'
+import type { PredictedGraphRun } from '../risk/predicted-graph'
+import type { Archive } from '../store/archive'
+import { UNKNOWN } from '../store/archive'
+
+export interface ForecastRunRow {
+  run_id: number
+  week: string
+  horizon: number
+  target_week: string
+  model: string
+  model_sha256: string
+  provider: string
+  fallbacks: string
+  created: string
+  duration_ms: number
+  nodes: number
+  pairs_scored: number
+  exhaustive: number
+  expected_edges: number
+  graph_rule: string
+  graph_edges: number
+  warnings: string
+}
+
+const hasForecastTables = (archive: Archive): boolean =>
+  !!archive.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'forecast_runs'").get()
+
+/** A run by id, else the latest for (week, horizon); null when there is none. */
+export function findForecastRun(
+  archive: Archive,
+  q: { runId?: number; week?: string; horizon?: number },
+): ForecastRunRow | null {
+  if (!hasForecastTables(archive)) return null
+  const row =
+    q.runId !== undefined
+      ? archive.db.prepare('SELECT * FROM forecast_runs WHERE run_id = ?').get(q.runId)
+      : archive.db
+          .prepare(
+            'SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1',
+          )
+          .get(q.week, q.horizon)
+  return (row as ForecastRunRow | undefined) ?? null
+}
+
+/** As findForecastRun, or NOT_FOUND saying what to run. */
+export function requireForecastRun(
+  archive: Archive,
+  q: { runId?: number; week?: string; horizon?: number },
+): ForecastRunRow {
+  const run = findForecastRun(archive, q)
+  if (run) return run
+  if (q.runId !== undefined)
+    throw new DexposureError('NOT_FOUND', `no forecast run ${q.runId}`, { field: 'runId' })
+  throw new DexposureError(
+    'NOT_FOUND',
+    `no forecast run for week ${q.week} horizon ${q.horizon}; run \`dexposure forecast --week ${q.week} --horizon ${q.horizon}\` first`,
+    { week: q.week, field: 'horizon' },
+  )
+}
+
+export interface ForecastNodes {
+  nodeIds: string[]
+  index: Map<string, number>
+  tvlT: Float64Array
+  predictedLogChange: Float64Array
+  predictedTvl: Float64Array
+}
+
+export function loadForecastNodes(archive: Archive, runId: number): ForecastNodes {
+  const rows = archive.db
+    .prepare(
+      'SELECT node_id, tvl_t, predicted_log_change, predicted_tvl FROM forecast_nodes WHERE run_id = ? ORDER BY rowid',
+    )
+    .raw()
+    .all(runId) as [string, number, number, number][]
+  const n = rows.length
+  const out: ForecastNodes = {
+    nodeIds: new Array<string>(n),
+    index: new Map(),
+    tvlT: new Float64Array(n),
+    predictedLogChange: new Float64Array(n),
+    predictedTvl: new Float64Array(n),
+  }
+  rows.forEach(([id, t, c, p], i) => {
+    out.nodeIds[i] = id
+    out.index.set(id, i)
+    out.tvlT[i] = t
+    out.predictedLogChange[i] = c
+    out.predictedTvl[i] = p
+  })
+  return out
+}
+
+/** The stored pairs of a run (every pair of Ĝ and every pair with p ≥ 0.01), in node positions. */
+export interface ForecastPairs {
+  src: Int32Array
+  dst: Int32Array
+  probability: Float64Array
+  weight: Float64Array
+  existsAtT: Uint8Array
+  inGraph: Uint8Array
+}
+
+export function loadForecastPairs(
+  archive: Archive,
+  runId: number,
+  nodes: ForecastNodes,
+  where: 'all' | 'graph' = 'all',
+): ForecastPairs {
+  const rows = archive.db
+    .prepare(
+      `SELECT source, target, probability, predicted_weight_usd, exists_at_t, in_graph
+       FROM forecast_edges WHERE run_id = ?${where === 'graph' ? ' AND in_graph = 1' : ''}
+       ORDER BY probability DESC, rowid`,
+    )
+    .raw()
+    .all(runId) as [string, string, number, number, number, number][]
+  const m = rows.length
+  const p: ForecastPairs = {
+    src: new Int32Array(m),
+    dst: new Int32Array(m),
+    probability: new Float64Array(m),
+    weight: new Float64Array(m),
+    existsAtT: new Uint8Array(m),
+    inGraph: new Uint8Array(m),
+  }
+  rows.forEach(([s, t, prob, w, at, g], k) => {
+    const a = nodes.index.get(s)
+    const b = nodes.index.get(t)
+    if (a === undefined || b === undefined)
+      throw new DexposureError(
+        'ARCHIVE',
+        `forecast run ${runId} has a pair ${s} → ${t} outside its nodes`,
+        { file: archive.file },
+      )
+    p.src[k] = a
+    p.dst[k] = b
+    p.probability[k] = prob
+    p.weight[k] = w
+    p.existsAtT[k] = at
+    p.inGraph[k] = g
+  })
+  return p
+}
+
+/** Categories and sectors of a run's nodes from the protocols table (as the observed weeks). */
+export function labelsOf(
+  archive: Archive,
+  nodeIds: string[],
+): { categories: string[]; sectors: string[] } {
+  const protocols = archive.protocols()
+  return {
+    categories: nodeIds.map((id) => protocols.get(id)?.category || UNKNOWN),
+    sectors: nodeIds.map((id) => protocols.get(id)?.sector || UNKNOWN),
+  }
+}
+
+/** The predicted graph Ĝ(t+h) of a stored run: its in-graph pairs and predicted node TVL. */
+export function predictedGraphOfRun(
+  archive: Archive,
+  run: ForecastRunRow,
+  graphRule: string,
+): PredictedGraphRun {
+  const nodes = loadForecastNodes(archive, run.run_id)
+  const pairs = loadForecastPairs(archive, run.run_id, nodes, 'graph')
+  return {
+    graph: {
+      nodeIds: nodes.nodeIds,
+      sizes: nodes.predictedTvl,
+      ...labelsOf(archive, nodes.nodeIds),
+      edgeSrc: pairs.src,
+      edgeDst: pairs.dst,
+      edgeWeight: pairs.weight,
+    },
+    forecastRunId: run.run_id,
+    anchorWeek: run.week,
+    targetWeek: run.target_week,
+    horizon: run.horizon,
+    notes: [`predicted graph: ${graphRule}`],
+  }
+}
