@@ -13,6 +13,9 @@ const entries = {
   // Parses DeXposure weeks in worker threads during an import (src/engine/import/dexposure-pool.ts
   // finds it next to the running bundle).
   'dexposure-worker': 'src/engine/import/dexposure-worker.ts',
+  // The query console's process: a child process (or worker thread) with read-only connections,
+  // stopped at a query's time limit (src/engine/query/host.ts finds it next to the running bundle).
+  'query-worker': 'src/engine/query/worker.ts',
 }
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)))
 

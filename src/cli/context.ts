@@ -32,6 +32,16 @@ export interface CliContext {
   readonly signal: AbortSignal
 }
 
+/**
+ * How often a progress bar writes a line when stderr is not a terminal (a log, CI, a parent process
+ * reading it): every 2 s, or every $DEXPOSURE_PROGRESS_MS ms (at least 10) — the import-kill test
+ * reads progress at that finer grain to stop an import at a given share of the file.
+ */
+export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.DEXPOSURE_PROGRESS_MS)
+  return env.DEXPOSURE_PROGRESS_MS && Number.isFinite(ms) && ms >= 10 ? Math.floor(ms) : 2000
+}
+
 export function createContext(): CliContext {
   const controller = new AbortController()
   const onSignal = (): void => {
@@ -66,18 +76,29 @@ export function createContext(): CliContext {
           hideCursor: true,
           clearOnComplete: false,
           noTTYOutput: true,
-          notTTYSchedule: 2000,
+          notTTYSchedule: progressIntervalMs(),
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
       )
       bar.start(total, 0, { detail: '' })
+      // Without a terminal, cli-progress writes a line only from its timer, which cannot fire while
+      // the engine works synchronously (an import parses and writes weeks back to back): an
+      // update also writes one when the last is older than the interval.
+      const tty = !!process.stderr.isTTY
+      const interval = progressIntervalMs()
+      let lastLine = Date.now()
+      bar.on('redraw-post', () => (lastLine = Date.now()))
+      const update = (done: number, detail?: string): void => {
+        bar.update(done, { detail: detail ?? '' })
+        if (!tty && bar.isActive && Date.now() - lastLine >= interval) bar.render()
+      }
       return {
-        update: (done, detail) => bar.update(done, { detail: detail ?? '' }),
+        update,
         setTotal: (t) => bar.setTotal(t),
         report: (done, total, detail) => {
           bar.setTotal(total)
-          bar.update(done, { detail: detail ?? '' })
+          update(done, detail)
         },
         stop: () => bar.stop(),
       }

@@ -10,6 +10,8 @@ export const EXIT = {
   NOT_FOUND: 5,
   ARCHIVE: 6,
   MODEL: 7,
+  /** A query ran past its time limit (`--timeout`) or out of memory and was stopped. */
+  LIMIT: 8,
   CANCELLED: 130,
 } as const
 

@@ -34,9 +34,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 export function commandsFor(argv: readonly string[]): string[] {
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === '--archive') i++ // the only global option that takes a separate value
+    const known = Object.hasOwn(COMMANDS, arg)
+    // --archive is the only global option that takes a separate value
+    if (arg === '--archive') i++
     else if (arg === '--version' || arg === '-V') return []
-    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? [arg] : Object.keys(COMMANDS)
+    else if (!arg.startsWith('-')) return known ? [arg] : Object.keys(COMMANDS)
     else if (arg === '--help' || arg === '-h' || arg === '--') break
   }
   return Object.keys(COMMANDS)

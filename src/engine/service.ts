@@ -11,6 +11,7 @@ import { nodeDetail } from './graph/node-detail'
 import { universeResponse } from './graph/universe-response'
 import { weekFrame } from './graph/week-frame'
 import { JobRegistry } from './jobs'
+import { AnalysisCalls } from './analysis'
 import { GraphLayout } from './layout/graph-layout'
 import type { SessionCallName } from './session'
 import { Archive } from './store/archive'
@@ -72,6 +73,9 @@ export class EngineService {
       'edge.history': (r: { source: string; target: string }) =>
         edgeHistory(this.archive, r.source, r.target),
       // ---- end of the graph explorer
+      // ---- risk, forecast, backtest and training views (src/engine/analysis.ts)
+      ...new AnalysisCalls(archive, this.jobs, () => this.layout.view()).handlers(),
+      // ---- end of the risk, forecast, backtest and training views
     }
   }
 

@@ -2,6 +2,7 @@
 // schema, and every event. The Electron preload, the loopback server and the browser client all
 // validate payloads against these schemas at their boundary.
 import { z } from 'zod'
+import { analysisCalls } from './api-analysis'
 
 const week = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a week YYYY-MM-DD')
 
@@ -410,6 +411,9 @@ export const calls = {
     response: EdgeHistorySchema,
   },
   // ---- end of the graph explorer calls
+  // ---- risk, forecast, backtest and training views (issue 11; schemas in ./api-analysis.ts)
+  ...analysisCalls,
+  // ---- end of the risk, forecast, backtest and training views
 } as const
 
 /** Every event pushed from the engine to the UI. */
@@ -433,6 +437,8 @@ export const events = {
     reason: z.enum(['opened', 'imported']),
   }),
 } as const
+
+export * from './api-analysis'
 
 export type CallName = keyof typeof calls
 export type CallRequest<K extends CallName> = z.input<(typeof calls)[K]['request']>

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'ARCHIVE' // archive unreadable, wrong schema version …
   | 'CANCELLED'
   | 'MODEL' // model manifest, sha256 or shape mismatch
+  | 'LIMIT' // a query ran past its time limit (or out of memory) and was stopped
   | 'INTERNAL'
 
 export interface ErrorLocation {
@@ -19,6 +20,10 @@ export interface ErrorLocation {
   offset?: number
   /** Line number (1-based), for line-oriented formats. */
   line?: number
+  /** Column (1-based, in UTF-16 code units), where a position in a text is known (SQL). */
+  column?: number
+  /** Length of the offending text from `offset` (SQL: the token an editor underlines). */
+  length?: number
 }
 
 export class DexposureError extends Error {
@@ -41,7 +46,8 @@ export class DexposureError extends Error {
       if (l.line !== undefined) f += `:${l.line}`
       else if (l.offset !== undefined) f += ` (byte ${l.offset})`
       where.push(f)
-    } else if (l.line !== undefined) where.push(`line ${l.line}`)
+    } else if (l.line !== undefined)
+      where.push(l.column !== undefined ? `line ${l.line}, column ${l.column}` : `line ${l.line}`)
     else if (l.offset !== undefined) where.push(`byte ${l.offset}`)
     if (l.week !== undefined) where.push(`week ${l.week}`)
     // An empty field (the path of the whole document) names nothing: leave it out.

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { expectFallbackChain, FOREIGN_PROVIDER } from '../engine/forecast/providers'
 import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 let dir: string
@@ -17,7 +18,7 @@ describe('dexposure forecast', () => {
     const r = runCliJson<{
       run_id: number
       provider: string
-      fallbacks: { provider: string }[]
+      fallbacks: { provider: string; error: string }[]
       week: string
       target_week: string
       nodes: number
@@ -42,9 +43,9 @@ describe('dexposure forecast', () => {
     expect(r).toMatchObject({
       week: '2025-08-18',
       target_week: '2025-08-25',
-      provider: 'cpu',
       exhaustive: true,
     })
+    expectFallbackChain(r)
     expect(r.pairs_scored).toBe(r.nodes * (r.nodes - 1))
     expect(r.graph_edges).toBe(Math.round(r.expected_edges))
     expect(r.top).toHaveLength(5)
@@ -58,9 +59,10 @@ describe('dexposure forecast', () => {
     expect(run).toMatchObject({
       week: '2025-08-18',
       horizon: 1,
-      provider: 'cpu',
+      provider: r.provider,
       graph_edges: r.graph_edges,
     })
+    expect(JSON.parse(run.fallbacks as string)).toEqual(r.fallbacks)
     const inGraph = db
       .prepare('SELECT count(*) c FROM forecast_edges WHERE run_id = ? AND in_graph = 1')
       .get(r.run_id) as { c: number }
@@ -134,7 +136,7 @@ describe('dexposure forecast', () => {
     expect(
       runCli(['--archive', archive, 'forecast', '--week', '2025-08-18', '--horizon', '3']).code,
     ).toBe(5)
-    const cuda = runCli([
+    const forced = runCli([
       '--archive',
       archive,
       'forecast',
@@ -143,9 +145,9 @@ describe('dexposure forecast', () => {
       '--horizon',
       '1',
       '--provider',
-      'cuda',
+      FOREIGN_PROVIDER,
     ])
-    expect(cuda.code).toBe(7)
-    expect(cuda.stderr).toMatch(/"cuda" is not available/)
+    expect(forced.code).toBe(7)
+    expect(forced.stderr).toContain(`"${FOREIGN_PROVIDER}" is not available`)
   })
 })

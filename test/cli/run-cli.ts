@@ -29,8 +29,11 @@ export function runCliJson<T = unknown>(args: string[], env: NodeJS.ProcessEnv =
   return JSON.parse(r.stdout) as T
 }
 
-export function spawnCli(args: string[]) {
-  return spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
 }
 
 /** A fresh small demo archive (`dexposure demo`) in a temporary folder for one test file: `ready`

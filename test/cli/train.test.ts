@@ -13,10 +13,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ForecastModel, type ModelManifest } from '../../src/engine/forecast/model'
 import { expectOnnxMatchesPyTorch, readParity } from '../engine/forecast/parity'
+import { prerequisite } from '../setup/prerequisite'
 import { runCli, runCliJson } from './run-cli'
 
 const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, sklearn'])
-const haveTorch = torch.status === 0
+const haveTorch = prerequisite(
+  torch.status === 0,
+  "Debian's PyTorch for `dexposure train` (apt-get install python3-torch python3-onnx python3-sklearn)",
+)
 
 // 18 demo weeks, 2022-03-07 … 2022-07-04: small enough for a one-epoch training in about a minute.
 const FIRST = '2022-03-07'
@@ -95,6 +99,7 @@ describe.skipIf(!haveTorch)('dexposure train (python3-torch)', () => {
     expect(m.horizon).toBe(1)
     expect([16, 17]).toContain(m.opset)
     expect(m.training_window).toEqual(window)
+    expect(Object.keys(m.graphs).sort()).toEqual(['encoder', 'fresh_head', 'pair_head'])
     for (const g of Object.values(m.graphs)) {
       const sha = createHash('sha256')
         .update(readFileSync(join(out.model_dir, g.file)))
@@ -191,6 +196,8 @@ describe('dexposure backtest on an archive that ends before the paper hold-out',
   })
 })
 
+// The other side of the same prerequisite: only where PyTorch is absent (never under CI, which
+// fails above instead).
 describe.skipIf(haveTorch)('dexposure train without python3-torch', () => {
   it('says which Debian packages to install', () => {
     const r = runCli(['--archive', archive, 'train', '--horizon', '1'])

@@ -16,7 +16,7 @@ function electronBinary(): string | null {
   return existsSync(exe) ? exe : null
 }
 
-test('the desktop app opens the workbench shell on an archive', async ({}, testInfo) => {
+test('the desktop app opens the workbench shell on an archive', async () => {
   const exe = electronBinary()
   test.skip(!exe, 'no Electron binary on this machine (set ELECTRON_EXEC_PATH to run this test)')
   const userDir = mkdtempSync(join(tmpdir(), 'dx-e2e-electron-'))
@@ -32,7 +32,7 @@ test('the desktop app opens the workbench shell on an archive', async ({}, testI
     await expect(win.locator('.activitybar .activity[data-view="explorer"]')).toBeVisible()
     await expect(win.locator('.status-item[data-item="mode"]')).toHaveText('desktop')
     await expect(win.locator('.tree.weeks li[data-week]').first()).toBeVisible()
-    await win.screenshot({ path: testInfo.outputPath('electron.png') })
+    await win.screenshot({ path: test.info().outputPath('electron.png') })
   } finally {
     await app.close()
     rmSync(userDir, { recursive: true, force: true })

@@ -1,15 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
+import { baselineFrom } from '../../engine/forecast/backtest-store'
 import {
-  anchorWeeks,
   runBacktest,
   type BacktestResult,
   type RealisticMode,
 } from '../../engine/forecast/backtest'
 import { ForecastModel, modelDirFor } from '../../engine/forecast/model'
-import { defaultTestFrom } from '../../engine/forecast/split'
-import type { Archive } from '../../engine/store/archive'
 import { lineChart, reliabilityPoints } from '../../engine/report/plots'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
@@ -28,8 +26,6 @@ interface BacktestOptions {
   realistic: string
 }
 
-/** The reference's hold-out (reference-spec §4.2): 2025 is never trained on in the paper. */
-const PAPER_HOLDOUT = '2025-01-06'
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(2)} %`)
 
@@ -174,15 +170,6 @@ export function register(program: Command, ctx: CliContext): void {
         ].join('\n')
       })
     })
-}
-
-/** Default first anchor without a model: the paper's hold-out where the archive reaches it (so
- * baselines stay comparable with the published figures), else the default split's test weeks, so
- * an archive that ends earlier still gets a backtest. */
-function baselineFrom(archive: Archive, horizon: number): string | undefined {
-  const weeks = archive.listWeeks().map((w) => w.week)
-  if (anchorWeeks(weeks, horizon, PAPER_HOLDOUT).length > 0) return PAPER_HOLDOUT
-  return defaultTestFrom(weeks) // undefined on a tiny archive: every week (no model to leak into)
 }
 
 function writePlots(dir: string, r: BacktestResult): void {

@@ -3,6 +3,7 @@
 // persistence backtest over a range of weeks. Results are stored in the archive.
 import type { Command } from 'commander'
 import { riskBacktest, riskRun, type RiskOptions } from '../../engine/risk'
+import { stressRun, type StressReport } from '../../engine/risk/stress'
 import { DexposureError } from '../../shared/errors'
 import type { ScenarioInput } from '../../shared/risk/contagion/run'
 import { CONTAGION_METHODS, type ContagionMethod } from '../../shared/risk/contagion/types'
@@ -27,6 +28,10 @@ interface RiskCliOptions {
   maxRounds: string
   sisWeights?: string
   tailK: string
+  monteCarlo?: string
+  seed: string
+  weightSigma?: string
+  lossThreshold: string[]
 }
 
 const collect = (v: string, prev: string[]) => [
@@ -83,6 +88,89 @@ function methodsOf(o: RiskCliOptions): ContagionMethod[] {
 }
 
 export function register(program: Command, ctx: CliContext): void {
+  /** `--monte-carlo N`: the stress distribution on the forecast graph instead of the side-by-side report. */
+  async function stress(o: RiskCliOptions, opts: RiskOptions, cmd: Command): Promise<void> {
+    if (o.week === undefined || opts.forecast === undefined)
+      throw new DexposureError('USAGE', '--monte-carlo needs --week W and --forecast H', {
+        field: '--monte-carlo',
+      })
+    if (o.persistence !== undefined || o.from !== undefined || o.to !== undefined)
+      throw new DexposureError('USAGE', '--monte-carlo works on one week and its forecast only', {
+        field: '--monte-carlo',
+      })
+    const draws = positiveInt(o.monteCarlo!, '--monte-carlo')
+    const seed = Number(o.seed)
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new DexposureError('USAGE', '--seed must be a whole number ≥ 0', { field: '--seed' })
+    const weightSigma =
+      o.weightSigma === undefined ? undefined : number(o.weightSigma, '--weight-sigma')
+    const lossThresholds = o.lossThreshold.length
+      ? o.lossThreshold.map((x) => number(x.replace(/%$/, ''), '--loss-threshold'))
+      : undefined
+    const archive = ctx.openArchive(cmd, { create: false })
+    try {
+      const bar = ctx.progress(cmd, 'monte carlo', draws, 'draws')
+      let r: StressReport
+      try {
+        r = await stressRun(archive, {
+          ...opts,
+          week: o.week,
+          horizon: opts.forecast,
+          draws,
+          seed,
+          weightSigma,
+          lossThresholds,
+          signal: ctx.signal,
+          onProgress: (d, t) => bar.report(d, t),
+        })
+      } finally {
+        bar.stop()
+      }
+      ctx.output(cmd, r, () => {
+        const pct = (x: number) => `${num(x)} %`
+        const out = [
+          `Monte Carlo on the forecast of ${r.week} + ${r.horizon} weeks (${r.targetWeek}, forecast run ${r.forecastRun}): ` +
+            `${r.draws} draws, seed ${r.seed}, ${num(r.pairs.meanEdgesPerDraw)} edges per draw on average ` +
+            `(Ĝ: ${r.pairs.pointGraphEdges}); weight σ = ${num(r.weightSigma)} (${r.weightSigmaSource}); stress run ${r.runId}`,
+          table(
+            [
+              'scenario',
+              'method',
+              'point loss',
+              'mean',
+              'VaR95',
+              'CVaR95',
+              'VaR99',
+              'CVaR99',
+              ...r.lossThresholdsPct.map((x) => `P(>${x} %)`),
+              'distressed (mean)',
+            ],
+            r.scenarios.flatMap((s) =>
+              s.results.map((m) => [
+                s.scenario,
+                m.method,
+                pct(m.point.totalLossPct),
+                pct(m.lossPct.mean),
+                pct(m.lossPct.var95),
+                pct(m.lossPct.cvar95),
+                pct(m.lossPct.var99),
+                pct(m.lossPct.cvar99),
+                ...m.exceedance.map((e) => num(e.probability)),
+                num(m.distressed.mean),
+              ]),
+            ),
+          ),
+          "losses in % of the forecast graph's total TVL; VaR = empirical quantile, CVaR = mean of the worst tail (docs/risk.md)",
+          ...r.warnings.map((w) => `warning: ${w}`),
+          ...(r.synthetic ? [SYNTHETIC_NOTE] : []),
+        ]
+        return out.join('\n')
+      })
+    } finally {
+      archive.close()
+    }
+  }
+
   program
     .command('risk')
     .description(
@@ -135,7 +223,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-rounds <n>', 'reference cascade: most rounds', '10')
     .option('--sis-weights <a,b,c>', 'SIS weights (for top:K:sis shocks and the stored statistics)')
     .option('--tail-k <k>', 'SIS tail exposure k', '5')
-    .action((o: RiskCliOptions, cmd: Command) => {
+    .option(
+      '--monte-carlo <n>',
+      'with --forecast H: stress under forecast uncertainty, n draws of the forecast graph (docs/risk.md)',
+    )
+    .option('--seed <s>', 'Monte Carlo: seed of the draws', '1')
+    .option(
+      '--weight-sigma <x>',
+      "Monte Carlo: spread of log1p(weight) around the prediction (default: the model's residual spread)",
+    )
+    .option(
+      '--loss-threshold <pct>',
+      'Monte Carlo: loss thresholds in % of total TVL for exceedance probabilities, repeatable or comma-separated (default 1,5,10)',
+      collect,
+      [],
+    )
+    .action(async (o: RiskCliOptions, cmd: Command) => {
       checkWeekOption(o.week, '--week')
       checkWeekOption(o.from, '--from')
       checkWeekOption(o.to, '--to')
@@ -163,6 +266,10 @@ export function register(program: Command, ctx: CliContext): void {
         forecast: o.forecast !== undefined ? positiveInt(o.forecast, '--forecast') : undefined,
         persistence:
           o.persistence !== undefined ? positiveInt(o.persistence, '--persistence') : undefined,
+      }
+      if (o.monteCarlo !== undefined) {
+        await stress(o, opts, cmd)
+        return
       }
       const backtest = o.from !== undefined || o.to !== undefined
       if (backtest === (o.week !== undefined))

@@ -1,31 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
-import type { TrainingWindow } from '../../engine/forecast/model'
-import {
-  describeSplit,
-  planSplit,
-  TRAIN_SHARE,
-  VALIDATION_SHARE,
-  type SplitKind,
-} from '../../engine/forecast/split'
-import { dateToMs, weekProblem } from '../../shared/dates'
+import { TRAIN_SHARE, VALIDATION_SHARE } from '../../engine/forecast/split'
+import { checkTorch, planTraining, runTrainer, writtenWindow } from '../../engine/forecast/trainer'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
-
-const PYTHON = '/usr/bin/python3'
-
-/** training/train.py, found by walking up from the running bundle or source file. */
-function trainScript(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const f = join(dir, 'training', 'train.py')
-    if (existsSync(f)) return f
-    if (dirname(dir) === dir)
-      throw new DexposureError('NOT_FOUND', 'training/train.py is not part of this installation')
-  }
-}
 
 interface TrainOptions {
   horizon: string
@@ -72,81 +49,48 @@ export function register(program: Command, ctx: CliContext): void {
       "also write the PyTorch model's outputs on a small graph with repeated destinations (JSON), to check the ONNX export against",
     )
     .action(async (o: TrainOptions, cmd: Command) => {
-      const horizon = Number(o.horizon)
-      if (!Number.isInteger(horizon) || horizon < 1)
-        throw new DexposureError('USAGE', '--horizon must be a positive integer (weeks)', {
-          field: '--horizon',
-        })
-      const problem = o.until === undefined ? null : weekProblem(o.until)
-      if (problem) throw new DexposureError('USAGE', problem, { field: '--until' })
-      // a date, not only a Monday: the paper's validation boundary is 2025-01-01
-      if (o.valUntil !== undefined && Number.isNaN(dateToMs(o.valUntil)))
-        throw new DexposureError('USAGE', `"${o.valUntil}" is not a date of the form YYYY-MM-DD`, {
-          field: '--val-until',
-        })
       const valWeeks = o.valWeeks === undefined ? undefined : Number(o.valWeeks)
-      // Planned here, before Python starts, so that a split leaving a window empty is refused at
-      // once; train.py applies the same rules to the boundaries it gets.
       const archive = ctx.archivePath(cmd)
-      const db = ctx.openArchive(cmd, { readonly: true })
-      const weeks = (() => {
+      const weeks = () => {
+        const db = ctx.openArchive(cmd, { readonly: true })
         try {
           return db.listWeeks()
         } finally {
           db.close()
         }
-      })()
-      const split = planSplit(weeks, {
-        horizon,
-        split: o.split as SplitKind,
+      }
+      // planned before Python starts, so a split leaving a window empty is refused at once
+      const plan = planTraining(archive, weeks, {
+        horizon: Number(o.horizon),
+        split: o.split,
         until: o.until,
         valUntil: o.valUntil,
         valWeeks,
+        out: o.out,
+        epochs: Number(o.epochs),
+        seed: Number(o.seed),
+        parity: o.parity,
       })
-      ctx.log(cmd, `split (${split.split}) for h=${horizon}:`)
-      for (const line of describeSplit(split)) ctx.log(cmd, `  ${line}`)
-      const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, sklearn'], { encoding: 'utf8' })
-      if (probe.status !== 0)
-        throw new DexposureError(
-          'NOT_FOUND',
-          `training needs PyTorch from Debian: apt-get install python3-torch python3-onnx python3-sklearn (${(probe.stderr || probe.error?.message || '').trim().split('\n').at(-1)})`,
-        )
-      const out = o.out ?? join(dirname(archive), 'models', `h${horizon}`)
-      const args = [
-        trainScript(),
-        '--archive',
-        archive,
-        '--horizon',
-        String(horizon),
-        '--out',
-        out,
-        '--until',
-        split.until,
-        '--val-until',
-        split.validation_until,
-        '--split',
-        split.split,
-        '--epochs',
-        o.epochs,
-        '--seed',
-        o.seed,
-        ...(o.parity ? ['--parity', o.parity] : []),
-      ]
-      const code = await new Promise<number>((resolve) => {
-        const child = spawn(PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'] })
-        ctx.signal.addEventListener('abort', () => child.kill('SIGTERM'))
-        child.on('exit', (c) => resolve(c ?? 1))
-      })
-      if (ctx.signal.aborted) throw new DexposureError('CANCELLED', 'training cancelled')
+      const horizon = plan.split.horizon
+      ctx.log(cmd, `split (${plan.split.split}) for h=${horizon}:`)
+      for (const line of plan.describe) ctx.log(cmd, `  ${line}`)
+      checkTorch()
+      const out = plan.out
+      let code: number
+      try {
+        code = await runTrainer(plan.args, {
+          signal: ctx.signal,
+          onLine: (line, stream) => process[stream].write(line + '\n'),
+        })
+      } catch (e) {
+        if (ctx.signal.aborted) throw new DexposureError('CANCELLED', 'training cancelled')
+        throw e
+      }
       if (code !== 0)
         throw new DexposureError('INTERNAL', `training failed (train.py exited with ${code})`)
       const pickedUp = o.out === undefined
       // the windows as the trainer recorded them (the same as planned; model.json is the truth)
-      const window = (
-        JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as {
-          training_window: TrainingWindow
-        }
-      ).training_window
+      const window = writtenWindow(out)
       ctx.output(
         cmd,
         { horizon, model_dir: out, default_for_archive: pickedUp, training_window: window },

@@ -3,10 +3,13 @@
 // Ĝ(t+h) for the risk tools. Pairs are read in one fixed order (probability descending, then
 // insertion) so that Ĝ, a playback of a forecast-graph run and every Monte Carlo draw list their
 // edges alike.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { DexposureError } from '../../shared/errors'
 import type { PredictedGraphRun } from '../risk/predicted-graph'
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
+import { defaultModelDir, readManifest, type ModelManifest } from './model'
 
 export interface ForecastRunRow {
   run_id: number
@@ -184,4 +187,30 @@ export function predictedGraphOfRun(
     horizon: run.horizon,
     notes: [`predicted graph: ${graphRule}`],
   }
+}
+
+/**
+ * The model folder and manifest a run was made with, when still on disk: the archive's own model
+ * for the horizon or the shipped one, matched by name and pair-head checksum (a retrained model
+ * under the same name is a different model). Null when neither matches.
+ */
+export function modelOfRun(
+  archiveFile: string,
+  run: Pick<ForecastRunRow, 'horizon' | 'model' | 'model_sha256'>,
+): { dir: string; manifest: ModelManifest } | null {
+  const dirs = [
+    join(dirname(archiveFile), 'models', `h${run.horizon}`),
+    defaultModelDir(run.horizon),
+  ]
+  for (const dir of dirs) {
+    if (!dir || !existsSync(join(dir, 'model.json'))) continue
+    try {
+      const manifest = readManifest(dir)
+      if (manifest.name === run.model && manifest.graphs.pair_head.sha256 === run.model_sha256)
+        return { dir, manifest }
+    } catch {
+      // an unreadable manifest is not the run's model
+    }
+  }
+  return null
 }

@@ -354,7 +354,7 @@ commands.register(
     title: 'Open Archive…',
     category: 'Archive',
     keys: '$mod+O',
-    run: () => openArchiveDialog(api, report),
+    run: () => openArchiveDialog(api, report, () => persistence.flush()),
   },
   {
     id: 'archive.import',
@@ -674,7 +674,10 @@ async function openWorkbench(): Promise<void> {
 
 api.on('archive.changed', (e) => {
   if (e.reason === 'opened') {
-    void persistence.flush().then(() => openWorkbench().catch(report))
+    // the engine has switched already: saving now would file this layout under the new
+    // archive, so drop what is pending (the dialog saved it before asking for the switch)
+    persistence.pause()
+    void openWorkbench().catch(report)
     log.info('archive', `opened ${e.info.file}`)
   } else {
     log.info('archive', `imported into ${e.info.file}`)

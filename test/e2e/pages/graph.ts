@@ -40,10 +40,10 @@ export class GraphEditor {
 
   /** Waits until a frame has been drawn after `renders` frames (a filter or style change). */
   async waitForRenderAfter(renders: number): Promise<GraphStatus> {
-    await this.page.waitForFunction(
-      ([id, n]) => (window.__graphs?.[id]?.renders ?? 0) > n,
-      [this.id, renders] as const,
-    )
+    await this.page.waitForFunction(([id, n]) => (window.__graphs?.[id]?.renders ?? 0) > n, [
+      this.id,
+      renders,
+    ] as const)
     return this.status()
   }
 
@@ -266,6 +266,11 @@ export class GraphEditor {
 
   panel(): Locator {
     return this.root.locator('.graph-panel')
+  }
+
+  async closePanel(): Promise<void> {
+    await this.panel().getByRole('button', { name: 'Close panel' }).click()
+    await expect(this.panel()).toBeHidden()
   }
 
   /** Non-transparent pixels of the panel's chart (ECharts draws on a 2D canvas, readable). */

@@ -1,7 +1,9 @@
 // Page object for the workbench shell (VS Code-like): activity bar, side bar views (Explorer,
 // Search), the editor area's tabs, the bottom panel (Jobs, Log), the status bar, the command
 // palette, the Help view, import and the error view. Graph tabs are GraphEditor page objects.
-import { expect, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { apiCall } from '../server'
 import { GraphEditor } from './graph'
 
@@ -21,7 +23,8 @@ export class Workbench {
     readonly served: Served,
   ) {
     page.on('console', (m) => {
-      if (m.type() === 'error') this.errors.push(m.text())
+      const url = m.location().url
+      if (m.type() === 'error') this.errors.push(url ? `${m.text()} (${url})` : m.text())
     })
     page.on('pageerror', (e) => this.errors.push(e.message))
   }
@@ -55,10 +58,17 @@ export class Workbench {
     await this.page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored)
   }
 
-  async screenshot(testInfo: TestInfo, name: string): Promise<void> {
-    const path = testInfo.outputPath(`${name}.png`)
-    await this.page.screenshot({ path })
-    await testInfo.attach(name, { path, contentType: 'image/png' })
+  /**
+   * Saves what the user sees into the running test's output folder (test-results/…/NAME.png);
+   * with DX_SCREENSHOTS=DIR also as DIR/NAME.png (the docs' pictures: DX_SCREENSHOTS=docs/img).
+   */
+  async screenshot(name: string): Promise<void> {
+    const png = await this.page.screenshot({ path: test.info().outputPath(`${name}.png`) })
+    const dir = process.env.DX_SCREENSHOTS
+    if (dir) {
+      await mkdir(dir, { recursive: true })
+      await writeFile(join(dir, `${name}.png`), png)
+    }
   }
 
   /** No console error, no uncaught exception, nothing the workbench itself reported. */
@@ -81,8 +91,20 @@ export class Workbench {
     return this.page.locator('.sidebar')
   }
 
+  /** How wide the side bar is on the screen (its split collapses to 0 when hidden). */
+  sideBarWidth(): Promise<number> {
+    return this.sideBar().evaluate(
+      (e) => (e.closest('.dv-view') ?? e).getBoundingClientRect().width,
+    )
+  }
+
   panel(): Locator {
     return this.page.locator('.panel')
+  }
+
+  /** How tall the bottom panel is on the screen (its split collapses to 0 when hidden). */
+  panelHeight(): Promise<number> {
+    return this.panel().evaluate((e) => (e.closest('.dv-view') ?? e).getBoundingClientRect().height)
   }
 
   panelTab(tab: string): Locator {

@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest'
 import * as C from '../../../src/engine/demo/calibration'
 import { countKnotWeeks, demoWeekIds } from '../../../src/engine/demo/curves'
 import { realResourceDir, REAL_FILES } from '../../../src/engine/demo/real-metadata'
+import { prerequisite } from '../../setup/prerequisite'
 
 const REAL = process.env.DEXPOSURE_REAL_DIR ?? resolve(__dirname, '../../../../shared/data/real')
-const present = existsSync(join(REAL, 'dexposure', 'sector_network_validation.csv'))
-if (!present)
-  console.warn(
-    `calibration.test: skipped — the real aggregates are not at ${REAL} (../shared absent); set DEXPOSURE_REAL_DIR`,
-  )
+const present = prerequisite(
+  existsSync(join(REAL, 'dexposure', 'sector_network_validation.csv')),
+  `calibration.test: the real aggregates at ${REAL} (../shared, or set DEXPOSURE_REAL_DIR)`,
+)
 
 const csv = (rel: string) =>
   parse(readFileSync(join(REAL, rel)), { columns: true, bom: true }) as Record<string, string>[]

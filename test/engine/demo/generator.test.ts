@@ -94,25 +94,31 @@ describe('demo generator, small scale', () => {
         .filter((t) => t.group === 'MAP' || t.group === 'PRIMARY')
         .map((t) => [t.token, t.issuer]),
     )
+    let checked = 0
     for (const w of weeks.filter((_, t) => t % 20 === 0))
       for (const e of w.edges) {
+        checked++
         expect(e.source).not.toBe(e.target)
         const tokens = Object.keys(compositionObject(e.composition!))
         expect(tokens.length).toBeGreaterThan(0)
         for (const tok of tokens)
           expect(issuerOf.get(tok), `${tok} in ${e.source}→${e.target}`).toBe(e.target)
       }
+    expect(checked).toBeGreaterThan(1000)
   })
 
   it('gives node compositions whose values add up to the node size', () => {
+    let checked = 0
     for (const w of weeks.filter((_, t) => t % 25 === 0))
       for (const n of w.nodes) {
+        checked++
         const comp = compositionObject(n.composition!)
         const values = Object.values(comp)
         expect(values.length).toBeGreaterThan(0)
         const sum = values.reduce((a, b) => a + b, 0)
         expect(Math.abs(sum - n.size)).toBeLessThanOrEqual(0.01 * values.length + 1e-6 * n.size)
       }
+    expect(checked).toBeGreaterThan(1000)
   })
 
   it('has weekly flows spanning orders of magnitude, all positive', () => {

@@ -53,6 +53,8 @@ describe('writeDemoJson', () => {
     expect(readdirSync(dir)).toEqual(['demo.json']) // no .partial left behind
 
     const week = file.data['2023-06-05']
+    expect(week.nodes.length).toBeGreaterThan(0)
+    expect(week.links.length).toBeGreaterThan(0)
     for (const n of week.nodes) {
       expect(Object.keys(n)).toEqual(['id', 'size', 'composition'])
       expect(typeof n.id).toBe('string')

@@ -87,6 +87,7 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
     expect(inGraph.size).toBe(run.graph_edges)
     const order = [...prob.keys()].sort((a, b) => prob[b] - prob[a])
     const cut = prob[order[run.graph_edges - 1]]
+    expect(run.graph_edges).toBeGreaterThan(0)
     for (const i of order.slice(0, run.graph_edges + 200)) {
       const member = inGraph.has(`${ids[src[i]]}>${ids[dst[i]]}`)
       if (prob[i] > cut * (1 + 1e-5)) expect(member).toBe(true)
@@ -112,7 +113,13 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
     expect(top.size).toBeLessThanOrEqual(budget)
     expect(top.size).toBeGreaterThan(budget / 2)
     for (let i = 0; i < top.size; i++) expect(top.has(fresh[i].key)).toBe(true)
-    expect(fresh[top.size].p).toBeLessThanOrEqual(fresh[top.size - 1].p)
+    // no fresh pair left out is more probable than one taken (the brute-force ranking, not the
+    // ranking compared with itself)
+    const probability = new Map(fresh.map((f) => [f.key, f.p]))
+    const leastTaken = [...top].reduce((m, k) => Math.min(m, probability.get(k) ?? NaN), Infinity)
+    const mostLeft = fresh.reduce((m, f) => (top.has(f.key) ? m : Math.max(m, f.p)), -Infinity)
+    expect(Number.isFinite(leastTaken) && Number.isFinite(mostLeft)).toBe(true)
+    expect(leastTaken).toBeGreaterThanOrEqual(mostLeft)
   })
 
   it("a backtest's candidate set is the known pairs plus the model's most probable fresh pairs", async () => {
@@ -122,6 +129,8 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
     expect(cand.candidate_recall.generator).toMatch(/most probable fresh pairs/)
     // a small week has fewer fresh pairs than the budget: every pair is a candidate, so the
     // candidates mode scores what the exact mode scores, and recall is 1
+    expect(cand.realistic_weeks).toHaveLength(2)
+    expect(cand.candidate_recall.weeks).toHaveLength(2)
     for (const w of cand.realistic_weeks) expect(w.scored).toBe(w.pairs)
     for (const r of cand.candidate_recall.weeks) expect(r.recall).toBe(1)
     expect(cand.protocols.realistic.model!.auprc).toBeCloseTo(

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importFile } from '../../../src/engine/import'
 import { asOfMondays, mondayStart } from '../../../src/engine/import/defillama-series'
 import { classifyToken, issuerOf } from '../../../src/engine/import/defillama'
+import { prerequisite } from '../../setup/prerequisite'
 import { expectError, FIXTURES, snapshot, tempArchive, type TempArchive } from './helpers'
 
 const DIR = join(FIXTURES, 'defillama')
@@ -203,12 +204,15 @@ describe('DefiLlama /protocols list', () => {
     expect(notes).toMatch(/carries no history/)
   })
 
-  it.skipIf(!existsSync(LITE))('imports the real December 2025 lite list (blank ids)', async () => {
-    const r = await importFile(t.archive, LITE)
-    expect(r.rows.protocols).toBe(6685)
-    expect(r.notes?.join('\n')).toMatch(/"mETH Protocol" appears again/)
-    expect(t.archive.protocols().get('Aave V3')).toMatchObject({ category: 'Lending' })
-  })
+  it.runIf(prerequisite(existsSync(LITE), `the real DefiLlama lite list (${LITE}, in ../shared)`))(
+    'imports the real December 2025 lite list (blank ids)',
+    async () => {
+      const r = await importFile(t.archive, LITE)
+      expect(r.rows.protocols).toBe(6685)
+      expect(r.notes?.join('\n')).toMatch(/"mETH Protocol" appears again/)
+      expect(t.archive.protocols().get('Aave V3')).toMatchObject({ category: 'Lending' })
+    },
+  )
 })
 
 describe('DefiLlama bad input', () => {

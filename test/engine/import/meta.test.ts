@@ -6,15 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importFile } from '../../../src/engine/import'
 import { expectError, FIXTURES, snapshot, tempArchive, type TempArchive } from './helpers'
 
-// The real files ship in resources/real (bundled) and in the shared research folder.
-const REAL_DIRS = [
-  join(__dirname, '../../../resources/real'),
-  join(__dirname, '../../../../shared/data/real/dexposure'),
-]
-const real = (name: string) => REAL_DIRS.map((d) => join(d, name)).find((f) => existsSync(f))
-const META_DF = real('meta_df.csv')
-const ID_TO_INFO = real('id_to_info.json')
-const TOKEN_MAP = real('token_to_protocol.json')
+// The real files ship in resources/real (bundled, tracked): they are part of the product, not of
+// the machine, so their tests never skip.
+const REAL = join(__dirname, '../../../resources/real')
+const META_DF = join(REAL, 'meta_df.csv')
+const ID_TO_INFO = join(REAL, 'id_to_info.json')
+const TOKEN_MAP = join(REAL, 'token_to_protocol.json')
 
 let t: TempArchive
 beforeEach(() => {
@@ -29,48 +26,46 @@ function write(name: string, text: string | Buffer): string {
 }
 
 describe('real DeXposure metadata', () => {
-  it.skipIf(!META_DF)(
-    'meta_df.csv: 5,221 protocols with ids as strings and fine categories',
-    async () => {
-      const r = await importFile(t.archive, META_DF as string)
-      expect(r.format).toBe('meta')
-      expect(r.rows).toEqual({ protocols: 5221 })
-      const p = t.archive.protocols()
-      expect(p.get('2269')).toEqual({
-        id: '2269',
-        name: 'Binance CEX',
-        category: 'CEX',
-        sector: null,
-      })
-      expect(p.get('182')).toMatchObject({ name: 'Lido', category: 'Liquid Staking' })
-      expect([...p.keys()].every((id) => /^\d+$/.test(id))).toBe(true)
-    },
-  )
+  it('ships the three metadata files', () => {
+    for (const f of [META_DF, ID_TO_INFO, TOKEN_MAP]) expect(existsSync(f), f).toBe(true)
+  })
 
-  it.skipIf(!META_DF || !ID_TO_INFO)(
-    'id_to_info.json fills sectors and keeps meta_df names',
-    async () => {
-      await importFile(t.archive, META_DF as string)
-      const r = await importFile(t.archive, ID_TO_INFO as string)
-      expect(r.rows).toEqual({ protocols: 4700 })
-      const p = t.archive.protocols()
-      expect(p.get('2269')).toEqual({
-        id: '2269',
-        name: 'Binance CEX',
-        category: 'CEX',
-        sector: 'Trading & Exchanges',
-      })
-      expect(p.get('1599')).toMatchObject({
-        name: 'AAVE V3',
-        sector: 'Lending, Borrowing & Real World Assets',
-      })
-      const sectors = new Set([...p.values()].map((x) => x.sector))
-      expect(sectors).toContain('Asset Management')
-    },
-  )
+  it('meta_df.csv: 5,221 protocols with ids as strings and fine categories', async () => {
+    const r = await importFile(t.archive, META_DF)
+    expect(r.format).toBe('meta')
+    expect(r.rows).toEqual({ protocols: 5221 })
+    const p = t.archive.protocols()
+    expect(p.get('2269')).toEqual({
+      id: '2269',
+      name: 'Binance CEX',
+      category: 'CEX',
+      sector: null,
+    })
+    expect(p.get('182')).toMatchObject({ name: 'Lido', category: 'Liquid Staking' })
+    expect([...p.keys()].every((id) => /^\d+$/.test(id))).toBe(true)
+  })
 
-  it.skipIf(!TOKEN_MAP)('token_to_protocol.json: 25,094 tokens in five groups', async () => {
-    const r = await importFile(t.archive, TOKEN_MAP as string)
+  it('id_to_info.json fills sectors and keeps meta_df names', async () => {
+    await importFile(t.archive, META_DF)
+    const r = await importFile(t.archive, ID_TO_INFO)
+    expect(r.rows).toEqual({ protocols: 4700 })
+    const p = t.archive.protocols()
+    expect(p.get('2269')).toEqual({
+      id: '2269',
+      name: 'Binance CEX',
+      category: 'CEX',
+      sector: 'Trading & Exchanges',
+    })
+    expect(p.get('1599')).toMatchObject({
+      name: 'AAVE V3',
+      sector: 'Lending, Borrowing & Real World Assets',
+    })
+    const sectors = new Set([...p.values()].map((x) => x.sector))
+    expect(sectors).toContain('Asset Management')
+  })
+
+  it('token_to_protocol.json: 25,094 tokens in five groups', async () => {
+    const r = await importFile(t.archive, TOKEN_MAP)
     expect(r.rows).toEqual({ token_issuers: 25094 })
     const m = t.archive.tokenIssuers()
     expect(m.get('LDO')).toEqual({ token: 'LDO', issuer: '182', group: 'MAP', frequency: 76972 })
@@ -78,7 +73,7 @@ describe('real DeXposure metadata', () => {
     expect(m.get('DAI')).toMatchObject({ issuer: '118', group: 'PRIMARY' })
     // Importing again changes nothing in the data.
     const before = snapshot(t.archive)
-    await importFile(t.archive, TOKEN_MAP as string)
+    await importFile(t.archive, TOKEN_MAP)
     expect({ ...snapshot(t.archive), imports: 0 }).toEqual({ ...before, imports: 0 })
   })
 })

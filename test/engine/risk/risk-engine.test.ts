@@ -245,7 +245,9 @@ describe('empty weeks', () => {
       expect(s.values.density).toBe(0)
       expect(s.values.assortativity).toBeNull()
       const r = riskRun(a, '2024-02-05')
+      expect(r.graphs[0].scenarios.length).toBeGreaterThan(0)
       for (const sc of r.graphs[0].scenarios) {
+        expect(sc.results.length).toBeGreaterThan(0)
         expect(sc.warnings.join()).toMatch(/selects no node/)
         for (const m of sc.results) expect(m.totalLoss).toBe(0)
       }

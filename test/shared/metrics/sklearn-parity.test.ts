@@ -67,6 +67,8 @@ describe('metrics match scikit-learn', () => {
       mae: number
       rmse: number
     }[]
+    expect(cs.length).toBeGreaterThan(0)
+    expect(py).toHaveLength(cs.length)
     cs.forEach((c, i) => {
       expect(averagePrecision(c.y, c.s)).toBeCloseTo(py[i].ap, 12)
       expect(rocAuc(c.y, c.s)).toBeCloseTo(py[i].auc, 12)

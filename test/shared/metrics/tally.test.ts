@@ -83,6 +83,8 @@ describe('ScoreTally matches scikit-learn on the expanded pairs', () => {
     const py = JSON.parse(
       execFileSync('/usr/bin/python3', ['-c', PY, file], { encoding: 'utf8' }),
     ) as { ap: number; auc: number; top: Record<string, number>; ece: number }[]
+    expect(built.length).toBeGreaterThan(0)
+    expect(py).toHaveLength(built.length)
     built.forEach(({ tally, c }, i) => {
       expect(tally.count).toBe(c.y.length)
       expect(tally.averagePrecision()).toBeCloseTo(py[i].ap, 12)
@@ -104,6 +106,8 @@ describe('ScoreTally matches scikit-learn on the expanded pairs', () => {
     expect(u.rocAuc()).toBeCloseTo(all.rocAuc(), 12)
     expect(u.atK(500)).toEqual(all.atK(500))
     const [ur, ar] = [u.reliability(), all.reliability()]
+    expect(ur.length).toBeGreaterThan(0)
+    expect(ur).toHaveLength(ar.length)
     ur.forEach((bin, i) => {
       expect(bin.count).toBe(ar[i].count)
       if (bin.count) expect(bin.meanPredicted).toBeCloseTo(ar[i].meanPredicted, 12)

@@ -55,6 +55,22 @@ describe('sceneToSvg', () => {
     expect(svg).toContain('r="0.5"') // a zero radius is still drawn
   })
 
+  it('keeps the legend inside a narrow image (a split view): fewer columns, more rows', () => {
+    const legend = Array.from({ length: 6 }, (_, i) => ({
+      label: `category ${i}`,
+      color: '#4e79a7',
+      count: i,
+    }))
+    const svg = sceneToSvg({ ...scene, width: 400, legend })
+    const xs = [...svg.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="5"/g)].map((m) =>
+      Number(m[1]),
+    )
+    expect(xs).toHaveLength(6)
+    // 16 px margin + column start + the label's room (160 px per column) fit in 400 px
+    for (const x of xs) expect(16 + x - 5 + 160).toBeLessThanOrEqual(400)
+    expect(new Set(xs).size).toBe(2)
+  })
+
   it('writes a valid document for an empty scene', () => {
     const parsed = parseWithPython(sceneToSvg({ ...scene, nodes: [], edges: [], legend: [] }))
     expect(parsed.circles).toBe(0)

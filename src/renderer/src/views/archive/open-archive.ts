@@ -6,16 +6,23 @@ import { openDialog } from '../../workbench/dialog'
 export async function openArchiveDialog(
   api: WorkbenchApi,
   report: (e: unknown) => void,
+  /** Saves the open archive's workbench state: once the engine has switched, it is too late
+   * (the state is kept per archive, and the engine files it under the archive now open). */
+  beforeSwitch: () => Promise<void> = async () => {},
 ): Promise<void> {
   if (api.pickFile) {
     const path = await api.pickFile('archive')
-    if (path) await api.call('archives.open', { path })
+    if (path) {
+      await beforeSwitch()
+      await api.call('archives.open', { path })
+    }
     return
   }
   const recent = await api.call('archives.recent', {})
   openDialog('Open an archive', (body, close) => {
     const open = async (path: string, create: boolean): Promise<void> => {
       try {
+        await beforeSwitch()
         await api.call('archives.open', { path, create })
         close()
       } catch (e) {

@@ -51,7 +51,9 @@ const num = (v: number): string => (Number.isFinite(v) ? String(Math.round(v * 1
 /** The scene as an SVG document: edges under nodes, labels over, title and legend in a band. */
 export function sceneToSvg(s: SvgScene): string {
   const band = 56
-  const legendRows = Math.ceil(s.legend.length / 4)
+  // up to 4 legend columns of at least 160 px: a narrow view (a split) gets fewer, never clipped
+  const cols = Math.max(1, Math.min(4, Math.floor((s.width - 32) / 160)))
+  const legendRows = Math.ceil(s.legend.length / cols)
   const legendH = legendRows * 18 + (legendRows ? 10 : 0)
   const H = s.height + band + legendH
   const out: string[] = []
@@ -83,10 +85,10 @@ export function sceneToSvg(s: SvgScene): string {
     out.push(
       `<g class="legend" font-size="11" fill="${esc(s.text)}" transform="translate(16 ${num(s.height + band + 8)})">`,
     )
-    const colW = Math.max(160, (s.width - 32) / 4)
+    const colW = Math.max(160, (s.width - 32) / cols)
     s.legend.forEach((l, i) => {
-      const x = (i % 4) * colW
-      const y = Math.floor(i / 4) * 18
+      const x = (i % cols) * colW
+      const y = Math.floor(i / cols) * 18
       out.push(
         `<circle cx="${num(x + 5)}" cy="${num(y + 6)}" r="5" fill="${esc(l.color)}"/><text x="${num(x + 15)}" y="${num(y + 10)}">${clean(l.label)} (${l.count})</text>`,
       )

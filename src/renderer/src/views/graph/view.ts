@@ -103,6 +103,8 @@ export class GraphView implements Editor {
   private neighbours = new Set<string>()
   private selected: string | null = null
   private requested: string | null = null
+  /** A week asked for before the universe was loaded. */
+  private queuedWeek: string | null = null
   private colors: ThemeColors
   private dictColors = { category: [] as string[], sector: [] as string[] }
   private readonly status: GraphStatus
@@ -317,6 +319,11 @@ export class GraphView implements Editor {
       )
       return
     }
+    if (!this.universe) {
+      // still loading (the first open of an archive lays it out first): show it once loaded
+      this.queuedWeek = week
+      return
+    }
     const t0 = performance.now()
     this.requested = week
     const frame = await this.deps.data.loadWeek(week)
@@ -380,7 +387,10 @@ export class GraphView implements Editor {
     if (!this.sigma) this.createSigma()
     this.frameLayout(u)
     if (this.params.compare) await this.setCompare(this.params.compare, false)
-    await this.showWeek(archive.has(week) ? week : archive.lastWeek!)
+    // a week asked for while loading (the Explorer, the timeline) wins over the one opened
+    const wanted = this.queuedWeek ?? week
+    this.queuedWeek = null
+    await this.showWeek(archive.has(wanted) ? wanted : archive.lastWeek!)
     if (this.params.node && this.graph.hasNode(this.params.node)) this.selectNode(this.params.node)
   }
 

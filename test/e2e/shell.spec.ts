@@ -1,0 +1,138 @@
+// User stories of the workbench shell in browser mode: the command palette (commands, "@" to go
+// to a protocol, "#" to go to a week), the Search side bar, key bindings and the Help view that
+// lists them, and the loopback API's access token. One page, on the demo archive of global setup.
+import { expect, test, type Page } from '@playwright/test'
+import type { GraphEditor } from './pages/graph'
+import { Workbench } from './pages/workbench'
+import { demoServer } from './server'
+
+test.describe.configure({ mode: 'serial' })
+
+const demo = demoServer()
+const LIDO = '182'
+
+let page: Page
+let wb: Workbench
+let graph: GraphEditor
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage()
+  wb = new Workbench(page, demo)
+  await wb.clearSavedState()
+  await wb.open()
+  graph = await wb.graph()
+})
+
+test.afterAll(async () => {
+  await page.close()
+})
+
+test('an analyst runs a command from the palette', async () => {
+  expect(await wb.panelHeight()).toBeGreaterThan(50)
+  await wb.openPalette('>')
+  // every command is listed with its category and key binding
+  await expect(wb.paletteItems().filter({ hasText: 'View: Toggle Panel' })).toContainText('Ctrl+J')
+  // a few letters find it (fuzzy), Enter runs it
+  await page.locator('.palette-input').fill('>toggle pan')
+  await expect(wb.paletteItems().first().locator('.label')).toHaveText('View: Toggle Panel')
+  await wb.screenshot('palette-commands')
+  await page.keyboard.press('Enter')
+  await expect(wb.palette()).toBeHidden()
+  await expect.poll(() => wb.panelHeight()).toBe(0)
+  await wb.runCommand('View: Toggle Panel')
+  await expect.poll(() => wb.panelHeight()).toBeGreaterThan(50)
+  // Escape closes the palette without running anything
+  await wb.openPalette('>toggle pan')
+  await page.keyboard.press('Escape')
+  await expect(wb.palette()).toBeHidden()
+  expect(await wb.panelHeight()).toBeGreaterThan(50)
+  await wb.expectNoErrors()
+})
+
+test('an analyst goes to a protocol with "@" in the palette', async () => {
+  await wb.openPalette('@lido')
+  const item = wb.paletteItems().filter({
+    has: page.locator('.detail', { hasText: new RegExp(`^${LIDO} · `) }),
+  })
+  await expect(item).toHaveCount(1)
+  await expect(item.locator('.label')).toHaveText('Lido')
+  await wb.screenshot('palette-go-to-protocol')
+  await item.click()
+  await expect(wb.palette()).toBeHidden()
+  // the graph selects it, flies to it and opens its panel
+  await expect.poll(async () => (await graph.status()).selected).toBe(LIDO)
+  await expect(graph.panel()).toHaveAttribute('data-node', LIDO)
+  await graph.waitForCameraAt({ ratio: 0.25 })
+  await graph.closePanel()
+  expect((await graph.status()).selected).toBeNull()
+  await wb.expectNoErrors()
+})
+
+test('an analyst goes to a week with "#" in the palette', async () => {
+  await wb.openPalette('#2021-01-04')
+  await expect(wb.paletteItems().first().locator('.label')).toHaveText('2021-01-04')
+  await page.keyboard.press('Enter')
+  await graph.waitForWeek('2021-01-04')
+  await expect(wb.statusItem('week')).toHaveText('week 2021-01-04')
+  await wb.expectNoErrors()
+})
+
+test('an analyst finds a token in the Search side bar', async () => {
+  await page.keyboard.press('Control+Shift+F')
+  const search = wb.sideView('search')
+  await expect(search).toBeVisible()
+  await expect(wb.activity('search')).toHaveClass(/active/)
+  await expect(search.getByLabel('Search nodes')).toBeFocused()
+  await page.keyboard.type('USDC')
+  const hit = search.locator('.search-hits li').first()
+  await expect(hit.locator('.primary')).toHaveText('USDC')
+  await wb.screenshot('search-side-bar')
+  await hit.click()
+  await expect.poll(async () => (await graph.status()).selected).toBe('USDC')
+  await expect(graph.panel()).toHaveAttribute('data-node', 'USDC')
+  await page.keyboard.press('Control+Shift+E')
+  await expect(wb.explorer()).toBeVisible()
+  await wb.expectNoErrors()
+})
+
+test('the Help view lists the key bindings, and they work', async () => {
+  await graph.root.locator('.graph-toolbar [data-action="fit"]').focus()
+  await page.keyboard.press('F1')
+  const help = page.locator('.help')
+  await expect(help).toBeVisible()
+  expect(await wb.tabTitles()).toContain('Help')
+  const key = (command: string) => help.locator(`tr[data-command="${command}"] kbd`)
+  await expect(key('workbench.palette')).toHaveText('Ctrl+Shift+P')
+  await expect(key('workbench.goToNode')).toHaveText('Ctrl+P')
+  await expect(key('view.togglePanel')).toHaveText('Ctrl+J')
+  await expect(key('view.toggleSidebar')).toHaveText('Ctrl+B')
+  await expect(key('week.next')).toHaveText('Alt+→')
+  await expect(key('week.previous')).toHaveText('Alt+←')
+  await expect(key('timeline.play')).toHaveText('Alt+P')
+  await expect(key('theme.toggle')).toHaveText('Ctrl+k Ctrl+t')
+  // every command is listed, those without a key too
+  await wb.openPalette('>')
+  const commands = await wb.paletteItems().count()
+  await page.keyboard.press('Escape')
+  expect(await help.locator('tr[data-command]').count()).toBeGreaterThanOrEqual(commands)
+  await wb.screenshot('help-key-bindings')
+  // Alt+→ and Alt+← step the graph's week even while Help is the active tab
+  const week = (await graph.status()).week!
+  await page.keyboard.press('Alt+ArrowRight')
+  await expect.poll(async () => (await graph.status()).week).not.toBe(week)
+  await page.keyboard.press('Alt+ArrowLeft')
+  await expect.poll(async () => (await graph.status()).week).toBe(week)
+  await wb.expectNoErrors()
+})
+
+test('the API refuses requests without the access token', async ({ request }) => {
+  const anonymous = await request.post(`${demo.origin}/api/weeks.list`, { data: {} })
+  expect(anonymous.status()).toBe(401)
+  expect((await request.get(`${demo.origin}/`)).status()).toBe(401)
+  const ok = await request.post(`${demo.origin}/api/weeks.list`, {
+    data: {},
+    headers: { authorization: `Bearer ${demo.token}` },
+  })
+  expect(ok.status()).toBe(200)
+  expect(((await ok.json()) as unknown[]).length).toBe(283)
+})
