@@ -21,6 +21,11 @@ export interface JobContext {
 export interface JobOptions<T> {
   /** A small summary of the job's value for its `job.done` event (e.g. an import's weeks). */
   result?: (value: T) => Record<string, unknown> | undefined
+  /**
+   * The job's id when the caller chose it (a query's id, known to the UI before the call answers,
+   * so it can cancel); CONFLICT when a running job has it. Default: a random UUID.
+   */
+  id?: string
 }
 
 type JobState = EventPayload<'job.done'>['state']
@@ -54,7 +59,8 @@ export class JobRegistry extends EventEmitter {
    * microtask, so no event of the job is emitted before its caller has the id.
    */
   start<T>(kind: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions<T> = {}): string {
-    const id = randomUUID()
+    const id = opts.id ?? randomUUID()
+    if (this.running.has(id)) throw new DexposureError('CONFLICT', `a job with id ${id} is running`)
     const job: Job = {
       id,
       kind,

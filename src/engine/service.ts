@@ -12,6 +12,7 @@ import { universeResponse } from './graph/universe-response'
 import { weekFrame } from './graph/week-frame'
 import { JobRegistry } from './jobs'
 import { AnalysisCalls } from './analysis'
+import { QueryService } from './query/calls'
 import { GraphLayout } from './layout/graph-layout'
 import type { SessionCallName } from './session'
 import { Archive } from './store/archive'
@@ -27,11 +28,14 @@ export class EngineService {
   // calls above one archive (opening archives, user state, imports) are the session's
   private readonly handlers: { [K in Exclude<CallName, SessionCallName>]: Handler<K> }
   private ownsArchive = false
+  /** The query console: SQL in a read-only query process, exports, history (src/engine/query/). */
+  readonly query: QueryService
 
   /** A service on an archive the caller opened (and closes). */
   constructor(archive: Archive) {
     this.archive = archive
     this.layout = new GraphLayout(archive, this.jobs)
+    this.query = new QueryService(archive, this.jobs)
     for (const e of ['job.progress', 'job.done'] as const)
       this.jobs.on(e, (payload) => this.events.emit(e, payload))
     this.handlers = {
@@ -76,6 +80,9 @@ export class EngineService {
       // ---- risk, forecast, backtest and training views (src/engine/analysis.ts)
       ...new AnalysisCalls(archive, this.jobs, () => this.layout.view()).handlers(),
       // ---- end of the risk, forecast, backtest and training views
+      // ---- query console (src/engine/query/calls.ts)
+      ...this.query.handlers(),
+      // ---- end of the query console
     }
   }
 
@@ -89,6 +96,7 @@ export class EngineService {
   /** Cancels the running jobs and closes the archive when the service opened it. */
   close(): void {
     for (const { id } of this.jobs.list()) this.jobs.cancel(id)
+    this.query.close() // stops the query processes
     this.events.removeAllListeners()
     if (this.ownsArchive) this.archive.close()
   }

@@ -3,6 +3,7 @@
 // validate payloads against these schemas at their boundary.
 import { z } from 'zod'
 import { analysisCalls } from './api-analysis'
+import { queryCalls } from './api-query'
 
 const week = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a week YYYY-MM-DD')
 
@@ -414,6 +415,9 @@ export const calls = {
   // ---- risk, forecast, backtest and training views (issue 11; schemas in ./api-analysis.ts)
   ...analysisCalls,
   // ---- end of the risk, forecast, backtest and training views
+  // ---- query console (issue 12; schemas in ./api-query.ts)
+  ...queryCalls,
+  // ---- end of the query console
 } as const
 
 /** Every event pushed from the engine to the UI. */
@@ -439,6 +443,7 @@ export const events = {
 } as const
 
 export * from './api-analysis'
+export * from './api-query'
 
 export type CallName = keyof typeof calls
 export type CallRequest<K extends CallName> = z.input<(typeof calls)[K]['request']>
