@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   forecast: () => import('./commands/forecast'),
   backtest: () => import('./commands/backtest'),
   serve: () => import('./commands/serve'),
+  query: () => import('./commands/query'),
 }
 
 /**

@@ -28,6 +28,8 @@ interface LoadedRun {
   frame: WeekFrame
   /** Weight at t of each edge of t, keyed src · n + dst in the run's node positions. */
   weightAtT: Map<number, number>
+  /** Stored pair index by key src · n + dst, built on first use (vanishing edges). */
+  storedIndex?: Map<number, number>
 }
 
 const cache = new WeakMap<Archive, LoadedRun>()
@@ -107,8 +109,12 @@ export function forecastEdges(
   const picked: { s: number; d: number; k: number | null; key: number }[] = []
   if (kind === 'vanishing') {
     // edges of t not in Ĝ(t+h): stored with p < the cut, or not stored at all (p < 0.01)
-    const stored = new Map<number, number>()
-    for (let k = 0; k < pairs.src.length; k++) stored.set(pairs.src[k] * n + pairs.dst[k], k)
+    if (!L.storedIndex) {
+      L.storedIndex = new Map()
+      for (let k = 0; k < pairs.src.length; k++)
+        L.storedIndex.set(pairs.src[k] * n + pairs.dst[k], k)
+    }
+    const stored = L.storedIndex
     for (const [key, wt] of L.weightAtT) {
       const s = Math.floor(key / n)
       const d = key - s * n

@@ -136,7 +136,12 @@ export class QueryEngine {
     if (answer.type === 'error') throw queryError(req.sql, checked, answer.error)
     if (answer.type !== 'result') throw unexpected(answer)
     return {
-      statements: answer.results.map((r, i) => ({ ...r, from: checked[i].start, to: checked[i].end })),
+      statements: answer.results.map((r, i) => ({
+        ...r,
+        columns: r.columns.map(publicColumn),
+        from: checked[i].start,
+        to: checked[i].end,
+      })),
       runs,
       prepareMs,
       elapsedMs: performance.now() - t0,
@@ -283,6 +288,17 @@ function unexpected(m: { type: string }): DexposureError {
 }
 
 const PUBLIC_NAMES = QUERY_FUNCTIONS.filter((f) => f.registered !== f.name)
+
+const BY_REGISTERED = new Map(QUERY_FUNCTIONS.map((f) => [f.registered, f]))
+
+/** A column read from a query function: its public name and the type the catalog declares. */
+function publicColumn(c: StatementResult['columns'][number]): StatementResult['columns'][number] {
+  const f = c.table === null ? undefined : BY_REGISTERED.get(c.table)
+  if (!f) return c
+  const col = f.columns.find((x) => x.name === c.column)
+  const param = f.params.find((x) => x.name === c.column || `${x.name}_arg` === c.column)
+  return { ...c, table: f.name, declaredType: c.declaredType ?? col?.type ?? param?.type ?? null }
+}
 
 /** The worker's error as the caller sees it: a code, the message, the position in the SQL. */
 export function queryError(sql: string, checked: CheckedStatement[], e: WorkerError): DexposureError {

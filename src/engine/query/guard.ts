@@ -420,7 +420,8 @@ function argOf(toks: Token[], bound: Bound): CallArg {
 /** The stored runs a call reads, when its arguments are known before the query runs. */
 function requirementsOf(sql: string, call: FunctionCall): RunRequirement[] {
   const need = call.spec.needs
-  if (!need) return []
+  // too many arguments: SQLite says so, at the call
+  if (!need || call.args.length > call.spec.params.length) return []
   const weekAt = call.spec.name === 'link_prob' ? 2 : 0
   const arg = (i: number) => call.args[i]
   const known = (i: number) => {

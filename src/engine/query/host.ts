@@ -76,7 +76,7 @@ export interface QueryProcessOptions {
 /** One query process over one archive; requests run one at a time, in order. */
 export class QueryProcess {
   readonly isolation: Isolation
-  private readonly script: string
+  private script: string | null
   private channel: Channel | null = null
   private starting: Promise<Channel> | null = null
   private queue: Promise<unknown> = Promise.resolve()
@@ -99,7 +99,8 @@ export class QueryProcess {
     private readonly opts: QueryProcessOptions = {},
   ) {
     this.isolation = opts.isolation ?? defaultIsolation()
-    this.script = opts.script ?? queryWorkerScript()
+    // found when first started: a service that never runs a query needs no built query process
+    this.script = opts.script ?? null
   }
 
   /** The running process's id (child process mode), for tests that watch it being recycled. */
@@ -141,7 +142,6 @@ export class QueryProcess {
             new DexposureError(
               'LIMIT',
               `the query ran past its time limit of ${formatSeconds(opts.timeoutMs)} and was stopped`,
-              { field: 'timeoutMs' },
             ),
           ),
         opts.timeoutMs,
@@ -194,6 +194,12 @@ export class QueryProcess {
           `${this.stuckThreads} stopped queries are still running inside SQLite (a worker thread cannot interrupt it); restart the workbench to free them`,
         ),
       )
+    let script: string
+    try {
+      script = this.scriptPath()
+    } catch (e) {
+      return Promise.reject(e as Error)
+    }
     this.starts++
     this.stderrTail = ''
     return new Promise<Channel>((resolve, reject) => {
@@ -245,8 +251,8 @@ export class QueryProcess {
       }
       const channel =
         this.isolation === 'process'
-          ? this.forkChild(onMessage, onExit)
-          : this.startThread(onMessage, onExit)
+          ? this.forkChild(script, onMessage, onExit)
+          : this.startThread(script, onMessage, onExit)
       channel.send({ type: 'init', file: this.file })
     })
   }
@@ -257,10 +263,11 @@ export class QueryProcess {
   }
 
   private forkChild(
+    script: string,
     onMessage: (m: FromWorker) => void,
     onExit: (code: number | null, signal: string | null) => void,
   ): Channel {
-    const child: ChildProcess = fork(this.script, [], {
+    const child: ChildProcess = fork(script, [], {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${HEAP_MB}`],
       stdio: ['ignore', this.opts.inheritStdout ? 'inherit' : 'ignore', 'pipe', 'ipc'],
@@ -288,10 +295,11 @@ export class QueryProcess {
   }
 
   private startThread(
+    script: string,
     onMessage: (m: FromWorker) => void,
     onExit: (code: number | null, signal: string | null) => void,
   ): Channel {
-    const worker = new Worker(this.script, {
+    const worker = new Worker(script, {
       resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
       stdout: false,
       stderr: true,
@@ -320,6 +328,11 @@ export class QueryProcess {
       },
       pid: null,
     }
+  }
+
+  private scriptPath(): string {
+    this.script ??= queryWorkerScript()
+    return this.script
   }
 
   /** Stops the process (it is replaced on the next request). */

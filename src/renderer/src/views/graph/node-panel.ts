@@ -111,6 +111,35 @@ export class SidePanel {
     e.dataset.chartReady = '1'
   }
 
+  /** A followed node that is not in the shown week: its TVL history and where it exists. */
+  async showAbsent(nodeId: string, week: string): Promise<void> {
+    const token = ++this.token
+    const history = await this.host.api.call('node.history', { nodeId })
+    if (token !== this.token) return
+    this.disposeChart()
+    const e = this.element
+    e.hidden = false
+    e.dataset.node = nodeId
+    delete e.dataset.edge
+    const first = history[0]?.week ?? '—'
+    const last = history.at(-1)?.week ?? '—'
+    const chartBox = document.createElement('div')
+    chartBox.className = 'panel-chart'
+    chartBox.dataset.chart = 'tvl'
+    e.replaceChildren(
+      this.header(nodeId, 'transparent', `not in the week of ${week}`),
+      muted(`It is archived in ${history.length} weeks, from ${first} to ${last}.`),
+      section(`TVL across ${history.length} weeks`, chartBox),
+    )
+    this.chart = lineChart(
+      chartBox,
+      [{ name: 'TVL', usd: true, points: history.map((h) => [h.week, h.size]) }],
+      this.host.theme(),
+      week,
+    )
+    e.dataset.chartReady = '1'
+  }
+
   async showEdge(source: string, target: string, week: string): Promise<void> {
     const token = ++this.token
     const h = await this.host.api.call('edge.history', { source, target })

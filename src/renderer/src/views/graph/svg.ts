@@ -50,7 +50,16 @@ const num = (v: number): string => (Number.isFinite(v) ? String(Math.round(v * 1
 
 /** The scene as an SVG document: edges under nodes, labels over, title and legend in a band. */
 export function sceneToSvg(s: SvgScene): string {
-  const band = 56
+  // the subtitle (the caption) wraps at ~6.5 px per character of 12 px text
+  const perLine = Math.max(30, Math.floor((s.width - 32) / 6.5))
+  const sub: string[] = []
+  for (const word of s.subtitle.split(' ')) {
+    const last = sub.at(-1)
+    if (last !== undefined && last.length + 1 + word.length <= perLine)
+      sub[sub.length - 1] = `${last} ${word}`
+    else sub.push(word)
+  }
+  const band = 40 + 16 * Math.max(1, sub.length)
   // up to 4 legend columns of at least 160 px: a narrow view (a split) gets fewer, never clipped
   const cols = Math.max(1, Math.min(4, Math.floor((s.width - 32) / 160)))
   const legendRows = Math.ceil(s.legend.length / cols)
@@ -64,7 +73,11 @@ export function sceneToSvg(s: SvgScene): string {
   out.push(
     `<text x="16" y="24" font-size="16" font-weight="600" fill="${esc(s.text)}">${clean(s.title)}</text>`,
   )
-  out.push(`<text x="16" y="44" font-size="12" fill="${esc(s.muted)}">${clean(s.subtitle)}</text>`)
+  sub.forEach((line, i) =>
+    out.push(
+      `<text x="16" y="${44 + 16 * i}" font-size="12" fill="${esc(s.muted)}">${clean(line)}</text>`,
+    ),
+  )
   out.push(`<g transform="translate(0 ${band})">`)
   out.push(`<g class="edges" fill="none" stroke-linecap="round">`)
   for (const e of s.edges)

@@ -346,10 +346,19 @@ export class GraphView implements Editor {
     this.save()
     await this.nextFrame()
     this.status.lastSwitchMs = performance.now() - t0
-    if (this.selected && this.panel.nodeShown === this.selected)
-      void this.panel
-        .showNode(this.selected, week, this.nodeColor(this.selected))
-        .catch(() => this.panel.hide())
+    if (this.selected && this.panel.nodeShown === this.selected) {
+      const at = this.universe.index.get(this.selected)
+      const present = at !== undefined && frame.nodes.includes(at)
+      // a node the analyst follows may be absent from a week: say so, keep its history
+      void (
+        present
+          ? this.panel.showNode(this.selected, week, this.nodeColor(this.selected))
+          : this.panel.showAbsent(this.selected, week)
+      ).catch((e) => {
+        this.panel.hide()
+        this.deps.report(e)
+      })
+    }
   }
 
   private async start(week = this.params.week): Promise<void> {
@@ -800,7 +809,13 @@ export class GraphView implements Editor {
           'graph',
           `${id} is not shown in the week of ${this.status.week} (absent or filtered out)`,
         )
-      void this.panel.showNode(id, this.params.week, this.nodeColor(id)).catch((e) => {
+      const at = this.universe!.index.get(id)!
+      const present = !!this.week && this.week.nodes.includes(at)
+      void (
+        present
+          ? this.panel.showNode(id, this.params.week, this.nodeColor(id))
+          : this.panel.showAbsent(id, this.params.week)
+      ).catch((e) => {
         this.panel.hide()
         this.deps.report(e)
       })
