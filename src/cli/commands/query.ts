@@ -148,7 +148,7 @@ function readSql(arg: string | undefined, file: string | undefined): string {
     throw new DexposureError('USAGE', 'no SQL given (an argument, `-` for stdin, or --file)', {
       field: 'sql',
     })
-  if (arg === '-') return readFileSync(0, 'utf8')
+  if (arg === '-') return readFileSync(0, 'utf8').replace(/^\ufeff/, '')
   // a single word that names a file is that file's SQL
   if (!/\s/.test(arg) && existsSync(arg) && statSync(arg).isFile()) return readFileText(arg)
   return arg
@@ -156,7 +156,8 @@ function readSql(arg: string | undefined, file: string | undefined): string {
 
 function readFileText(file: string): string {
   try {
-    return readFileSync(file, 'utf8')
+    // an editor's byte-order mark is not SQL
+    return readFileSync(file, 'utf8').replace(/^\ufeff/, '')
   } catch (e) {
     throw new DexposureError('NOT_FOUND', `cannot read the SQL file: ${(e as Error).message}`, {
       file,

@@ -27,6 +27,14 @@ export class QueryFunctionError extends Error {
 type Cell = string | number | bigint | null | Buffer
 type Row = Cell[]
 
+/** An argument as an error message shows it (BLOBs and control characters stay readable). */
+function shown(v: unknown): string {
+  if (Buffer.isBuffer(v)) return `x'${v.subarray(0, 16).toString('hex')}${v.length > 16 ? '…' : ''}'`
+  const text = String(v)
+  // eslint-disable-next-line no-control-regex
+  return text.length > 60 || /[\u0000-\u001f]/.test(text) ? JSON.stringify(text.slice(0, 60)) : text
+}
+
 const spec = (name: string): QueryFunctionSpec => QUERY_FUNCTIONS.find((f) => f.name === name)!
 const big = (x: number | null): bigint | null => (x === null ? null : BigInt(x))
 
@@ -87,9 +95,9 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     ),
   }
 
-  const missingWeek = (fn: string, week: string) =>
+  const missingWeek = (fn: string, week: string, raw: unknown = week) =>
     q.hasWeek.get(week) === undefined
-      ? new QueryFunctionError(fn, 'NOT_FOUND', `${fn}: week ${week} is not in the archive`)
+      ? new QueryFunctionError(fn, 'NOT_FOUND', `${fn}: week ${shown(raw)} is not in the archive`)
       : null
 
   const forecastRun = (fn: string, week: unknown, horizon: unknown, model: unknown): number => {
@@ -99,12 +107,12 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     const run = latestForecastRun(data, w, h, m)
     if (run !== null) return run
     throw (
-      missingWeek(fn, w) ??
+      missingWeek(fn, w, week) ??
       new QueryFunctionError(
         fn,
         'NOT_FOUND',
-        `${fn}: no forecast run for week ${w} horizon ${String(horizon)}${m ? ` with model ${m}` : ''}; ` +
-          `write the week and horizon as literals or :parameters so the query computes it, or run \`dexposure forecast --week ${w} --horizon ${String(horizon)}\``,
+        `${fn}: no forecast run for week ${shown(week)} horizon ${shown(horizon)}${m ? ` with model ${shown(model)}` : ''}; ` +
+          `write the week and horizon as literals or :parameters so the query computes it, or run \`dexposure forecast --week ${shown(week)} --horizon ${shown(horizon)}\``,
       )
     )
   }
@@ -114,11 +122,11 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     const run = defaultStatsRun(data, w)
     if (run !== null) return run
     throw (
-      missingWeek(fn, w) ??
+      missingWeek(fn, w, week) ??
       new QueryFunctionError(
         fn,
         'NOT_FOUND',
-        `${fn}: no statistics stored for week ${w}; write the week as a literal or :parameter so the query computes them, or run \`dexposure stats --week ${w}\``,
+        `${fn}: no statistics stored for week ${shown(week)}; write the week as a literal or :parameter so the query computes them, or run \`dexposure stats --week ${w}\``,
       )
     )
   }
