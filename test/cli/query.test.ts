@@ -35,9 +35,12 @@ describe('dexposure query', () => {
     const r = query(`SELECT week, n_nodes, NULL AS missing FROM weeks ORDER BY week LIMIT 2`)
     expect(r.code).toBe(0)
     const lines = r.stdout.split('\n')
-    expect(lines.slice(0, 2)).toEqual(['week        n_nodes  missing', '----------  -------  -------'])
-    expect(lines[2]).toMatch(/^2020-03-23 +\d+  NULL$/)
-    expect(lines[3]).toMatch(/^2020-03-30 +\d+  NULL$/)
+    expect(lines.slice(0, 2)).toEqual([
+      'week        n_nodes  missing',
+      '----------  -------  -------',
+    ])
+    expect(lines[2]).toMatch(/^2020-03-23 +\d+ {2}NULL$/)
+    expect(lines[3]).toMatch(/^2020-03-30 +\d+ {2}NULL$/)
     expect(r.stderr).toMatch(/2 rows in [\d.]+ ms/)
     expect(r.stderr).toMatch(/SYNTHETIC/)
   })
@@ -58,7 +61,9 @@ describe('dexposure query', () => {
 
   it('streams every row as CSV to stdout or a file, and JSON', () => {
     const sql = `SELECT week, source, target, weight, '=HYPERLINK(1)' AS evil FROM edges WHERE week >= '2024-06-03'`
-    const n = (rowsOf(runCliJson<Result>(['--archive', archive, 'query', `SELECT count(*) AS n FROM (${sql})`]))[0].n) as number
+    const n = rowsOf(
+      runCliJson<Result>(['--archive', archive, 'query', `SELECT count(*) AS n FROM (${sql})`]),
+    )[0].n as number
     expect(n).toBeGreaterThan(10_000)
     const out = query(sql, '--format', 'csv')
     expect(out.code).toBe(0)
@@ -74,13 +79,15 @@ describe('dexposure query', () => {
       { week: '2020-03-30', n_nodes: expect.any(Number) },
       { week: '2020-04-06', n_nodes: expect.any(Number) },
     ])
-    expect(query(sql, '--format', 'csv', '--max-rows', '5').stdout.trimEnd().split('\n')).toHaveLength(6)
+    expect(
+      query(sql, '--format', 'csv', '--max-rows', '5').stdout.trimEnd().split('\n'),
+    ).toHaveLength(6)
   })
 
   it('reads SQL from stdin (-), a .sql file, or --file', async () => {
     const file = join(dir, 'q.sql')
     writeFileSync(file, '\ufeff-- title: weeks\nSELECT count(*) AS weeks FROM weeks;\n')
-    expect(query(file).stdout).toMatch(/^weeks\n-----\n  283/)
+    expect(query(file).stdout).toMatch(/^weeks\n-----\n {2}283/)
     expect(query('--file', file).stdout).toMatch(/283/)
     const child = spawn(process.execPath, [CLI, '--archive', archive, 'query', '-'], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -90,7 +97,7 @@ describe('dexposure query', () => {
     child.stdin.end('SELECT 7 AS seven')
     const code = await new Promise<number | null>((r) => child.on('exit', r))
     expect(code).toBe(0)
-    expect(stdout).toMatch(/seven\n-----\n    7/)
+    expect(stdout).toMatch(/seven\n-----\n {4}7/)
   })
 
   it('exits 2 on usage errors', () => {
@@ -109,9 +116,9 @@ describe('dexposure query', () => {
       const r = query(...args)
       expect(r.code, args.join(' ')).toBe(2)
     }
-    expect(query('SELECT 1', '--format', 'parquet', '--out', join(dir, 'x.parquet')).stderr).toMatch(
-      /hyparquet-writer/,
-    )
+    expect(
+      query('SELECT 1', '--format', 'parquet', '--out', join(dir, 'x.parquet')).stderr,
+    ).toMatch(/hyparquet-writer/)
   })
 
   it('exits 3 on bad SQL, naming the line and column and pointing at it', () => {
@@ -120,7 +127,7 @@ describe('dexposure query', () => {
     expect(r.stderr).toContain('  ORDER weight\n        ^^^^^^\n')
     expect(r.stderr).toMatch(/dexposure: line 3, column 7, field sql: near "weight": syntax error/)
     expect(query('DELETE FROM weeks').code).toBe(3)
-    expect(query("PRAGMA query_only = 0").code).toBe(3)
+    expect(query('PRAGMA query_only = 0').code).toBe(3)
     expect(query("SELECT * FROM sis('2022-05-10')").stderr).toMatch(/not a Monday/)
   })
 
@@ -141,7 +148,15 @@ describe('dexposure query', () => {
   it('exits 130 on Ctrl-C, stopping the query', async () => {
     const child = spawn(
       process.execPath,
-      [CLI, '--archive', archive, 'query', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', '--timeout', '60'],
+      [
+        CLI,
+        '--archive',
+        archive,
+        'query',
+        'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c',
+        '--timeout',
+        '60',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     await new Promise((r) => setTimeout(r, 1500))
@@ -155,17 +170,10 @@ describe('dexposure query', () => {
 
 describe('the query functions agree with the commands', () => {
   it('forecast_edges reads what `dexposure forecast` stored', () => {
-    const f = runCliJson<{ run_id: number; top: { source: string; target: string; probability: number }[] }>([
-      '--archive',
-      archive,
-      'forecast',
-      '--week',
-      WEEK,
-      '--horizon',
-      '4',
-      '--top',
-      '10',
-    ])
+    const f = runCliJson<{
+      run_id: number
+      top: { source: string; target: string; probability: number }[]
+    }>(['--archive', archive, 'forecast', '--week', WEEK, '--horizon', '4', '--top', '10'])
     const r = runCliJson<Result>([
       '--archive',
       archive,
@@ -175,20 +183,15 @@ describe('the query functions agree with the commands', () => {
     expect(r.runs).toEqual([expect.objectContaining({ kind: 'forecast', computed: false })])
     const rows = rowsOf(r)
     expect(rows.every((x) => x.run_id === f.run_id)).toBe(true)
-    const key = (x: { source: unknown; target: unknown }) => `${String(x.source)}→${String(x.target)}`
+    const key = (x: { [k: string]: unknown }) => `${String(x.source)}→${String(x.target)}`
     expect(new Set(rows.map(key))).toEqual(new Set(f.top.map(key)))
   })
 
   it('network_stats and sis read what `dexposure stats` stored', () => {
-    const s = runCliJson<{ values: Record<string, number | null>; sisTop: { node: string; score: number }[] }>([
-      '--archive',
-      archive,
-      'stats',
-      '--week',
-      WEEK,
-      '--top',
-      '5',
-    ])
+    const s = runCliJson<{
+      values: Record<string, number | null>
+      sisTop: { node: string; score: number }[]
+    }>(['--archive', archive, 'stats', '--week', WEEK, '--top', '5'])
     const r = runCliJson<Result>([
       '--archive',
       archive,
@@ -203,8 +206,23 @@ describe('the query functions agree with the commands', () => {
 
   it('contagion reads what `dexposure risk` stored', () => {
     const risk = runCliJson<{
-      graphs: { scenarios: { scenario: string; results: { method: string; topLosses: { node: string; loss: number }[] }[] }[] }[]
-    }>(['--archive', archive, 'risk', '--week', WEEK, '--scenario', 'S3', '--method', 'eisenberg-noe'])
+      graphs: {
+        scenarios: {
+          scenario: string
+          results: { method: string; topLosses: { node: string; loss: number }[] }[]
+        }[]
+      }[]
+    }>([
+      '--archive',
+      archive,
+      'risk',
+      '--week',
+      WEEK,
+      '--scenario',
+      'S3',
+      '--method',
+      'eisenberg-noe',
+    ])
     const top = risk.graphs[0].scenarios[0].results[0].topLosses
     const r = runCliJson<Result>([
       '--archive',

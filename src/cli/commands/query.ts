@@ -33,10 +33,18 @@ export function register(program: Command, ctx: CliContext): void {
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
-    .option('--format <format>', 'table, csv, json or parquet (csv/json/parquet: every row)', 'table')
+    .option(
+      '--format <format>',
+      'table, csv, json or parquet (csv/json/parquet: every row)',
+      'table',
+    )
     .option('--out <file>', 'write the csv/json/parquet export to this file (default: stdout)')
     .option('--file <file.sql>', 'read the SQL from this file')
-    .option('--timeout <seconds>', 'time limit of the query itself (runs it needs are computed first)', '10')
+    .option(
+      '--timeout <seconds>',
+      'time limit of the query itself (runs it needs are computed first)',
+      '10',
+    )
     .option('--max-rows <n>', `rows shown (table: default ${DEFAULT_MAX_ROWS}; exports: every row)`)
     .addHelpText(
       'after',
@@ -71,9 +79,13 @@ line and column), 5 unknown week or run, 8 time limit, 130 cancelled.`,
           })
       }
       if (o.format === 'table' && o.out)
-        throw new DexposureError('USAGE', '--out writes an export: give --format csv, json or parquet', {
-          field: '--out',
-        })
+        throw new DexposureError(
+          'USAGE',
+          '--out writes an export: give --format csv, json or parquet',
+          {
+            field: '--out',
+          },
+        )
       if (o.format === 'parquet' && !o.out)
         throw new DexposureError('USAGE', 'parquet is binary: give --out FILE', { field: '--out' })
 
@@ -171,14 +183,17 @@ function parseParams(list: string[]): Record<string, string> {
     const eq = p.indexOf('=')
     const name = eq > 0 ? p.slice(0, eq).replace(/^[:@$]/, '') : ''
     if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name))
-      throw new DexposureError('USAGE', `--param takes name=value, not "${p}"`, { field: '--param' })
+      throw new DexposureError('USAGE', `--param takes name=value, not "${p}"`, {
+        field: '--param',
+      })
     out[name] = p.slice(eq + 1)
   }
   return out
 }
 
 function describeRun(r: QueryResult['runs'][number]): string {
-  if (r.kind === 'forecast') return `forecast ${r.week} h=${r.horizon}${r.model ? ` (${r.model})` : ''}`
+  if (r.kind === 'forecast')
+    return `forecast ${r.week} h=${r.horizon}${r.model ? ` (${r.model})` : ''}`
   if (r.kind === 'stats') return `statistics ${r.week}`
   return `contagion ${r.week} ${r.scenario}${r.method ? ` ${r.method}` : ''}`
 }

@@ -57,7 +57,8 @@ export class QueryService {
               },
               {
                 ...progressOf(ctx),
-                exported: (rows) => ctx.progress(rows, null, `${rows} rows written`, { unit: 'rows' }),
+                exported: (rows) =>
+                  ctx.progress(rows, null, `${rows} rows written`, { unit: 'rows' }),
               },
             ),
           {
@@ -165,7 +166,9 @@ export class QueryService {
           ? null
           : {
               code: isDexposureError(error) ? error.code : 'INTERNAL',
-              message: isDexposureError(error) ? error.describe() : String((error as Error)?.message ?? error),
+              message: isDexposureError(error)
+                ? error.describe()
+                : String((error as Error)?.message ?? error),
             },
       })
     } catch {

@@ -125,7 +125,7 @@ export const QUERY_FUNCTIONS: QueryFunctionSpec[] = [
       c('run_id', 'INTEGER', 'the stats run read (risk_runs.run_id)'),
     ],
     needs: 'stats',
-    doc: "Every network statistic of the observed week (docs/risk.md), from the latest stats run with default parameters (what `dexposure stats --week W` stores).",
+    doc: 'Every network statistic of the observed week (docs/risk.md), from the latest stats run with default parameters (what `dexposure stats --week W` stores).',
     cost: 'About 40 rows. A missing run is computed and stored first (0.1 s at real scale).',
   },
   {
@@ -297,7 +297,8 @@ WHERE r.run_id = (SELECT max(r2.run_id) FROM main.forecast_runs r2
 export const TABLE_DOCS: Record<string, string> = {
   weeks: 'one row per archived week: counts, totals, synthetic flag (docs/archive-schema.md)',
   nodes: 'one row per node per week: size (TVL) and features',
-  edges: 'view: one row per holder → issuer exposure per week (no index on source/target: see node_edges())',
+  edges:
+    'view: one row per holder → issuer exposure per week (no index on source/target: see node_edges())',
   edge_rows: 'the storage behind the edges view (rowid = weeks.row_base + idx)',
   week_frames: 'one packed row per week (typed arrays, for programs)',
   protocols: 'protocol metadata: name, category, sector',
@@ -305,7 +306,8 @@ export const TABLE_DOCS: Record<string, string> = {
   imports: 'the import log',
   archive_info: 'key/value settings of the file',
   risk_runs: 'one risk computation on one graph (docs/risk.md)',
-  network_stats: 'stored statistics (run_id, metric, value); the function network_stats(week) reads them by week',
+  network_stats:
+    'stored statistics (run_id, metric, value); the function network_stats(week) reads them by week',
   sis_scores: 'stored systemic importance per node of a stats run',
   spillover_cells: 'stored sector spillover cells of a stats run',
   contagion_results: 'one row per scenario and method of a contagion run',

@@ -108,9 +108,13 @@ export class QueryEngine {
     const timeoutMs = checkTimeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS)
     const maxRows = req.maxRows ?? DEFAULT_MAX_ROWS
     if (!Number.isInteger(maxRows) || maxRows < 0 || maxRows > MAX_ROWS_LIMIT)
-      throw new DexposureError('USAGE', `maxRows must be a whole number from 0 to ${MAX_ROWS_LIMIT}`, {
-        field: 'maxRows',
-      })
+      throw new DexposureError(
+        'USAGE',
+        `maxRows must be a whole number from 0 to ${MAX_ROWS_LIMIT}`,
+        {
+          field: 'maxRows',
+        },
+      )
     const checked = checkQuery(req.sql, req.params ?? {})
     const runs = await prepareRuns(
       this.archive,
@@ -166,7 +170,9 @@ export class QueryEngine {
         sqlLocation(req.sql, checked[1]?.start ?? 0),
       )
     const runs = await prepareRuns(this.archive, req.sql, checked[0].needs, ctx, this.inflight)
-    const temp = path ? join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`) : null
+    const temp = path
+      ? join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`)
+      : null
     const proc = new QueryProcess(this.process.file, {
       ...this.opts,
       inheritStdout: 'fd' in req.target && req.target.fd === 1,
@@ -220,9 +226,13 @@ export class QueryEngine {
     if ([archive, `${archive}-wal`, `${archive}-shm`, `${archive}-journal`].includes(path))
       throw new DexposureError('USAGE', 'an export cannot write over the archive', { file: path })
     if (existsSync(path) && statSync(path).isDirectory())
-      throw new DexposureError('USAGE', 'the export path is a folder; give a file name', { file: path })
+      throw new DexposureError('USAGE', 'the export path is a folder; give a file name', {
+        file: path,
+      })
     if (!existsSync(dirname(path)))
-      throw new DexposureError('NOT_FOUND', `the folder ${dirname(path)} does not exist`, { file: path })
+      throw new DexposureError('NOT_FOUND', `the folder ${dirname(path)} does not exist`, {
+        file: path,
+      })
     return path
   }
 
@@ -301,7 +311,11 @@ function publicColumn(c: StatementResult['columns'][number]): StatementResult['c
 }
 
 /** The worker's error as the caller sees it: a code, the message, the position in the SQL. */
-export function queryError(sql: string, checked: CheckedStatement[], e: WorkerError): DexposureError {
+export function queryError(
+  sql: string,
+  checked: CheckedStatement[],
+  e: WorkerError,
+): DexposureError {
   const st = checked[e.statement] ?? checked[0]
   let message = e.message
   for (const f of PUBLIC_NAMES) message = message.replaceAll(f.registered, f.name)
@@ -331,11 +345,20 @@ export function queryError(sql: string, checked: CheckedStatement[], e: WorkerEr
   const code = e.code
   if (code === 'SQLITE_NOMEM')
     return new DexposureError('LIMIT', `${prefix}the query ran out of memory`, location)
-  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN'))
+  if (
+    code.startsWith('SQLITE_CORRUPT') ||
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_CANTOPEN')
+  )
     return new DexposureError('ARCHIVE', prefix + message, location)
-  if (code.startsWith('SQLITE_BUSY')) return new DexposureError('CONFLICT', prefix + message, location)
+  if (code.startsWith('SQLITE_BUSY'))
+    return new DexposureError('CONFLICT', prefix + message, location)
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_AUTH')
-    return new DexposureError('BAD_INPUT', `${prefix}${message} (the query console only reads)`, location)
+    return new DexposureError(
+      'BAD_INPUT',
+      `${prefix}${message} (the query console only reads)`,
+      location,
+    )
   return new DexposureError('BAD_INPUT', prefix + message, location)
 }
 

@@ -29,7 +29,8 @@ type Row = Cell[]
 
 /** An argument as an error message shows it (BLOBs and control characters stay readable). */
 function shown(v: unknown): string {
-  if (Buffer.isBuffer(v)) return `x'${v.subarray(0, 16).toString('hex')}${v.length > 16 ? '…' : ''}'`
+  if (Buffer.isBuffer(v))
+    return `x'${v.subarray(0, 16).toString('hex')}${v.length > 16 ? '…' : ''}'`
   const text = String(v)
   // eslint-disable-next-line no-control-regex
   return text.length > 60 || /[\u0000-\u001f]/.test(text) ? JSON.stringify(text.slice(0, 60)) : text
@@ -131,10 +132,7 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     )
   }
 
-  const table = (
-    name: string,
-    rows: (...args: unknown[]) => Generator<Row>,
-  ): void => {
+  const table = (name: string, rows: (...args: unknown[]) => Generator<Row>): void => {
     const s = spec(name)
     db.table(s.registered, {
       columns: s.columns.map((x) => x.name),
@@ -213,7 +211,8 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
   table('contagion', function* (week, scenario, method) {
     const w = String(week)
     const scen = canonicalScenario(String(scenario))
-    if (scen instanceof Error) throw new QueryFunctionError('contagion', 'BAD_INPUT', `contagion: ${scen.message}`)
+    if (scen instanceof Error)
+      throw new QueryFunctionError('contagion', 'BAD_INPUT', `contagion: ${scen.message}`)
     let m: string | null = null
     if (method !== undefined && method !== null) {
       m = checkMethod(String(method))
@@ -241,11 +240,22 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
 
   table('node_history', function* (node) {
     for (const r of q.history.all(String(node)) as Row[])
-      yield [r[0], r[1], r[2], r[3], big(r[4] as number), big(r[5] as number), big(r[6] as number), r[7], r[8]]
+      yield [
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        big(r[4] as number),
+        big(r[5] as number),
+        big(r[6] as number),
+        r[7],
+        r[8],
+      ]
   })
 
   table('node_edges', function* (node, direction) {
-    const dir = direction === undefined || direction === null ? null : String(direction).toLowerCase()
+    const dir =
+      direction === undefined || direction === null ? null : String(direction).toLowerCase()
     if (dir !== null && dir !== 'out' && dir !== 'in')
       throw new QueryFunctionError(
         'node_edges',
@@ -255,7 +265,12 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     // the node's edge positions in every week, as edge_rows rowids (weeks.row_base + position)
     const rowids: number[] = []
     const where = new Map<number, [string, number, string]>()
-    for (const [week, base, out, inn] of q.nodeWeeks.all(String(node)) as [string, number, Buffer, Buffer][]) {
+    for (const [week, base, out, inn] of q.nodeWeeks.all(String(node)) as [
+      string,
+      number,
+      Buffer,
+      Buffer,
+    ][]) {
       if (dir !== 'in')
         for (const pos of int32Of(out)) {
           rowids.push(base + pos)

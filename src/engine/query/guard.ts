@@ -225,12 +225,9 @@ function checkStatement(
 }
 
 function checkHead(sql: string, sig: Token[]): void {
-  let i = 0
   const head = sig[0]
   if (isWord(head, 'explain')) {
-    i = 1
-    if (isWord(sig[1], 'query') && isWord(sig[2], 'plan')) i = 3
-    const next = sig[i]
+    const next = sig[isWord(sig[1], 'query') && isWord(sig[2], 'plan') ? 3 : 1]
     if (!next || !['select', 'with', 'values'].some((w) => isWord(next, w)))
       throw badSql(
         sql,
@@ -355,7 +352,10 @@ function findCalls(
     const close = matching(sig, i + 1)
     if (close < 0) continue // SQLite reports the syntax error
     // `WITH name(a, b) AS (…)` names a CTE, not a call
-    if (isWord(sig[close + 1], 'as') && ['(', 'materialized', 'not'].includes(sig[close + 2]?.text.toLowerCase() ?? ''))
+    if (
+      isWord(sig[close + 1], 'as') &&
+      ['(', 'materialized', 'not'].includes(sig[close + 2]?.text.toLowerCase() ?? '')
+    )
       continue
     calls.push({
       spec,
@@ -410,7 +410,12 @@ function argOf(toks: Token[], bound: Bound): CallArg {
     if (a.kind === 'param') return value(bound.values.get(a.start) ?? null)
     if (isWord(a, 'null')) return value(null)
   }
-  if (toks.length === 2 && a.kind === 'op' && (a.text === '-' || a.text === '+') && b.kind === 'number') {
+  if (
+    toks.length === 2 &&
+    a.kind === 'op' &&
+    (a.text === '-' || a.text === '+') &&
+    b.kind === 'number'
+  ) {
     const n = Number(b.text.replaceAll('_', ''))
     return value(a.text === '-' ? -n : n)
   }
@@ -436,11 +441,20 @@ function requirementsOf(sql: string, call: FunctionCall): RunRequirement[] {
     const horizon = checkHorizonArg(sql, arg(weekAt + 1), known(weekAt + 1))
     const m = call.spec.name === 'link_prob' ? undefined : known(2)
     if (m === undefined && arg(2)?.kind === 'dynamic') return []
-    return [{ kind: 'forecast', week, horizon, model: m === undefined || m === null ? null : String(m), at: call }]
+    return [
+      {
+        kind: 'forecast',
+        week,
+        horizon,
+        model: m === undefined || m === null ? null : String(m),
+        at: call,
+      },
+    ]
   }
   if (need === 'stats') return [{ kind: 'stats', week, at: call }]
   const scenario = canonicalScenario(String(known(1)))
-  if (scenario instanceof Error) throw badSql(sql, scenario.message, arg(1).start, arg(1).end - arg(1).start)
+  if (scenario instanceof Error)
+    throw badSql(sql, scenario.message, arg(1).start, arg(1).end - arg(1).start)
   const m = known(2)
   if (m === undefined && arg(2)?.kind === 'dynamic') return []
   let method: ContagionMethodName | null = null
@@ -459,7 +473,8 @@ function requirementsOf(sql: string, call: FunctionCall): RunRequirement[] {
 
 function checkWeekArg(sql: string, a: CallArg, v: ParamValue | undefined): string {
   const text = String(v)
-  const problem = typeof v === 'string' ? weekProblem(v) : `expected a week 'YYYY-MM-DD', not ${text}`
+  const problem =
+    typeof v === 'string' ? weekProblem(v) : `expected a week 'YYYY-MM-DD', not ${text}`
   if (problem) throw badSql(sql, problem, a.start, a.end - a.start)
   return text
 }
@@ -467,13 +482,20 @@ function checkWeekArg(sql: string, a: CallArg, v: ParamValue | undefined): strin
 function checkHorizonArg(sql: string, a: CallArg, v: ParamValue | undefined): number {
   const h = Number(v)
   if (!Number.isInteger(h) || h < 1 || h > 520)
-    throw badSql(sql, `the horizon must be a whole number of weeks ≥ 1, not ${String(v)}`, a.start, a.end - a.start)
+    throw badSql(
+      sql,
+      `the horizon must be a whole number of weeks ≥ 1, not ${String(v)}`,
+      a.start,
+      a.end - a.start,
+    )
   return h
 }
 
 export function checkMethod(m: string): ContagionMethodName | null {
   const lower = m.toLowerCase()
-  return (CONTAGION_METHODS as readonly string[]).includes(lower) ? (lower as ContagionMethodName) : null
+  return (CONTAGION_METHODS as readonly string[]).includes(lower)
+    ? (lower as ContagionMethodName)
+    : null
 }
 
 /**

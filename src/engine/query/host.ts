@@ -109,10 +109,7 @@ export class QueryProcess {
   }
 
   /** Sends a request and waits for its answer, after any request before it. */
-  request<T extends Final>(
-    build: (id: number) => ToWorker,
-    opts: RequestOptions,
-  ): Promise<T> {
+  request<T extends Final>(build: (id: number) => ToWorker, opts: RequestOptions): Promise<T> {
     const run = this.queue.then(() => this.exchange(build, opts))
     this.queue = run.catch(() => undefined)
     return run as Promise<T>
@@ -124,7 +121,6 @@ export class QueryProcess {
     const channel = await this.ready(opts.signal)
     const id = this.nextId++
     return new Promise<Final>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined
       const done = () => {
         clearTimeout(timer)
         opts.signal?.removeEventListener('abort', onAbort)
@@ -136,7 +132,7 @@ export class QueryProcess {
         reject(error)
       }
       const onAbort = () => stop(new DexposureError('CANCELLED', 'query cancelled'))
-      timer = setTimeout(
+      const timer = setTimeout(
         () =>
           stop(
             new DexposureError(
@@ -224,9 +220,13 @@ export class QueryProcess {
             resolve(channel)
           } else if (m.type === 'init-error')
             fail(
-              new DexposureError('ARCHIVE', `the query process cannot open the archive: ${m.message}`, {
-                file: this.file,
-              }),
+              new DexposureError(
+                'ARCHIVE',
+                `the query process cannot open the archive: ${m.message}`,
+                {
+                  file: this.file,
+                },
+              ),
             )
           return
         }
@@ -351,7 +351,11 @@ export class QueryProcess {
 }
 
 function exitError(code: number | null, signal: string | null, stderr: string): DexposureError {
-  if (/heap out of memory|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/i.test(stderr) || signal === 'SIGABRT' || code === 134)
+  if (
+    /heap out of memory|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/i.test(stderr) ||
+    signal === 'SIGABRT' ||
+    code === 134
+  )
     return new DexposureError(
       'LIMIT',
       'the query ran out of memory and was stopped (return fewer or smaller values, or export them)',

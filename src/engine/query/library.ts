@@ -92,8 +92,11 @@ export class QueryLibrary {
     const words = (opts.search ?? '').toLowerCase().split(/\s+/).filter(Boolean)
     const archive = opts.archive ? resolve(opts.archive) : null
     const out: HistoryEntry[] = []
-    const lines = this.readLines().slice(-HISTORY_KEEP)
-    for (let i = lines.length - 1; i >= 0 && out.length < (opts.limit ?? HISTORY_KEEP); i--) {
+    const lines = this.readLines()
+    // the last HISTORY_KEEP entries are the history (older lines wait for the next compaction)
+    let kept = 0
+    for (let i = lines.length - 1; i >= 0 && kept < HISTORY_KEEP; i--) {
+      if (out.length >= (opts.limit ?? HISTORY_KEEP)) break
       let e: HistoryEntry
       try {
         e = JSON.parse(lines[i]) as HistoryEntry
@@ -101,6 +104,7 @@ export class QueryLibrary {
         continue // a torn or foreign line
       }
       if (!e || typeof e.sql !== 'string') continue
+      kept++
       if (archive && e.archive !== archive) continue
       const text = `${e.sql}\n${e.error?.message ?? ''}`.toLowerCase()
       if (words.every((w) => text.includes(w))) out.push(e)

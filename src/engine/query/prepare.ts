@@ -120,7 +120,8 @@ async function prepareOne(
     ctx.progress?.(0, 1, `statistics ${need.week}`)
     ensureWeekStats(archive, new RiskStore(archive), need.week)
     const runId = defaultStatsRun(archive.db, need.week)
-    if (runId === null) throw new DexposureError('INTERNAL', `statistics of ${need.week} were not stored`)
+    if (runId === null)
+      throw new DexposureError('INTERNAL', `statistics of ${need.week} were not stored`)
     ctx.progress?.(1, 1, `statistics ${need.week}`)
     return { ...base, kind: 'stats', runId, computed: true }
   }
@@ -143,7 +144,8 @@ async function prepareOne(
   })
   ctx.progress?.(1, 1, label)
   const runId = defaultContagionRun(archive.db, need.week, need.scenario, need.method)
-  if (runId === null) throw new DexposureError('INTERNAL', `the contagion run for ${label} was not stored`)
+  if (runId === null)
+    throw new DexposureError('INTERNAL', `the contagion run for ${label} was not stored`)
   return { ...run, runId, computed: true }
 }
 

@@ -84,7 +84,9 @@ export function defaultContagionRun(
       continue
     }
     if (!params || !hasDefaults(params)) continue
-    const have = new Set((methods.all(r.run_id, scenario) as { method: string }[]).map((m) => m.method))
+    const have = new Set(
+      (methods.all(r.run_id, scenario) as { method: string }[]).map((m) => m.method),
+    )
     if (method ? have.has(method) : CONTAGION_METHODS.every((m) => have.has(m))) return r.run_id
   }
   return null

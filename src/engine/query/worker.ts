@@ -99,11 +99,16 @@ const bindValue = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger
 
 function bindArgs(s: WorkerStatement): unknown[] {
   const args: unknown[] = s.positional.map(bindValue)
-  if (s.named) args.push(Object.fromEntries(Object.entries(s.named).map(([k, v]) => [k, bindValue(v)])))
+  if (s.named)
+    args.push(Object.fromEntries(Object.entries(s.named).map(([k, v]) => [k, bindValue(v)])))
   return args
 }
 
-function runStatement(db: Database.Database, s: WorkerStatement, limits: RunLimits): StatementResult {
+function runStatement(
+  db: Database.Database,
+  s: WorkerStatement,
+  limits: RunLimits,
+): StatementResult {
   const t0 = performance.now()
   const stmt = db.prepare(s.sql)
   const args = bindArgs(s)
@@ -168,7 +173,11 @@ function runStatement(db: Database.Database, s: WorkerStatement, limits: RunLimi
 }
 
 /** Counts the remaining rows within the time budget; null when it ran out. */
-function countRest(it: IterableIterator<unknown>, counted: number, budgetMs: number): number | null {
+function countRest(
+  it: IterableIterator<unknown>,
+  counted: number,
+  budgetMs: number,
+): number | null {
   const deadline = performance.now() + budgetMs
   let n = counted
   for (let next = it.next(); !next.done; next = it.next()) {
@@ -200,7 +209,12 @@ function cellOf(
     return { cell: text, size: 16 + text.length * 2, cut, kind: 'text' }
   }
   const hex = v.subarray(0, 32).toString('hex')
-  return { cell: { type: 'blob', bytes: v.length, hex }, size: 48 + hex.length, cut: false, kind: 'blob' }
+  return {
+    cell: { type: 'blob', bytes: v.length, hex },
+    size: 48 + hex.length,
+    cut: false,
+    kind: 'blob',
+  }
 }
 
 function exportStatement(
@@ -208,7 +222,8 @@ function exportStatement(
   m: Extract<ToWorker, { type: 'export' }>,
 ): { rows: number; bytes: number; columns: string[] } {
   const stmt = db.prepare(m.statement.sql)
-  if (!stmt.reader) throw new QueryFunctionError('export', 'USAGE', 'this statement returns no rows to export')
+  if (!stmt.reader)
+    throw new QueryFunctionError('export', 'USAGE', 'this statement returns no rows to export')
   const columns = stmt.columns().map((c) => ({ name: c.name, declaredType: c.type }))
   stmt.raw(true)
   const out = new FdWriter(m.target)
@@ -258,7 +273,12 @@ function schemaOf(db: Database.Database): { objects: SchemaObject[]; weeks: stri
         name: o.name,
         kind: o.type,
         schema,
-        columns: cols.map((c) => ({ name: c.name, type: c.type, notNull: c.nn === 1, primaryKey: c.pk > 0 })),
+        columns: cols.map((c) => ({
+          name: c.name,
+          type: c.type,
+          notNull: c.nn === 1,
+          primaryKey: c.pk > 0,
+        })),
       })
     }
   }
@@ -268,7 +288,12 @@ function schemaOf(db: Database.Database): { objects: SchemaObject[]; weeks: stri
 
 const SYNTAX = /syntax error|incomplete input|unrecognized token/
 
-function workerError(db: Database.Database, e: unknown, statement: number, sql: string): WorkerError {
+function workerError(
+  db: Database.Database,
+  e: unknown,
+  statement: number,
+  sql: string,
+): WorkerError {
   if (e instanceof QueryFunctionError)
     return { kind: 'function', code: e.code, message: e.message, statement, fn: e.fn }
   if (e instanceof Database.SqliteError) {

@@ -115,7 +115,11 @@ function numberEnd(sql: string, i: number): number {
       else break
     }
   }
-  if (sql.charCodeAt(i) === 48 && (sql[i + 1] === 'x' || sql[i + 1] === 'X') && isHex(sql.charCodeAt(i + 2))) {
+  if (
+    sql.charCodeAt(i) === 48 &&
+    (sql[i + 1] === 'x' || sql[i + 1] === 'X') &&
+    isHex(sql.charCodeAt(i + 2))
+  ) {
     j = i + 2
     digits(true)
   } else {
@@ -140,7 +144,9 @@ function numberEnd(sql: string, i: number): number {
 
 function numberKind(sql: string, i: number): TokenKind {
   const text = sql.slice(i, numberEnd(sql, i))
-  return /^(0[xX][0-9a-fA-F_]+|(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d[\d_]*)?)$/.test(text) ? 'number' : 'illegal'
+  return /^(0[xX][0-9a-fA-F_]+|(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d[\d_]*)?)$/.test(text)
+    ? 'number'
+    : 'illegal'
 }
 
 function opKind(c: number, d: number): 'op' | 'illegal' {

@@ -10,10 +10,7 @@ import { DEMO_GENERATOR_VERSION } from '../../../src/engine/demo/params'
 import { Archive } from '../../../src/engine/store/archive'
 import { MIGRATIONS } from '../../../src/engine/store/migrations'
 
-const CACHE = join(
-  tmpdir(),
-  `dexposure-test-demo-g${DEMO_GENERATOR_VERSION}-s${MIGRATIONS.length}`,
-)
+const CACHE = join(tmpdir(), `dexposure-test-demo-g${DEMO_GENERATOR_VERSION}-s${MIGRATIONS.length}`)
 const FILE = join(CACHE, 'small-42.sqlite')
 const LOCK = join(CACHE, 'building.lock')
 
@@ -26,7 +23,8 @@ async function built(): Promise<string> {
       mkdirSync(LOCK)
     } catch {
       // another test process builds it; a lock older than 3 minutes is a crashed build
-      if (Date.now() - statSync(LOCK).mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true })
+      if (Date.now() - statSync(LOCK).mtimeMs > 180_000)
+        rmSync(LOCK, { recursive: true, force: true })
       if (waited > 240_000) throw new Error(`the demo archive fixture ${FILE} was never built`)
       await sleep(500)
       continue

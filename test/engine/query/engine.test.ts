@@ -49,7 +49,8 @@ async function failure(p: Promise<unknown>): Promise<DexposureError> {
 
 describe('results', () => {
   it('returns every statement with columns, declared types and column-major cells', async () => {
-    const sql = "SELECT week, n_nodes, total_tvl FROM weeks ORDER BY week LIMIT 2;\nSELECT NULL AS nul, x'00ff' AS b, 1e999 AS inf, 'text' AS t"
+    const sql =
+      "SELECT week, n_nodes, total_tvl FROM weeks ORDER BY week LIMIT 2;\nSELECT NULL AS nul, x'00ff' AS b, 1e999 AS inf, 'text' AS t"
     const r = await q.run({ sql })
     expect(r.statements).toHaveLength(2)
     const [a, b] = r.statements
@@ -61,14 +62,24 @@ describe('results', () => {
     expect(a.data[0]).toEqual(['2020-03-23', '2020-03-30'])
     expect(a).toMatchObject({ rowCount: 2, truncated: false, total: 2, from: 0 })
     expect(sql.slice(b.from, b.to)).toMatch(/^SELECT NULL/)
-    expect(b.data.map((c) => c[0])).toEqual([null, { type: 'blob', bytes: 2, hex: '00ff' }, 'Infinity', 'text'])
+    expect(b.data.map((c) => c[0])).toEqual([
+      null,
+      { type: 'blob', bytes: 2, hex: '00ff' },
+      'Infinity',
+      'text',
+    ])
     expect(b.columns.map((c) => c.kind)).toEqual(['null', 'blob', 'number', 'text'])
     expect(r.synthetic).toBe(true)
   })
 
   it('caps rows with a truncation flag and the total when counting is cheap', async () => {
     const r = await q.run({ sql: 'SELECT week FROM weeks', maxRows: 100 })
-    expect(r.statements[0]).toMatchObject({ rowCount: 100, truncated: true, truncatedBy: 'rows', total: 283 })
+    expect(r.statements[0]).toMatchObject({
+      rowCount: 100,
+      truncated: true,
+      truncatedBy: 'rows',
+      total: 283,
+    })
     // a count that would take longer than 200 ms is left out
     const endless = await q.run({
       sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000000) SELECT x FROM c',
@@ -108,8 +119,16 @@ describe('results', () => {
               WHERE week = '${WEEK}' AND target = '182' LIMIT 1`,
       }),
     )
-    expect(r[0]).toMatchObject({ target: '182', issuer_name: 'Lido', issuer_category: 'Liquid Staking' })
-    const n = rows(await q.run({ sql: `SELECT kind, count(*) AS n FROM nodes_named WHERE week = '${WEEK}' GROUP BY kind ORDER BY kind` }))
+    expect(r[0]).toMatchObject({
+      target: '182',
+      issuer_name: 'Lido',
+      issuer_category: 'Liquid Staking',
+    })
+    const n = rows(
+      await q.run({
+        sql: `SELECT kind, count(*) AS n FROM nodes_named WHERE week = '${WEEK}' GROUP BY kind ORDER BY kind`,
+      }),
+    )
     expect(n.map((x) => x.kind)).toEqual(['protocol', 'token'])
   })
 })
@@ -125,11 +144,9 @@ describe('query functions and the runs they read', () => {
     expect(progress.some((m) => m.startsWith(`forecast ${WEEK} h=1`))).toBe(true)
     const again = await q.run({ sql })
     expect(again.runs[0]).toMatchObject({ computed: false, runId: first.runs[0].runId })
-    expect(again.statements[0].columns.map((c) => [c.name, c.table, c.declaredType])).toContainEqual([
-      'probability',
-      'forecast_edges',
-      'REAL',
-    ])
+    expect(
+      again.statements[0].columns.map((c) => [c.name, c.table, c.declaredType]),
+    ).toContainEqual(['probability', 'forecast_edges', 'REAL'])
   })
 
   it('forecast_edges, forecast_nodes and link_prob read the same run the forecast engine stored', async () => {
@@ -153,11 +170,18 @@ describe('query functions and the runs they read', () => {
     }
     const top = f.top[0]
     const lp = rows(
-      await q.run({ sql: `SELECT link_prob(:s, :t, '${WEEK}', 4) AS p, link_prob('nope', 'none', '${WEEK}', 4) AS q`, params: { s: top.source, t: top.target } }),
+      await q.run({
+        sql: `SELECT link_prob(:s, :t, '${WEEK}', 4) AS p, link_prob('nope', 'none', '${WEEK}', 4) AS q`,
+        params: { s: top.source, t: top.target },
+      }),
     )[0]
     expect(lp.p).toBeCloseTo(top.probability, 12)
     expect(lp.q).toBeNull()
-    const nodes = rows(await q.run({ sql: `SELECT count(*) AS n, count(DISTINCT run_id) AS runs FROM forecast_nodes('${WEEK}', 4)` }))[0]
+    const nodes = rows(
+      await q.run({
+        sql: `SELECT count(*) AS n, count(DISTINCT run_id) AS runs FROM forecast_nodes('${WEEK}', 4)`,
+      }),
+    )[0]
     expect(nodes).toEqual({ n: f.nodes, runs: 1 })
   })
 
@@ -170,28 +194,49 @@ describe('query functions and the runs they read', () => {
       if (v === null) expect(row!.value).toBeNull()
       else expect(row!.value as number).toBeCloseTo(v, 9)
     }
-    const sis = rows(await q.run({ sql: `SELECT rank, node_id, score FROM sis('${WEEK}') LIMIT 10` }))
+    const sis = rows(
+      await q.run({ sql: `SELECT rank, node_id, score FROM sis('${WEEK}') LIMIT 10` }),
+    )
     expect(sis.map((x) => x.node_id)).toEqual(s.sisTop.map((x) => x.node))
     sis.forEach((x, i) => expect(x.score as number).toBeCloseTo(s.sisTop[i].score, 12))
     const cat = s.spillover.find((x) => x.level === 'category')!
     const cells = rows(
-      await q.run({ sql: `SELECT from_sector, to_sector, exposure FROM spillover('${WEEK}') WHERE from_sector <> to_sector LIMIT 10` }),
+      await q.run({
+        sql: `SELECT from_sector, to_sector, exposure FROM spillover('${WEEK}') WHERE from_sector <> to_sector LIMIT 10`,
+      }),
     )
-    expect(cells.map((c) => [c.from_sector, c.to_sector])).toEqual(cat.top.map((c) => [c.from, c.to]))
-    const sector = rows(await q.run({ sql: `SELECT DISTINCT run_id FROM spillover('${WEEK}', 'sector')` }))
+    expect(cells.map((c) => [c.from_sector, c.to_sector])).toEqual(
+      cat.top.map((c) => [c.from, c.to]),
+    )
+    const sector = rows(
+      await q.run({ sql: `SELECT DISTINCT run_id FROM spillover('${WEEK}', 'sector')` }),
+    )
     expect(sector).toHaveLength(1)
   })
 
   it('contagion matches the losses of the same scenario run by the risk engine', async () => {
-    const report = riskRun(archive, WEEK, { scenarios: [{ name: 'S1', spec: { terms: [{ kind: 'top', k: 1, by: 'exposure' }], fraction: 1 } }], methods: ['debtrank'] })
+    const report = riskRun(archive, WEEK, {
+      scenarios: [
+        { name: 'S1', spec: { terms: [{ kind: 'top', k: 1, by: 'exposure' }], fraction: 1 } },
+      ],
+      methods: ['debtrank'],
+    })
     const expected = report.graphs[0].scenarios[0].results[0].topLosses
-    const r = await q.run({ sql: `SELECT node_id, loss, relative_loss, distress_round FROM contagion('${WEEK}', 's1', 'debtrank') LIMIT 10` })
-    expect(r.runs[0]).toMatchObject({ kind: 'contagion', computed: false, runId: report.graphs[0].contagionRunId })
+    const r = await q.run({
+      sql: `SELECT node_id, loss, relative_loss, distress_round FROM contagion('${WEEK}', 's1', 'debtrank') LIMIT 10`,
+    })
+    expect(r.runs[0]).toMatchObject({
+      kind: 'contagion',
+      computed: false,
+      runId: report.graphs[0].contagionRunId,
+    })
     const got = rows(r)
     expect(got.map((x) => x.node_id)).toEqual(expected.map((x) => x.node))
     got.forEach((x, i) => expect(x.loss as number).toBeCloseTo(expected[i].loss, 6))
     // a shock spec is run when missing, stored under its canonical text
-    const spec = await q.run({ sql: `SELECT DISTINCT method FROM contagion('${WEEK}', 'top:2:tvl@40%') ORDER BY 1` })
+    const spec = await q.run({
+      sql: `SELECT DISTINCT method FROM contagion('${WEEK}', 'top:2:tvl@40%') ORDER BY 1`,
+    })
     expect(spec.runs[0]).toMatchObject({ computed: true, scenario: 'top:2:tvl@0.4' })
     expect(spec.statements[0].data[0]).toEqual(['debtrank', 'eisenberg-noe', 'reference'])
   })
@@ -201,11 +246,25 @@ describe('query functions and the runs they read', () => {
     const hist = archive.nodeHistory('182')
     expect(h.map((x) => x.week)).toEqual(hist.map((x) => x.week))
     expect(h.map((x) => x.in_degree)).toEqual(hist.map((x) => x.in_degree))
-    const viaFunction = rows(await q.run({ sql: "SELECT week, source, target, weight FROM node_edges('182') ORDER BY week, source, target", maxRows: 100_000 }))
-    const viaScan = rows(await q.run({ sql: "SELECT week, source, target, weight FROM edges WHERE source = '182' OR target = '182' ORDER BY week, source, target", maxRows: 100_000 }))
+    const viaFunction = rows(
+      await q.run({
+        sql: "SELECT week, source, target, weight FROM node_edges('182') ORDER BY week, source, target",
+        maxRows: 100_000,
+      }),
+    )
+    const viaScan = rows(
+      await q.run({
+        sql: "SELECT week, source, target, weight FROM edges WHERE source = '182' OR target = '182' ORDER BY week, source, target",
+        maxRows: 100_000,
+      }),
+    )
     expect(viaFunction.length).toBeGreaterThan(100)
     expect(viaFunction).toEqual(viaScan)
-    const out = rows(await q.run({ sql: "SELECT DISTINCT direction, source = '182' AS holder FROM node_edges('182', 'out')" }))
+    const out = rows(
+      await q.run({
+        sql: "SELECT DISTINCT direction, source = '182' AS holder FROM node_edges('182', 'out')",
+      }),
+    )
     expect(out).toEqual([{ direction: 'out', holder: 1 }])
   })
 })
@@ -213,12 +272,16 @@ describe('query functions and the runs they read', () => {
 describe('errors', () => {
   it('places syntax errors at the token SQLite stopped at, names at the name', async () => {
     const cases: [string, string, string][] = [
-      ["SELECT week FROM weeks ORDER weight", 'weight', 'near "weight": syntax error'],
+      ['SELECT week FROM weeks ORDER weight', 'weight', 'near "weight": syntax error'],
       ['SELECT week FROM weeks WHERE (week = 1', '', 'incomplete input'],
       ['SELECT * FROM edges WHERE wek = 1', 'wek', 'no such column: wek'],
       ['SELECT * FROM nothing_here', 'nothing_here', 'no such table: nothing_here'],
       ['SELECT nosuchfn(1)', 'nosuchfn', 'no such function: nosuchfn'],
-      ["SELECT * FROM forecast_edges('2022-05-09', 1, 'x', 'extra')", 'forecast_edges', 'too many arguments on forecast_edges'],
+      [
+        "SELECT * FROM forecast_edges('2022-05-09', 1, 'x', 'extra')",
+        'forecast_edges',
+        'too many arguments on forecast_edges',
+      ],
     ]
     for (const [sql, at, message] of cases) {
       const e = await failure(q.run({ sql: `SELECT 1;\n${sql}` }))
@@ -233,7 +296,9 @@ describe('errors', () => {
   })
 
   it('a function over a run that is not stored and cannot be prepared is an SQL error at the call', async () => {
-    const e = await failure(q.run({ sql: "SELECT * FROM weeks w, sis(w.week) WHERE w.week = '2021-01-04'" }))
+    const e = await failure(
+      q.run({ sql: "SELECT * FROM weeks w, sis(w.week) WHERE w.week = '2021-01-04'" }),
+    )
     expect(e.code).toBe('NOT_FOUND')
     expect(e.message).toMatch(/sis: no statistics stored for week 2021-01-04/)
     expect(e.location.offset).toBe(23)
@@ -249,7 +314,10 @@ describe('errors', () => {
     const pid = q.process.pid
     const t0 = performance.now()
     const e = await failure(
-      q.run({ sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', timeoutMs: 500 }),
+      q.run({
+        sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c',
+        timeoutMs: 500,
+      }),
     )
     expect(e.code).toBe('LIMIT')
     expect(performance.now() - t0).toBeLessThan(5_000)
@@ -261,7 +329,10 @@ describe('errors', () => {
   it('Cancel stops a running query', async () => {
     const controller = new AbortController()
     const p = q.run(
-      { sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', timeoutMs: 60_000 },
+      {
+        sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c',
+        timeoutMs: 60_000,
+      },
       { signal: controller.signal },
     )
     setTimeout(() => controller.abort(), 300)
@@ -292,7 +363,9 @@ describe('exports', () => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n')
     expect(lines[0]).toBe('week,source,target,weight,evil,blob')
     expect(lines).toHaveLength(r.rows + 1)
-    const n = rows(await q.run({ sql: "SELECT count(*) AS n FROM edges WHERE week >= '2025-01-06'" }))[0].n
+    const n = rows(
+      await q.run({ sql: "SELECT count(*) AS n FROM edges WHERE week >= '2025-01-06'" }),
+    )[0].n
     expect(r.rows).toBe(n)
     expect(r.rows).toBeGreaterThan(10_000) // more than a query's default cap
     expect(lines[1]).toContain(",'=cmd|' /C calc'!A0,AP8=")
@@ -301,24 +374,48 @@ describe('exports', () => {
 
   it('writes JSON as an array of objects', async () => {
     const path = join(dir, 'weeks.json')
-    await q.export({ sql: 'SELECT week, n_nodes AS n, n_edges AS n FROM weeks ORDER BY week LIMIT 3', format: 'json', target: { path } })
+    await q.export({
+      sql: 'SELECT week, n_nodes AS n, n_edges AS n FROM weeks ORDER BY week LIMIT 3',
+      format: 'json',
+      target: { path },
+    })
     const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[]
     expect(data).toHaveLength(3)
     expect(Object.keys(data[0])).toEqual(['week', 'n', 'n_2'])
   })
 
   it('refuses Parquet until a writer is installed, the archive as a target, and several statements', async () => {
-    const parquet = await failure(q.export({ sql: 'SELECT 1', format: 'parquet', target: { path: join(dir, 'x.parquet') } }))
+    const parquet = await failure(
+      q.export({ sql: 'SELECT 1', format: 'parquet', target: { path: join(dir, 'x.parquet') } }),
+    )
     expect(parquet.code).toBe('USAGE')
     expect(parquet.message).toMatch(/hyparquet-writer/)
-    expect((await failure(q.export({ sql: 'SELECT 1', format: 'csv', target: { path: archive.file } }))).code).toBe('USAGE')
-    expect((await failure(q.export({ sql: 'SELECT 1; SELECT 2', format: 'csv', target: { path: join(dir, 'two.csv') } }))).code).toBe('USAGE')
+    expect(
+      (await failure(q.export({ sql: 'SELECT 1', format: 'csv', target: { path: archive.file } })))
+        .code,
+    ).toBe('USAGE')
+    expect(
+      (
+        await failure(
+          q.export({
+            sql: 'SELECT 1; SELECT 2',
+            format: 'csv',
+            target: { path: join(dir, 'two.csv') },
+          }),
+        )
+      ).code,
+    ).toBe('USAGE')
   })
 
   it('leaves no file behind when an export fails or is stopped', async () => {
     const path = join(dir, 'stopped.csv')
     const e = await failure(
-      q.export({ sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c', format: 'csv', target: { path }, timeoutMs: 700 }),
+      q.export({
+        sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c',
+        format: 'csv',
+        target: { path },
+        timeoutMs: 700,
+      }),
     )
     expect(e.code).toBe('LIMIT')
     expect(existsSync(path)).toBe(false)
@@ -332,11 +429,17 @@ describe('schema', () => {
     const edges = s.tables.find((t) => t.name === 'edges')!
     expect(edges).toMatchObject({ kind: 'view', schema: 'main' })
     expect(edges.columns.map((c) => [c.name, c.type])).toContainEqual(['weight', 'REAL'])
-    expect(s.tables.find((t) => t.name === 'edges_named')).toMatchObject({ schema: 'temp', kind: 'view' })
+    expect(s.tables.find((t) => t.name === 'edges_named')).toMatchObject({
+      schema: 'temp',
+      kind: 'view',
+    })
     const f = s.functions.find((x) => x.name === 'forecast_edges')!
     expect(f.signature).toBe('forecast_edges(week, horizon [, model])')
     expect(f.columns.map((c) => c.name)).toContain('probability')
-    expect(s.functions.find((x) => x.name === 'link_prob')).toMatchObject({ kind: 'scalar', returns: 'REAL' })
+    expect(s.functions.find((x) => x.name === 'link_prob')).toMatchObject({
+      kind: 'scalar',
+      returns: 'REAL',
+    })
     expect(s.weeks).toHaveLength(283)
     expect(s.pragmas).toContain('table_info')
   })

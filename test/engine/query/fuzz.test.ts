@@ -45,7 +45,8 @@ function hashes(): string[] {
   )
 }
 
-const bomb = (body: string) => `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) ${body}`
+const bomb = (body: string) =>
+  `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) ${body}`
 
 const CORPUS: string[] = [
   // writes, in every disguise
@@ -104,7 +105,7 @@ const CORPUS: string[] = [
   "SELECT edit('x', 'vi')",
   "SELECT fts3_tokenizer('simple', x'0000000000000000')",
   'SELECT * FROM sqlite_dbpage',
-  "SELECT * FROM pragma_integrity_check",
+  'SELECT * FROM pragma_integrity_check',
   'SELECT name, pgsize FROM dbstat LIMIT 3',
   // CTE bombs and runaway joins (stopped at the time limit)
   bomb('SELECT count(*) FROM c'),
@@ -122,7 +123,7 @@ const CORPUS: string[] = [
   // deep nesting
   `SELECT ${'('.repeat(20000)}1${')'.repeat(20000)}`,
   `SELECT ${'-'.repeat(5000)}1`,
-  `SELECT json(${"json_array(".repeat(1200)}1${')'.repeat(1200)})`,
+  `SELECT json(${'json_array('.repeat(1200)}1${')'.repeat(1200)})`,
   `SELECT * FROM ${'(SELECT * FROM '.repeat(300)}weeks${')'.repeat(300)}`,
   `SELECT 1 WHERE 1 IN (${Array.from({ length: 50000 }, (_, i) => i).join(',')})`,
   // invalid UTF-8, odd characters
@@ -152,7 +153,7 @@ const CORPUS: string[] = [
   "SELECT * FROM spillover('2022-05-09', 'nope')",
   "SELECT * FROM contagion('2022-05-09', 'S1', 'x')",
   "SELECT * FROM contagion('2022-05-09', 'nodes:' || 'a')",
-  "SELECT link_prob(1, 2, 3, 4)",
+  'SELECT link_prob(1, 2, 3, 4)',
   "SELECT link_prob('a', 'b', '2022-05-09', 1)",
   'SELECT * FROM node_history(zeroblob(100))',
   "SELECT * FROM node_edges('182', 'sideways')",
@@ -174,12 +175,18 @@ async function outcome(sql: string): Promise<string> {
   try {
     const r = await q.run({ sql, timeoutMs: LIMIT_MS, maxRows: 1000 })
     // nothing in the corpus may make the engine write a run
-    expect(r.runs.filter((x) => x.computed), sql.slice(0, 200)).toEqual([])
+    expect(
+      r.runs.filter((x) => x.computed),
+      sql.slice(0, 200),
+    ).toEqual([])
     return 'ok'
   } catch (e) {
     expect(isDexposureError(e), `${sql.slice(0, 200)}: ${String(e)}`).toBe(true)
     if (!isDexposureError(e)) return 'crash'
-    expect(['BAD_INPUT', 'USAGE', 'NOT_FOUND', 'LIMIT'], `${sql.slice(0, 200)}: ${e.message}`).toContain(e.code)
+    expect(
+      ['BAD_INPUT', 'USAGE', 'NOT_FOUND', 'LIMIT'],
+      `${sql.slice(0, 200)}: ${e.message}`,
+    ).toContain(e.code)
     if (process.env.DX_FUZZ_REPORT) return `${e.code}: ${e.message.slice(0, 100)}`
     return e.code
   }
@@ -193,7 +200,11 @@ it('survives the hostile corpus: the archive unchanged, the process recycled, th
     const o = await attempt(sql)
     outcomes.set(o, (outcomes.get(o) ?? 0) + 1)
     // no write of any kind got through
-    expect(o === 'ok' && /^\s*(insert|update|delete|create|drop|alter|attach|vacuum|pragma\s+\w+\s*=)/i.test(sql), sql).toBe(false)
+    expect(
+      o === 'ok' &&
+        /^\s*(insert|update|delete|create|drop|alter|attach|vacuum|pragma\s+\w+\s*=)/i.test(sql),
+      sql,
+    ).toBe(false)
   }
   expect(hashes()).toEqual(before)
   expect(outcomes.get('LIMIT') ?? 0).toBeGreaterThanOrEqual(5)
@@ -210,14 +221,40 @@ it('survives random mutations of ordinary queries', async () => {
   const seeds = [
     "SELECT week, source, target, weight FROM edges WHERE week = '2022-05-09' ORDER BY weight DESC LIMIT 20",
     'SELECT n.week, p.name, n.size FROM nodes n JOIN protocols p ON p.id = n.node_id WHERE n.size > 1e9',
-    "WITH t AS (SELECT week, sum(weight) AS w FROM edges GROUP BY week) SELECT * FROM t WHERE w > 0 LIMIT 5",
+    'WITH t AS (SELECT week, sum(weight) AS w FROM edges GROUP BY week) SELECT * FROM t WHERE w > 0 LIMIT 5',
     "SELECT json_extract(counts, '$.edges_kept') FROM weeks; SELECT * FROM protocols WHERE name LIKE 'A%'",
-    "PRAGMA table_info(edges)",
+    'PRAGMA table_info(edges)',
   ]
   const pieces = [
-    ';', "'", '"', '(', ')', '--', '/*', '*/', ' DELETE ', ' ATTACH ', ' PRAGMA ', ' = ', ' query_only ',
-    ' VACUUM ', ' INTO ', ' UNION ALL SELECT ', ' WITH RECURSIVE ', '\u0000', '\ud800', 'x\'', '?', ':p',
-    ' INSERT ', ' CREATE TEMP TABLE ', ' zeroblob(1e9) ', ' load_extension(', ',', ' FROM ', ' AS ',
+    ';',
+    "'",
+    '"',
+    '(',
+    ')',
+    '--',
+    '/*',
+    '*/',
+    ' DELETE ',
+    ' ATTACH ',
+    ' PRAGMA ',
+    ' = ',
+    ' query_only ',
+    ' VACUUM ',
+    ' INTO ',
+    ' UNION ALL SELECT ',
+    ' WITH RECURSIVE ',
+    '\u0000',
+    '\ud800',
+    "x'",
+    '?',
+    ':p',
+    ' INSERT ',
+    ' CREATE TEMP TABLE ',
+    ' zeroblob(1e9) ',
+    ' load_extension(',
+    ',',
+    ' FROM ',
+    ' AS ',
   ]
   let state = 12345
   const rand = (n: number) => {

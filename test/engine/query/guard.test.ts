@@ -150,11 +150,15 @@ describe('query functions', () => {
   it('refuses malformed arguments at the argument', () => {
     const cases: [string, string, RegExp][] = [
       ["SELECT * FROM sis('2022-05-10')", "'2022-05-10'", /not a Monday/],
-      ["SELECT * FROM sis(20220509)", '20220509', /expected a week/],
+      ['SELECT * FROM sis(20220509)', '20220509', /expected a week/],
       ["SELECT * FROM forecast_edges('2022-05-09', 0)", '0', /horizon/],
       ["SELECT * FROM forecast_edges('2022-05-09', 'x')", "'x'", /horizon/],
       ["SELECT * FROM contagion('2022-05-09', 'nonsense')", "'nonsense'", /neither a scenario/],
-      ["SELECT * FROM contagion('2022-05-09', 'S1', 'magic')", "'magic'", /unknown contagion method/],
+      [
+        "SELECT * FROM contagion('2022-05-09', 'S1', 'magic')",
+        "'magic'",
+        /unknown contagion method/,
+      ],
     ]
     for (const [sql, arg, message] of cases) {
       const e = refusal(sql)

@@ -67,6 +67,8 @@ export interface GraphStatus {
   selected: string | null
   /** ms from the week request to the first frame drawn with it. */
   lastSwitchMs: number | null
+  /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame. */
+  timings: Record<string, number>
 }
 
 declare global {
@@ -77,7 +79,11 @@ declare global {
   }
 }
 
-type DiffKind = 0 | 1 | 2 | 3 | 4 // same, appeared, vanished, grew, shrank
+type DiffKind = 0 | 1 | 2 | 3 | 4
+const HIDDEN: Record<string, unknown> = Object.freeze({ visibility: 'hidden' }) as Record<
+  string,
+  unknown
+> // same, appeared, vanished, grew, shrank
 const DIFF_LABELS = ['unchanged', 'appeared', 'vanished', 'grew > 10 %', 'shrank > 10 %']
 
 export class GraphView implements Editor {
@@ -91,7 +97,10 @@ export class GraphView implements Editor {
   private readonly timeline: Timeline
   private readonly searchInput: HTMLInputElement
   private readonly searchList: HTMLUListElement
-  private readonly graph = new Graph({ type: 'directed', multi: true, allowSelfLoops: true })
+  private graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: true })
+  /** The next week's graph, built off-screen and handed to sigma in one go (sigma reacts to every
+   * graph event: swapping 75k edges in place costs seconds, building a new graph a fraction). */
+  private pendingGraph: Graph | null = null
   private sigma: Sigma | null = null
   private universe: LoadedUniverse | null = null
   private week: LoadedWeek | null = null
@@ -133,6 +142,7 @@ export class GraphView implements Editor {
       shownEdges: 0,
       selected: null,
       lastSwitchMs: null,
+      timings: {},
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -334,18 +344,23 @@ export class GraphView implements Editor {
       await this.start(week)
       return
     }
+    const t1 = performance.now()
     this.week = frame
     this.params.week = week
     this.status.week = week
     this.status.rendered = false
     this.loadEdges()
+    const t2 = performance.now()
     this.recompute()
+    const t3 = performance.now()
     this.timeline.show(week)
     this.ctx.setTitle(`Week ${week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`)
     this.deps.selection.set({ week })
     this.save()
     await this.nextFrame()
-    this.status.lastSwitchMs = performance.now() - t0
+    const t4 = performance.now()
+    this.status.lastSwitchMs = t4 - t0
+    this.status.timings = { load: t1 - t0, edges: t2 - t1, styles: t3 - t2, frame: t4 - t3 }
     if (this.selected && this.panel.nodeShown === this.selected) {
       const at = this.universe.index.get(this.selected)
       const present = at !== undefined && frame.nodes.includes(at)
@@ -435,10 +450,19 @@ export class GraphView implements Editor {
   }
 
   private buildNodes(u: LoadedUniverse): void {
-    this.graph.clear()
+    this.graph = this.nodeGraph(u)
+    this.pendingGraph = null
+    this.sigma?.setGraph(this.graph)
+  }
+
+  /** A graph holding every node of the universe at its stored position (no edges yet). Simple,
+   * not multi: a week has one edge per ordered pair (the import policy merges repeats), and
+   * graphology's multi-edge bookkeeping cost ~0.5 s per real-scale week. */
+  private nodeGraph(u: LoadedUniverse): Graph {
+    const g = new Graph({ type: 'directed', multi: false, allowSelfLoops: true })
     const size = sizeScale(0)
     for (let i = 0; i < u.count; i++)
-      this.graph.addNode(u.ids[i], {
+      g.addNode(u.ids[i], {
         i,
         x: u.x[i],
         y: u.y[i],
@@ -446,6 +470,7 @@ export class GraphView implements Editor {
         color: '#999',
         label: u.names[i] ?? u.ids[i],
       })
+    return g
   }
 
   private createSigma(): void {
@@ -463,12 +488,7 @@ export class GraphView implements Editor {
       } as Record<string, unknown>,
       nodeReducer: (key, data, attrs) =>
         this.nodeStyle(key, data as unknown as Record<string, unknown>, attrs as { i: number }),
-      edgeReducer: (key, data, attrs) =>
-        this.edgeStyle(
-          key,
-          data as unknown as Record<string, unknown>,
-          attrs as unknown as EdgeAttrs,
-        ),
+      edgeReducer: (key, data, attrs) => this.edgeStyle(key, data, attrs as unknown as EdgeAttrs),
     })
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
@@ -529,8 +549,8 @@ export class GraphView implements Editor {
   private loadEdges(): void {
     const u = this.universe!
     const w = this.week!
-    const g = this.graph
-    g.clearEdges()
+    const g = this.nodeGraph(u)
+    this.pendingGraph = g
     // one scale for every week: the largest TVL of any node bounds any exposure to it
     const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
     const scale = edgeScale(globalMax)
@@ -571,7 +591,8 @@ export class GraphView implements Editor {
     w.nodes.forEach((n, i) => (sizeOf[n] = w.size[i]))
     const globalMax = maxOf(u.maxSize)
     const size = sizeScale(globalMax)
-    this.graph.updateEachNodeAttributes(
+    const g = this.pendingGraph ?? this.graph
+    g.updateEachNodeAttributes(
       (_key, attrs) => {
         const i = attrs.i as number
         attrs.size = size(sizeOf[i])
@@ -583,7 +604,7 @@ export class GraphView implements Editor {
     // vanished edges of a diff have their ends kept visible too
     this.extraNodes.clear()
     if (this.compareWeek)
-      this.graph.forEachEdge((key, _a, s, t) => {
+      g.forEachEdge((key, _a, s, t) => {
         if (key.startsWith('v')) {
           const ok = this.filtered!.nodeKeep
           const si = u.index.get(s)!
@@ -594,7 +615,11 @@ export class GraphView implements Editor {
           }
         }
       })
-    this.sigma.refresh()
+    if (this.pendingGraph) {
+      this.graph = this.pendingGraph
+      this.pendingGraph = null
+      this.sigma.setGraph(this.graph)
+    } else this.sigma.refresh()
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
     const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
     this.status.shownNodes = shownNodes
@@ -610,6 +635,9 @@ export class GraphView implements Editor {
     this.recompute()
   }
 
+  // The reducers return only what they change: sigma merges the result into its display data
+  // with a generic object spread, whose cost grows with the keys returned (measured: full copies
+  // of the display data cost ~2 s per refresh of a real-scale week in software WebGL).
   private nodeStyle(
     key: string,
     data: Record<string, unknown>,
@@ -617,10 +645,11 @@ export class GraphView implements Editor {
   ): Record<string, unknown> {
     const keep = this.filtered?.nodeKeep
     const shown = keep ? keep[attrs.i] === 1 || this.extraNodes.has(attrs.i) : false
-    if (!shown) return { ...data, visibility: 'hidden', label: null }
-    const out: Record<string, unknown> = { ...data, labelColor: this.colors.label }
+    if (!shown) return HIDDEN
+    if (!this.hovered && key !== this.selected) return this.labelStyle
+    const out: Record<string, unknown> = { labelColor: this.colors.label }
     if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
-      out.color = withAlpha(String(data.color), 0.15)
+      out.color = this.alpha(String(data.color), 0.15)
       out.label = null
       out.zIndex = 0
     } else if (this.hovered) out.zIndex = 1
@@ -632,18 +661,15 @@ export class GraphView implements Editor {
     return out
   }
 
-  private edgeStyle(
-    key: string,
-    data: Record<string, unknown>,
-    attrs: EdgeAttrs,
-  ): Record<string, unknown> {
+  private labelStyle: Record<string, unknown> = { labelColor: '#000' }
+
+  private edgeStyle(key: string, _data: unknown, attrs: EdgeAttrs): Record<string, unknown> {
     const f = this.filtered
-    if (!f) return { ...data, visibility: 'hidden' }
-    if (attrs.e >= 0 && !f.edgeKeep[attrs.e]) return { ...data, visibility: 'hidden' }
-    if (attrs.e < 0 && this.params.filters.exposure) return { ...data, visibility: 'hidden' }
+    if (!f) return HIDDEN
+    if (attrs.e >= 0 && !f.edgeKeep[attrs.e]) return HIDDEN
+    if (attrs.e < 0 && this.params.filters.exposure) return HIDDEN
     const ends = this.hovered ? this.graph.extremities(key) : null
-    if (ends && ends[0] !== this.hovered && ends[1] !== this.hovered)
-      return { ...data, visibility: 'hidden' }
+    if (ends && ends[0] !== this.hovered && ends[1] !== this.hovered) return HIDDEN
     const c = this.colors
     const base =
       attrs.diff === 1
@@ -657,9 +683,8 @@ export class GraphView implements Editor {
               : c.edge
     const opacity = this.compareWeek && attrs.diff === 0 ? attrs.opacity * 0.35 : attrs.opacity
     return {
-      ...data,
       size: attrs.size,
-      color: withAlpha(
+      color: this.alpha(
         base,
         ends
           ? Math.max(0.6, opacity)
@@ -668,6 +693,19 @@ export class GraphView implements Editor {
             : opacity,
       ),
     }
+  }
+
+  /** withAlpha, cached by colour and opacity in 1/40 steps (one string per step, not per edge). */
+  private readonly alphaCache = new Map<string, string>()
+  private alpha(color: string, opacity: number): string {
+    const q = Math.round(opacity * 40) / 40
+    const key = `${color}|${q}`
+    let v = this.alphaCache.get(key)
+    if (v === undefined) {
+      if (this.alphaCache.size > 4096) this.alphaCache.clear()
+      this.alphaCache.set(key, (v = withAlpha(color, q)))
+    }
+    return v
   }
 
   private renderCaption(shownNodes: number, shownEdges: number): void {
@@ -873,6 +911,7 @@ export class GraphView implements Editor {
 
   private applyTheme(c: ThemeColors): void {
     this.colors = c
+    this.labelStyle = { labelColor: c.label }
     this.stage.style.background = c.background
     this.timeline.setColors({ line: c.accent, bars: withAlpha(c.muted, 0.35), marker: c.removed })
     if (this.week) this.recompute()
