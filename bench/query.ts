@@ -81,6 +81,14 @@ const out = {
   forecastTopSorted: await measure(
     `SELECT * FROM forecast_edges('${week}', 4) ORDER BY probability DESC LIMIT 1000`,
   ),
+  // the same pairs through the table function (what a call with arguments from another table uses)
+  forecastTopFunction: await measure(
+    `SELECT f.* FROM (SELECT '${week}' AS w) AS a, forecast_edges(a.w, 4) AS f LIMIT 1000`,
+  ),
+  newExposures: await measure(
+    `SELECT f.source, f.source_name, f.probability, f.predicted_usd FROM forecast_edges('${week}', 4) AS f
+     WHERE f.target = '182' AND f.exists_at_t = 0 ORDER BY f.probability DESC LIMIT 20`,
+  ),
   linkProbTop20: await measure(
     `WITH top AS (SELECT source, target, weight FROM edges WHERE week = '${week}' ORDER BY weight DESC LIMIT 20)
      SELECT top.*, link_prob(source, target, '${week}', 4) AS p FROM top`,

@@ -73,6 +73,11 @@ const result = {}
   const { url, stop } = await serve()
   // warm-up: the first open lays the archive's nodes out once and stores the positions
   let page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  if (process.env.BENCH_DEBUG) {
+    page.on('console', (m) => console.error('console:', m.text().slice(0, 200)))
+    page.on('pageerror', (e) => console.error('pageerror:', e.message))
+    page.on('requestfinished', (r) => console.error('request:', r.url().slice(-40)))
+  }
   const t0 = Date.now()
   await page.goto(url)
   await page.waitForFunction(
@@ -80,6 +85,7 @@ const result = {}
     null,
     {
       timeout: 3_600_000,
+      polling: 500,
     },
   )
   result.firstOpenIncludingLayoutS = (Date.now() - t0) / 1000
@@ -150,12 +156,19 @@ const result = {}
           await new Promise((r) => setTimeout(r, 2))
           if (g.week === week && g.rendered) break
         }
-        out.push({ week, ms: performance.now() - t, switchMs: g.lastSwitchMs, edges: g.edges })
+        out.push({
+          week,
+          ms: performance.now() - t,
+          switchMs: g.lastSwitchMs,
+          timings: g.timings,
+          edges: g.edges,
+        })
       }
       return out
     },
     { id: opened.id, n: Number(values.switches) },
   )
+  result.switchTimings = switches.map((x) => x.timings)
   result.switchMs = {
     median: median(switches.map((s) => s.ms)),
     p95: p95(switches.map((s) => s.ms)),
@@ -215,7 +228,10 @@ const result = {}
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     const t = Date.now()
     await page.goto(url)
-    await page.waitForFunction(() => window.__status?.graphRendered, null, { timeout: 120_000 })
+    await page.waitForFunction(() => window.__status?.graphRendered, null, {
+      timeout: 120_000,
+      polling: 500,
+    })
     result.old = { coldLoadToFirstRenderMs: Date.now() - t }
     const ms = []
     for (const w of [result.largestWeek.week]) {

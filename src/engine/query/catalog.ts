@@ -79,7 +79,7 @@ export const QUERY_FUNCTIONS: QueryFunctionSpec[] = [
     ],
     needs: 'forecast',
     doc: 'The stored pairs of the latest forecast run for (week, horizon[, model]): every pair of the predicted graph and every pair with probability ≥ 0.01, most probable first. Pairs below 0.01 are not stored.',
-    cost: 'Reads the stored run through its (run_id, probability) index: the top 1,000 pairs of a real-scale run in a few ms when the query needs no sort of its own. A missing run is computed first (a forecast job: about 1 s on the small demo, 30 s on a real-scale week).',
+    cost: 'A literal call is a subquery over the stored run: the top 1,000 pairs of a real-scale run (332k pairs) in about 10 ms, sorted or not. A missing run is computed first (a forecast: about 1 s on the small demo, 15–30 s on a real-scale week).',
   },
   {
     name: 'forecast_nodes',
@@ -112,7 +112,7 @@ export const QUERY_FUNCTIONS: QueryFunctionSpec[] = [
     returns: 'REAL',
     needs: 'forecast',
     doc: 'The forecast probability that source → target exists at week + horizon (latest run for week and horizon). NULL when the pair is not stored (probability < 0.01 and not in the predicted graph) or an argument is NULL.',
-    cost: "The run's stored pairs are loaded into a map once per query process (about 0.2 s for a real-scale run), then each call is a lookup. A missing run is computed first.",
+    cost: "The run's stored pairs are loaded into a map on the first call in a query process (1–2 s for a real-scale run), then each call is a lookup. A missing run is computed first.",
   },
   {
     name: 'network_stats',

@@ -12,6 +12,7 @@ import { QUERY_FUNCTIONS, QUERY_VIEWS, TABLE_DOCS, signatureOf } from './catalog
 import { exportAvailable, exportBackend, type ExportFormat } from './export'
 import {
   PRAGMA_READ_ONLY,
+  buildSql,
   checkQuery,
   originalOffset,
   sqlLocation,
@@ -19,7 +20,8 @@ import {
   type QueryParams,
 } from './guard'
 import { formatSeconds, QueryProcess, type Isolation } from './host'
-import { prepareRuns, type PreparedRun, type PrepareContext } from './prepare'
+import { inlineCalls } from './inline'
+import { keyOf, prepareRuns, type PreparedRun, type PrepareContext } from './prepare'
 import type { FromWorker, RunLimits, SchemaObject, StatementResult, WorkerError } from './protocol'
 
 export const DEFAULT_TIMEOUT_MS = 10_000
@@ -116,13 +118,15 @@ export class QueryEngine {
         },
       )
     const checked = checkQuery(req.sql, req.params ?? {})
-    const runs = await prepareRuns(
+    const prepared = await prepareRuns(
       this.archive,
       req.sql,
       checked.flatMap((s) => s.needs),
       ctx,
       this.inflight,
     )
+    inlinePrepared(checked, prepared)
+    const runs = [...prepared.values()]
     const prepareMs = performance.now() - t0
     const answer = await this.process.request(
       (id) => ({
@@ -169,7 +173,9 @@ export class QueryEngine {
         `an export takes one statement; this SQL has ${checked.length}`,
         sqlLocation(req.sql, checked[1]?.start ?? 0),
       )
-    const runs = await prepareRuns(this.archive, req.sql, checked[0].needs, ctx, this.inflight)
+    const prepared = await prepareRuns(this.archive, req.sql, checked[0].needs, ctx, this.inflight)
+    inlinePrepared(checked, prepared)
+    const runs = [...prepared.values()]
     const temp = path
       ? join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`)
       : null
@@ -281,6 +287,17 @@ export interface QuerySchema {
   }[]
   weeks: string[]
   pragmas: string[]
+}
+
+/** Calls over prepared runs become subqueries over the stored tables (query/inline.ts). */
+function inlinePrepared(checked: CheckedStatement[], prepared: Map<string, PreparedRun>): void {
+  for (const st of checked) {
+    const replacements = inlineCalls(st, (need) => prepared.get(keyOf(need))?.runId)
+    if (replacements.length === 0) continue
+    const built = buildSql(st.tokens, st.renamed, replacements)
+    st.sql = built.sql
+    st.offsets = built.offsets
+  }
 }
 
 function checkTimeout(ms: number): number {

@@ -134,6 +134,15 @@ export interface CheckedStatement {
   needs: RunRequirement[]
   /** Its significant tokens (of the request's SQL). */
   sig: Token[]
+  /** All its tokens, and the new text of the tokens renamed (by token). */
+  tokens: Token[]
+  renamed: Map<Token, string>
+}
+
+/** A call replaced by other SQL (an inlined stored run: query/inline.ts). */
+export interface Replacement {
+  call: FunctionCall
+  text: string
 }
 
 /** A position in the request's SQL as an error location (offset, line, column, length). */
@@ -210,7 +219,8 @@ function checkStatement(
   }
   const bind = bindParams(sql, sig, params)
   const { calls, renamed } = findCalls(sql, sig, bind)
-  const rewritten = rewrite(s, renamed)
+  const tokens = s.tokens.filter((t) => t.end > s.start && t.start < s.end)
+  const rewritten = buildSql(tokens, renamed)
   return {
     index,
     start: s.start,
@@ -221,6 +231,8 @@ function checkStatement(
     calls,
     needs: calls.flatMap((c) => requirementsOf(sql, c)),
     sig,
+    tokens,
+    renamed,
   }
 }
 
@@ -515,21 +527,67 @@ export function canonicalScenario(text: string): string | Error {
   }
 }
 
-function rewrite(
-  s: Statement,
+/**
+ * The SQL SQLite runs: the statement's tokens (trivia kept), renamed tokens replaced, and each
+ * replaced call (name through closing parenthesis) swapped for its text; with the token starts in
+ * it and their offsets in the request's SQL, for error positions.
+ */
+export function buildSql(
+  tokens: Token[],
   renamed: Map<Token, string>,
+  replacements: Replacement[] = [],
 ): { sql: string; offsets: CheckedStatement['offsets'] } {
   const rewritten: number[] = []
   const original: number[] = []
   let out = ''
-  // the statement's own text from its first significant token, trivia between kept
-  for (const t of s.tokens) {
-    if (t.end <= s.start || t.start >= s.end) continue
+  let skipUntil = -1
+  for (const t of tokens) {
+    if (t.start < skipUntil) continue
     rewritten.push(out.length)
     original.push(t.start)
-    out += renamed.get(t) ?? t.text
+    const r = replacements.find((x) => x.call.start === t.start)
+    if (r) {
+      out += r.text
+      skipUntil = r.call.end
+    } else out += renamed.get(t) ?? t.text
   }
   return { sql: out, offsets: { rewritten, original } }
+}
+
+/** Whether the token at `i` stands where a table does: after FROM, JOIN, or a comma of a FROM list. */
+export function inFromClause(sig: Token[], i: number): boolean {
+  let depth = 0
+  for (let k = i - 1; k >= 0; k--) {
+    const t = sig[k]
+    if (t.kind === 'op' && t.text === ')') depth++
+    else if (t.kind === 'op' && t.text === '(') {
+      if (depth === 0) return false
+      depth--
+    } else if (depth === 0) {
+      if (k === i - 1 && !(t.kind === 'op' && t.text === ',') && t.kind !== 'ident') return false
+      if (t.kind === 'ident') {
+        const w = t.text.toLowerCase()
+        if (w === 'from' || w === 'join') return true
+        if (k === i - 1) return false
+        if (
+          [
+            'select',
+            'where',
+            'group',
+            'order',
+            'having',
+            'on',
+            'using',
+            'values',
+            'set',
+            'limit',
+          ].includes(w)
+        )
+          return false
+      }
+    }
+  }
+  return false
 }
 
 /** An offset in a statement's rewritten SQL, mapped back to the request's SQL. */

@@ -31,7 +31,8 @@ export interface PrepareContext {
   progress?: (done: number, total: number | null, message: string) => void
 }
 
-const keyOf = (r: RunRequirement): string =>
+/** What identifies the run a requirement names (equal keys: one run). */
+export const keyOf = (r: RunRequirement): string =>
   r.kind === 'forecast'
     ? `forecast|${r.week}|${r.horizon}|${r.model ?? ''}`
     : r.kind === 'stats'
@@ -40,8 +41,8 @@ const keyOf = (r: RunRequirement): string =>
 
 /**
  * Prepares the runs `needs` name, one after the other (dedupes them; `inflight` shares a run
- * that a concurrent query is already computing). Errors carry the position of the call that
- * named the run.
+ * that a concurrent query is already computing), by keyOf. Errors carry the position of the call
+ * that named the run.
  */
 export async function prepareRuns(
   archive: Archive,
@@ -49,10 +50,10 @@ export async function prepareRuns(
   needs: RunRequirement[],
   ctx: PrepareContext = {},
   inflight: Map<string, Promise<PreparedRun>> = new Map(),
-): Promise<PreparedRun[]> {
+): Promise<Map<string, PreparedRun>> {
   const unique = new Map<string, RunRequirement>()
   for (const n of needs) if (!unique.has(keyOf(n))) unique.set(keyOf(n), n)
-  const out: PreparedRun[] = []
+  const out = new Map<string, PreparedRun>()
   for (const [key, need] of unique) {
     ctx.signal?.throwIfAborted()
     let p = inflight.get(key)
@@ -61,7 +62,7 @@ export async function prepareRuns(
       inflight.set(key, p)
     }
     try {
-      out.push(await p)
+      out.set(key, await p)
     } catch (e) {
       throw located(sql, need, e)
     }

@@ -241,6 +241,32 @@ describe('query functions and the runs they read', () => {
     expect(spec.statements[0].data[0]).toEqual(['debtrank', 'eisenberg-noe', 'reference'])
   })
 
+  it('a call with arguments from another table (the table function) gives what a literal call (inlined) gives', async () => {
+    const pairs: [string, string][] = [
+      [`forecast_edges('${WEEK}', 4)`, 'forecast_edges(a.w, a.h)'],
+      [`forecast_nodes('${WEEK}', 4)`, 'forecast_nodes(a.w, a.h)'],
+      [`network_stats('${WEEK}')`, 'network_stats(a.w)'],
+      [`sis('${WEEK}')`, 'sis(a.w)'],
+      [`spillover('${WEEK}')`, 'spillover(a.w)'],
+      [`spillover('${WEEK}', 'sector')`, "spillover(a.w, 'sector')"],
+      [`contagion('${WEEK}', 'S1')`, "contagion(a.w, 'S1')"],
+      [`contagion('${WEEK}', 'S1', 'debtrank')`, "contagion(a.w, 'S1', 'debtrank')"],
+    ]
+    for (const [literal, dynamic] of pairs) {
+      const lit = await q.run({ sql: `SELECT * FROM ${literal}`, maxRows: 100_000 })
+      expect(lit.runs.length, literal).toBe(1)
+      const dyn = await q.run({
+        sql: `SELECT f.* FROM (SELECT '${WEEK}' AS w, 4 AS h) AS a, ${dynamic} AS f`,
+        maxRows: 100_000,
+      })
+      expect(dyn.runs, dynamic).toEqual([])
+      expect(dyn.statements[0].columns.map((c) => c.name)).toEqual(
+        lit.statements[0].columns.map((c) => c.name),
+      )
+      expect(rows(dyn), literal).toEqual(rows(lit))
+    }
+  })
+
   it('node_history and node_edges return what nodes and edges hold', async () => {
     const h = rows(await q.run({ sql: "SELECT week, size, in_degree FROM node_history('182')" }))
     const hist = archive.nodeHistory('182')
