@@ -117,6 +117,21 @@ the same warm file. Medians of ${runs} runs after warm-ups (the scans: 3).
 | every week where a lending protocol's largest exposure exceeded 30 % of its TVL (scan of every edge) | ${ours.lending.rows.toLocaleString('en')} | ${ms(ours.lending.inside)} | ${ms(ours.lending.call)} | ${ms(peer.lending)} | ${ratio(peer.lending, ours.lending.inside)} |
 
 The forecast run these read was ${ours.prepare.computed ? `computed by the first query (a forecast job before the SQL ran: ${(ours.prepare.ms / 1000).toFixed(1)} s)` : 'already stored'}.
+A call with literal arguments runs as a subquery over the stored tables (\`node_edges\`: a lookup of the node's
+edges by rowid that SQLite does itself); the "table function" row is the path of a call whose arguments come from
+another table. The query process maps the archive (\`mmap_size\` 2 GB): node 111's 14,381 edges lie on about 10,000
+different pages, so its first call in a fresh query process reads them from the file (the OS's cache) and takes longer.
+
+**Why no index on edges** (one-off measurements on copies of the same archive, 2026-12-02, same machine, load 3–5):
+\`CREATE INDEX edge_rows_by_source ON edge_rows(source)\` took 15.2 s and added 137 MB, \`(target)\` 22.4 s and
+136 MB (together +273 MB, +21 %); built during an import instead, the two cost about 5 µs per edge
+(docs/archive-schema.md: some 90 s on the 8.64 M edges of a real-scale import, whose target is to beat
+\`json.load\`), and because they do not cover the weight, node 111's edges through them still took 83–147 ms in
+sqlite3 (\`WHERE source = … UNION ALL … WHERE target = …\`, one table lookup per edge). \`node_edges\` gets the same rows
+from the node's edge lists without any index. An index \`forecast_edges(run_id, source, target)\` would make
+\`link_prob\` a lookup without its first-call load: 4.0 s to build on this run of 332k pairs, +6.2 MB per run; the
+top 20 exposures with a correlated-subquery forecast then took 21 ms in sqlite3 (not added: the load happens once per
+query process and run).
 <!-- query:end -->
 `
 const file = 'BENCHMARKS.md'

@@ -71,6 +71,8 @@ const STATUS: Partial<Record<string, number>> = {
   MODEL: 422,
   ARCHIVE: 500,
   INTERNAL: 500,
+  // a query past its time or size limit (dexposure query exits 8)
+  LIMIT: 422,
 }
 
 /** Largest API request body. */

@@ -20,6 +20,7 @@ const ALL = [
   'forecast',
   'backtest',
   'serve',
+  'query',
 ]
 const argv = (...args: string[]) => ['node', 'dexposure', ...args]
 

@@ -7,7 +7,13 @@
 // columns are the table function's (query/functions.ts), which still serves calls whose arguments
 // come from other tables. Names come from correlated subqueries so the subquery stays flattenable.
 import { isWord, type Token } from '../../shared/sql/tokens'
-import { inFromClause, type CheckedStatement, type Replacement, type RunRequirement } from './guard'
+import {
+  inFromClause,
+  type CheckedStatement,
+  type FunctionCall,
+  type Replacement,
+  type RunRequirement,
+} from './guard'
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`
 const nameOf = (col: string) => `(SELECT name FROM main.protocols WHERE id = ${col})`
@@ -85,21 +91,66 @@ const NOT_ALIAS = new Set([
   'not',
 ])
 
-/** The replacements of a statement's calls whose runs are prepared (`runOf` gives their ids). */
+/**
+ * The edge_rows rowids of a node's edges in every week, ascending (`dir`: only out or in edges),
+ * and the week of each week number (rowid >> 24) among them.
+ */
+export type RowidsOf = (
+  node: string,
+  dir: 'out' | 'in' | null,
+) => { rowids: number[]; weeks: Map<number, string> }
+
+/**
+ * node_history and node_edges need no run: a literal node is inlined too. node_edges becomes a
+ * lookup of the node's edges by rowid (the engine reads its edge lists, nodes.out_edges/in_edges)
+ * that SQLite does itself, the week found by the rowid's week number (rowKey in store/archive.ts:
+ * the week's number since 1970-01-05 times 2^24, plus the position) — no call into JavaScript per
+ * row.
+ */
+function nodeSubquery(call: FunctionCall, rowidsOf: RowidsOf): string | null {
+  const [node, direction] = call.args
+  if (!node || node.kind !== 'value' || node.value === null) return null
+  if (direction && (direction.kind !== 'value' || direction.value === null)) return null
+  const id = String(node.value)
+  if (call.spec.name === 'node_history')
+    return direction
+      ? null
+      : `SELECT week, size, log_tvl, tvl_change, in_degree, out_degree, n_token_types,
+  max_token_share, token_entropy FROM main.nodes WHERE node_id = ${quote(id)} ORDER BY week`
+  if (call.spec.name !== 'node_edges') return null
+  const dir = direction ? String(direction.value).toLowerCase() : null
+  // a wrong direction is the table function's error to raise
+  if (dir !== null && dir !== 'out' && dir !== 'in') return null
+  const { rowids, weeks } = rowidsOf(id, dir)
+  if (rowids.length === 0)
+    return `SELECT * FROM (SELECT NULL AS week, NULL AS idx, NULL AS direction, NULL AS source,
+  NULL AS target, NULL AS weight) WHERE 0`
+  // the weeks as a small table joined by week number: cheaper than date() on every row
+  const wk = [...weeks].map(([n, w]) => `(${n}, '${w}')`).join(', ')
+  return `WITH wk(n, week) AS (VALUES ${wk})
+SELECT wk.week AS week, e.rowid & 16777215 AS idx,
+  CASE WHEN e.source = ${quote(id)} THEN 'out' ELSE 'in' END AS direction,
+  e.source AS source, e.target AS target, e.weight AS weight
+FROM json_each('${JSON.stringify(rowids)}') AS j
+CROSS JOIN main.edge_rows AS e ON e.rowid = j.value
+CROSS JOIN wk ON wk.n = e.rowid >> 24
+ORDER BY j.key`
+}
+
+/**
+ * The replacements of a statement's calls whose runs are prepared (`runOf` gives their ids) and
+ * of its node_history/node_edges calls on a literal node.
+ */
 export function inlineCalls(
   st: CheckedStatement,
   runOf: (need: RunRequirement) => number | undefined,
+  rowidsOf: RowidsOf,
 ): Replacement[] {
   const out: Replacement[] = []
-  for (const need of st.needs) {
-    const call = need.at
+  const place = (call: FunctionCall, body: string | null) => {
     const at = st.sig.findIndex((t) => t.start === call.start)
     // only where a table stands (`x IN sis(…)` keeps the function)
-    if (at < 0 || !inFromClause(st.sig, at)) continue
-    const runId = runOf(need)
-    if (runId === undefined) continue
-    const body = subquery(need, runId)
-    if (!body) continue
+    if (!body || at < 0 || !inFromClause(st.sig, at)) return
     const next: Token | undefined = st.sig.find((t) => t.start >= call.end)
     const aliased =
       next !== undefined &&
@@ -108,5 +159,12 @@ export function inlineCalls(
         (next.kind === 'ident' && !NOT_ALIAS.has(next.text.toLowerCase())))
     out.push({ call, text: `(${body})${aliased ? '' : ` AS ${call.spec.name}`}` })
   }
+  for (const need of st.needs) {
+    const runId = runOf(need)
+    if (runId !== undefined) place(need.at, subquery(need, runId))
+  }
+  for (const call of st.calls)
+    if (call.spec.name === 'node_history' || call.spec.name === 'node_edges')
+      if (call.args.length <= call.spec.params.length) place(call, nodeSubquery(call, rowidsOf))
   return out
 }

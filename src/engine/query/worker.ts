@@ -142,14 +142,32 @@ function runStatement(
       total = countRest(it, rows + 1, limits.countBudgetMs)
       break
     }
+    // the common cells (finite numbers, short text, NULL) without a call or an object per cell
     for (let c = 0; c < row.length; c++) {
-      const { cell, size, cut, kind } = cellOf(row[c], limits.maxCellChars)
-      data[c].push(cell)
-      bytes += size
-      if (cut) cutCells++
+      const v = row[c]
+      let kind: ResultColumn['kind']
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        data[c].push(v)
+        bytes += 8
+        kind = 'number'
+      } else if (typeof v === 'string' && v.length <= limits.maxCellChars) {
+        data[c].push(v)
+        bytes += 16 + v.length * 2
+        kind = 'text'
+      } else if (v === null) {
+        data[c].push(null)
+        bytes += 1
+        if (kinds[c] === null) kinds[c] = 'null'
+        continue
+      } else {
+        const x = cellOf(v, limits.maxCellChars)
+        data[c].push(x.cell)
+        bytes += x.size
+        if (x.cut) cutCells++
+        kind = x.kind
+      }
       const k = kinds[c]
-      if (kind !== 'null') kinds[c] = k === null || k === 'null' || k === kind ? kind : 'mixed'
-      else if (k === null) kinds[c] = 'null'
+      if (k !== kind) kinds[c] = k === null || k === 'null' ? kind : 'mixed'
     }
     rows++
   }
