@@ -60,14 +60,22 @@ export class CommandPalette {
     document.body.append(this.root)
     this.input.addEventListener('input', () => this.update())
     this.input.addEventListener('keydown', (e) => this.onKey(e))
-    this.input.addEventListener('blur', () => setTimeout(() => this.close(), 120))
+    // closing on blur waits a moment (a click on an item blurs first); a reopen cancels it
+    this.input.addEventListener('blur', () => {
+      if (this.blurTimer) clearTimeout(this.blurTimer)
+      this.blurTimer = setTimeout(() => this.close(), 120)
+    })
   }
 
   get isOpen(): boolean {
     return !this.root.hidden
   }
 
+  private blurTimer: ReturnType<typeof setTimeout> | null = null
+
   open(prefix = '>'): void {
+    if (this.blurTimer) clearTimeout(this.blurTimer)
+    this.blurTimer = null
     this.previousFocus = document.activeElement
     this.cache.clear()
     this.root.hidden = false

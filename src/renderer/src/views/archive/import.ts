@@ -5,6 +5,7 @@
 import type { WorkbenchApi } from '../../../../shared/api'
 import type { JobsService } from '../../services/jobs'
 import type { LogService } from '../../services/log'
+import { factsList } from '../../ui/dom'
 import type { Editor } from '../../workbench/editors'
 
 export interface ImportFailure {
@@ -81,8 +82,6 @@ export function importErrorEditor(f: ImportFailure): Editor {
   const p = document.createElement('p')
   p.className = 'error-text'
   p.textContent = f.message
-  const dl = document.createElement('dl')
-  dl.className = 'facts'
   const rows: [string, string][] = [
     ['file', f.file],
     ['error', f.code],
@@ -90,14 +89,7 @@ export function importErrorEditor(f: ImportFailure): Editor {
   for (const k of ['week', 'field', 'offset', 'line', 'node', 'index'])
     if (f.location[k] !== undefined)
       rows.push([k === 'offset' ? 'byte offset' : k, String(f.location[k])])
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt')
-    dt.textContent = k
-    const dd = document.createElement('dd')
-    dd.textContent = v
-    dd.dataset.field = k
-    dl.append(dt, dd)
-  }
+  const dl = factsList(rows)
   const next = document.createElement('p')
   next.className = 'muted'
   next.textContent =

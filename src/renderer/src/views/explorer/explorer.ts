@@ -5,6 +5,7 @@ import type { CallResponse, WorkbenchApi } from '../../../../shared/api'
 import type { ArchiveService } from '../../services/archive'
 import type { SelectionService } from '../../services/selection'
 import { sparkline } from '../../ui/chart'
+import { smallButton as button } from '../../ui/dom'
 import { count, usd } from '../../ui/format'
 import type { GraphData } from '../graph/data'
 import type { SideView } from '../../workbench/parts'
@@ -298,15 +299,6 @@ function section(title: string, open: boolean): { details: HTMLDetailsElement; b
   body.className = 'side-section-body'
   details.append(summary, body)
   return { details, body }
-}
-
-function button(text: string, fn: () => void): HTMLButtonElement {
-  const b = document.createElement('button')
-  b.type = 'button'
-  b.className = 'small'
-  b.textContent = text
-  b.addEventListener('click', fn)
-  return b
 }
 
 function strong(text: string): HTMLElement {

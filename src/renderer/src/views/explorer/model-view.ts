@@ -1,6 +1,7 @@
 // A model's card, opened from the Explorer: where it lives, whether forecasts on this archive use
 // it by default, its training window and data, and the validation metrics its manifest records.
 import type { CallResponse } from '../../../../shared/api'
+import { factsList } from '../../ui/dom'
 import type { Editor } from '../../workbench/editors'
 
 type ModelEntry = CallResponse<'models.list'>[number]
@@ -32,15 +33,7 @@ export function modelEditor(m: ModelEntry): Editor {
     ],
   ]
   if (m.problem) facts.unshift(['problem', m.problem])
-  const dl = document.createElement('dl')
-  dl.className = 'facts'
-  for (const [k, v] of facts) {
-    const dt = document.createElement('dt')
-    dt.textContent = k
-    const dd = document.createElement('dd')
-    dd.textContent = v
-    dl.append(dt, dd)
-  }
+  const dl = factsList(facts)
   const mh = document.createElement('h3')
   mh.textContent = 'Validation metrics (from the manifest)'
   const table = document.createElement('table')

@@ -1,5 +1,6 @@
 // The filter pipeline's controls: one block per step, in pipeline order, each with the nodes and
 // edges left after it; the range filters carry a histogram of all (light) vs kept (dark) values.
+import { smallButton as button } from '../../ui/dom'
 import { count, usd } from '../../ui/format'
 import {
   logHistogram,
@@ -172,15 +173,6 @@ function block(title: string, counts: string, ...body: HTMLElement[]): HTMLEleme
   }
   s.append(h, ...body)
   return s
-}
-
-function button(text: string, fn: () => void): HTMLButtonElement {
-  const b = document.createElement('button')
-  b.type = 'button'
-  b.className = 'small'
-  b.textContent = text
-  b.addEventListener('click', fn)
-  return b
 }
 
 /** A log-scale range with a histogram of all vs kept values and two number inputs (USD). */

@@ -5,6 +5,7 @@
 import type { CallResponse, WorkbenchApi } from '../../../../shared/api'
 import { count, usd } from '../../ui/format'
 import { lineChart, type ChartHandle } from '../../ui/chart'
+import { factsList } from '../../ui/dom'
 import type { ThemeColors } from '../../workbench/theme'
 
 type Detail = CallResponse<'node.detail'>
@@ -66,9 +67,7 @@ export class SidePanel {
       color,
       `${detail.kind} · ${detail.category} · ${detail.sector}`,
     )
-    const facts = document.createElement('dl')
-    facts.className = 'facts'
-    for (const [k, v] of [
+    const facts = factsList([
       ['TVL this week', usd(detail.size)],
       ['id', detail.id],
       ['first week', detail.firstWeek],
@@ -81,13 +80,7 @@ export class SidePanel {
         'exposed from',
         `${count(detail.totals.exposedFrom.count)} holders · ${usd(detail.totals.exposedFrom.usd)}`,
       ],
-    ]) {
-      const dt = document.createElement('dt')
-      dt.textContent = k
-      const dd = document.createElement('dd')
-      dd.textContent = v
-      facts.append(dt, dd)
-    }
+    ])
     const chartBox = document.createElement('div')
     chartBox.className = 'panel-chart'
     chartBox.dataset.chart = 'tvl'
