@@ -84,7 +84,9 @@ function activeGraph(): GraphView | null {
 }
 
 let graphCounter = 0
-function openGraph(week: string | null, split?: 'right' | 'below'): void {
+/** Shows a week in the active graph, or opens a graph tab (a split beside it when asked); a new
+ * tab selects `node` once drawn. */
+function openGraph(week: string | null, split?: 'right' | 'below', node?: string): void {
   const w = week ?? archive.lastWeek
   if (!w) return
   const existing = activeGraph()
@@ -93,16 +95,14 @@ function openGraph(week: string | null, split?: 'right' | 'below'): void {
     return
   }
   const id = `graph-${Date.now().toString(36)}-${graphCounter++}`
-  editors.open({ id, type: 'graph', title: `Week ${w}`, params: { week: w }, split })
+  const params = node ? { week: w, node } : { week: w }
+  editors.open({ id, type: 'graph', title: `Week ${w}`, params, split })
 }
 
 function goToNode(id: string): void {
   const g = activeGraph()
   if (g) g.selectNode(id, true)
-  else {
-    openGraph(archive.lastWeek)
-    setTimeout(() => activeGraph()?.selectNode(id, true), 600)
-  }
+  else openGraph(archive.lastWeek, undefined, id)
 }
 
 window.addEventListener('dx:open-graph', (e) => {

@@ -415,7 +415,8 @@ export class GraphView implements Editor {
     const wanted = this.queuedWeek ?? week
     this.queuedWeek = null
     await this.showWeek(archive.has(wanted) ? wanted : archive.lastWeek!)
-    if (this.params.node && this.graph.hasNode(this.params.node)) this.selectNode(this.params.node)
+    if (this.params.node && this.graph.hasNode(this.params.node))
+      this.selectNode(this.params.node, true)
   }
 
   /** Shows the layout job's progress in the caption until it ends (done, failed or cancelled). */
