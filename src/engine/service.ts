@@ -19,6 +19,28 @@ import { Archive } from './store/archive'
 
 type Handler<K extends CallName> = (request: never) => Promise<CallResponse<K>> | CallResponse<K>
 
+/** The request as the contract parses it; a bad one is a USAGE error naming each field. */
+export function parsedRequest(name: CallName, request: unknown): unknown {
+  const parsed = calls[name].request.safeParse(request ?? {})
+  if (!parsed.success)
+    throw new DexposureError(
+      'USAGE',
+      `invalid request for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
+    )
+  return parsed.data
+}
+
+/** The response as the contract parses it; one that breaks the contract is an INTERNAL error. */
+export function checkedResponse(name: CallName, response: unknown): unknown {
+  const checked = calls[name].response.safeParse(response)
+  if (!checked.success)
+    throw new DexposureError(
+      'INTERNAL',
+      `response of ${name} breaks the contract: ${checked.error.message}`,
+    )
+  return checked.data
+}
+
 export class EngineService {
   readonly archive: Archive
   readonly jobs = new JobRegistry()
@@ -104,27 +126,15 @@ export class EngineService {
   /** Validates, dispatches and validates the answer. Bad requests are USAGE errors. */
   async handle(name: string, request: unknown): Promise<unknown> {
     if (!isCallName(name)) throw new DexposureError('USAGE', `unknown call "${name}"`)
-    const spec = calls[name]
-    const parsed = spec.request.safeParse(request ?? {})
-    if (!parsed.success)
-      throw new DexposureError(
-        'USAGE',
-        `invalid request for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
-      )
     const handler = (this.handlers as Partial<Record<CallName, (r: unknown) => unknown>>)[name]
-    if (!handler)
+    if (!handler) {
+      parsedRequest(name, request) // a bad request is still reported as one
       throw new DexposureError(
         'USAGE',
         `${name} is answered by the workbench session (src/engine/session.ts), not by one archive's service`,
       )
-    const response = await handler(parsed.data)
-    const checked = spec.response.safeParse(response)
-    if (!checked.success)
-      throw new DexposureError(
-        'INTERNAL',
-        `response of ${name} breaks the contract: ${checked.error.message}`,
-      )
-    return checked.data
+    }
+    return checkedResponse(name, await handler(parsedRequest(name, request)))
   }
 
   on(event: EventName, listener: (payload: unknown) => void): () => void {

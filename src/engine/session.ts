@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events'
 import { existsSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import {
-  calls,
   events,
   isCallName,
   type CallName,
@@ -19,7 +18,7 @@ import {
 import type { ImportFormat, ImportReport } from '../shared/domain'
 import { DexposureError, isDexposureError } from '../shared/errors'
 import { importFile, type ImportProgress } from './import'
-import { EngineService } from './service'
+import { checkedResponse, EngineService, parsedRequest } from './service'
 import { checkArchiveFile } from './store/archive-check'
 import { UserStore } from './store/user-store'
 import { UploadStore, type Upload } from './uploads'
@@ -106,22 +105,8 @@ export class WorkbenchSession {
   /** Validates, dispatches and validates the answer, like EngineService.handle. */
   async handle(name: string, request: unknown): Promise<unknown> {
     if (!isSessionCall(name)) return this.service.handle(name, request)
-    const spec = calls[name]
-    const parsed = spec.request.safeParse(request ?? {})
-    if (!parsed.success)
-      throw new DexposureError(
-        'USAGE',
-        `invalid request for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
-      )
     const handler = this.handlers[name] as (r: unknown) => unknown
-    const response = await handler(parsed.data)
-    const checked = spec.response.safeParse(response)
-    if (!checked.success)
-      throw new DexposureError(
-        'INTERNAL',
-        `response of ${name} breaks the contract: ${checked.error.message}`,
-      )
-    return checked.data
+    return checkedResponse(name, await handler(parsedRequest(name, request)))
   }
 
   on(event: EventName, listener: (payload: unknown) => void): () => void {
