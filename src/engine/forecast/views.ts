@@ -2,6 +2,7 @@
 // relationships, weight changes, vanishing edges) and of node predictions, the whole run as packed
 // arrays over the universe (the graph overlay), and one pair's history features ("explain"). A run
 // never changes once stored, so the last run read is kept in memory for paging through it.
+import { rowsMatching } from '../../shared/text-filter'
 import type { CallRequest, CallResponse } from '../../shared/api'
 import { DexposureError } from '../../shared/errors'
 import { encodePacked } from '../../shared/packed'
@@ -170,15 +171,7 @@ export function forecastNodes(
       predictedLogChange: nodes.predictedLogChange[i],
     }
   })
-  const text = r.filter?.trim().toLowerCase()
-  const rows = text
-    ? all.filter(
-        (x) =>
-          x.node.toLowerCase().includes(text) ||
-          (x.name ?? '').toLowerCase().includes(text) ||
-          x.category.toLowerCase().includes(text),
-      )
-    : all
+  const rows = rowsMatching(all, r.filter)
   const sort = r.sort ?? 'absChange'
   type Row = (typeof all)[number]
   const key: (x: Row) => number | string = {

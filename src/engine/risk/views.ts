@@ -3,6 +3,7 @@
 // tables `dexposure stats`, `risk` and `alerts` write), computing and storing one week's statistics
 // when they are missing. Statistics of many weeks are never computed here: the `stats` job does
 // that (fillStats), so no call blocks the engine for the whole archive.
+import { rowsMatching } from '../../shared/text-filter'
 import type { CallRequest, CallResponse } from '../../shared/api'
 import type { WeekId } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
@@ -226,15 +227,7 @@ export function weekSisView(
       }
     },
   )
-  const text = r.filter?.trim().toLowerCase()
-  const rows = text
-    ? all.filter(
-        (x) =>
-          x.node.toLowerCase().includes(text) ||
-          (x.name ?? '').toLowerCase().includes(text) ||
-          x.category.toLowerCase().includes(text),
-      )
-    : all
+  const rows = rowsMatching(all, r.filter)
   type Row = (typeof all)[number]
   const sort = r.sort ?? 'rank'
   const key: (x: Row) => number | string = {
