@@ -21,6 +21,7 @@ import { helpEditor } from './views/help/help'
 import { renderJobsPanel } from './views/jobs/jobs-panel'
 import { renderLogPanel } from './views/jobs/log-panel'
 import { searchView } from './views/search/search'
+import type { Contribution, Workbench } from './views/context'
 import { CommandRegistry, keyLabel, type Command } from './workbench/commands'
 import { EditorArea } from './workbench/editors'
 import { bindKeys } from './workbench/keybindings'
@@ -86,17 +87,25 @@ function activeGraph(): GraphView | null {
 let graphCounter = 0
 /** Shows a week in the active graph, or opens a graph tab (a split beside it when asked); a new
  * tab selects `node` once drawn. */
-function openGraph(week: string | null, split?: 'right' | 'below', node?: string): void {
+function openGraph(week: string | null, split?: 'right' | 'below', node?: string): string | null {
   const w = week ?? archive.lastWeek
-  if (!w) return
+  if (!w) return null
   const existing = activeGraph()
   if (existing && !split) {
     void existing.showWeek(w).catch(report)
-    return
+    if (node) existing.selectNode(node, true)
+    return lastGraph
   }
   const id = `graph-${Date.now().toString(36)}-${graphCounter++}`
   const params = node ? { week: w, node } : { week: w }
   editors.open({ id, type: 'graph', title: `Week ${w}`, params, split })
+  lastGraph = id
+  return id
+}
+
+function graphById(id: string): GraphView | null {
+  const view = editors.instance(id)
+  return view instanceof GraphView ? view : null
 }
 
 function goToNode(id: string): void {
@@ -719,6 +728,29 @@ function flash(message: string, tone: 'error' | 'warning' = 'error'): void {
   document.body.append(t)
   setTimeout(() => t.remove(), 8000)
 }
+
+// ---- contributions of the view folders -------------------------------------------------------
+const workbench: Workbench = {
+  api,
+  archive,
+  selection,
+  jobs,
+  log,
+  theme,
+  data,
+  commands,
+  editors,
+  parts,
+  status,
+  report,
+  flash,
+  openGraph,
+  goToNode,
+  activeGraph,
+  graphById,
+}
+const contributions: Contribution[] = []
+for (const contribute of contributions) contribute(workbench)
 
 openWorkbench()
   .then(() => (window.__workbench!.ready = true))

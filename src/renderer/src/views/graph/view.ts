@@ -7,6 +7,7 @@ import Graph from 'graphology'
 import Sigma from 'sigma'
 import type { WorkbenchApi } from '../../../../shared/api'
 import type { ArchiveService } from '../../services/archive'
+import { Emitter } from '../../services/events'
 import type { LogService } from '../../services/log'
 import type { SelectionService } from '../../services/selection'
 import { count, usd } from '../../ui/format'
@@ -31,6 +32,7 @@ import {
 } from './filters'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
+import { pairKey, type GraphOverlay } from './overlay'
 import { download, sceneFromSigma, svgToPng } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from './svg'
@@ -69,6 +71,10 @@ export interface GraphStatus {
   lastSwitchMs: number | null
   /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame. */
   timings: Record<string, number>
+  /** The overlay's title while one shows (forecast, contagion round, query result). */
+  overlay: string | null
+  /** ms from setOverlay to the first frame drawn with it. */
+  lastOverlayMs: number | null
 }
 
 declare global {
@@ -143,6 +149,8 @@ export class GraphView implements Editor {
       selected: null,
       lastSwitchMs: null,
       timings: {},
+      overlay: null,
+      lastOverlayMs: null,
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -345,6 +353,8 @@ export class GraphView implements Editor {
       return
     }
     const t1 = performance.now()
+    // an overlay belongs to the week it was computed on
+    if (this.overlay && frame.week !== this.week?.week) this.dropOverlay()
     this.week = frame
     this.params.week = week
     this.status.week = week
@@ -576,9 +586,62 @@ export class GraphView implements Editor {
           diff: 2,
         } satisfies EdgeAttrs)
       }
+    const extra = this.overlay?.extraEdges ?? []
+    for (let i = 0; i < extra.length; i++) {
+      const x = extra[i]
+      // a predicted edge that exists in the week is drawn as the week's edge, recoloured
+      if (!g.hasNode(x.source) || !g.hasNode(x.target) || g.hasEdge(x.source, x.target)) continue
+      g.addDirectedEdgeWithKey(`x${i}`, x.source, x.target, {
+        e: -2,
+        size: x.size ?? 1,
+        opacity: x.opacity ?? 1,
+        diff: 0,
+        color: x.color,
+      } satisfies EdgeAttrs)
+    }
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
   }
+
+  /** Draws an overlay over the week (or removes it): positions, filters and camera stay. */
+  async setOverlay(overlay: GraphOverlay | null): Promise<void> {
+    const t0 = performance.now()
+    const hadExtra = !!this.overlay?.extraEdges?.length
+    this.overlay = overlay
+    this.status.overlay = overlay?.title ?? null
+    this.overlayChanged.emit(overlay)
+    this.overlayEdgeColor = []
+    const w = this.week
+    const u = this.universe
+    if (overlay?.edgeColors && w && u)
+      for (let e = 0; e < w.edgeSource.length; e++)
+        this.overlayEdgeColor[e] = overlay.edgeColors.get(
+          pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]]),
+        )
+    if (!w) return
+    if (hadExtra || overlay?.extraEdges?.length) this.loadEdges()
+    this.recompute()
+    await this.nextFrame()
+    this.status.lastOverlayMs = performance.now() - t0
+  }
+
+  private dropOverlay(): void {
+    this.overlay = null
+    this.status.overlay = null
+    this.overlayEdgeColor = []
+    this.overlayChanged.emit(null)
+  }
+
+  /** Fires when the overlay is set or dropped (a week switch drops it). */
+  readonly overlayChanged = new Emitter<GraphOverlay | null>()
+
+  get currentOverlay(): GraphOverlay | null {
+    return this.overlay
+  }
+
+  private overlay: GraphOverlay | null = null
+  /** The overlay's colour of each week edge, by edge index (undefined: not recoloured). */
+  private overlayEdgeColor: (string | undefined)[] = []
 
   /** Filters, colours and sizes for the current week, then one sigma refresh. */
   private recompute(): void {
@@ -616,6 +679,15 @@ export class GraphView implements Editor {
           }
         }
       })
+    if (this.overlay?.extraEdges)
+      for (const x of this.overlay.extraEdges) {
+        const si = u.index.get(x.source)
+        const ti = u.index.get(x.target)
+        if (si !== undefined && ti !== undefined) {
+          this.extraNodes.add(si)
+          this.extraNodes.add(ti)
+        }
+      }
     if (this.pendingGraph) {
       this.graph = this.pendingGraph
       this.pendingGraph = null
@@ -647,6 +719,8 @@ export class GraphView implements Editor {
     const keep = this.filtered?.nodeKeep
     const shown = keep ? keep[attrs.i] === 1 || this.extraNodes.has(attrs.i) : false
     if (!shown) return HIDDEN
+    const o = this.overlay
+    if (o) return this.overlayNodeStyle(key, data, o)
     if (!this.hovered && key !== this.selected) return this.labelStyle
     const out: Record<string, unknown> = { labelColor: this.colors.label }
     if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
@@ -664,14 +738,53 @@ export class GraphView implements Editor {
 
   private labelStyle: Record<string, unknown> = { labelColor: '#000' }
 
+  private overlayNodeStyle(
+    key: string,
+    data: Record<string, unknown>,
+    o: GraphOverlay,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = { labelColor: this.colors.label }
+    const color = o.nodeColors?.get(key)
+    if (o.nodeColors) {
+      out.color = color ?? this.alpha(String(data.color), 0.12)
+      out.zIndex = color ? 1 : 0
+      if (!color) out.label = null
+    }
+    const size = o.nodeSizes?.get(key)
+    if (size !== undefined) out.size = size
+    if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
+      out.color = this.alpha(String(out.color ?? data.color), 0.15)
+      out.label = null
+    }
+    if (o.marked?.has(key) || key === this.selected) {
+      out.highlighted = true
+      out.labelVisibility = 'visible'
+      out.zIndex = 2
+    }
+    return out
+  }
+
   private edgeStyle(key: string, _data: unknown, attrs: EdgeAttrs): Record<string, unknown> {
     const f = this.filtered
     if (!f) return HIDDEN
     if (attrs.e >= 0 && !f.edgeKeep[attrs.e]) return HIDDEN
-    if (attrs.e < 0 && this.params.filters.exposure) return HIDDEN
+    if (attrs.e === -1 && this.params.filters.exposure) return HIDDEN
     const ends = this.hovered ? this.graph.extremities(key) : null
     if (ends && ends[0] !== this.hovered && ends[1] !== this.hovered) return HIDDEN
     const c = this.colors
+    const o = this.overlay
+    if (o) {
+      if (attrs.e === -2)
+        return { size: attrs.size, color: this.alpha(attrs.color!, attrs.opacity) }
+      const oc = attrs.e >= 0 ? this.overlayEdgeColor[attrs.e] : undefined
+      if (oc)
+        return {
+          size: Math.max(attrs.size, 1),
+          color: this.alpha(oc, Math.max(0.7, attrs.opacity)),
+        }
+      if (o.dimOtherEdges)
+        return { size: attrs.size, color: this.alpha(c.edge, attrs.opacity * 0.15) }
+    }
     const base =
       attrs.diff === 1
         ? c.added
@@ -720,6 +833,7 @@ export class GraphView implements Editor {
       `TVL ${usd(w.totalTvl)} · exposure ${usd(w.totalExposure)}`,
     ]
     if (this.compareWeek) parts.push(`diff vs ${this.compareWeek.week}`)
+    if (this.overlay) parts.push(this.overlay.title)
     if (w.synthetic) parts.push('synthetic demo data')
     this.caption.textContent = parts.join(' — ')
     this.caption.dataset.nodes = String(w.nodes.length)
@@ -728,7 +842,11 @@ export class GraphView implements Editor {
   }
 
   private renderLegend(): void {
-    const items = this.compareWeek ? this.diffLegend() : this.legend.slice(0, 14)
+    const items = this.overlay
+      ? this.overlay.legend
+      : this.compareWeek
+        ? this.diffLegend()
+        : this.legend.slice(0, 14)
     this.legendBox.replaceChildren(
       ...items.map((l) => {
         const item = document.createElement('span')
@@ -742,7 +860,7 @@ export class GraphView implements Editor {
         return item
       }),
     )
-    if (!this.compareWeek && this.legend.length > 14) {
+    if (!this.overlay && !this.compareWeek && this.legend.length > 14) {
       const more = document.createElement('span')
       more.className = 'legend-item muted'
       more.textContent = `+${this.legend.length - 14} more`
@@ -888,7 +1006,11 @@ export class GraphView implements Editor {
   async exportImage(kind: 'png' | 'svg', whole = false): Promise<string> {
     if (!this.sigma || !this.week) throw new Error('no week is drawn yet')
     const c = this.colors
-    const legend = this.compareWeek ? this.diffLegend() : this.legend
+    const legend = this.overlay
+      ? this.overlay.legend
+      : this.compareWeek
+        ? this.diffLegend()
+        : this.legend
     const svg = sceneToSvg(
       sceneFromSigma(
         this.sigma,
@@ -1004,11 +1126,14 @@ export class GraphView implements Editor {
 }
 
 interface EdgeAttrs {
-  /** Index of the edge in the shown week, −1 for a vanished edge drawn from the compared week. */
+  /** Index of the edge in the shown week, −1 for a vanished edge drawn from the compared week,
+   * −2 for an overlay's extra edge (e.g. predicted to appear). */
   e: number
   size: number
   opacity: number
   diff: DiffKind
+  /** An overlay edge's own colour. */
+  color?: string
 }
 
 /** Each shown-week edge's change against the compared week, and the compared week's edges that

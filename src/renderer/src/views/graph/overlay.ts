@@ -1,0 +1,36 @@
+// An overlay drawn on a graph view over its week: a forecast (edges predicted to appear or vanish,
+// nodes by predicted TVL change), a contagion round (nodes by state and loss, edges that carried
+// it), a spillover cell or a query result (a set of edges or nodes). Views outside the graph build
+// one and hand it to `GraphView.setOverlay`; the graph keeps its positions, filters and camera.
+import type { LegendEntry } from './appearance'
+
+/** Key of a directed pair, as overlays name edges: `${source}→${target}` by node id. */
+export const pairKey = (source: string, target: string): string => `${source}\u2192${target}`
+
+export interface OverlayEdge {
+  source: string
+  target: string
+  color: string
+  /** Width in pixels (default: the week's width for that exposure, else 1). */
+  size?: number
+  /** 0–1 (e.g. a predicted edge's calibrated probability). */
+  opacity?: number
+}
+
+export interface GraphOverlay {
+  /** Shown in the caption, e.g. "Forecast h=4 · p ≥ 0.50 · 312 expected edges". */
+  title: string
+  /** Legend entries replacing the colour legend while the overlay shows. */
+  legend: LegendEntry[]
+  /** Node colours by id; nodes of the week without one are dimmed. Absent: colours unchanged. */
+  nodeColors?: Map<string, string>
+  /** Node sizes in pixels by id (e.g. by loss); others keep their TVL size. */
+  nodeSizes?: Map<string, number>
+  /** Nodes marked with a ring and a label (e.g. the shocked nodes). */
+  marked?: Set<string>
+  /** Edges of the week (by pairKey) recoloured; with `dimOtherEdges` the rest fade out. */
+  edgeColors?: Map<string, string>
+  dimOtherEdges?: boolean
+  /** Edges drawn that are not in the week (predicted to appear), by pairKey-unique source/target. */
+  extraEdges?: OverlayEdge[]
+}
