@@ -635,6 +635,31 @@ export class GraphView implements Editor {
   /** Fires when the overlay is set or dropped (a week switch drops it). */
   readonly overlayChanged = new Emitter<GraphOverlay | null>()
 
+  /** What the view shows now (week, filters, the kept nodes and edges by id), for exports of
+   * "the current filtered view". */
+  shownItems(): {
+    week: string
+    filters: FilterState
+    nodes: string[]
+    edges: { source: string; target: string; usd: number }[]
+  } | null {
+    const u = this.universe
+    const w = this.week
+    const f = this.filtered
+    if (!u || !w || !f) return null
+    const nodes: string[] = []
+    for (let i = 0; i < u.count; i++) if (f.nodeKeep[i]) nodes.push(u.ids[i])
+    const edges: { source: string; target: string; usd: number }[] = []
+    for (let e = 0; e < w.edgeSource.length; e++)
+      if (f.edgeKeep[e])
+        edges.push({
+          source: u.ids[w.edgeSource[e]],
+          target: u.ids[w.edgeTarget[e]],
+          usd: w.edgeWeight[e],
+        })
+    return { week: w.week, filters: { ...this.params.filters }, nodes, edges }
+  }
+
   get currentOverlay(): GraphOverlay | null {
     return this.overlay
   }
