@@ -4,7 +4,11 @@
 //    wall time, MB/s, peak RSS (GNU time);
 // 2. the archive's fast paths on that archive (largest week as typed arrays, a node's history,
 //    its edges), beside Python sqlite3 + numpy reading the same rows.
-// Usage: node bench/archive.mjs [--keep] [--runs N]   (npm run bench:archive)
+// Usage: node bench/archive.mjs [--keep] [--runs N] [--cli DIR] [--before DIR]   (npm run bench:archive)
+//   --cli DIR: import with the CLI bundle built in DIR instead of out/node (a private build, so
+//   a rebuild of out/node during the run cannot change what is measured).
+//   --before DIR: also import with the CLI bundle built in DIR (scripts/build-node.mjs run with
+//   another outdir, e.g. from an older commit), in the same run, for a before/after row.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -13,25 +17,36 @@ import { build } from 'esbuild'
 const args = process.argv.slice(2)
 const runsAt = args.indexOf('--runs')
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 30
+const beforeAt = args.indexOf('--before')
+const beforeDir = beforeAt >= 0 ? args[beforeAt + 1] : null
 const loadAtStart = loadavg()[0]
 const dataDir = 'bench/data'
 const json = `${dataDir}/real-scale.json`
 const archive = `${dataDir}/real-scale.sqlite`
 mkdirSync(dataDir, { recursive: true })
 
-const cli = ['bin/dexposure.js']
+const cliAt = args.indexOf('--cli')
+const cliDir = cliAt >= 0 ? args[cliAt + 1] : null
+const cli = cliDir ? ['bench/cli-at.mjs'] : ['bin/dexposure.js']
+if (cliDir) process.env.DX_CLI = `${cliDir}/cli.js`
 const log = (m) => process.stderr.write(`bench: ${m}\n`)
 
-/** Runs a command under GNU time; returns wall seconds and peak RSS in MB. */
-function timed(cmd, cmdArgs) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], {
+/** Runs a command under GNU time; returns wall seconds, CPU seconds (user + system) and peak RSS in MB. */
+function timed(cmd, cmdArgs, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...cmdArgs], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env,
   })
   if (r.status !== 0)
     throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-2000)}`)
   const last = r.stderr.trim().split('\n').at(-1).split(' ')
-  return { seconds: Number(last[0]), peakRssMb: Number(last[1]) / 1024, stdout: r.stdout }
+  return {
+    seconds: Number(last[0]),
+    peakRssMb: Number(last[1]) / 1024,
+    cpuSeconds: Number(last[2]) + Number(last[3]),
+    stdout: r.stdout,
+  }
 }
 
 if (!existsSync(json)) {
@@ -61,19 +76,47 @@ const py = timed('/usr/bin/python3', [
 ])
 log(`  ${py.seconds} s, peak ${py.peakRssMb.toFixed(0)} MB`)
 
-for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+const importArgs = ['--quiet', '--json', '--archive', archive, 'import', json]
+const clearArchive = () => {
+  for (const f of [archive, `${archive}-wal`, `${archive}-shm`]) rmSync(f, { force: true })
+}
+/** Content hash of every archived week, to show two builds archive the same thing. */
+const weekHashes = () =>
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `const D = require('better-sqlite3'); const db = new D(process.argv[1], { readonly: true });
+       const h = require('node:crypto').createHash('sha256');
+       for (const r of db.prepare('SELECT week, n_nodes, n_edges, total_tvl, total_exposure, content_sha256, counts FROM weeks ORDER BY week').raw().iterate()) h.update(JSON.stringify(r));
+       process.stdout.write(h.digest('hex'))`,
+      archive,
+    ],
+    { encoding: 'utf8' },
+  )
+let before = null
+if (beforeDir) {
+  clearArchive()
+  log(`dexposure import, the build in ${beforeDir} …`)
+  before = timed(process.execPath, ['bench/cli-at.mjs', ...importArgs], {
+    ...process.env,
+    DX_CLI: `${beforeDir}/cli.js`,
+  })
+  before.weeks = weekHashes()
+  log(
+    `  ${before.seconds} s, peak ${before.peakRssMb.toFixed(0)} MB, weeks ${before.weeks.slice(0, 16)}`,
+  )
+}
+clearArchive()
 log('dexposure import …')
-const imp = timed(process.execPath, [
-  ...cli,
-  '--quiet',
-  '--json',
-  '--archive',
-  archive,
-  'import',
-  json,
-])
+const imp = timed(process.execPath, [...cli, ...importArgs])
 const report = JSON.parse(imp.stdout)
-log(`  ${imp.seconds} s, peak ${imp.peakRssMb.toFixed(0)} MB, ${report.weeksInserted.length} weeks`)
+imp.weeks = weekHashes()
+log(
+  `  ${imp.seconds} s, peak ${imp.peakRssMb.toFixed(0)} MB, ${report.weeksInserted.length} weeks ${imp.weeks.slice(0, 16)}`,
+)
+if (before && before.weeks !== imp.weeks)
+  throw new Error('the two builds archived different weeks (content hashes differ)')
 
 log('fast paths …')
 await build({
@@ -117,12 +160,20 @@ ${load.nodes.toLocaleString('en')} nodes and ${load.edges.toLocaleString('en')} 
 | task | DeXposure Workbench | peer (same run) | ratio |
 |---|---|---|---|
 | parse/import the 1 GB-class file: wall time | **${f2(imp.seconds)} s** (${f2(mb / imp.seconds)} MB/s; streamed, validated, written to SQLite) | Python \`json.load\` (parse only): ${f2(py.seconds)} s (${f2(mb / py.seconds)} MB/s) | ${f2(py.seconds / imp.seconds)}× faster |
-| … peak RSS | **${imp.peakRssMb.toFixed(0)} MB** | ${py.peakRssMb.toFixed(0)} MB | ${f2(py.peakRssMb / imp.peakRssMb)}× less |
+| … CPU time (user + system, all threads) | ${f2(imp.cpuSeconds)} s | ${f2(py.cpuSeconds)} s | — |
+| … peak RSS | **${imp.peakRssMb.toFixed(0)} MB** | ${py.peakRssMb.toFixed(0)} MB | ${f2(py.peakRssMb / imp.peakRssMb)}× less |${
+  before
+    ? `
+| the same import with the build in \`${beforeDir}\` (same run; same week hashes) | ${f2(before.seconds)} s wall, ${f2(before.cpuSeconds)} s CPU, peak ${before.peakRssMb.toFixed(0)} MB | json.load above | ${f2(py.seconds / before.seconds)}× faster |`
+    : ''
+}
 | load the largest week (nodes + edges + features as typed arrays), median of ${runs} | **${f2(load.loadWeek.median)} ms** (p95 ${f2(load.loadWeek.p95)}) | Python sqlite3 + numpy from \`nodes\`/\`edges\`: ${f2(peer.loadWeek.median)} ms | ${f2(peer.loadWeek.median / load.loadWeek.median)}× |
 | one node's full history (${load.historyRows} weeks, node \`${load.node}\`) | **${f2(load.nodeHistory.median)} ms** | ${f2(peer.nodeHistory.median)} ms | ${f2(peer.nodeHistory.median / load.nodeHistory.median)}× |
 | the same node's edges across all weeks (${load.edgeRows.toLocaleString('en')} rows) | **${f2(load.nodeEdges.median)} ms** | — | — |
 
-Targets: import faster than \`json.load\` with peak RSS < 1 GB; largest week ≤ 50 ms; a node's history ≤ 20 ms.
+Week hashes (SHA-256 over every archived week's counts and content hash): \`${imp.weeks}\`.
+
+Targets: import ≥ 3× \`json.load\`'s speed with peak RSS ≤ 1 GB (issue 14 §4); largest week ≤ 50 ms; a node's history ≤ 20 ms.
 <!-- archive:end -->`
 
 const file = 'BENCHMARKS.md'

@@ -26,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   backtest: () => import('./commands/backtest'),
   serve: () => import('./commands/serve'),
   query: () => import('./commands/query'),
+  report: () => import('./commands/report'),
+  export: () => import('./commands/export'),
 }
 
 /**

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import { calls, isCallName, type CallName, type CallResponse, type EventName } from '../shared/api'
 import { DexposureError } from '../shared/errors'
 import { listModels, listRuns } from './explorer'
+import { readManifest } from './forecast/model'
 import { runForecast } from './forecast/run'
 import { edgeHistory } from './graph/edge-history'
 import { nodeDetail } from './graph/node-detail'
@@ -13,6 +14,8 @@ import { weekFrame } from './graph/week-frame'
 import { JobRegistry } from './jobs'
 import { AnalysisCalls } from './analysis'
 import { QueryService } from './query/calls'
+import { ExportService } from './export/calls'
+import { reportHandlers } from './report/calls'
 import { GraphLayout } from './layout/graph-layout'
 import type { SessionCallName } from './session'
 import { Archive } from './store/archive'
@@ -52,12 +55,15 @@ export class EngineService {
   private ownsArchive = false
   /** The query console: SQL in a read-only query process, exports, history (src/engine/query/). */
   readonly query: QueryService
+  /** Graph exports and their downloads (src/engine/export/). */
+  readonly exports: ExportService
 
   /** A service on an archive the caller opened (and closes). */
   constructor(archive: Archive) {
     this.archive = archive
     this.layout = new GraphLayout(archive, this.jobs)
     this.query = new QueryService(archive, this.jobs)
+    this.exports = new ExportService(archive, this.jobs)
     for (const e of ['job.progress', 'job.done'] as const)
       this.jobs.on(e, (payload) => this.events.emit(e, payload))
     this.handlers = {
@@ -69,18 +75,23 @@ export class EngineService {
       'node.history': (r: { nodeId: string }) => this.nodeHistory(r.nodeId),
       'jobs.cancel': (r: { id: string }) => ({ ok: this.jobs.cancel(r.id) }),
       'jobs.list': () => this.jobs.snapshot(),
-      'forecast.run': (r: { week: string; horizon: number; provider?: string }) => ({
-        jobId: this.jobs.start('forecast', (ctx) =>
-          runForecast(this.archive, {
-            week: r.week,
-            horizon: r.horizon,
-            provider: r.provider,
-            top: 0,
-            signal: ctx.signal,
-            onProgress: (done, total) => ctx.progress(done, total, 'pairs scored'),
-          }),
-        ),
-      }),
+      'forecast.run': (r: { week: string; horizon: number; provider?: string; model?: string }) => {
+        // a missing or unreadable model folder is refused now, naming it, not inside the job
+        if (r.model !== undefined) readManifest(r.model)
+        return {
+          jobId: this.jobs.start('forecast', (ctx) =>
+            runForecast(this.archive, {
+              week: r.week,
+              horizon: r.horizon,
+              provider: r.provider,
+              modelDir: r.model,
+              top: 0,
+              signal: ctx.signal,
+              onProgress: (done, total) => ctx.progress(done, total, 'pairs scored'),
+            }),
+          ),
+        }
+      },
       'forecast.latest': (r: { week: string; horizon: number }) =>
         this.latestForecast(r.week, r.horizon),
       'runs.list': (r: { limit?: number }) => listRuns(this.archive, r.limit),
@@ -105,6 +116,12 @@ export class EngineService {
       // ---- query console (src/engine/query/calls.ts)
       ...this.query.handlers(),
       // ---- end of the query console
+      // ---- graph exports (src/engine/export/calls.ts)
+      ...this.exports.handlers(),
+      // ---- end of the graph exports
+      // ---- weekly risk report (src/engine/report/)
+      ...reportHandlers(archive, this.jobs, this.layout),
+      // ---- end of the weekly risk report
     }
   }
 
@@ -119,6 +136,7 @@ export class EngineService {
   close(): void {
     for (const { id } of this.jobs.list()) this.jobs.cancel(id)
     this.query.close() // stops the query processes
+    this.exports.close() // deletes downloads not read
     this.events.removeAllListeners()
     if (this.ownsArchive) this.archive.close()
   }

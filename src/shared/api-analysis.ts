@@ -387,6 +387,10 @@ export const StressReportSchema = z.object({
           pointPercentile: z.number(),
           loss: DistributionSchema,
           lossPct: DistributionSchema,
+          /** Loss in % of total TVL over the draws in equal bins (absent in runs stored before it). */
+          lossPctHistogram: z
+            .object({ from: z.number(), to: z.number(), counts: z.array(z.number().int()) })
+            .optional(),
           exceedance: z.array(z.object({ thresholdPct: z.number(), probability: z.number() })),
           distressed: CountsSchema,
           defaults: CountsSchema,

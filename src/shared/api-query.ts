@@ -149,6 +149,8 @@ export const QuerySchemaSchema = z.object({
   weeks: z.array(week),
   /** The PRAGMAs a query may read. */
   pragmas: z.array(z.string()),
+  /** The formats `query.export` can write in this build (Parquet only with its writer). */
+  exportFormats: z.array(z.enum(['csv', 'json', 'parquet'])),
 })
 
 export const QueryHistoryEntrySchema = z.object({
@@ -221,7 +223,7 @@ export const queryCalls = {
   /**
    * Streams every row of one statement into a file (a job: `{ jobId }`, progress in rows, result
    * QueryExportResultSchema). CSV through the spreadsheet-safe CSV writer; JSON as an array of
-   * objects; Parquet only where a Parquet writer is installed (USAGE otherwise). The file appears
+   * objects; Parquet through hyparquet-writer (src/engine/query/parquet.ts). The file appears
    * when complete (a temporary file beside it until then); never over the archive.
    */
   'query.export': {

@@ -3,7 +3,9 @@
 // validate payloads against these schemas at their boundary.
 import { z } from 'zod'
 import { analysisCalls } from './api-analysis'
+import { exportCalls } from './api-export'
 import { queryCalls } from './api-query'
+import { reportCalls } from './api-report'
 
 const week = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a week YYYY-MM-DD')
 
@@ -320,6 +322,8 @@ export const calls = {
       week,
       horizon: z.number().int().positive(),
       provider: z.string().optional(),
+      /** A model directory (models.list `dir`); omitted: the archive's or shipped default. */
+      model: z.string().min(1).optional(),
     }),
     response: z.object({ jobId: z.string() }),
   },
@@ -418,6 +422,12 @@ export const calls = {
   // ---- query console (issue 12; schemas in ./api-query.ts)
   ...queryCalls,
   // ---- end of the query console
+  // ---- weekly risk report (issue 13; schemas in ./api-report.ts)
+  ...reportCalls,
+  // ---- end of the weekly risk report
+  // ---- graph exports (issue 13 §2; schemas in ./api-export.ts)
+  ...exportCalls,
+  // ---- end of the graph exports
 } as const
 
 /** Every event pushed from the engine to the UI. */
@@ -444,6 +454,7 @@ export const events = {
 
 export * from './api-analysis'
 export * from './api-query'
+export * from './api-report'
 
 export type CallName = keyof typeof calls
 export type CallRequest<K extends CallName> = z.input<(typeof calls)[K]['request']>

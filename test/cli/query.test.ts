@@ -110,15 +110,12 @@ describe('dexposure query', () => {
       ['SELECT 1', '--out', join(dir, 'x.txt')],
       ['SELECT 1; SELECT 2', '--format', 'csv'],
       ['SELECT 1', '--format', 'parquet'],
-      ['SELECT 1', '--format', 'parquet', '--out', join(dir, 'x.parquet')],
       ['SELECT :missing'],
     ]) {
       const r = query(...args)
       expect(r.code, args.join(' ')).toBe(2)
     }
-    expect(
-      query('SELECT 1', '--format', 'parquet', '--out', join(dir, 'x.parquet')).stderr,
-    ).toMatch(/hyparquet-writer/)
+    expect(query('SELECT 1', '--format', 'parquet').stderr).toMatch(/--out/)
   })
 
   it('exits 3 on bad SQL, naming the line and column and pointing at it', () => {

@@ -21,6 +21,8 @@ const ALL = [
   'backtest',
   'serve',
   'query',
+  'report',
+  'export',
 ]
 const argv = (...args: string[]) => ['node', 'dexposure', ...args]
 

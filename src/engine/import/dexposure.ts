@@ -6,8 +6,10 @@ import type { Composition, ImportCounts, NodeInput, WeekInput } from '../../shar
 import { weekProblem } from '../../shared/dates'
 import { DexposureError, type ErrorLocation } from '../../shared/errors'
 import type { ImportSession } from '../store/archive'
+import { packWeek, type PackedWeek } from '../store/packed-week'
 import { isUtf8 } from 'node:buffer'
 import { splitCompositions } from './composition-split'
+import { fastWeek } from './dexposure-fast'
 import {
   badInput,
   decodeUtf8,
@@ -75,6 +77,21 @@ function weekOrder(file: string) {
   }
 }
 
+/**
+ * One week from its bytes to the packed week the archive writes: the fast reader for weeks in the
+ * usual shape (dexposure-fast.ts), the general one (processWeek) for the rest and for every error.
+ */
+export function packSlice(
+  slice: WeekSlice,
+  file: string,
+  strict: boolean | undefined,
+): { packed: PackedWeek; counts: ImportCounts } {
+  const fast = fastWeek(slice.bytes, slice.key, strict)
+  if (fast) return fast
+  const { input, counts } = processWeek(slice, file, strict)
+  return { packed: packWeek(input, file), counts }
+}
+
 /** One week from its bytes to a normalised WeekInput (decode, validate, apply the policy). */
 export function processWeek(
   slice: WeekSlice,
@@ -127,8 +144,8 @@ async function importInThread(
   let weeksDone = 0
   for await (const slice of scanWeeks(file, { chunkSize: opts.chunkSize })) {
     checkOrder(slice)
-    const { input, counts } = processWeek(slice, file, opts.strict)
-    session.putWeek(input, counts)
+    const { packed, counts } = packSlice(slice, file, opts.strict)
+    session.putPacked(packed, counts)
     session.addCounts(counts)
     weeksDone++
     opts.onProgress?.({

@@ -195,7 +195,7 @@ export class QueryEngine {
             positional: checked[0].bind.positional,
             named: checked[0].bind.named,
           },
-          format: req.format as 'csv' | 'json',
+          format: req.format,
           target: temp ? { path: temp } : req.target,
           maxRows: req.maxRows ?? null,
         }),
@@ -299,6 +299,7 @@ export class QueryEngine {
       })),
       weeks: answer.weeks,
       pragmas: [...PRAGMA_READ_ONLY].sort(),
+      exportFormats: (['csv', 'json', 'parquet'] as const).filter(exportAvailable),
     }
   }
 
@@ -322,6 +323,8 @@ export interface QuerySchema {
   }[]
   weeks: string[]
   pragmas: string[]
+  /** The formats `export` can write in this build. */
+  exportFormats: ExportFormat[]
 }
 
 function checkTimeout(ms: number): number {

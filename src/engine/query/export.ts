@@ -1,12 +1,14 @@
 // Exports stream every row of a statement into a file (or a file descriptor: the CLI's stdout)
 // from the query process, batch by batch, so no result is ever held whole. A format is an
 // ExportBackend: CSV goes through the product's spreadsheet-safe CSV helper (src/shared/csv.ts),
-// JSON is an array of row objects. Parquet needs a Parquet writer, which is not installed: a
-// backend for it (hyparquet-writer: pure JavaScript, one dependency, row groups appended one at a
-// time) plugs in through registerExportBackend without changing the query process.
+// JSON is an array of row objects, Parquet goes through hyparquet-writer (parquet.ts: pure
+// JavaScript, row groups appended one at a time). The backends are in this module's own table,
+// not registered from outside, because the query process (worker.ts) is a separate process that
+// imports only this module: a backend registered in the engine's process would not reach it.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
 import { csvRow } from '../../shared/csv'
 import { DexposureError } from '../../shared/errors'
+import { parquetBackend } from './parquet'
 
 export type ExportFormat = 'csv' | 'json' | 'parquet'
 
@@ -110,9 +112,10 @@ export const jsonBackend: ExportBackend = {
 const backends = new Map<ExportFormat, ExportBackend>([
   ['csv', csvBackend],
   ['json', jsonBackend],
+  ['parquet', parquetBackend],
 ])
 
-/** Adds a backend (the Parquet one, once a Parquet writer is a dependency). */
+/** Adds or replaces a backend (tests; a format of a later build). */
 export function registerExportBackend(b: ExportBackend): void {
   backends.set(b.format, b)
 }
@@ -122,7 +125,7 @@ export function exportBackend(format: ExportFormat): ExportBackend {
   if (!b)
     throw new DexposureError(
       'USAGE',
-      `${format} export is not available in this build: it needs a Parquet writer (hyparquet-writer), which is not installed; export csv or json`,
+      `${format} export is not available in this build; export csv or json`,
       { field: 'format' },
     )
   return b

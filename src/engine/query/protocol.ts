@@ -63,7 +63,7 @@ export type ToWorker =
       type: 'export'
       id: number
       statement: WorkerStatement
-      format: 'csv' | 'json'
+      format: 'csv' | 'json' | 'parquet'
       target: ExportTarget
       maxRows: number | null
     }

@@ -8,6 +8,7 @@
 // created before `query_only` is set: nothing is ever written into the archive file.
 import { parentPort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { DexposureError } from '../../shared/errors'
 import { isTrivia, tokenize } from '../../shared/sql/tokens'
 import { QUERY_VIEWS } from './catalog'
 import { exportBackend, FdWriter, type RawCell } from './export'
@@ -314,6 +315,9 @@ function workerError(
 ): WorkerError {
   if (e instanceof QueryFunctionError)
     return { kind: 'function', code: e.code, message: e.message, statement, fn: e.fn }
+  // an export backend's refusal (a Parquet column whose values change type) keeps its code
+  if (e instanceof DexposureError)
+    return { kind: 'function', code: e.code, message: e.message, statement, fn: 'export' }
   if (e instanceof Database.SqliteError) {
     const err: WorkerError = { kind: 'sqlite', code: e.code, message: e.message, statement }
     if (SYNTAX.test(e.message)) {

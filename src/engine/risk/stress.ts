@@ -20,6 +20,7 @@ import type { ContagionMethod, ContagionResult } from '../../shared/risk/contagi
 import { buildRiskGraph, totalOf, type GraphInput } from '../../shared/risk/graph'
 import { formatShockSpec, selectShock, type ShockSelection } from '../../shared/risk/scenarios'
 import { computeSis } from '../../shared/risk/sis'
+import { histogram, type Histogram } from '../../shared/risk/histogram'
 import { exceedanceProbability, lossDistribution } from '../../shared/risk/tail'
 import {
   labelsOf,
@@ -68,6 +69,8 @@ export interface StressMethodReport {
   pointPercentile: number
   loss: Dist
   lossPct: Dist
+  /** The loss in % of total TVL over the draws in 40 equal bins (the workbench's histogram). */
+  lossPctHistogram: Histogram
   exceedance: { thresholdPct: number; probability: number }[]
   distressed: { mean: number; min: number; max: number }
   defaults: { mean: number; min: number; max: number }
@@ -371,6 +374,7 @@ export async function stressRun(archive: Archive, o: StressOptions): Promise<Str
           pointPercentile: atMost / draws,
           loss: lossDistribution(t.loss),
           lossPct: lossDistribution(pct),
+          lossPctHistogram: histogram(pct, 40),
           exceedance: thresholds.map((x) => ({
             thresholdPct: x,
             probability: exceedanceProbability(pct, x),

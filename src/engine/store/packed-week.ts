@@ -1,6 +1,7 @@
 // A week in the compact form the archive writes: typed arrays plus composition text. Importers
 // may build it in a worker thread and transfer it (typed arrays move without copying; strings clone
 // cheaply), so the thread that writes SQLite does no parsing.
+import { createHash } from 'node:crypto'
 import { compositionJson, type WeekId, type WeekInput } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
 import { compositionStats } from '../../shared/features'
@@ -19,6 +20,12 @@ export interface PackedWeek {
   edgeDst: Int32Array
   edgeWeight: Float64Array
   edgeComps: (string | null)[]
+  /**
+   * JSON.stringify(nodeIds) and weekContentHash of the week, when the thread that packed it
+   * computed them (withContentHash): the importing thread, which writes SQLite, then skips both.
+   */
+  nodeIdsJson?: string
+  contentHash?: string
 }
 
 /** Validates the archive's invariants and packs a normalised week. `file` names errors. */
@@ -105,3 +112,33 @@ export const transferablesOf = (p: PackedWeek): ArrayBuffer[] =>
   [p.sizes, p.nTokens, p.maxShare, p.entropy, p.edgeSrc, p.edgeDst, p.edgeWeight].map(
     (a) => a.buffer as ArrayBuffer,
   )
+
+/**
+ * SHA-256 of exactly what is stored for a week (ids in order, sizes, edges, compositions): an
+ * identical re-import is recognised by it. Typed arrays are hashed as bytes, so the cost is a few
+ * native calls plus one per 4096 compositions.
+ */
+export function weekContentHash(p: PackedWeek, nodeIdsJson: string): string {
+  const h = createHash('sha256')
+  h.update(nodeIdsJson)
+  for (const a of [p.sizes, p.edgeSrc, p.edgeDst, p.edgeWeight])
+    h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+  // Compositions go in batches: one native call per 4096 strings instead of one per string.
+  for (const comps of [p.nodeComps, p.edgeComps]) {
+    h.update('\x1d')
+    for (let i = 0; i < comps.length; i += 4096)
+      h.update(
+        comps
+          .slice(i, i + 4096)
+          .map((c) => (c === null ? '\x1f' : c + '\x1e'))
+          .join(''),
+      )
+  }
+  return h.digest('hex')
+}
+
+/** The week with its id list's JSON and content hash computed (in a worker, before transfer). */
+export function withContentHash(p: PackedWeek): PackedWeek {
+  const nodeIdsJson = JSON.stringify(p.nodeIds)
+  return { ...p, nodeIdsJson, contentHash: weekContentHash(p, nodeIdsJson) }
+}

@@ -21,7 +21,14 @@ import { helpEditor } from './views/help/help'
 import { renderJobsPanel } from './views/jobs/jobs-panel'
 import { renderLogPanel } from './views/jobs/log-panel'
 import { searchView } from './views/search/search'
+import { contribute as backtest } from './views/backtest/contribution'
+import { contribute as queryConsole } from './views/console/contribution'
+import { contribute as dashboard } from './views/dashboard/contribution'
 import type { Contribution, Workbench } from './views/context'
+import { contribute as forecast } from './views/forecast/contribution'
+import { contribute as risk } from './views/risk/contribution'
+import { contribute as reports } from './views/reports/contribution'
+import { contribute as graphExports } from './views/exports/contribution'
 import { CommandRegistry, keyLabel, type Command } from './workbench/commands'
 import { EditorArea } from './workbench/editors'
 import { bindKeys } from './workbench/keybindings'
@@ -401,14 +408,6 @@ commands.register(
     category: 'Graph',
     run: () => openGraph(archive.lastWeek),
   },
-  ...[1, 4, 8, 12].map((h) => ({
-    id: `forecast.h${h}`,
-    title: `Forecast ${h} Week${h > 1 ? 's' : ''} Ahead from the Shown Week`,
-    category: 'Forecast',
-    keys: h === 1 ? 'Alt+R' : undefined,
-    enabled: () => activeGraph()?.currentWeek != null,
-    run: () => forecastFromShownWeek(h),
-  })),
   graphCommand({
     id: 'graph.split',
     title: 'Open the Previous Week Beside This One',
@@ -489,29 +488,6 @@ commands.register(
 window.addEventListener('dx:run-command', (e) => {
   void commands.run((e as CustomEvent<string>).detail).catch(report)
 })
-
-/** Forecasts from the active graph's week as an engine job; reports model, provider, warnings. */
-async function forecastFromShownWeek(horizon: number): Promise<void> {
-  const week = activeGraph()?.currentWeek
-  if (!week) return
-  const label = `Forecast h=${horizon} from ${week}`
-  const done = await jobs.run('forecast', label, () => api.call('forecast.run', { week, horizon }))
-  if (done.state !== 'done') return
-  const run = await api.call('forecast.latest', { week, horizon })
-  if (!run) return
-  const skipped = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ')
-  log.info(
-    'forecast',
-    `${run.target_week}: ${count(Math.round(run.expected_edges))} expected edges, predicted graph ` +
-      `${count(run.graph_edges)} edges · model ${run.model} on ${run.provider}` +
-      (skipped ? ` (${skipped})` : '') +
-      ` · ${(run.duration_ms / 1000).toFixed(1)} s`,
-  )
-  for (const w of run.warnings) log.add('warning', 'forecast', w)
-  if (run.warnings.length) flash(`Forecast ${run.target_week}: ${run.warnings[0]}`, 'warning')
-  parts.showPanelTab('log')
-  await refreshModelStatus()
-}
 
 const palette = new CommandPalette(
   [
@@ -749,7 +725,15 @@ const workbench: Workbench = {
   activeGraph,
   graphById,
 }
-const contributions: Contribution[] = []
+const contributions: Contribution[] = [
+  dashboard,
+  forecast,
+  risk,
+  backtest,
+  queryConsole,
+  reports,
+  graphExports,
+]
 for (const contribute of contributions) contribute(workbench)
 
 openWorkbench()

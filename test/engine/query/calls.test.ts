@@ -118,13 +118,24 @@ describe('query calls', () => {
     })
     const rows = (d.result as { rows: number }).rows
     expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(rows + 1)
-    const bad = (await service.handle('query.export', {
-      sql: 'SELECT 1',
+    // Parquet through the same job (the console offers it when the engine lists it)
+    const pq = (await service.handle('query.export', {
+      sql: 'SELECT week, n_nodes FROM weeks',
       format: 'parquet',
       path: join(dir, 'p.parquet'),
     })) as { jobId: string }
+    expect(await jobDone(pq.jobId)).toMatchObject({
+      state: 'done',
+      result: { format: 'parquet', rows: expect.any(Number) },
+    })
+    expect(existsSync(join(dir, 'p.parquet'))).toBe(true)
+    const bad = (await service.handle('query.export', {
+      sql: 'SELECT 1; SELECT 2',
+      format: 'parquet',
+      path: join(dir, 'two.parquet'),
+    })) as { jobId: string }
     expect(await jobDone(bad.jobId)).toMatchObject({ state: 'failed', error: { code: 'USAGE' } })
-    expect(existsSync(join(dir, 'p.parquet'))).toBe(false)
+    expect(existsSync(join(dir, 'two.parquet'))).toBe(false)
   })
 
   it('query.schema lists what completion needs', async () => {

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QueryEngine, type QueryResult } from '../../../src/engine/query/engine'
 import { runForecast } from '../../../src/engine/forecast/run'
@@ -414,12 +415,43 @@ describe('exports', () => {
     expect(Object.keys(data[0])).toEqual(['week', 'n', 'n_2'])
   })
 
-  it('refuses Parquet until a writer is installed, the archive as a target, and several statements', async () => {
-    const parquet = await failure(
-      q.export({ sql: 'SELECT 1', format: 'parquet', target: { path: join(dir, 'x.parquet') } }),
+  it('writes Parquet that an independent reader (hyparquet) reads back with the same rows', async () => {
+    const path = join(dir, 'weeks.parquet')
+    const sql =
+      'SELECT week, n_nodes AS n, n_edges AS n, total_tvl, NULL AS empty_col, 1.5 AS x FROM weeks ORDER BY week LIMIT 3'
+    const r = await q.export({ sql, format: 'parquet', target: { path } })
+    expect(r.rows).toBe(3)
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(path) })
+    const expected = (await q.run({ sql })).statements[0]
+    expect(rows.map((x) => Object.keys(x))[0]).toEqual([
+      'week',
+      'n',
+      'n_2',
+      'total_tvl',
+      'empty_col',
+      'x',
+    ])
+    expect(
+      rows.map((x) => [x.week, Number(x.n), Number(x.n_2), x.total_tvl, x.empty_col, x.x]),
+    ).toEqual(Array.from({ length: 3 }, (_, k) => expected.data.map((c) => c[k])))
+  })
+
+  it('refuses a Parquet column whose values change type past the first row group, naming it', async () => {
+    const path = join(dir, 'mixed.parquet')
+    const e = await failure(
+      q.export({
+        sql: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 70000)
+              SELECT CASE WHEN x = 70000 THEN 'text' ELSE x END AS v FROM c`,
+        format: 'parquet',
+        target: { path },
+      }),
     )
-    expect(parquet.code).toBe('USAGE')
-    expect(parquet.message).toMatch(/hyparquet-writer/)
+    expect(e.code).toBe('BAD_INPUT')
+    expect(e.message).toMatch(/column "v" is INT64 .* row 70000 holds text/)
+    expect(existsSync(path)).toBe(false)
+  })
+
+  it('refuses the archive as a target, and several statements', async () => {
     expect(
       (await failure(q.export({ sql: 'SELECT 1', format: 'csv', target: { path: archive.file } })))
         .code,

@@ -86,6 +86,12 @@ describe('Monte Carlo stress on a forecast graph', () => {
           max: one.distressed,
         })
         expect(m.pointPercentile).toBe(1)
+        // the histogram of a zero-width distribution: every draw in one bin at the single run
+        expect(m.lossPctHistogram).toEqual({
+          from: one.totalLossPct,
+          to: one.totalLossPct,
+          counts: [r.draws],
+        })
         // every distressed node is distressed in every draw
         for (const x of m.distressedNodes.top) expect(x.share).toBe(1)
         expect(m.distressedNodes.count).toBe(one.distressed)

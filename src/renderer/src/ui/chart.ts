@@ -1,14 +1,21 @@
 // Charts in the renderer: ECharts (canvas), tree-shaken to the parts we use. The same library
 // renders SVG strings for reports, so the app and its exports draw alike. Colours come from the
 // theme (ECharts, like WebGL, cannot read CSS variables).
-import { LineChart } from 'echarts/charts'
+import { BarChart, LineChart } from 'echarts/charts'
 import { GridComponent, TooltipComponent, DataZoomComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { ThemeColors } from '../workbench/theme'
 import { usd as compactUsd } from './format'
 
-echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, CanvasRenderer])
+echarts.use([
+  LineChart,
+  BarChart,
+  GridComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  CanvasRenderer,
+])
 
 export interface LineSeries {
   name: string
@@ -72,6 +79,47 @@ export function lineChart(
           }
         : undefined,
     })),
+  })
+  return { resize: () => chart.resize(), dispose: () => chart.dispose() }
+}
+
+/** A horizontal bar chart of categories (the query console's "category with a number"). */
+export function barChart(
+  host: HTMLElement,
+  bars: { label: string; value: number }[],
+  theme: ThemeColors,
+  opts: { name: string; usd?: boolean },
+): ChartHandle {
+  const chart = echarts.init(host, undefined, { renderer: 'canvas' })
+  const fmt = (v: number): string => (opts.usd ? compactUsd(v) : v.toLocaleString('en'))
+  // largest at the top: ECharts draws a category axis from the bottom up
+  const rows = [...bars].reverse()
+  chart.setOption({
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: theme.muted, fontSize: 11 },
+    grid: { left: 8, right: 24, top: 10, bottom: 24, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmt },
+    xAxis: {
+      type: 'value',
+      axisLabel: { formatter: fmt },
+      splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
+    },
+    yAxis: {
+      type: 'category',
+      data: rows.map((b) => b.label),
+      axisLabel: { width: 180, overflow: 'truncate' },
+      axisLine: { lineStyle: { color: theme.muted } },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: opts.name,
+        data: rows.map((b) => b.value),
+        itemStyle: { color: theme.accent },
+        barMaxWidth: 18,
+      },
+    ],
   })
   return { resize: () => chart.resize(), dispose: () => chart.dispose() }
 }

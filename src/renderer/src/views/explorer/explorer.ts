@@ -93,10 +93,23 @@ export function explorerView(d: ExplorerDeps): SideView {
         const bar = document.createElement('i')
         bar.className = 'bar'
         bar.style.width = `${Math.round((40 * w.edges) / maxEdges)}px`
+        // the week dashboard (views/dashboard listens): figures, SIS, spillovers, alerts
+        const dash = document.createElement('button')
+        dash.type = 'button'
+        dash.className = 'icon week-dashboard codicon codicon-dashboard'
+        dash.title = `Open the dashboard of ${w.week}`
+        dash.setAttribute('aria-label', `Dashboard of ${w.week}`)
+        dash.addEventListener('click', (e) => {
+          e.stopPropagation()
+          window.dispatchEvent(new CustomEvent('dx:open-dashboard', { detail: { week: w.week } }))
+        })
+        // Enter on the button is its click, not the row's "open the graph"
+        dash.addEventListener('keydown', (e) => e.key === 'Enter' && e.stopPropagation())
         li.append(
           strong(w.week),
           small(`${count(w.nodes)} n · ${count(w.edges)} e · ${usd(w.totalTvl)}`),
           bar,
+          dash,
         )
         li.title = `Open the week of ${w.week}`
         li.addEventListener('click', () => d.openWeek(w.week))
@@ -204,14 +217,17 @@ export function explorerView(d: ExplorerDeps): SideView {
   }
 
   const fillRuns = async (body: HTMLElement): Promise<void> => {
-    const r = await d.api.call('runs.list', { limit: 100 })
+    const [r, backtests] = await Promise.all([
+      d.api.call('runs.list', { limit: 100 }),
+      d.api.call('backtest.list', { limit: 100 }),
+    ])
     const ul = document.createElement('ul')
     ul.className = 'tree runs'
-    if (!r.forecasts.length && !r.risk.length)
+    if (!r.forecasts.length && !r.risk.length && !backtests.length)
       body.replaceChildren(
         empty(
           'No stored runs yet.',
-          'Forecasts (`dexposure forecast`) and risk runs (`dexposure stats`, `risk`) are stored in the archive and listed here.',
+          'Forecasts (`dexposure forecast`), risk runs (`dexposure stats`, `risk`) and backtests run in the workbench are stored in the archive and listed here.',
         ),
       )
     else {
@@ -240,6 +256,21 @@ export function explorerView(d: ExplorerDeps): SideView {
           .join(' · ')
         li.append(strong(what), small(` ${k.week}`))
         li.addEventListener('click', () => d.openWeek(k.week))
+        ul.append(li)
+      }
+      // backtests open in the backtest view (views/backtest listens for dx:open-backtest)
+      for (const b of backtests) {
+        const li = document.createElement('li')
+        li.dataset.run = `backtest-${b.runId}`
+        li.append(
+          strong(`backtest h=${b.horizon}`),
+          small(
+            ` ${b.firstWeek} … ${b.lastWeek} · ${b.model ?? 'baselines only'}${b.stale ? ' · stale' : ''}`,
+          ),
+        )
+        li.addEventListener('click', () =>
+          window.dispatchEvent(new CustomEvent('dx:open-backtest', { detail: { runId: b.runId } })),
+        )
         ul.append(li)
       }
       body.replaceChildren(ul)

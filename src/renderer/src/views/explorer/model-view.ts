@@ -6,7 +6,14 @@ import type { Editor } from '../../workbench/editors'
 
 type ModelEntry = CallResponse<'models.list'>[number]
 
-export function modelEditor(m: ModelEntry): Editor {
+/** What a card can do beyond showing the manifest (views/backtest adds "Use this model" and
+ * "Backtest…"): an element shown under the heading, released with the card. */
+export interface ModelCardActions {
+  element: HTMLElement
+  dispose(): void
+}
+
+export function modelEditor(m: ModelEntry, actions?: ModelCardActions): Editor {
   const element = document.createElement('div')
   element.className = 'doc-view model-view'
   const h = document.createElement('h2')
@@ -51,6 +58,7 @@ export function modelEditor(m: ModelEntry): Editor {
   note.textContent =
     'Backtests measure a model on weeks after its training window only (`dexposure backtest`); ' +
     'docs/evaluation.md has the figures of the shipped models.'
-  element.append(h, dl, mh, Object.keys(m.metrics).length ? table : note, note)
-  return { element, dispose: () => {} }
+  element.append(h, ...(actions ? [actions.element] : []), dl, mh)
+  element.append(Object.keys(m.metrics).length ? table : note, note)
+  return { element, dispose: () => actions?.dispose() }
 }

@@ -1,6 +1,7 @@
 // Appearance of the graph explorer: node size by TVL and edge width/opacity by exposure on log
 // scales fixed across all weeks (so a node keeps its size when nothing changed), node colour by
 // category, coarse sector, kind or TVL change, and the legend with a count per entry.
+import { changeColor, OTHER_COLOR, PALETTE } from '../../../../shared/graph-style'
 import type { Universe, WeekData } from './filters'
 
 export type ColorBy = 'category' | 'sector' | 'kind' | 'tvlChange'
@@ -11,57 +12,17 @@ export interface LegendEntry {
   count: number
 }
 
-// Tableau 20: distinguishable categorical colours, readable on light and dark backgrounds.
-const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#86bcb6',
-  '#d37295',
-  '#a0cbe8',
-  '#ffbe7d',
-  '#8cd17d',
-  '#b6992d',
-  '#499894',
-  '#f1ce63',
-  '#bab0ac',
-  '#d4a6c8',
-  '#fabfd2',
-]
-export const OTHER_COLOR = '#9aa3ad'
-
-/** Colours of a dictionary (categories, sectors), the most frequent in the universe first, so a
- * category keeps its colour in every week and across sessions. */
-export function dictionaryColors(names: string[], codes: Int32Array): string[] {
-  const freq = new Array<number>(names.length).fill(0)
-  for (const c of codes) freq[c]++
-  const order = names
-    .map((_, i) => i)
-    .sort((a, b) => freq[b] - freq[a] || (names[a] < names[b] ? -1 : 1))
-  const colors = new Array<string>(names.length).fill(OTHER_COLOR)
-  let k = 0
-  for (const i of order)
-    colors[i] = names[i] === 'Unknown' || k >= PALETTE.length ? OTHER_COLOR : PALETTE[k++]
-  return colors
-}
-
-/** Diverging ramp for a log TVL change (−1 … +1 clamps): red loses, grey flat, blue gains. */
-export function changeColor(change: number): string {
-  const t = Math.max(-1, Math.min(1, change))
-  const lerp = (a: number, b: number, s: number): number => Math.round(a + (b - a) * s)
-  const [r, g, b] =
-    t < 0
-      ? [lerp(170, 214, -t), lerp(176, 39, -t), lerp(186, 40, -t)]
-      : [lerp(170, 33, t), lerp(176, 102, t), lerp(186, 172, t)]
-  return `rgb(${r}, ${g}, ${b})`
-}
-
+// The pure scales and palettes live in src/shared/graph-style.ts (the engine's report images use
+// them too); re-exported here so the graph view's imports stay as they were.
+export {
+  changeColor,
+  dictionaryColors,
+  edgeScale,
+  OTHER_COLOR,
+  PALETTE,
+  sizeScale,
+  withAlpha,
+} from '../../../../shared/graph-style'
 export const CHANGE_STEPS: { label: string; value: number }[] = [
   { label: '≤ −63 %', value: -1 },
   { label: '−39 %', value: -0.5 },
@@ -120,37 +81,4 @@ export function colourNodes(
   }
   const legend = [...counts.values()].sort((a, b) => b.count - a.count)
   return { colors, legend }
-}
-
-/** Node radius in pixels from USD size, on a log scale fixed by the largest size in any week. */
-export function sizeScale(globalMax: number, min = 1.2, max = 11): (usd: number) => number {
-  const top = Math.log1p(Math.max(globalMax, 1))
-  return (usd) => {
-    const t = Math.log1p(Math.max(usd, 0)) / top
-    return min + (max - min) * t * t
-  }
-}
-
-/** Edge width and opacity from USD exposure, on a log scale fixed across weeks. */
-export function edgeScale(globalMax: number): (usd: number) => { size: number; opacity: number } {
-  const top = Math.log1p(Math.max(globalMax, 1))
-  return (usd) => {
-    const t = Math.log1p(Math.max(usd, 0)) / top
-    return { size: 0.4 + 3 * t ** 3, opacity: 0.18 + 0.62 * t ** 2 }
-  }
-}
-
-/** A CSS colour with an alpha: "#rrggbb" or "rgb(…)" → "rgba(…, a)". */
-export function withAlpha(color: string, alpha: number): string {
-  const a = Math.max(0, Math.min(1, alpha)).toFixed(3)
-  if (color.startsWith('#') && color.length === 7) {
-    const n = parseInt(color.slice(1), 16)
-    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`
-  }
-  const m = /rgba?\(([^)]+)\)/.exec(color)
-  if (m) {
-    const [r, g, b] = m[1].split(',').map((s) => s.trim())
-    return `rgba(${r}, ${g}, ${b}, ${a})`
-  }
-  return color
 }

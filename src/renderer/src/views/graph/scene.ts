@@ -1,7 +1,7 @@
 // Builds the SVG export's scene from what sigma shows: the visible nodes and edges with their
 // display colours and sizes, at the current camera or framing the whole graph.
 import type Sigma from 'sigma'
-import type { SvgEdge, SvgNode, SvgScene } from './svg'
+import type { SvgEdge, SvgNode, SvgScene } from '../../../../shared/graph-svg'
 
 export interface SceneText {
   title: string

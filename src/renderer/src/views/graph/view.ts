@@ -5,6 +5,7 @@
 // while moving, filters), never from dropping data.
 import Graph from 'graphology'
 import Sigma from 'sigma'
+import type { StylesDeclaration } from 'sigma/types'
 import type { WorkbenchApi } from '../../../../shared/api'
 import type { ArchiveService } from '../../services/archive'
 import { Emitter } from '../../services/events'
@@ -35,7 +36,7 @@ import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
 import { download, sceneFromSigma, svgToPng } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
-import { sceneToSvg } from './svg'
+import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
 
 export interface GraphViewDeps {
@@ -86,10 +87,7 @@ declare global {
 }
 
 type DiffKind = 0 | 1 | 2 | 3 | 4
-const HIDDEN: Record<string, unknown> = Object.freeze({ visibility: 'hidden' }) as Record<
-  string,
-  unknown
-> // same, appeared, vanished, grew, shrank
+// same, appeared, vanished, grew, shrank
 const DIFF_LABELS = ['unchanged', 'appeared', 'vanished', 'grew > 10 %', 'shrank > 10 %']
 
 export class GraphView implements Editor {
@@ -114,8 +112,8 @@ export class GraphView implements Editor {
   private filtered: FilterResult | null = null
   private legend: LegendEntry[] = []
   private params: Required<GraphParams>
-  private hovered: string | null = null
-  private neighbours = new Set<string>()
+  /** Items lit by the hovered node (its neighbours and edges), to unlight on leave. */
+  private lit: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] }
   private selected: string | null = null
   private requested: string | null = null
   /** A week asked for before the universe was loaded. */
@@ -479,7 +477,9 @@ export class GraphView implements Editor {
         y: u.y[i],
         size: size(0),
         color: '#999',
+        name: u.names[i] ?? u.ids[i],
         label: u.names[i] ?? u.ids[i],
+        hidden: true,
       })
     return g
   }
@@ -497,9 +497,7 @@ export class GraphView implements Editor {
         zIndex: true,
         minEdgeThickness: 0.3,
       } as Record<string, unknown>,
-      nodeReducer: (key, data, attrs) =>
-        this.nodeStyle(key, data as unknown as Record<string, unknown>, attrs as { i: number }),
-      edgeReducer: (key, data, attrs) => this.edgeStyle(key, data, attrs as unknown as EdgeAttrs),
+      styles: GRAPH_STYLES,
     })
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
@@ -512,16 +510,12 @@ export class GraphView implements Editor {
     sigma.on('clickNode', ({ node }) => this.selectNode(node, false))
     sigma.on('clickStage', () => this.selectNode(null))
     sigma.on('enterNode', ({ node }) => {
-      this.hovered = node
-      this.neighbours = new Set(this.graph.neighbors(node))
       this.stage.style.cursor = 'pointer'
-      sigma.refresh({ skipIndexation: true })
+      this.highlightNeighbourhood(node)
     })
     sigma.on('leaveNode', () => {
-      this.hovered = null
-      this.neighbours.clear()
       this.stage.style.cursor = ''
-      sigma.refresh({ skipIndexation: true })
+      this.highlightNeighbourhood(null)
     })
     // the stage changes size with the side panels and the dock's splits, not only the window:
     // sigma must resize and redraw (a resize alone leaves a blank canvas)
@@ -560,48 +554,76 @@ export class GraphView implements Editor {
   private loadEdges(): void {
     const u = this.universe!
     const w = this.week!
-    const g = this.nodeGraph(u)
-    this.pendingGraph = g
     // one scale for every week: the largest TVL of any node bounds any exposure to it
     const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
     const scale = edgeScale(globalMax)
     const diff = this.compareWeek ? diffEdges(u.count, w, this.compareWeek) : null
+    // Edges are keyed by their pair (holder · count + issuer), so a pair keeps its key from week
+    // to week and a step of the timeline only drops and adds the edges that changed.
+    const spec = new Map<string, EdgeSpec>()
+    const ends = new Map<string, [number, number]>()
     for (let e = 0; e < w.edgeSource.length; e++) {
       const s = scale(w.edgeWeight[e])
-      g.addDirectedEdgeWithKey(String(e), u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]], {
-        e,
-        size: s.size,
-        opacity: s.opacity,
-        diff: diff ? diff.kinds[e] : 0,
-      } satisfies EdgeAttrs)
+      const key = String(w.edgeSource[e] * u.count + w.edgeTarget[e])
+      spec.set(key, { e, base: s.size, opacity: s.opacity, diff: diff ? diff.kinds[e] : 0 })
+      ends.set(key, [w.edgeSource[e], w.edgeTarget[e]])
     }
     if (diff && this.compareWeek)
       for (const j of diff.vanished) {
         const c = this.compareWeek
         const s = scale(c.edgeWeight[j])
-        g.addDirectedEdgeWithKey(`v${j}`, u.ids[c.edgeSource[j]], u.ids[c.edgeTarget[j]], {
-          e: -1,
-          size: s.size,
-          opacity: s.opacity,
-          diff: 2,
-        } satisfies EdgeAttrs)
+        const key = `v${c.edgeSource[j] * u.count + c.edgeTarget[j]}`
+        spec.set(key, { e: -1, base: s.size, opacity: s.opacity, diff: 2 })
+        ends.set(key, [c.edgeSource[j], c.edgeTarget[j]])
       }
     const extra = this.overlay?.extraEdges ?? []
+    const pairs = new Set<number>()
+    for (const key of spec.keys()) if (key[0] !== 'v') pairs.add(Number(key))
     for (let i = 0; i < extra.length; i++) {
       const x = extra[i]
+      const si = u.index.get(x.source)
+      const ti = u.index.get(x.target)
       // a predicted edge that exists in the week is drawn as the week's edge, recoloured
-      if (!g.hasNode(x.source) || !g.hasNode(x.target) || g.hasEdge(x.source, x.target)) continue
-      g.addDirectedEdgeWithKey(`x${i}`, x.source, x.target, {
-        e: -2,
-        size: x.size ?? 1,
-        opacity: x.opacity ?? 1,
-        diff: 0,
-        color: x.color,
-      } satisfies EdgeAttrs)
+      if (si === undefined || ti === undefined || pairs.has(si * u.count + ti)) continue
+      const key = `x${si * u.count + ti}`
+      spec.set(key, { e: -2, base: x.size ?? 1, opacity: x.opacity ?? 1, diff: 0, own: x.color })
+      ends.set(key, [si, ti])
     }
+    this.edgeSpec = spec
+    // In place when few edges change (a step of the timeline: sigma restyles the changed edges
+    // once); a new graph handed to sigma in one go otherwise (sigma reacts to every graph event,
+    // and swapping most of 75k edges in place costs seconds).
+    const g = this.graph
+    const drop: string[] = []
+    g.forEachEdge((key) => {
+      if (!spec.has(key)) drop.push(key)
+    })
+    let add = 0
+    for (const key of spec.keys()) if (!g.hasEdge(key)) add++
+    // In place is off while sigma 4.0.4's setGraph leaves its parallel-edge index on the old graph
+    // (edges added in place after a setGraph throw "could not find the edge"): every week gets a
+    // new graph until that is fixed upstream or worked around.
+    const inPlace =
+      IN_PLACE_EDGES &&
+      this.sigma !== null &&
+      g.order === u.count &&
+      drop.length + add <= 0.25 * Math.max(1, spec.size)
+    const target = inPlace ? g : this.nodeGraph(u)
+    if (inPlace) {
+      this.highlightNeighbourhood(null)
+      for (const key of drop) g.dropEdge(key)
+    }
+    this.pendingGraph = inPlace ? null : target
+    for (const [key, [si, ti]] of ends)
+      if (!inPlace || !target.hasEdge(key))
+        target.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...spec.get(key)! })
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
+    this.status.timings.inPlace = inPlace ? 1 : 0
   }
+
+  /** The shown edges' week-dependent attributes by edge key, written in each recompute. */
+  private edgeSpec = new Map<string, EdgeSpec>()
 
   /** Draws an overlay over the week (or removes it): positions, filters and camera stay. */
   async setOverlay(overlay: GraphOverlay | null): Promise<void> {
@@ -681,15 +703,6 @@ export class GraphView implements Editor {
     const globalMax = maxOf(u.maxSize)
     const size = sizeScale(globalMax)
     const g = this.pendingGraph ?? this.graph
-    g.updateEachNodeAttributes(
-      (_key, attrs) => {
-        const i = attrs.i as number
-        attrs.size = size(sizeOf[i])
-        attrs.color = c.colors[i]
-        return attrs
-      },
-      { attributes: ['size', 'color'] },
-    )
     // vanished edges of a diff have their ends kept visible too
     this.extraNodes.clear()
     if (this.compareWeek)
@@ -713,11 +726,46 @@ export class GraphView implements Editor {
           this.extraNodes.add(ti)
         }
       }
+    const keep = this.filtered.nodeKeep
+    const o = this.overlay
+    const labelColor = this.colors.label
+    g.updateEachNodeAttributes(
+      (key, attrs) => {
+        const i = attrs.i as number
+        attrs.hidden = !(keep[i] === 1 || this.extraNodes.has(i))
+        attrs.lc = labelColor
+        attrs.mark = key === this.selected || !!o?.marked?.has(key)
+        attrs.label = attrs.name
+        attrs.size = o?.nodeSizes?.get(key) ?? size(sizeOf[i])
+        attrs.color = c.colors[i]
+        if (o?.nodeColors) {
+          const oc = o.nodeColors.get(key)
+          // nodes the overlay does not colour fade back, unlabelled
+          attrs.color = oc ?? this.alpha(c.colors[i], 0.12)
+          if (!oc && !attrs.mark) attrs.label = null
+        }
+        return attrs
+      },
+      { attributes: ['hidden', 'lc', 'mark', 'label', 'size', 'color'] },
+    )
+    const spec = this.edgeSpec
+    g.updateEachEdgeAttributes(
+      (key, attrs) => {
+        const a = Object.assign(attrs, spec.get(key)) as unknown as EdgeAttrs
+        this.styleEdge(a)
+        return attrs
+      },
+      {
+        attributes: ['e', 'base', 'opacity', 'diff', 'own', 'hidden', 'color', 'size', 'hc', 'hs'],
+      },
+    )
     if (this.pendingGraph) {
       this.graph = this.pendingGraph
       this.pendingGraph = null
       this.sigma.setGraph(this.graph)
-    } else this.sigma.refresh()
+      this.lit = { nodes: [], edges: [] }
+      if (this.selected) this.sigma.setNodeState(this.selected, { isHighlighted: true })
+    }
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
     const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
     this.status.shownNodes = shownNodes
@@ -733,105 +781,56 @@ export class GraphView implements Editor {
     this.recompute()
   }
 
-  // The reducers return only what they change: sigma merges the result into its display data
-  // with a generic object spread, whose cost grows with the keys returned (measured: full copies
-  // of the display data cost ~2 s per refresh of a real-scale week in software WebGL).
-  private nodeStyle(
-    key: string,
-    data: Record<string, unknown>,
-    attrs: { i: number },
-  ): Record<string, unknown> {
-    const keep = this.filtered?.nodeKeep
-    const shown = keep ? keep[attrs.i] === 1 || this.extraNodes.has(attrs.i) : false
-    if (!shown) return HIDDEN
-    const o = this.overlay
-    if (o) return this.overlayNodeStyle(key, data, o)
-    if (!this.hovered && key !== this.selected) return this.labelStyle
-    const out: Record<string, unknown> = { labelColor: this.colors.label }
-    if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
-      out.color = this.alpha(String(data.color), 0.15)
-      out.label = null
-      out.zIndex = 0
-    } else if (this.hovered) out.zIndex = 1
-    if (key === this.selected) {
-      out.highlighted = true
-      out.labelVisibility = 'visible'
-      out.zIndex = 2
-    }
-    return out
-  }
-
-  private labelStyle: Record<string, unknown> = { labelColor: '#000' }
-
-  private overlayNodeStyle(
-    key: string,
-    data: Record<string, unknown>,
-    o: GraphOverlay,
-  ): Record<string, unknown> {
-    const out: Record<string, unknown> = { labelColor: this.colors.label }
-    const color = o.nodeColors?.get(key)
-    if (o.nodeColors) {
-      out.color = color ?? this.alpha(String(data.color), 0.12)
-      out.zIndex = color ? 1 : 0
-      if (!color) out.label = null
-    }
-    const size = o.nodeSizes?.get(key)
-    if (size !== undefined) out.size = size
-    if (this.hovered && key !== this.hovered && !this.neighbours.has(key)) {
-      out.color = this.alpha(String(out.color ?? data.color), 0.15)
-      out.label = null
-    }
-    if (o.marked?.has(key) || key === this.selected) {
-      out.highlighted = true
-      out.labelVisibility = 'visible'
-      out.zIndex = 2
-    }
-    return out
-  }
-
-  private edgeStyle(key: string, _data: unknown, attrs: EdgeAttrs): Record<string, unknown> {
+  /** An edge's display attributes (read by GRAPH_STYLES): hidden by the filters, coloured by
+   * diff kind or overlay, width and opacity by exposure. */
+  private styleEdge(a: EdgeAttrs): void {
     const f = this.filtered
-    if (!f) return HIDDEN
-    if (attrs.e >= 0 && !f.edgeKeep[attrs.e]) return HIDDEN
-    if (attrs.e === -1 && this.params.filters.exposure) return HIDDEN
-    const ends = this.hovered ? this.graph.extremities(key) : null
-    if (ends && ends[0] !== this.hovered && ends[1] !== this.hovered) return HIDDEN
-    const c = this.colors
     const o = this.overlay
-    if (o) {
-      if (attrs.e === -2)
-        return { size: attrs.size, color: this.alpha(attrs.color!, attrs.opacity) }
-      const oc = attrs.e >= 0 ? this.overlayEdgeColor[attrs.e] : undefined
-      if (oc)
-        return {
-          size: Math.max(attrs.size, 1),
-          color: this.alpha(oc, Math.max(0.7, attrs.opacity)),
-        }
-      if (o.dimOtherEdges)
-        return { size: attrs.size, color: this.alpha(c.edge, attrs.opacity * 0.15) }
+    const c = this.colors
+    a.hidden =
+      !f ||
+      (a.e >= 0 && !f.edgeKeep[a.e]) ||
+      (a.e === -1 && !!this.params.filters.exposure) ||
+      (a.e === -2 && !o)
+    a.size = a.base
+    let base: string
+    let opacity = a.opacity
+    const oc = o && a.e >= 0 ? this.overlayEdgeColor[a.e] : undefined
+    if (a.e === -2) base = a.own ?? c.accent
+    else if (oc) {
+      base = oc
+      opacity = Math.max(0.7, opacity)
+      a.size = Math.max(1, a.base)
+    } else if (o?.dimOtherEdges) {
+      base = c.edge
+      opacity *= 0.15
+    } else {
+      base = [c.edge, c.added, c.removed, c.grew, c.shrank][a.diff]
+      if (this.compareWeek) opacity = a.diff ? Math.max(0.45, opacity) : opacity * 0.35
     }
-    const base =
-      attrs.diff === 1
-        ? c.added
-        : attrs.diff === 2
-          ? c.removed
-          : attrs.diff === 3
-            ? c.grew
-            : attrs.diff === 4
-              ? c.shrank
-              : c.edge
-    const opacity = this.compareWeek && attrs.diff === 0 ? attrs.opacity * 0.35 : attrs.opacity
-    return {
-      size: attrs.size,
-      color: this.alpha(
-        base,
-        ends
-          ? Math.max(0.6, opacity)
-          : this.compareWeek && attrs.diff
-            ? Math.max(0.45, opacity)
-            : opacity,
-      ),
-    }
+    a.color = this.alpha(base, opacity)
+    // lit by a hover: one accent colour, at least 1.5 px, so the neighbourhood stands out
+    a.hc = this.alpha(c.accent, 0.9)
+    a.hs = Math.max(1.5, a.size)
+  }
+
+  /** Lights the hovered node's neighbours and edges (sigma item states: only those items are
+   * restyled, so hovering stays cheap at 75k edges); null unlights. */
+  private highlightNeighbourhood(node: string | null): void {
+    const sigma = this.sigma
+    if (!sigma) return
+    const keepSelected = (k: string): boolean => k !== this.selected
+    sigma.setNodesState(this.lit.nodes.filter(keepSelected), { isHighlighted: false })
+    sigma.setEdgesState(this.lit.edges, { isHighlighted: false })
+    this.lit = { nodes: [], edges: [] }
+    if (!node || !this.graph.hasNode(node)) return
+    const nodes = this.graph
+      .neighbors(node)
+      .filter((n) => !this.graph.getNodeAttribute(n, 'hidden'))
+    const edges = this.graph.edges(node).filter((e) => !this.graph.getEdgeAttribute(e, 'hidden'))
+    sigma.setNodesState(nodes, { isHighlighted: true })
+    sigma.setEdgesState(edges, { isHighlighted: true })
+    this.lit = { nodes, edges }
   }
 
   /** withAlpha, cached by colour and opacity in 1/40 steps (one string per step, not per edge). */
@@ -977,8 +976,10 @@ export class GraphView implements Editor {
       this.deps.log.add('warning', 'graph', `node "${id}" is in no archived week`)
       return
     }
+    const before = this.selected
     this.selected = id
     this.status.selected = id
+    this.markSelected(before, id)
     this.params.node = id
     this.save()
     this.deps.selection.set({ node: id })
@@ -1003,8 +1004,21 @@ export class GraphView implements Editor {
       })
       if (fly) this.flyTo(id)
     }
-    this.sigma?.refresh({ skipIndexation: true })
     this.panel.resize()
+  }
+
+  /** Moves the selection's mark (label always shown, lit) from one node to another. */
+  private markSelected(before: string | null, after: string | null): void {
+    const g = this.graph
+    const marked = this.overlay?.marked
+    if (before && before !== after && g.hasNode(before)) {
+      g.setNodeAttribute(before, 'mark', !!marked?.has(before))
+      this.sigma?.setNodeState(before, { isHighlighted: false })
+    }
+    if (after && g.hasNode(after)) {
+      g.setNodeAttribute(after, 'mark', true)
+      this.sigma?.setNodeState(after, { isHighlighted: true })
+    }
   }
 
   flyTo(id: string): void {
@@ -1059,7 +1073,6 @@ export class GraphView implements Editor {
 
   private applyTheme(c: ThemeColors): void {
     this.colors = c
-    this.labelStyle = { labelColor: c.label }
     this.stage.style.background = c.background
     this.timeline.setColors({ line: c.accent, bars: withAlpha(c.muted, 0.35), marker: c.removed })
     if (this.week) this.recompute()
@@ -1150,15 +1163,61 @@ export class GraphView implements Editor {
   private shownSearch: PaletteItem[] = []
 }
 
-interface EdgeAttrs {
+interface EdgeSpec {
   /** Index of the edge in the shown week, −1 for a vanished edge drawn from the compared week,
    * −2 for an overlay's extra edge (e.g. predicted to appear). */
   e: number
-  size: number
+  /** Width and opacity by exposure (log scales fixed across weeks). */
+  base: number
   opacity: number
   diff: DiffKind
   /** An overlay edge's own colour. */
-  color?: string
+  own?: string
+}
+
+interface EdgeAttrs extends EdgeSpec {
+  // display attributes, written by styleEdge and read by GRAPH_STYLES
+  hidden: boolean
+  size: number
+  color: string
+  /** Colour and width when lit by a hovered node. */
+  hc: string
+  hs: number
+}
+
+const IN_PLACE_EDGES = false
+
+const UNSTYLED = { hidden: true, size: 0, color: '#0000', hc: '#0000', hs: 0 }
+
+// Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
+// state. No reducers: sigma merges a reducer's result into its display data with a generic object
+// spread on every refresh of every item, which cost ~1 s per real-scale week in software WebGL;
+// attribute bindings write straight into the display data, and item states restyle only the items
+// whose state changed (a hover touches the hovered node's neighbourhood, not 75k edges).
+const GRAPH_STYLES: StylesDeclaration = {
+  nodes: [
+    {
+      x: { attribute: 'x' },
+      y: { attribute: 'y' },
+      size: { attribute: 'size', defaultValue: 2 },
+      color: { attribute: 'color', defaultValue: '#999' },
+      label: { attribute: 'label' },
+      labelColor: { attribute: 'lc', defaultValue: '#000' },
+      depth: { whenState: ['isHovered', 'isHighlighted'], then: 'topNodes', else: 'nodes' },
+    },
+    { whenData: 'hidden', then: { visibility: 'hidden' } },
+    { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
+    { whenState: 'isHighlighted', then: { labelVisibility: 'visible' } },
+  ],
+  edges: [
+    {
+      size: { attribute: 'size', defaultValue: 1 },
+      color: { attribute: 'color', defaultValue: '#ccc' },
+      depth: { whenState: ['isHighlighted', 'isHovered'], then: 'topEdges', else: 'edges' },
+    },
+    { whenData: 'hidden', then: { visibility: 'hidden' } },
+    { whenState: 'isHighlighted', then: { color: { attribute: 'hc' }, size: { attribute: 'hs' } } },
+  ],
 }
 
 /** Each shown-week edge's change against the compared week, and the compared week's edges that

@@ -2,7 +2,7 @@
 // independent reader) with one circle per node, escaped labels and the legend.
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { sceneToSvg, type SvgScene } from '../../../../src/renderer/src/views/graph/svg'
+import { sceneToSvg, type SvgScene } from '../../src/shared/graph-svg'
 
 const scene: SvgScene = {
   width: 400,

@@ -1,6 +1,7 @@
-// SVG export of the graph view. sigma draws with WebGL and has no SVG export, so the view hands
+// SVG writer of a graph scene. sigma draws with WebGL and has no SVG export, so the graph view hands
 // this writer the scene it shows (positions in pixels, the same colours, sizes and opacities),
-// plus the week and the legend, and gets one self-contained vector image back.
+// plus the week and the legend, and gets one self-contained vector image back. Pure TypeScript, so
+// the engine's reports (src/engine/report/graph-scene.ts) draw the same images from stored layouts.
 
 export interface SvgNode {
   id: string

@@ -1,0 +1,204 @@
+// The forecast overlay's target (issue 11: "overlay of a stored forecast on the graph ≤ 500 ms"),
+// in headless Chromium against browser mode: the largest week of an archive drawn, a stored
+// forecast of it (computed once through the API first, outside the timings), then "Show on graph"
+// clicked in the Forecast side view, timed from the click to the first frame drawn with the
+// overlay, with its parts (frame call + decode, per-run preparation, overlay build, the graph's
+// setOverlay = window.__graphs[id].lastOverlayMs), and threshold moves.
+//
+//   node bench/forecast-ui.mjs [--archive bench/data/real-scale.sqlite] [--horizon 4] [--runs 5]
+//                              [--copy]   (work on a copy in the temp folder, deleted afterwards)
+//
+// Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and server built
+// (`npm run build`). The forecast run it stores stays in the archive unless --copy.
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { chromium } from 'playwright-core'
+
+const { values } = parseArgs({
+  options: {
+    archive: { type: 'string', default: 'bench/data/real-scale.sqlite' },
+    horizon: { type: 'string', default: '4' },
+    runs: { type: 'string', default: '5' },
+    copy: { type: 'boolean', default: false },
+  },
+})
+const source = resolve(values.archive)
+if (!existsSync(source)) {
+  console.error(`${source} is missing: dexposure --archive ${values.archive} demo --scale real`)
+  process.exit(2)
+}
+const horizon = Number(values.horizon)
+const work = mkdtempSync(join(tmpdir(), 'dx-bench-forecast-'))
+let archive = source
+if (values.copy) {
+  archive = join(work, 'archive.sqlite')
+  copyFileSync(source, archive)
+}
+
+const server = spawn(process.execPath, ['out/node/server.js', '--archive', archive], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, DEXPOSURE_USER_DIR: join(work, 'user') },
+})
+const { url, token } = JSON.parse(
+  await new Promise((res, rej) => {
+    createInterface({ input: server.stdout }).once('line', res)
+    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
+  }),
+)
+const origin = new URL(url).origin
+async function call(name, request = {}, attempt = 0) {
+  let r
+  try {
+    r = await fetch(`${origin}/api/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(request),
+    })
+  } catch (e) {
+    // a kept-alive socket the server closed while idle (ECONNRESET): ask again on a new one
+    if (attempt < 2 && e.cause?.code === 'ECONNRESET') return call(name, request, attempt + 1)
+    throw e
+  }
+  const body = await r.json()
+  if (!r.ok) throw new Error(`${name}: ${r.status} ${JSON.stringify(body)}`)
+  return body
+}
+
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
+const result = { archive: source, copy: values.copy, horizon }
+let browser
+try {
+  await call('graph.universe', { wait: true })
+  const weeks = await call('weeks.list')
+  const largest = weeks.reduce((a, b) => (b.edges > a.edges ? b : a))
+  result.week = { week: largest.week, nodes: largest.nodes, edges: largest.edges }
+
+  // the stored forecast: run once through the API when missing (not timed here)
+  let run = await call('forecast.latest', { week: largest.week, horizon })
+  if (!run) {
+    const t = Date.now()
+    const { jobId } = await call('forecast.run', { week: largest.week, horizon })
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000))
+      const running = await call('jobs.list')
+      if (!running.some((j) => j.id === jobId)) break
+    }
+    run = await call('forecast.latest', { week: largest.week, horizon })
+    if (!run) throw new Error(`forecast job ${jobId} stored no run`)
+    result.forecastJobS = (Date.now() - t) / 1000
+  }
+  result.run = { runId: run.run_id, expectedEdges: run.expected_edges, graphEdges: run.graph_edges }
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  })
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  // software WebGL on a shared 2-core machine: a real-scale week keeps the page busy for seconds
+  page.setDefaultTimeout(300_000)
+  if (process.env.BENCH_DEBUG) {
+    page.on('console', (m) => console.error('console:', m.text().slice(0, 300)))
+    page.on('pageerror', (e) => console.error('pageerror:', e.message))
+  }
+  await call('workbench.state.set', { state: null })
+  await page.goto(url)
+  await page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored, null, {
+    timeout: 300_000,
+  })
+  await page.locator(`.tree.weeks li[data-week="${largest.week}"]`).click()
+  await page.waitForFunction(
+    (w) => Object.values(window.__graphs ?? {}).some((g) => g.week === w && g.rendered),
+    largest.week,
+    { timeout: 300_000 },
+  )
+  await page.locator('.activitybar .activity[data-view="forecast"]').click()
+  await page.locator(`.forecast-horizons button[data-horizon="${horizon}"]`).click()
+
+  const shows = []
+  for (let i = 0; i < Number(values.runs); i++) {
+    // from a graph without the overlay, as an analyst who clicks "Show on graph"
+    const clear = page.getByRole('button', { name: 'Clear overlay' })
+    if (await clear.isVisible()) {
+      await clear.click()
+      await page.waitForFunction(() => !window.__forecast?.graphId)
+    }
+    await page.evaluate(() => {
+      window.__forecast.lastShowMs = null
+      const b = document.querySelector('.sideview[data-view="forecast"] button[data-action="show"]')
+      b.addEventListener('click', () => (window.__clickAt = performance.now()), { once: true })
+    })
+    await page.locator('.sideview[data-view="forecast"] button[data-action="show"]').click()
+    const m = await page.evaluate(async () => {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 2))
+        const f = window.__forecast
+        if (f.lastShowMs !== null && f.graphId) {
+          const g = window.__graphs[f.graphId]
+          return {
+            clickToDrawnMs: performance.now() - window.__clickAt,
+            showMs: f.lastShowMs,
+            ...f.timings,
+            lastOverlayMs: g.lastOverlayMs,
+            counts: f.counts,
+          }
+        }
+      }
+    })
+    shows.push(m)
+  }
+  result.show = {
+    clickToDrawnMs: {
+      first: shows[0].clickToDrawnMs,
+      median: median(shows.map((s) => s.clickToDrawnMs)),
+    },
+    parts: Object.fromEntries(
+      ['frame', 'prepare', 'build', 'setOverlay', 'lastOverlayMs'].map((k) => [
+        k,
+        { first: shows[0][k], median: median(shows.map((s) => s[k])) },
+      ]),
+    ),
+    counts: shows[0].counts,
+    n: shows.length,
+  }
+
+  // threshold moves: each a rebuild of the overlay and a redraw, no engine call
+  const moves = []
+  for (const v of [0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.2]) {
+    const before = await page.evaluate(() => window.__forecast.draws)
+    const slider = page.locator('.forecast-threshold input[type="range"]')
+    await slider.fill(String(v))
+    await page.waitForFunction((n) => window.__forecast.draws > n, before, { timeout: 120_000 })
+    moves.push(
+      await page.evaluate((value) => {
+        const f = window.__forecast
+        return {
+          value,
+          ms: f.lastThresholdMs,
+          build: f.timings.build,
+          setOverlay: f.timings.setOverlay,
+          shown: f.counts.edgesAtThreshold,
+          appear: f.counts.appear,
+          appearDrawn: f.counts.appearDrawn,
+        }
+      }, v),
+    )
+  }
+  result.threshold = { moves, medianMs: median(moves.map((m) => m.ms)) }
+  console.log(JSON.stringify(result, null, 2))
+} finally {
+  await browser?.close()
+  server.kill('SIGTERM')
+  await new Promise((r) => server.once('exit', r))
+  rmSync(work, { recursive: true, force: true })
+}

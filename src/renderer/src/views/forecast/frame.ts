@@ -1,0 +1,132 @@
+// Loads a stored forecast for the overlay: the run (stored, or computed as an engine job first),
+// its packed `forecast.frame` decoded over the universe, and the week's edges, prepared once per
+// run so the threshold slider rebuilds the overlay without asking the engine again.
+import type { CallResponse } from '../../../../shared/api'
+import { decodeFloat32, decodeFloat64, decodeInt32 } from '../../../../shared/packed'
+import { chosenModel } from '../../services/model-choice'
+import type { Workbench } from '../context'
+import { prepareForecast, type ForecastData, type PreparedForecast } from './overlay-builder'
+
+export type ForecastRun = NonNullable<CallResponse<'forecast.latest'>>
+
+export interface LoadedForecast {
+  run: ForecastRun
+  prepared: PreparedForecast
+  ids: string[]
+  model: string
+  provider: string
+  warnings: string[]
+  /** ms spent: the frame call and decode, and the preparation. */
+  timings: { frame: number; prepare: number }
+}
+
+export function decodeFrame(f: CallResponse<'forecast.frame'>): ForecastData {
+  return {
+    week: f.week,
+    horizon: f.horizon,
+    targetWeek: f.targetWeek,
+    expectedEdges: f.expectedEdges,
+    graphEdges: f.graphEdges,
+    nodes: decodeInt32(f.nodes),
+    predictedLogChange: decodeFloat32(f.predictedLogChange),
+    pairSource: decodeInt32(f.pairSource),
+    pairTarget: decodeInt32(f.pairTarget),
+    probability: decodeFloat32(f.probability),
+    predictedWeight: decodeFloat64(f.predictedWeight),
+    flags: decodeInt32(f.flags),
+  }
+}
+
+/**
+ * The stored forecast of (week, horizon), or null when none is stored and `compute` is false.
+ * With `compute`, a missing run is computed first as a `forecast` job (progress and cancel in the
+ * Jobs panel); null too when that job fails or is cancelled.
+ */
+export async function loadForecast(
+  wb: Workbench,
+  week: string,
+  horizon: number,
+  compute: boolean,
+  previous: LoadedForecast | null = null,
+): Promise<LoadedForecast | null> {
+  let run = await wb.api.call('forecast.latest', { week, horizon })
+  if (!run) {
+    if (!compute) return null
+    run = await runForecastJob(wb, week, horizon)
+    if (!run) return null
+  }
+  // a stored run never changes: the one loaded before is reused as it was prepared
+  if (previous && previous.run.run_id === run.run_id && previous.run.created === run.created)
+    return { ...previous, timings: { frame: 0, prepare: 0 } }
+  const t0 = performance.now()
+  const [frame, universe, weekData] = await Promise.all([
+    wb.api.call('forecast.frame', { week, horizon, runId: run.run_id }),
+    wb.data.loadUniverse(),
+    wb.data.loadWeek(week),
+  ])
+  if (frame.revision !== universe.revision)
+    throw new Error(
+      `the archive's nodes changed since the graph loaded them (revision ${universe.revision}, ` +
+        `the forecast uses ${frame.revision}): reload the archive (Archive: Reload the Archive)`,
+    )
+  const data = decodeFrame(frame)
+  const t1 = performance.now()
+  const prepared = prepareForecast(data, universe.ids, weekData)
+  const t2 = performance.now()
+  return {
+    run,
+    prepared,
+    ids: universe.ids,
+    model: frame.model,
+    provider: frame.provider,
+    warnings: frame.warnings,
+    timings: { frame: t1 - t0, prepare: t2 - t1 },
+  }
+}
+
+/** Runs `forecast.run` as a job and returns the run it stored; logs what ran and its warnings.
+ * Null when the job failed or was cancelled (the Jobs panel and the Log say why already). */
+export async function runForecastJob(
+  wb: Workbench,
+  week: string,
+  horizon: number,
+): Promise<ForecastRun | null> {
+  const label = `Forecast h=${horizon} from ${week}`
+  // the model chosen for this horizon in the model manager, else the engine's default
+  const model = wb.archive.info ? chosenModel(wb.archive.info.file, horizon) : undefined
+  const done = await wb.jobs.run('forecast', label, () =>
+    wb.api.call('forecast.run', { week, horizon, ...(model ? { model } : {}) }),
+  )
+  if (done.state !== 'done') return null
+  const run = await wb.api.call('forecast.latest', { week, horizon })
+  if (!run) throw new Error(`${label} finished but stored no run`)
+  const skipped = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ')
+  wb.log.info(
+    'forecast',
+    `${run.target_week}: ${Math.round(run.expected_edges).toLocaleString('en')} expected edges, ` +
+      `predicted graph ${run.graph_edges.toLocaleString('en')} edges · model ${run.model} on ` +
+      `${run.provider}${skipped ? ` (${skipped})` : ''} · ${(run.duration_ms / 1000).toFixed(1)} s`,
+  )
+  for (const w of run.warnings) wb.log.add('warning', 'forecast', w)
+  if (run.warnings.length) wb.flash(`Forecast ${run.target_week}: ${run.warnings[0]}`, 'warning')
+  return run
+}
+
+/** The status bar's model item: the model a forecast used, its provider, the providers that
+ * could not run and why, and the model's warnings (synthetic training, scale). */
+export function showModelStatus(wb: Workbench, run: ForecastRun): void {
+  const fallbacks = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`)
+  wb.status.update('model', {
+    text:
+      `${run.model} · ${run.provider}` +
+      (fallbacks.length
+        ? ` (${fallbacks.length} fallback${fallbacks.length > 1 ? 's' : ''})`
+        : '') +
+      (run.warnings.length ? ' · ⚠' : ''),
+    title:
+      `forecast h=${run.horizon} from ${run.week}: model ${run.model}\nran on ${run.provider}` +
+      (fallbacks.length ? `\n${fallbacks.join('\n')}` : '') +
+      (run.warnings.length ? `\n⚠ ${run.warnings.join('\n⚠ ')}` : '\nno warnings for this week'),
+    tone: run.warnings.length ? 'warning' : '',
+  })
+}

@@ -1,0 +1,168 @@
+// The risk views' two charts, with ECharts as the rest of the renderer (ui/chart.ts): the loss by
+// round of a scenario, one line per method, with a marker at the round the graph plays; and the
+// histogram of a Monte Carlo loss distribution with its VaR lines.
+import { BarChart, LineChart } from 'echarts/charts'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components'
+import * as echarts from 'echarts/core'
+import { CanvasRenderer } from 'echarts/renderers'
+import { usd } from '../../ui/format'
+import type { ThemeColors } from '../../workbench/theme'
+
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  CanvasRenderer,
+])
+
+export interface RoundSeries {
+  name: string
+  color: string
+  /** [round, cumulative loss USD]. */
+  points: [number, number][]
+}
+
+export interface RoundChart {
+  /** Draws a dashed vertical line at a round (null: none). */
+  mark(round: number | null): void
+  resize(): void
+  dispose(): void
+}
+
+const grid = (theme: ThemeColors) => (theme.kind === 'dark' ? '#2c3440' : '#e8ecf1')
+
+export function roundChart(
+  host: HTMLElement,
+  series: RoundSeries[],
+  theme: ThemeColors,
+): RoundChart {
+  const chart = echarts.init(host, undefined, { renderer: 'canvas' })
+  const base = (round: number | null) => ({
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: theme.muted, fontSize: 11 },
+    grid: { left: 62, right: 16, top: 28, bottom: 30 },
+    legend: { top: 0, textStyle: { color: theme.text } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => usd(v) },
+    xAxis: {
+      type: 'value',
+      name: 'round',
+      nameLocation: 'middle',
+      nameGap: 20,
+      minInterval: 1,
+      axisLine: { lineStyle: { color: theme.muted } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: { formatter: (v: number) => usd(v) },
+      splitLine: { lineStyle: { color: grid(theme) } },
+    },
+    series: series.map((s, i) => ({
+      type: 'line',
+      name: s.name,
+      step: false,
+      showSymbol: s.points.length <= 30,
+      lineStyle: { width: 1.8, color: s.color },
+      itemStyle: { color: s.color },
+      data: s.points,
+      markLine:
+        i === 0 && round !== null
+          ? {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: theme.muted, type: 'dashed' },
+              label: { show: false },
+              data: [{ xAxis: round }],
+            }
+          : undefined,
+    })),
+  })
+  chart.setOption(base(null))
+  return {
+    mark: (round) => chart.setOption(base(round), { replaceMerge: ['series'] }),
+    resize: () => chart.resize(),
+    dispose: () => chart.dispose(),
+  }
+}
+
+export interface HistogramInput {
+  from: number
+  to: number
+  counts: number[]
+  /** Vertical lines (e.g. VaR 95 %, VaR 99 %) at values on the same axis. */
+  lines: { label: string; value: number; color: string }[]
+  color: string
+  /** Formats a value of the axis (e.g. "12.3 %"). */
+  format: (v: number) => string
+}
+
+/** Bars of equal-width bins; x is the bin centre on a value axis so the VaR lines fall in place. */
+export function histogramChart(
+  host: HTMLElement,
+  h: HistogramInput,
+  theme: ThemeColors,
+): { resize(): void; dispose(): void } {
+  const chart = echarts.init(host, undefined, { renderer: 'canvas' })
+  const n = h.counts.length
+  const w = n > 0 && h.to > h.from ? (h.to - h.from) / n : 0
+  const data = h.counts.map((c, b) => [h.from + (b + 0.5) * w, c])
+  const pad = w || Math.max(Math.abs(h.from) * 0.01, 1e-6)
+  chart.setOption({
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: theme.muted, fontSize: 11 },
+    grid: { left: 44, right: 16, top: 22, bottom: 34 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number] }) =>
+        `${h.format(p.value[0] - w / 2)} … ${h.format(p.value[0] + w / 2)}: ${p.value[1]} draws`,
+    },
+    xAxis: {
+      type: 'value',
+      min: h.from - pad,
+      max: h.to + pad,
+      name: 'loss, % of total TVL',
+      nameLocation: 'middle',
+      nameGap: 22,
+      axisLabel: { formatter: (v: number) => h.format(v) },
+      axisLine: { lineStyle: { color: theme.muted } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'draws',
+      minInterval: 1,
+      splitLine: { lineStyle: { color: grid(theme) } },
+    },
+    series: [
+      {
+        type: 'bar',
+        barWidth: '92%',
+        barCategoryGap: 0,
+        itemStyle: { color: h.color },
+        data,
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          data: h.lines.map((l) => ({
+            xAxis: l.value,
+            lineStyle: { color: l.color, type: 'dashed' },
+            // along the line, so close lines (VaR 95 and 99) do not print over each other
+            label: { formatter: l.label, color: l.color, position: 'insideEndTop', fontSize: 10 },
+          })),
+        },
+      },
+    ],
+  })
+  return { resize: () => chart.resize(), dispose: () => chart.dispose() }
+}
