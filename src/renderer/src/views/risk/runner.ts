@@ -5,6 +5,7 @@
 // observed week or its forecast graph (h = 1/4/8/12). Run starts the engine job (`risk.run`, or
 // `risk.stress` for Monte Carlo draws on the forecast) with progress and Cancel here and in the
 // Jobs panel, then opens the result in an editor.
+import { chosenModel } from '../../services/model-choice'
 import type { CallRequest, EventPayload } from '../../../../shared/api'
 import { CONTAGION_METHOD_NAMES } from '../../../../shared/api'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
@@ -378,7 +379,11 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
     const w = week.value
     say(status, `Forecasting h=${horizon} from ${w}…`)
     const done = await wb.jobs.run('forecast', `Forecast h=${horizon} from ${w}`, () =>
-      wb.api.call('forecast.run', { week: w, horizon }),
+      wb.api.call('forecast.run', {
+        week: w,
+        horizon,
+        model: wb.archive.info ? chosenModel(wb.archive.info.file, horizon) : undefined,
+      }),
     )
     say(
       status,
