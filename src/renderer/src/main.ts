@@ -14,7 +14,6 @@ import { count, usd } from './ui/format'
 import { importErrorEditor, importFromUi } from './views/archive/import'
 import { openArchiveDialog } from './views/archive/open-archive'
 import { empty, explorerView } from './views/explorer/explorer'
-import { modelEditor } from './views/explorer/model-view'
 import { GraphData } from './views/graph/data'
 import { GraphView } from './views/graph/view'
 import { helpEditor } from './views/help/help'
@@ -71,9 +70,7 @@ const status = new StatusBar(parts.statusBar)
 const graphDeps = { api, data, archive, selection, theme, log, report }
 editors.registerType('graph', (params, ctx) => new GraphView(graphDeps, ctx, params))
 editors.registerType('help', () => helpEditor(commands))
-editors.registerType('model', (params) =>
-  modelEditor(params as unknown as Parameters<typeof modelEditor>[0]),
-)
+// 'model' (the model card) is registered by the backtest contribution, with its actions
 editors.registerType('import-error', (params) =>
   importErrorEditor(params as unknown as Parameters<typeof importErrorEditor>[0]),
 )
