@@ -47,7 +47,7 @@ export default defineConfig({
     plugins: [dockviewCss()],
     build: {
       outDir: 'out/renderer',
-      minify: true,
+      minify: process.env.DEXPOSURE_MINIFY !== "0",
       chunkSizeWarningLimit: 1500,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },

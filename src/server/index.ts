@@ -161,7 +161,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // The page itself needs the token (it is then kept in memory by the client); static assets
     // carry no data and are served to anyone on the loopback interface.
     const path = url.pathname === '/' ? '/index.html' : url.pathname
-    if (path === '/index.html' && !tokenOk(url.searchParams.get('token'))) {
+    const pageToken = url.searchParams.get('token')
+    // The page drops the token from its address bar once read; a reload (F5) then comes back
+    // with this cookie (HttpOnly, this port only) and the page finds the token in its tab's
+    // sessionStorage.
+    const cookie = `dexposure-token-${port()}`
+    if (path === '/index.html' && !tokenOk(pageToken) && !tokenOk(cookieOf(req, cookie))) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...SAFE_HEADERS })
       res.end(
         'DeXposure Workbench: open the URL printed by `npm start` (it carries the access token).\n',
@@ -180,6 +185,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CSP,
       ...SAFE_HEADERS,
+      ...(path === '/index.html' && tokenOk(pageToken)
+        ? { 'set-cookie': `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict` }
+        : {}),
     })
     res.end(req.method === 'HEAD' ? undefined : await readFile(file))
   }
@@ -272,6 +280,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await session.close()
     },
   }
+}
+
+/** A cookie's value from the request's Cookie header, or null. */
+function cookieOf(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=')
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim()
+  }
+  return null
 }
 
 /** Headers every response carries: no MIME sniffing, no Referer (the page URL holds the token). */

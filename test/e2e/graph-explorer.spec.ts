@@ -112,6 +112,10 @@ test('an analyst plays the timeline three weeks and every node stays where it wa
   const s = await graph.status()
   expect(s.week! >= later[2]).toBe(true)
   expect(s.nodes).toBe(weeks.find((w) => w.week === s.week)!.nodes)
+  // a step of the timeline reconciles the edges in place: exactly the week's edges are held
+  expect(s.timings.inPlace).toBe(1)
+  const edges = weeks.find((w) => w.week === s.week)!.edges
+  expect(await graph.drawnEdges()).toEqual({ edges, withDisplayData: edges })
   await expect(graph.timeline().locator('.timeline-label')).toContainText(s.week!)
   await expect(graph.timeline().locator('.timeline-slider')).toHaveAttribute(
     'aria-valuetext',

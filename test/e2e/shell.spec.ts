@@ -136,3 +136,21 @@ test('the API refuses requests without the access token', async ({ request }) =>
   expect(ok.status()).toBe(200)
   expect(((await ok.json()) as unknown[]).length).toBe(283)
 })
+
+test('an analyst reloads the page (F5) and keeps working', async () => {
+  // the token left the address bar on the first load; the reload still opens the workbench
+  expect(page.url()).not.toContain('token=')
+  const week = (await graph.status()).week!
+  await wb.reload()
+  graph = await wb.graph()
+  await expect.poll(async () => (await graph.status()).rendered, { timeout: 30_000 }).toBe(true)
+  expect((await graph.status()).week).toBe(week)
+  // engine calls still carry the token: a week opened from the Explorer loads and draws
+  const other = (await wb.listedWeeks()).find((w) => w !== week)!
+  await wb.openWeekFromExplorer(other)
+  await graph.waitForWeek(other)
+  // the week keys work at once, whichever tab the restored layout made active
+  await page.keyboard.press('Alt+ArrowLeft')
+  await expect.poll(async () => (await graph.status()).week).not.toBe(other)
+  await wb.expectNoErrors()
+})

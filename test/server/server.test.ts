@@ -102,6 +102,31 @@ describe('loopback server', () => {
     expect((await fetch(`${base}/`)).status).toBe(401)
   })
 
+  it('lets a reloaded page in by the cookie its first load set, for this port only', async () => {
+    const first = await fetch(`${base}/?token=${server.token}`)
+    expect(first.status).toBe(200)
+    const setCookie = first.headers.get('set-cookie') ?? ''
+    const port = new URL(base).port
+    expect(setCookie).toMatch(
+      new RegExp(`^dexposure-token-${port}=${server.token}; Path=/; HttpOnly; SameSite=Strict$`),
+    )
+    const cookie = setCookie.split(';')[0]
+    expect((await fetch(`${base}/`, { headers: { cookie } })).status).toBe(200)
+    expect((await fetch(`${base}/`, { headers: { cookie: `a=b; ${cookie}` } })).status).toBe(200)
+    // a wrong token, or the cookie of another port, does not open the page
+    const wrong = `dexposure-token-${port}=${'f'.repeat(64)}`
+    expect((await fetch(`${base}/`, { headers: { cookie: wrong } })).status).toBe(401)
+    const other = `dexposure-token-1=${server.token}`
+    expect((await fetch(`${base}/`, { headers: { cookie: other } })).status).toBe(401)
+    // the cookie opens the page only: API calls still need the bearer token
+    const api = await fetch(`${base}/api/weeks.list`, {
+      method: 'POST',
+      headers: { cookie },
+      body: '{}',
+    })
+    expect(api.status).toBe(401)
+  })
+
   it('answers contract calls', async () => {
     const weeks = (await (await call('weeks.list', {})).json()) as { week: string }[]
     expect(weeks.length).toBe(283)

@@ -9,6 +9,12 @@ import { ArchiveService } from './services/archive'
 import { browserApi } from './services/api-client'
 import { JobsService } from './services/jobs'
 import { LogService } from './services/log'
+import {
+  MODEL_CHOICE_EVENT,
+  modelChoiceSnapshot,
+  restoreModelChoice,
+  type ModelChoiceEventDetail,
+} from './services/model-choice'
 import { SelectionService } from './services/selection'
 import { count, usd } from './ui/format'
 import { importErrorEditor, importFromUi } from './views/archive/import'
@@ -35,6 +41,7 @@ import { CommandPalette, type PaletteItem } from './workbench/palette'
 import { WorkbenchParts } from './workbench/parts'
 import { StatePersistence, type SavedWorkbench } from './workbench/persist'
 import { StatusBar } from './workbench/statusbar'
+import { ModelStatus } from './workbench/model-status'
 import { ThemeService } from './workbench/theme'
 
 declare global {
@@ -85,7 +92,17 @@ function activeGraph(): GraphView | null {
     return view
   }
   const last = lastGraph ? editors.instance(lastGraph) : undefined
-  return last instanceof GraphView ? last : null
+  if (last instanceof GraphView) return last
+  // after a restored layout whose active tab is not a graph (Help, a dashboard …): the first
+  // open graph, so the week keys and graph commands work without a click first
+  for (const other of editors.ids()) {
+    const v = editors.instance(other)
+    if (v instanceof GraphView) {
+      lastGraph = other
+      return v
+    }
+  }
+  return null
 }
 
 let graphCounter = 0
@@ -159,7 +176,8 @@ log.changed.on((entry) => {
   const errors = log.count('error')
   parts.setBadge('log', errors ? String(errors) : '')
   status.update('problems', { text: String(errors), tone: errors ? 'warning' : '' })
-  if (entry.level === 'error') flash(entry.message)
+  // an error its view already shows (the console's error box) is logged without a toast
+  if (entry.level === 'error' && !entry.shown) flash(entry.message)
 })
 
 // ---- status bar ------------------------------------------------------------------------------
@@ -203,8 +221,9 @@ status.set({
   order: 0,
   text: 'model …',
   icon: 'circuit-board',
-  title: 'Default forecast model and execution provider',
+  title: 'The forecast model the views use and the execution provider',
 })
+const modelStatus = new ModelStatus({ api, archive, status, report })
 status.set({
   id: 'jobs',
   align: 'right',
@@ -238,28 +257,6 @@ theme.changed.on((c) => {
 function themeLabel(): string {
   const p = theme.preference
   return p === 'system' ? `auto (${theme.kind})` : p
-}
-
-async function refreshModelStatus(): Promise<void> {
-  const [models, runs] = await Promise.all([
-    api.call('models.list', {}),
-    api.call('runs.list', { limit: 1 }),
-  ])
-  const def = models.find((m) => m.isDefault && m.horizon === 1) ?? models.find((m) => m.isDefault)
-  const last = runs.forecasts[0]
-  status.update('model', {
-    text: def
-      ? `model h=${def.horizon} ${def.source}${last ? ` · ${last.provider}` : ''}${def.synthetic ? ' · synthetic-trained' : ''}`
-      : 'no model',
-    title: def
-      ? `${def.dir}\ntrained ${def.trainingWindow.from ?? '?'} … ${def.trainingWindow.last_week_used ?? '?'}` +
-        (last
-          ? `\nlast forecast ran on ${last.provider} (${last.week}, h=${last.horizon})`
-          : '\nno forecast run yet') +
-        (last?.warnings.length ? `\n⚠ ${last.warnings.join('\n⚠ ')}` : '')
-      : 'No forecast model is available',
-    tone: last?.warnings.length ? 'warning' : '',
-  })
 }
 
 // ---- commands --------------------------------------------------------------------------------
@@ -593,6 +590,7 @@ const persistence = new StatePersistence(
     parts: parts.state(),
     layout: editors.toJSON(),
     week: selection.current.week,
+    models: modelChoiceSnapshot(archive.info?.file),
   }),
   report,
 )
@@ -601,6 +599,10 @@ parts.changed.on(() => persistence.schedule())
 selection.changed.on(() => persistence.schedule())
 editors.activeChanged.on(() => activeGraph())
 window.addEventListener('beforeunload', () => void persistence.flush())
+// a model choice is saved at once: it is rare, and the next forecast (or session) depends on it
+window.addEventListener(MODEL_CHOICE_EVENT, (e) => {
+  if ((e as CustomEvent<ModelChoiceEventDetail>).detail.horizon !== null) void persistence.flush()
+})
 
 function showArchiveStatus(): void {
   const info = archive.info
@@ -623,7 +625,7 @@ async function reloadArchive(): Promise<void> {
   await archive.load()
   showArchiveStatus()
   void loadNodeItems().catch(report)
-  void refreshModelStatus().catch(report)
+  void modelStatus.refresh().catch(report)
 }
 
 /** Loads the open archive and restores its saved workbench (or opens its last week). */
@@ -636,6 +638,8 @@ async function openWorkbench(): Promise<void> {
     report(e)
     return null
   })
+  // the archive's model choices before any restored view can start a forecast
+  if (archive.info) restoreModelChoice(archive.info.file, saved ? saved.models : undefined)
   editors.dock.clear()
   if (saved) {
     theme.set(saved.theme)
@@ -650,7 +654,7 @@ async function openWorkbench(): Promise<void> {
   window.__workbench!.restored = true
   persistence.resume()
   void loadNodeItems().catch(report)
-  void refreshModelStatus().catch(report)
+  void modelStatus.refresh().catch(report)
   void jobs.loadRunning().catch(report)
 }
 

@@ -47,6 +47,19 @@ export class GraphEditor {
     return this.status()
   }
 
+  /** What sigma holds: the graph's edges, and how many of them it has display data for (an
+   * edge dropped or added in place during a timeline step must be neither left over nor missing). */
+  drawnEdges(): Promise<{ edges: number; withDisplayData: number }> {
+    return this.page.evaluate((id) => {
+      const sigma = window.__sigma![id]
+      const edges = sigma.getGraph().edges()
+      return {
+        edges: edges.length,
+        withDisplayData: edges.filter((e) => sigma.getEdgeDisplayData(e) !== undefined).length,
+      }
+    }, this.id)
+  }
+
   caption(): Locator {
     return this.root.locator('.graph-caption')
   }

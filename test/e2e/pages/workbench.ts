@@ -50,11 +50,16 @@ export class Workbench {
 
   /**
    * Opens the printed URL and waits until the shell is up, the archive loaded and its saved
-   * layout restored. Opening it again is how a browser-mode user reloads: the page drops the
-   * token from the address bar, so F5 alone gets the server's "open the printed URL" page.
+   * layout restored.
    */
   async open(): Promise<void> {
     await this.page.goto(this.served.url)
+    await this.page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored)
+  }
+
+  /** F5: the page's address no longer carries the token; the tab and a cookie keep the session. */
+  async reload(): Promise<void> {
+    await this.page.reload()
     await this.page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored)
   }
 

@@ -24,10 +24,17 @@ export class ApiError extends Error {
   }
 }
 
+const TOKEN_KEY = 'dexposure.token'
+
 export function browserApi(): WorkbenchApi {
   const params = new URLSearchParams(location.search)
-  const token = params.get('token') ?? ''
-  if (params.has('token')) history.replaceState(null, '', location.pathname)
+  // The token leaves the address bar (bookmarks, screenshots, shared screens) but stays with this
+  // tab, so a reload keeps the session (the server lets the page itself in by a cookie).
+  const token = params.get('token') ?? sessionStorage.getItem(TOKEN_KEY) ?? ''
+  if (params.has('token')) {
+    sessionStorage.setItem(TOKEN_KEY, token)
+    history.replaceState(null, '', location.pathname)
+  }
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
 
   // The event socket opens at once and every call waits for it (briefly), so the events of a job

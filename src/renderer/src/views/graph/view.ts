@@ -368,7 +368,13 @@ export class GraphView implements Editor {
     await this.nextFrame()
     const t4 = performance.now()
     this.status.lastSwitchMs = t4 - t0
-    this.status.timings = { load: t1 - t0, edges: t2 - t1, styles: t3 - t2, frame: t4 - t3 }
+    this.status.timings = {
+      load: t1 - t0,
+      edges: t2 - t1,
+      styles: t3 - t2,
+      frame: t4 - t3,
+      inPlace: this.lastInPlace ? 1 : 0,
+    }
     if (this.selected && this.panel.nodeShown === this.selected) {
       const at = this.universe.index.get(this.selected)
       const present = at !== undefined && frame.nodes.includes(at)
@@ -459,9 +465,8 @@ export class GraphView implements Editor {
   }
 
   private buildNodes(u: LoadedUniverse): void {
-    this.graph = this.nodeGraph(u)
     this.pendingGraph = null
-    this.sigma?.setGraph(this.graph)
+    this.swapGraph(this.nodeGraph(u))
   }
 
   /** A graph holding every node of the universe at its stored position (no edges yet). Simple,
@@ -590,9 +595,9 @@ export class GraphView implements Editor {
       ends.set(key, [si, ti])
     }
     this.edgeSpec = spec
-    // In place when few edges change (a step of the timeline: sigma restyles the changed edges
-    // once); a new graph handed to sigma in one go otherwise (sigma reacts to every graph event,
-    // and swapping most of 75k edges in place costs seconds).
+    // In place when a good part of the edges persist (a step of the timeline: about half of a
+    // real-scale week's 70k pairs carry on to the next), so only the pairs that changed are
+    // dropped and added; a new graph handed to sigma in one go otherwise (a far week, a reload).
     const g = this.graph
     const drop: string[] = []
     g.forEachEdge((key) => {
@@ -600,26 +605,73 @@ export class GraphView implements Editor {
     })
     let add = 0
     for (const key of spec.keys()) if (!g.hasEdge(key)) add++
-    // In place is off while sigma 4.0.4's setGraph leaves its parallel-edge index on the old graph
-    // (edges added in place after a setGraph throw "could not find the edge"): every week gets a
-    // new graph until that is fixed upstream or worked around.
     const inPlace =
-      IN_PLACE_EDGES &&
       this.sigma !== null &&
+      !this.pendingGraph &&
       g.order === u.count &&
-      drop.length + add <= 0.25 * Math.max(1, spec.size)
-    const target = inPlace ? g : this.nodeGraph(u)
+      spec.size - add >= 0.25 * spec.size
     if (inPlace) {
       this.highlightNeighbourhood(null)
-      for (const key of drop) g.dropEdge(key)
-    }
-    this.pendingGraph = inPlace ? null : target
-    for (const [key, [si, ti]] of ends)
-      if (!inPlace || !target.hasEdge(key))
+      this.reconcileEdges(drop, ends)
+    } else {
+      const target = this.nodeGraph(u)
+      for (const [key, [si, ti]] of ends)
         target.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...spec.get(key)! })
+      this.pendingGraph = target
+    }
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
-    this.status.timings.inPlace = inPlace ? 1 : 0
+    this.lastInPlace = inPlace
+  }
+
+  /** Drops and adds edges in the shown graph without sigma's per-event handlers, which re-index
+   * every item on each dropped edge: sigma's own index is updated here, edge by edge, and the
+   * next recompute hands the changed edges over with one full process (new edges need places
+   * in sigma's programs). */
+  private reconcileEdges(drop: string[], ends: Map<string, [number, number]>): void {
+    const u = this.universe!
+    const g = this.graph
+    const sg = this.sigma as unknown as SigmaEdgeIndex
+    sg.unbindGraphHandlers()
+    try {
+      for (const key of drop) {
+        sg.edgeGroups.unregister(key)
+        sg.removeEdge(key)
+        g.dropEdge(key)
+      }
+      for (const [key, [si, ti]] of ends)
+        if (!g.hasEdge(key)) {
+          g.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], {
+            ...UNSTYLED,
+            ...this.edgeSpec.get(key)!,
+          })
+          // sigma builds the edge's display data in the next recompute's refresh (once, styled)
+          sg.edgeGroups.register(key)
+          this.addedInPlace.push(key)
+        }
+    } finally {
+      sg.bindGraphHandlers()
+    }
+    this.structureChanged = true
+  }
+
+  private lastInPlace = false
+
+  /** Edges added in place that sigma has not seen yet (handed to it by the next recompute). */
+  private addedInPlace: string[] = []
+
+  /** Edges were added or dropped in place since sigma last indexed the graph. */
+  private structureChanged = false
+
+  /** Hands sigma a new graph. Its parallel-edge index keeps the graph it was built with (sigma
+   * 4.0.4's setGraph does not update it), so it is pointed at the new one first. */
+  private swapGraph(graph: Graph): void {
+    this.graph = graph
+    this.addedInPlace = []
+    if (!this.sigma) return
+    ;(this.sigma as unknown as SigmaEdgeIndex).edgeGroups.graph = graph
+    this.sigma.setGraph(graph)
+    this.structureChanged = false
   }
 
   /** The shown edges' week-dependent attributes by edge key, written in each recompute. */
@@ -635,17 +687,26 @@ export class GraphView implements Editor {
     this.overlayEdgeColor = []
     const w = this.week
     const u = this.universe
-    if (overlay?.edgeColors && w && u)
+    if (overlay?.edgeColors && w && u) {
+      // the week's pair keys, built once per week: playback sets a new overlay every step
+      if (this.pairKeysOf !== w) {
+        this.pairKeys = new Array<string>(w.edgeSource.length)
+        for (let e = 0; e < w.edgeSource.length; e++)
+          this.pairKeys[e] = pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]])
+        this.pairKeysOf = w
+      }
       for (let e = 0; e < w.edgeSource.length; e++)
-        this.overlayEdgeColor[e] = overlay.edgeColors.get(
-          pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]]),
-        )
+        this.overlayEdgeColor[e] = overlay.edgeColors.get(this.pairKeys[e])
+    }
     if (!w) return
     if (hadExtra || overlay?.extraEdges?.length) this.loadEdges()
     this.recompute()
     await this.nextFrame()
     this.status.lastOverlayMs = performance.now() - t0
   }
+
+  private pairKeys: string[] = []
+  private pairKeysOf: LoadedWeek | null = null
 
   private dropOverlay(): void {
     this.overlay = null
@@ -701,7 +762,7 @@ export class GraphView implements Editor {
     const sizeOf = new Float64Array(u.count)
     w.nodes.forEach((n, i) => (sizeOf[n] = w.size[i]))
     const globalMax = maxOf(u.maxSize)
-    const size = sizeScale(globalMax)
+    const sizeFor = sizeScale(globalMax)
     const g = this.pendingGraph ?? this.graph
     // vanished edges of a diff have their ends kept visible too
     this.extraNodes.clear()
@@ -729,42 +790,72 @@ export class GraphView implements Editor {
     const keep = this.filtered.nodeKeep
     const o = this.overlay
     const labelColor = this.colors.label
-    g.updateEachNodeAttributes(
-      (key, attrs) => {
-        const i = attrs.i as number
-        attrs.hidden = !(keep[i] === 1 || this.extraNodes.has(i))
+    // Attributes are written in place, silently, and only the items whose display attributes
+    // changed are handed to sigma: an overlay step or a filter change restyles tens of items,
+    // not 75k edges (graphology's updateEach* events make sigma reprocess every item).
+    const changedNodes: string[] = []
+    const toggled: string[] = []
+    g.forEachNode((key, attrs) => {
+      const i = attrs.i as number
+      const hidden = !(keep[i] === 1 || this.extraNodes.has(i))
+      const mark = key === this.selected || !!o?.marked?.has(key)
+      let label = attrs.name as string | null
+      const size = o?.nodeSizes?.get(key) ?? sizeFor(sizeOf[i])
+      let color = c.colors[i]
+      if (o?.nodeColors) {
+        const oc = o.nodeColors.get(key)
+        // nodes the overlay does not colour fade back, unlabelled
+        color = oc ?? this.alpha(c.colors[i], 0.12)
+        if (!oc && !mark) label = null
+      }
+      if (
+        attrs.hidden !== hidden ||
+        attrs.lc !== labelColor ||
+        attrs.mark !== mark ||
+        attrs.label !== label ||
+        attrs.size !== size ||
+        attrs.color !== color
+      ) {
+        if (attrs.hidden !== hidden) toggled.push(key)
+        attrs.hidden = hidden
         attrs.lc = labelColor
-        attrs.mark = key === this.selected || !!o?.marked?.has(key)
-        attrs.label = attrs.name
-        attrs.size = o?.nodeSizes?.get(key) ?? size(sizeOf[i])
-        attrs.color = c.colors[i]
-        if (o?.nodeColors) {
-          const oc = o.nodeColors.get(key)
-          // nodes the overlay does not colour fade back, unlabelled
-          attrs.color = oc ?? this.alpha(c.colors[i], 0.12)
-          if (!oc && !attrs.mark) attrs.label = null
-        }
-        return attrs
-      },
-      { attributes: ['hidden', 'lc', 'mark', 'label', 'size', 'color'] },
-    )
+        attrs.mark = mark
+        attrs.label = label
+        attrs.size = size
+        attrs.color = color
+        changedNodes.push(key)
+      }
+    })
     const spec = this.edgeSpec
-    g.updateEachEdgeAttributes(
-      (key, attrs) => {
-        const a = Object.assign(attrs, spec.get(key)) as unknown as EdgeAttrs
-        this.styleEdge(a)
-        return attrs
-      },
-      {
-        attributes: ['e', 'base', 'opacity', 'diff', 'own', 'hidden', 'color', 'size', 'hc', 'hs'],
-      },
-    )
+    const changedEdges = new Set<string>()
+    g.forEachEdge((key, attrs) => {
+      const a = attrs as unknown as EdgeAttrs
+      const { hidden, color, size, hc, hs } = a
+      Object.assign(a, spec.get(key))
+      this.styleEdge(a)
+      if (a.hidden !== hidden || a.color !== color || a.size !== size || a.hc !== hc || a.hs !== hs)
+        changedEdges.add(key)
+    })
+    for (const key of this.addedInPlace) changedEdges.add(key)
+    this.addedInPlace = []
+    // an edge is drawn only between shown nodes: those of a node shown or hidden now are redrawn
+    if (!this.pendingGraph)
+      for (const n of toggled) g.forEachEdge(n, (key) => changedEdges.add(key))
+    this.status.timings.restyled = changedNodes.length + changedEdges.size
     if (this.pendingGraph) {
-      this.graph = this.pendingGraph
+      const next = this.pendingGraph
       this.pendingGraph = null
-      this.sigma.setGraph(this.graph)
+      this.swapGraph(next)
       this.lit = { nodes: [], edges: [] }
       if (this.selected) this.sigma.setNodeState(this.selected, { isHighlighted: true })
+    } else if (changedNodes.length || changedEdges.size || this.structureChanged) {
+      this.sigma.refresh({
+        partialGraph: { nodes: changedNodes, edges: [...changedEdges] },
+        // edges added in place have no place in sigma's programs yet: a full process gives them one
+        skipIndexation: !this.structureChanged,
+        schedule: true,
+      })
+      this.structureChanged = false
     }
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
     const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
@@ -1185,7 +1276,14 @@ interface EdgeAttrs extends EdgeSpec {
   hs: number
 }
 
-const IN_PLACE_EDGES = false
+/** The parts of sigma 4.0.4's renderer that in-place edge reconciliation drives directly (not in
+ * its public types; pinned version in package.json). */
+interface SigmaEdgeIndex {
+  edgeGroups: { graph: Graph; register(edge: string): void; unregister(edge: string): void }
+  removeEdge(edge: string): void
+  bindGraphHandlers(): void
+  unbindGraphHandlers(): void
+}
 
 const UNSTYLED = { hidden: true, size: 0, color: '#0000', hc: '#0000', hs: 0 }
 
