@@ -2,7 +2,7 @@
 // demo archive of global setup. The stories share one page and run in order, as one working
 // session: each starts from what the previous one left (a week open, a node selected …).
 import { expect, test, type Page } from '@playwright/test'
-import { cliWeeks, type CliWeek } from './cli'
+import { cliWeeks, dexposure, type CliWeek } from './cli'
 import type { GraphEditor } from './pages/graph'
 import { luminance, pixelStats } from './pages/pixels'
 import { Workbench } from './pages/workbench'
@@ -308,6 +308,30 @@ test('an analyst exports the view as PNG and SVG', async () => {
   expect(px.width).toBeGreaterThan(300)
   expect(px.drawn).toBeGreaterThan(2_000)
   await wb.screenshot('exported')
+  await wb.expectNoErrors()
+})
+
+test('an analyst colours the week by systemic importance (SIS rank)', async () => {
+  const g = graph
+  const week = (await g.status()).week!
+  const renders = (await g.status()).renders
+  await g.control('color-by').selectOption('sis')
+  await g.waitForRenderAfter(renders)
+  const items = g.legend().locator('.legend-item')
+  await expect(items.first()).toContainText('SIS rank 1–10')
+  await expect(items.first()).toContainText('10')
+  // the engine's ranking, as the CLI reports it: its top 10 are the nodes drawn in the first band
+  const { sisTop } = JSON.parse(dexposure(demo.archive, 'stats', '--week', week, '--json')) as {
+    sisTop: { rank: number; node: string }[]
+  }
+  const top10 = sisTop.filter((r) => r.rank <= 10).map((r) => r.node)
+  expect(top10.length).toBe(10)
+  const colours = await g.nodeColours()
+  const first = colours[top10[0]]
+  for (const n of top10) expect(colours[n]).toBe(first)
+  expect(Object.values(colours).filter((c) => c === first).length).toBe(10)
+  await wb.screenshot('colour-by-sis')
+  await g.control('color-by').selectOption('category')
   await wb.expectNoErrors()
 })
 

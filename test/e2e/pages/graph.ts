@@ -60,6 +60,18 @@ export class GraphEditor {
     }, this.id)
   }
 
+  /** Each shown node's fill colour, by node id. */
+  nodeColours(): Promise<Record<string, string>> {
+    return this.page.evaluate((id) => {
+      const g = window.__sigma![id].getGraph()
+      const out: Record<string, string> = {}
+      g.forEachNode((n, a) => {
+        if (!a.hidden) out[n] = a.color as string
+      })
+      return out
+    }, this.id)
+  }
+
   caption(): Locator {
     return this.root.locator('.graph-caption')
   }

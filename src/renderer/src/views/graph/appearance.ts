@@ -1,10 +1,11 @@
 // Appearance of the graph explorer: node size by TVL and edge width/opacity by exposure on log
 // scales fixed across all weeks (so a node keeps its size when nothing changed), node colour by
-// category, coarse sector, kind or TVL change, and the legend with a count per entry.
+// category, coarse sector, kind, TVL change or systemic importance (SIS rank), and the legend with a
+// count per entry.
 import { changeColor, OTHER_COLOR, PALETTE } from '../../../../shared/graph-style'
 import type { Universe, WeekData } from './filters'
 
-export type ColorBy = 'category' | 'sector' | 'kind' | 'tvlChange'
+export type ColorBy = 'category' | 'sector' | 'kind' | 'tvlChange' | 'sis'
 
 export interface LegendEntry {
   label: string
@@ -31,6 +32,19 @@ export const CHANGE_STEPS: { label: string; value: number }[] = [
   { label: '≥ +172 %', value: 1 },
 ]
 
+/** SIS rank bands (the engine's week.sis ranking, docs/risk.md): the few that matter most stand out. */
+export const SIS_BANDS: { label: string; top: number; color: string }[] = [
+  { label: 'SIS rank 1–10', top: 10, color: '#b2182b' },
+  { label: 'SIS rank 11–100', top: 100, color: '#ef8a62' },
+  { label: 'SIS rank 101–1,000', top: 1000, color: '#fddbc7' },
+  { label: 'below rank 1,000', top: Infinity, color: OTHER_COLOR },
+]
+
+/** The band of a SIS rank (undefined: not ranked, or the ranking is not loaded yet). */
+export function sisBand(rank: number | undefined): (typeof SIS_BANDS)[number] {
+  return SIS_BANDS.find((b) => rank !== undefined && rank <= b.top) ?? SIS_BANDS[3]
+}
+
 export interface Colouring {
   /** Colour per universe node (only the week's nodes are meaningful). */
   colors: string[]
@@ -44,6 +58,8 @@ export function colourNodes(
   by: ColorBy,
   keep: Uint8Array,
   dict: { category: string[]; sector: string[] },
+  /** For `sis`: rank by universe index (the week's top 1,000). */
+  sisRank?: Map<number, number>,
 ): Colouring {
   const colors = new Array<string>(u.count).fill(OTHER_COLOR)
   const counts = new Map<string, LegendEntry>()
@@ -65,6 +81,10 @@ export function colourNodes(
     } else if (by === 'kind') {
       label = u.kind[n] === 0 ? 'protocol' : 'token'
       color = u.kind[n] === 0 ? PALETTE[0] : PALETTE[1]
+    } else if (by === 'sis') {
+      const band = sisBand(sisRank?.get(n))
+      label = sisRank ? band.label : 'SIS ranking loading…'
+      color = band.color
     } else {
       const c = w.tvlChange[i]
       color = changeColor(c)
@@ -79,6 +99,11 @@ export function colourNodes(
           : color,
       )
   }
-  const legend = [...counts.values()].sort((a, b) => b.count - a.count)
+  const legend = [...counts.values()].sort((a, b) =>
+    by === 'sis'
+      ? SIS_BANDS.findIndex((x) => x.label === a.label) -
+        SIS_BANDS.findIndex((x) => x.label === b.label)
+      : b.count - a.count,
+  )
   return { colors, legend }
 }

@@ -176,6 +176,7 @@ export class GraphView implements Editor {
       ['sector', 'Colour: sector'],
       ['kind', 'Colour: protocol / token'],
       ['tvlChange', 'Colour: TVL change'],
+      ['sis', 'Colour: SIS rank'],
     ])
       colorBy.append(new Option(t, v, false, v === this.params.colorBy))
     colorBy.addEventListener('change', () => {
@@ -757,7 +758,15 @@ export class GraphView implements Editor {
     const w = this.week
     if (!u || !w || !this.sigma) return
     this.filtered = applyFilters(u, w, this.params.filters)
-    const c = colourNodes(u, w, this.params.colorBy, this.filtered.nodeKeep, this.dictColors)
+    if (this.params.colorBy === 'sis') this.loadSis(w.week)
+    const c = colourNodes(
+      u,
+      w,
+      this.params.colorBy,
+      this.filtered.nodeKeep,
+      this.dictColors,
+      this.sis?.week === w.week ? this.sis.rank : undefined,
+    )
     this.legend = c.legend
     const sizeOf = new Float64Array(u.count)
     w.nodes.forEach((n, i) => (sizeOf[n] = w.size[i]))
@@ -867,6 +876,35 @@ export class GraphView implements Editor {
   }
 
   private readonly extraNodes = new Set<number>()
+
+  /** The week's SIS ranking (its top 1,000) for "Colour: SIS rank", by universe index. */
+  private sis: { week: string; rank: Map<number, number> } | null = null
+  private sisLoading: string | null = null
+
+  /** Asks the engine for the week's SIS ranking (computed and stored by the engine when the week
+   * has none yet), then recolours if the view still shows that week by SIS. */
+  private loadSis(week: string): void {
+    if (this.sis?.week === week || this.sisLoading === week) return
+    this.sisLoading = week
+    this.deps.api
+      .call('week.sis', { week, limit: 1000, sort: 'rank', order: 'asc' })
+      .then((r) => {
+        if (this.sisLoading === week) this.sisLoading = null
+        const u = this.universe
+        if (!u) return
+        const rank = new Map<number, number>()
+        for (const row of r.rows) {
+          const i = u.index.get(row.node)
+          if (i !== undefined) rank.set(i, row.rank)
+        }
+        this.sis = { week, rank }
+        if (this.week?.week === week && this.params.colorBy === 'sis') this.restyle()
+      })
+      .catch((e: unknown) => {
+        if (this.sisLoading === week) this.sisLoading = null
+        this.deps.report(e)
+      })
+  }
 
   private restyle(): void {
     this.recompute()
