@@ -5,21 +5,8 @@
 import type { Workbench } from '../context'
 import type { GraphOverlay, OverlayEdge } from '../graph/overlay'
 import { pairKey } from '../graph/overlay'
-import type { GraphView } from '../graph/view'
 import { graphTarget, resultWeek, type StatementResult } from './result-shape'
-
-/** Waits until a graph tab exists and shows `week` (a new tab draws after a few frames). */
-async function graphShowing(wb: Workbench, id: string, week: string): Promise<GraphView> {
-  const t0 = performance.now()
-  for (;;) {
-    const g = wb.graphById(id)
-    const status = window.__graphs?.[id]
-    if (g && g.currentWeek === week && status?.rendered) return g
-    if (performance.now() - t0 > 30_000)
-      throw new Error(`the graph of ${week} did not draw within 30 s`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+import { whenGraphShows } from '../graph/when-shown'
 
 export interface ShownOnGraph {
   graphId: string
@@ -44,7 +31,7 @@ export async function showOnGraph(
   if (!graphId) throw new Error('no graph could be opened')
   // bring the graph to the front (reusing a graph tab does not focus it)
   wb.editors.dock.getPanel(graphId)?.api.setActive()
-  const graph = await graphShowing(wb, graphId, week)
+  const graph = await whenGraphShows(wb, graphId, week, 30_000)
   const accent = wb.theme.colors.highlight
   const extra = wb.theme.colors.added
   let overlay: GraphOverlay

@@ -4,6 +4,7 @@
 import type { Workbench } from '../context'
 import type { GraphOverlay } from '../graph/overlay'
 import type { GraphView } from '../graph/view'
+import { whenGraphShows } from '../graph/when-shown'
 
 /** The editor id of a graph view (the shell hands out views, the dock knows ids). */
 function idOf(wb: Workbench, view: GraphView | null): string | null {
@@ -15,28 +16,6 @@ function sameGroup(wb: Workbench, a: string, b: string): boolean {
   const pa = wb.editors.dock.getPanel(a)
   const pb = wb.editors.dock.getPanel(b)
   return !!pa && !!pb && pa.group === pb.group
-}
-
-/** Resolves once graph `id` exists and shows `week` drawn (a new tab loads its universe first). */
-function whenShowing(
-  wb: Workbench,
-  id: string,
-  week: string,
-  timeoutMs = 120_000,
-): Promise<GraphView> {
-  const t0 = performance.now()
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      const g = wb.graphById(id)
-      const s = window.__graphs?.[id]
-      if (g && s && s.week === week && s.rendered) return resolve(g)
-      if (!wb.editors.dock.getPanel(id)) return reject(new Error('the graph tab was closed'))
-      if (performance.now() - t0 > timeoutMs)
-        return reject(new Error(`the graph did not show the week of ${week} in time`))
-      requestAnimationFrame(tick)
-    }
-    tick()
-  })
 }
 
 /**
@@ -55,13 +34,13 @@ export async function showOnGraph(
     wb.editors.open({ id: gid, type: 'graph', title: `Week ${week}` })
     if (existing.currentWeek !== week) await existing.showWeek(week)
     if (node) existing.selectNode(node, true)
-    return whenShowing(wb, gid, week)
+    return whenGraphShows(wb, gid, week)
   }
   // no graph, or it shares the dashboard's tabs: a new graph beside the dashboard
   wb.editors.open({ id: fromId, type: 'dashboard', title: '' })
   const id = wb.openGraph(week, 'right', node)
   if (!id) throw new Error('no week to show')
-  return whenShowing(wb, id, week)
+  return whenGraphShows(wb, id, week)
 }
 
 /** Shows `week` on a graph beside the dashboard and draws `overlay` over it. */

@@ -286,6 +286,16 @@ export class GraphView implements Editor {
   private readonly compareSelect: HTMLSelectElement
 
   /** The week shown, for commands (next/previous week) and the status bar. */
+  /** How long the last overlay took from the call to its first frame (ms), null before one. */
+  get lastOverlayMs(): number | null {
+    return this.status.lastOverlayMs ?? null
+  }
+
+  /** Whether this view shows `week` and has drawn it. */
+  showsDrawn(week: string): boolean {
+    return this.status.week === week && this.status.rendered
+  }
+
   get currentWeek(): string | null {
     return this.status.week
   }

@@ -14,23 +14,9 @@ import {
   PlaybackFrames,
   type MethodName,
 } from './playback-model'
+import { whenGraphShows } from '../graph/when-shown'
 
 const PLAY_INTERVAL_MS = 700
-
-/** Resolves when the graph editor `id` has drawn `week` (a new tab loads its universe first). */
-function whenDrawn(id: string, week: string, timeoutMs = 120_000): Promise<void> {
-  const t0 = performance.now()
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const s = window.__graphs?.[id]
-      if (s?.week === week && s.rendered) resolve()
-      else if (performance.now() - t0 > timeoutMs)
-        reject(new Error(`the graph did not draw week ${week} within ${timeoutMs / 1000} s`))
-      else requestAnimationFrame(check)
-    }
-    check()
-  })
-}
 
 /** A graph showing `week`: the active one (switched to the week), or a new tab / split. */
 export async function graphShowing(
@@ -52,7 +38,7 @@ export async function graphShowing(
   const graph = active ?? wb.graphById(id)
   if (!graph) throw new Error(`graph tab ${id} did not open`)
   if (active && active.currentWeek !== week) await active.showWeek(week)
-  await whenDrawn(id, week)
+  await whenGraphShows(wb, id, week)
   return { id, graph }
 }
 
@@ -229,7 +215,7 @@ export class PlaybackController {
         method: l.method,
         title: l.graph.currentOverlay?.title ?? METHOD_LABELS[l.method],
         graphId: l.graphId,
-        overlayMs: window.__graphs?.[l.graphId]?.lastOverlayMs ?? null,
+        overlayMs: l.graph.lastOverlayMs,
       })),
     })
   }
