@@ -63,7 +63,7 @@ export class EngineService {
     this.archive = archive
     this.layout = new GraphLayout(archive, this.jobs)
     this.query = new QueryService(archive, this.jobs)
-    this.exports = new ExportService(archive, this.jobs)
+    this.exports = new ExportService(archive, this.jobs, this.query)
     for (const e of ['job.progress', 'job.done'] as const)
       this.jobs.on(e, (payload) => this.events.emit(e, payload))
     this.handlers = {
@@ -216,7 +216,7 @@ export class EngineService {
   private latestForecast(week: string, horizon: number): CallResponse<'forecast.latest'> {
     const row = this.archive.db
       .prepare(
-        `SELECT run_id, week, horizon, target_week, model, provider, fallbacks, created, duration_ms, nodes,
+        `SELECT run_id, week, horizon, target_week, model, model_sha256, provider, fallbacks, created, duration_ms, nodes,
            expected_edges, graph_edges, warnings
          FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1`,
       )

@@ -1,6 +1,7 @@
 // The contract of graph exports (issue 13 §2): `export.graph` writes a week, a range of weeks, a
 // forecast graph Ĝ or the explorer's filtered view as GEXF, GraphML, CSV, DeXposure JSON or
-// Parquet (a job); `export.read` hands a finished export's bytes to a face that cannot read the
+// Parquet (a job); `export.table` writes a result table (CSV, JSON, Parquet) through the query
+// console's exporter; `export.read` hands a finished export's bytes to a face that cannot read the
 // engine's disk (the browser, the sandboxed Electron page). The CLI's `dexposure export` runs the
 // same engine code (src/engine/export/).
 import { z } from 'zod'
@@ -71,6 +72,45 @@ export const GraphExportResultSchema = z.object({
 })
 export type GraphExportResult = z.infer<typeof GraphExportResultSchema>
 
+/**
+ * The result tables `export.table` writes (src/engine/export/tables.ts holds their SQL; the CLI's
+ * `dexposure export --table` takes the same names).
+ */
+export const EXPORT_TABLES = [
+  'network-stats',
+  'sis',
+  'spillover',
+  'contagion',
+  'forecast-edges',
+  'forecast-nodes',
+  'backtests',
+  'forecast-new',
+  'forecast-changes',
+  'forecast-vanishing',
+  'contagion-totals',
+  'contagion-losses',
+  'backtest',
+] as const
+export type ExportTableName = (typeof EXPORT_TABLES)[number]
+
+export const TABLE_EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const
+export type TableExportFormat = (typeof TABLE_EXPORT_FORMATS)[number]
+
+export const TableExportRequestSchema = z.object({
+  table: z.enum(EXPORT_TABLES),
+  format: z.enum(TABLE_EXPORT_FORMATS),
+  week: week.optional(),
+  horizon: z.number().int().min(1).max(52).optional(),
+  scenario: z.string().min(1).max(500).optional(),
+  /** A stored run: risk_runs.run_id (contagion-*), backtest_runs.run_id (backtest). */
+  run: z.number().int().positive().optional(),
+  /** The file to write on the engine's machine; none: a download (`downloadId`). */
+  path: z.string().min(1).optional(),
+  /** A download's file name (default: the table and its options); the extension is added. */
+  name: z.string().min(1).max(200).optional(),
+})
+export type TableExportRequest = z.infer<typeof TableExportRequestSchema>
+
 export const exportCalls = {
   /**
    * Exports a graph as a job (`{ jobId }`, progress per week, `result` GraphExportResultSchema).
@@ -86,6 +126,17 @@ export const exportCalls = {
       format: z.enum(GRAPH_EXPORT_FORMATS),
       path: z.string().min(1).optional(),
     }),
+    response: z.object({ jobId: z.string() }),
+  },
+  /**
+   * Exports a result table whole (`{ jobId }`; the job's `result` is QueryExportResultSchema of
+   * api-query.ts): the table's statement runs through the query console's exporter, the same code
+   * as `query.export`, computing a run it needs that is not stored. Errors: USAGE (an option the
+   * table needs is missing), NOT_FOUND (unknown week), BAD_INPUT (a value that does not fit its
+   * Parquet column).
+   */
+  'export.table': {
+    request: TableExportRequestSchema,
     response: z.object({ jobId: z.string() }),
   },
   /**

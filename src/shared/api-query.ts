@@ -181,13 +181,19 @@ export const SavedQuerySchema = z.object({
   modified: z.string(),
 })
 
-/** `result` of a finished `query.export` job. */
+/** `result` of a finished `query.export` (and `export.table`) job. */
 export const QueryExportResultSchema = z.object({
+  /** Where the engine wrote it (its download folder when no path was asked). */
   path: z.string(),
+  /** The file name a download should get. */
+  name: z.string(),
+  mime: z.string(),
   format: z.enum(['csv', 'json', 'parquet']),
   rows: z.number().int(),
   bytes: z.number().int(),
   elapsedMs: z.number(),
+  /** For `export.read` when no path was asked (the file is in the engine's download folder). */
+  downloadId: z.string().nullable(),
 })
 
 const sql = z.string().min(1).max(QUERY_MAX_SQL)
@@ -224,15 +230,20 @@ export const queryCalls = {
    * Streams every row of one statement into a file (a job: `{ jobId }`, progress in rows, result
    * QueryExportResultSchema). CSV through the spreadsheet-safe CSV writer; JSON as an array of
    * objects; Parquet through hyparquet-writer (src/engine/query/parquet.ts). The file appears
-   * when complete (a temporary file beside it until then); never over the archive.
+   * when complete (a temporary file beside it until then); never over the archive. Without
+   * `path` it goes to the engine's download folder and the result's `downloadId` reads it back
+   * through `export.read` (the browser and the sandboxed Electron page cannot read the engine's
+   * disk).
    */
   'query.export': {
     request: z.object({
       sql,
       params: QueryParamsSchema.optional(),
       format: z.enum(['csv', 'json', 'parquet']),
-      /** The file to write (absolute, or relative to the engine's working folder). */
-      path: z.string().min(1),
+      /** The file to write (absolute, or relative to the engine's working folder); none: a download. */
+      path: z.string().min(1).optional(),
+      /** A download's file name (default `query.<format>`); the format's extension is added. */
+      name: z.string().min(1).max(200).optional(),
       timeoutMs,
       maxRows: z.number().int().min(0).optional(),
     }),

@@ -2,16 +2,22 @@
 // these handlers into its own. A query runs as a job whose id is the query's id (so it shows in
 // the Jobs panel, sends progress while runs are computed, and `query.cancel`/`jobs.cancel` stop
 // it), while the call itself answers with the result. Every query of the UI goes into the
-// per-user history; exports are jobs of their own.
+// per-user history; exports are jobs of their own, to a path or to the engine's download folder.
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { z } from 'zod'
 import type { CallResponse, queryCalls } from '../../shared/api'
+import type { QueryExportResultSchema } from '../../shared/api-query'
 import { DexposureError, isDexposureError } from '../../shared/errors'
+import { downloadName, Downloads, TABLE_MIME } from '../export/downloads'
 import type { JobContext, JobRegistry } from '../jobs'
 import type { Archive } from '../store/archive'
-import { QueryEngine, type EngineOptions, type QueryResult } from './engine'
+import { QueryEngine, type EngineOptions, type ExportResult, type QueryResult } from './engine'
+import type { ExportFormat } from './export'
+import type { QueryParams } from './guard'
 import { QueryLibrary } from './library'
+
+type QueryExportResult = z.infer<typeof QueryExportResultSchema>
 
 type QueryCalls = typeof queryCalls
 type Handlers = {
@@ -20,17 +26,32 @@ type Handlers = {
   ) => Promise<CallResponse<K>> | CallResponse<K>
 }
 
+/** What `exportJob` writes: one statement, to `path` or (none) to a download named `name`. */
+export interface ExportJobRequest {
+  sql: string
+  params?: QueryParams
+  format: ExportFormat
+  path?: string
+  /** The download's file name (the format's extension is added when missing). */
+  name: string
+  timeoutMs?: number
+  maxRows?: number | null
+}
+
 export class QueryService {
   readonly engine: QueryEngine
   readonly library: QueryLibrary
+  /** Where exports without a path go (shared with the graph exports: one `export.read`). */
+  readonly downloads: Downloads
 
   constructor(
     private readonly archive: Archive,
     private readonly jobs: JobRegistry,
-    opts: EngineOptions & { library?: QueryLibrary } = {},
+    opts: EngineOptions & { library?: QueryLibrary; downloads?: Downloads } = {},
   ) {
     this.engine = new QueryEngine(archive, opts)
     this.library = opts.library ?? new QueryLibrary()
+    this.downloads = opts.downloads ?? new Downloads()
   }
 
   handlers(): Handlers {
@@ -43,34 +64,15 @@ export class QueryService {
       }),
       'query.schema': () => this.engine.schema(),
       'query.export': (r) => ({
-        jobId: this.jobs.start(
-          'query.export',
-          (ctx) =>
-            this.engine.export(
-              {
-                sql: r.sql,
-                params: r.params,
-                format: r.format,
-                target: { path: resolve(r.path) },
-                timeoutMs: r.timeoutMs,
-                maxRows: r.maxRows ?? null,
-              },
-              {
-                ...progressOf(ctx),
-                exported: (rows) =>
-                  ctx.progress(rows, null, `${rows} rows written`, { unit: 'rows' }),
-              },
-            ),
-          {
-            result: (v) => ({
-              path: v.path,
-              format: v.format,
-              rows: v.rows,
-              bytes: v.bytes,
-              elapsedMs: v.elapsedMs,
-            }),
-          },
-        ),
+        jobId: this.exportJob('query.export', {
+          sql: r.sql,
+          params: r.params,
+          format: r.format,
+          path: r.path,
+          name: r.name ?? 'query',
+          timeoutMs: r.timeoutMs,
+          maxRows: r.maxRows ?? null,
+        }),
       }),
       'query.history': (r) =>
         this.library.history({
@@ -82,6 +84,59 @@ export class QueryService {
       'query.saved.save': (r) => this.library.save(r),
       'query.saved.delete': (r) => ({ ok: this.library.delete(r.name) }),
     }
+  }
+
+  /**
+   * Starts a job that streams every row of one statement into a file: `path` on the engine's
+   * machine, or without it a download (its `downloadId` reads it back through `export.read`). The
+   * one code path of the console's export and the views' table exports (`export.table`).
+   */
+  exportJob(kind: string, req: ExportJobRequest): string {
+    const ext = `.${req.format}`
+    const name = downloadName(
+      req.name.toLowerCase().endsWith(ext) ? req.name : `${req.name}${ext}`,
+      `query${ext}`,
+    )
+    return this.jobs.start(
+      kind,
+      async (ctx): Promise<QueryExportResult> => {
+        const path = req.path === undefined ? this.downloads.slot(name) : resolve(req.path)
+        let v: ExportResult
+        try {
+          v = await this.engine.export(
+            {
+              sql: req.sql,
+              params: req.params,
+              format: req.format,
+              target: { path },
+              timeoutMs: req.timeoutMs,
+              maxRows: req.maxRows,
+            },
+            {
+              ...progressOf(ctx),
+              exported: (rows) =>
+                ctx.progress(rows, null, `${rows} rows written`, { unit: 'rows' }),
+            },
+          )
+        } catch (e) {
+          if (req.path === undefined) this.downloads.discard(path)
+          throw e
+        }
+        const mime = TABLE_MIME[req.format]
+        return {
+          path,
+          name: req.path === undefined ? name : basename(path),
+          mime,
+          format: v.format,
+          rows: v.rows,
+          bytes: v.bytes,
+          elapsedMs: v.elapsedMs,
+          downloadId:
+            req.path === undefined ? this.downloads.offer(path, name, mime, v.bytes) : null,
+        }
+      },
+      { result: (v) => v as unknown as Record<string, unknown> },
+    )
   }
 
   private async run(
@@ -178,6 +233,7 @@ export class QueryService {
 
   close(): void {
     this.engine.close()
+    this.downloads.close()
   }
 }
 

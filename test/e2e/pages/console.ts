@@ -158,6 +158,8 @@ export class ConsoleTab {
     await this.resultAction('export').click()
     const dialog = this.page.locator('dialog.dialog')
     await dialog.locator('select[name="format"]').selectOption(format)
+    // a file on the engine's machine (the dialog's default is a download)
+    await dialog.locator('input[name="destination"][value="path"]').check()
     await dialog.locator('input[name="path"]').fill(path)
     await dialog.getByRole('button', { name: 'Export', exact: true }).click()
     const status = dialog.locator('.export-status')

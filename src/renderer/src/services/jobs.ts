@@ -21,6 +21,8 @@ export interface JobView {
 export class JobsService {
   readonly jobs = new Map<string, JobView>()
   readonly changed = new Emitter<JobView>()
+  /** Jobs whose view shows their failure itself (see `shownByItsView`). */
+  private readonly shownByView = new Set<string>()
 
   constructor(
     private readonly api: WorkbenchApi,
@@ -44,8 +46,15 @@ export class JobsService {
       v.message = d.message
       if (d.error) v.error = d.error
       this.changed.emit(v)
+      const shown = this.shownByView.delete(d.id)
       if (d.state === 'failed')
-        this.log.add('error', v.label, d.error?.message ?? d.message ?? 'failed', d.error?.location)
+        this.log.add(
+          'error',
+          v.label,
+          d.error?.message ?? d.message ?? 'failed',
+          d.error?.location,
+          shown,
+        )
       else if (d.state === 'cancelled') this.log.add('warning', v.label, 'cancelled')
       else this.log.info(v.label, d.message ?? 'done')
     })
@@ -83,6 +92,15 @@ export class JobsService {
     }
     this.jobs.set(id, v)
     return v
+  }
+
+  /**
+   * The view that starts job `id` shows its failure where the user looks (the query console's
+   * error box): the failure still gets its one Problems entry, marked `shown` so no toast repeats
+   * the same message.
+   */
+  shownByItsView(id: string): void {
+    this.shownByView.add(id)
   }
 
   get running(): JobView[] {

@@ -12,14 +12,26 @@ export interface LogEntry {
   source: string
   /** Location fields of an engine error (file, week, field, offset …). */
   location?: Record<string, string | number>
+  /**
+   * The view the user acted in already shows this message (the query console's error box): it is
+   * recorded here once, without a toast repeating it.
+   */
+  shown?: boolean
 }
 
 export class LogService {
   readonly entries: LogEntry[] = []
   readonly changed = new Emitter<LogEntry>()
 
-  add(level: LogLevel, source: string, message: string, location?: LogEntry['location']): void {
-    const entry = { time: new Date(), level, source, message, location }
+  add(
+    level: LogLevel,
+    source: string,
+    message: string,
+    location?: LogEntry['location'],
+    shown = false,
+  ): void {
+    const entry: LogEntry = { time: new Date(), level, source, message, location }
+    if (shown) entry.shown = true
     this.entries.push(entry)
     if (this.entries.length > 500) this.entries.shift()
     this.changed.emit(entry)

@@ -7,6 +7,7 @@ import type { CallResponse } from '../../../../shared/api'
 import { MODEL_CHOICE_EVENT, modelInUse } from '../../services/model-choice'
 import type { ChartHandle } from '../../ui/chart'
 import { factsList } from '../../ui/dom'
+import { tableExportButton } from '../../ui/export-dialog'
 import { count } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -314,10 +315,16 @@ export class BacktestView implements Editor {
     const charts = document.createElement('div')
     charts.className = 'backtest-charts'
     charts.append(pr.box, rel.box)
+    // every metric of the run (both protocols, every scorer), one row each
+    const exportBtn = tableExportButton(this.wb, `the metrics of backtest #${r.runId}`, () => ({
+      table: 'backtest',
+      run: r.runId,
+    }))
     this.body.replaceChildren(
       h3,
       ...notes,
       facts,
+      exportBtn,
       section(
         'Summary',
         'The table `dexposure backtest` prints for these options (best of each column in bold).',

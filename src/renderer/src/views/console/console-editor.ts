@@ -426,6 +426,8 @@ export class ConsoleEditor implements Editor {
     }
     this.setMarkers([])
     const queryId = crypto.randomUUID()
+    // a failure shows in the result box: it gets its Problems entry, not a toast repeating it
+    this.wb.jobs.shownByItsView(queryId)
     const t0 = performance.now()
     this.running = {
       queryId,
@@ -527,7 +529,12 @@ export class ConsoleEditor implements Editor {
         this.editor?.focus()
       }
     }
-    this.results.error(code, message, where, goTo)
+    // the engine's message starts with its own place for it (line and column in the statement
+    // run, not in the editor): the box names the editor's place in its "Go to" link instead
+    const text = where
+      ? message.replace(/^line \d+(, column \d+)?(, field [\w.]+)?: /, '')
+      : message
+    this.results.error(code, text, where, goTo)
   }
 
   private setMarkers(markers: import('./monaco').monaco.editor.IMarkerData[]): void {

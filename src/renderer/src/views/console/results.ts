@@ -4,7 +4,8 @@
 import type { CallResponse } from '../../../../shared/api'
 import { barChart, lineChart, type ChartHandle, type LineSeries } from '../../ui/chart'
 import { count } from '../../ui/format'
-import { openDialog } from '../../workbench/dialog'
+import { exportTableJob } from '../../services/downloads'
+import { openExportDialog } from '../../ui/export-dialog'
 import type { Workbench } from '../context'
 import { showOnGraph } from './graph-link'
 import { ResultGrid } from './grid'
@@ -263,92 +264,33 @@ export class ResultsPanel {
     this.grid.layout()
   }
 
+  /**
+   * Every row of the statement (not only the rows shown), streamed by the engine: saved as a
+   * download by default (the browser and the sandboxed Electron page cannot read the engine's
+   * disk), or written to a path on the engine's machine.
+   */
   private exportDialog(s: StatementResult): void {
-    const formats = this.ctx.exportFormats()
-    const dir = (this.wb.archive.info?.file ?? '').replace(/[\\/][^\\/]*$/, '')
-    const sep = dir.includes('\\') ? '\\' : '/'
     const stem = `${
       this.ctx
         .name()
         .replace(/[^A-Za-z0-9._-]+/g, '-')
         .replace(/^-|-$/g, '') || 'query'
     }-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`
-    openDialog('Export the result', (body, close) => {
-      body.classList.add('console-export')
-      const p = document.createElement('p')
-      p.className = 'muted'
-      p.textContent = `Every row of the statement (${s.truncated ? 'more than the ' + count(s.rowCount) + ' shown' : count(s.rowCount) + ' rows'}), streamed by the engine into a file on this computer.`
-      const fmtLabel = document.createElement('label')
-      fmtLabel.textContent = 'Format '
-      const fmt = document.createElement('select')
-      fmt.name = 'format'
-      for (const f of ['csv', 'json', 'parquet'] as const) {
-        const o = document.createElement('option')
-        o.value = f
-        o.textContent = f.toUpperCase() + (formats.includes(f) ? '' : ' (not in this build)')
-        o.disabled = !formats.includes(f)
-        fmt.append(o)
-      }
-      fmtLabel.append(fmt)
-      const pathLabel = document.createElement('label')
-      pathLabel.textContent = 'File '
-      const path = document.createElement('input')
-      path.name = 'path'
-      path.size = 60
-      const setPath = (): void => {
-        path.value = `${dir}${dir ? sep : ''}${stem}.${fmt.value}`
-      }
-      setPath()
-      fmt.addEventListener('change', setPath)
-      pathLabel.append(path)
-      const status = document.createElement('p')
-      status.className = 'export-status'
-      status.setAttribute('role', 'status')
-      const go = document.createElement('button')
-      go.type = 'button'
-      go.textContent = 'Export'
-      go.className = 'primary'
-      go.addEventListener('click', () => {
-        go.disabled = true
-        status.textContent = 'Exporting…'
-        const format = fmt.value as 'csv' | 'json' | 'parquet'
-        void this.wb.jobs
-          .run('query.export', `Export ${format.toUpperCase()}`, () =>
-            this.wb.api.call('query.export', {
-              sql: this.ctx.statementSql(s),
-              params: this.ctx.params(),
-              format,
-              path: path.value,
-            }),
-          )
-          .then((done) => {
-            go.disabled = false
-            if (done.state === 'done') {
-              const res = done.result as { path: string; rows: number; bytes: number } | undefined
-              status.textContent = res
-                ? `Wrote ${count(res.rows)} rows (${count(res.bytes)} bytes) to ${res.path}`
-                : 'Done'
-              status.dataset.state = 'done'
-              if (res) status.dataset.path = res.path
-            } else {
-              status.textContent = `${done.state}: ${done.error?.message ?? done.message ?? ''}`
-              status.dataset.state = done.state
-            }
-          })
-          .catch((e: unknown) => {
-            go.disabled = false
-            status.textContent = (e as Error).message
-            status.dataset.state = 'failed'
-            this.wb.report(e)
-          })
-      })
-      const cancel = document.createElement('button')
-      cancel.type = 'button'
-      cancel.textContent = 'Close'
-      cancel.addEventListener('click', close)
-      const row = div('dialog-actions')
-      row.append(go, cancel)
-      body.append(p, fmtLabel, pathLabel, status, row)
+    openExportDialog({
+      title: 'Export the result',
+      what: `Every row of the statement (${s.truncated ? 'more than the ' + count(s.rowCount) + ' shown' : count(s.rowCount) + ' rows'}), streamed by the engine.`,
+      stem,
+      formats: this.ctx.exportFormats(),
+      engineFolder: (this.wb.archive.info?.file ?? '').replace(/[\\/][^\\/]*$/, ''),
+      run: (c) =>
+        exportTableJob(this.wb, `Export ${c.format.toUpperCase()}`, () =>
+          this.wb.api.call('query.export', {
+            sql: this.ctx.statementSql(s),
+            params: this.ctx.params(),
+            format: c.format,
+            ...(c.path !== undefined ? { path: c.path } : { name: c.name }),
+          }),
+        ),
     })
   }
 }

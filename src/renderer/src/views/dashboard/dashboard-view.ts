@@ -7,6 +7,7 @@
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64 } from '../../../../shared/packed'
 import { lineChart, sparkline, type ChartHandle } from '../../ui/chart'
+import { tableExportButton } from '../../ui/export-dialog'
 import { usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -184,6 +185,12 @@ export class DashboardView implements Editor {
       report: (e) => this.wb.report(e),
       onRendered: (s) => (this.status.sis = s),
     })
+    // every node's SIS of the week, as the engine holds it (not only the page shown)
+    this.sis.element
+      .querySelector('header')
+      ?.append(
+        tableExportButton(this.wb, `the SIS table of ${week}`, () => ({ table: 'sis', week })),
+      )
     this.spill = new SpilloverView({
       api: this.wb.api,
       week,
@@ -360,33 +367,30 @@ export class DashboardView implements Editor {
   private drawFigures(): void {
     const s = this.stats
     if (!s) return
-    const cards = FIGURES.map((f) =>
-      this.card(
+    const le = s.largestExposure
+    const cards = FIGURES.map((f) => {
+      // max_edge_weight: a read-only archive stored before the statistic has no value; the
+      // engine then measures the week's edge (largestExposure) instead
+      const largest = f.key === 'max_edge_weight'
+      const card = this.card(
         f.key,
         f.label,
-        f.hint,
+        largest && le
+          ? `${f.hint}: ${le.sourceName ?? le.source} holds ${usd(le.weight)} of ${le.targetName ?? le.target}`
+          : f.hint,
         f.unit,
-        s.values[f.key] ?? null,
-        s.previous?.[f.key] ?? null,
-      ),
-    )
-    const le = s.largestExposure
-    const largest = this.card(
-      'largest_exposure',
-      'Largest exposure',
-      le
-        ? `${le.sourceName ?? le.source} holds ${usd(le.weight)} of ${le.targetName ?? le.target} — click to show the holder on the graph`
-        : 'no edge this week',
-      'usd',
-      le?.weight ?? null,
-      s.previousLargestExposure,
-    )
-    if (le) {
-      const pair = div('figure-pair')
-      pair.textContent = `${le.sourceName ?? le.source} → ${le.targetName ?? le.target}`
-      largest.append(pair)
-    }
-    this.figuresBox.replaceChildren(...cards, largest)
+        s.values[f.key] ?? (largest ? (le?.weight ?? null) : null),
+        s.previous?.[f.key] ?? (largest ? s.previousLargestExposure : null),
+      )
+      if (largest && le) {
+        const pair = div('figure-pair')
+        pair.textContent = `${le.sourceName ?? le.source} → ${le.targetName ?? le.target}`
+        // before the sparkline, under the value it explains
+        card.insertBefore(pair, card.querySelector('.figure-delta'))
+      }
+      return card
+    })
+    this.figuresBox.replaceChildren(...cards)
   }
 
   private card(
@@ -424,10 +428,6 @@ export class DashboardView implements Editor {
       b.append(spark)
       b.title = `${hint}\n${pts.length} weeks · click for the chart`
       b.addEventListener('click', () => this.showChart(key))
-    } else if (key === 'largest_exposure') {
-      b.title = hint
-      const le = this.stats?.largestExposure
-      if (le) b.addEventListener('click', () => this.openNode(le.source))
     } else {
       const wait = div('figure-spark-wait muted')
       wait.textContent = this.series ? 'no series' : 'series loading…'
@@ -471,7 +471,17 @@ export class DashboardView implements Editor {
       for (const f of this.figuresBox.querySelectorAll<HTMLElement>('.figure'))
         f.classList.remove('active')
     })
-    head.append(h, close)
+    const le = this.stats?.largestExposure
+    if (metric === 'max_edge_weight' && le) {
+      // the series is one edge per week; this week's edge is on the graph in one click
+      const show = document.createElement('button')
+      show.type = 'button'
+      show.className = 'small'
+      show.dataset.action = 'show-largest'
+      show.textContent = `Show ${le.sourceName ?? le.source} → ${le.targetName ?? le.target} on the graph`
+      show.addEventListener('click', () => void this.openLargest().catch((e) => this.wb.report(e)))
+      head.append(h, show, close)
+    } else head.append(h, close)
     const host = div('dash-chart-canvas')
     this.chartBox.replaceChildren(head, host)
     this.chartBox.hidden = false
@@ -531,6 +541,23 @@ export class DashboardView implements Editor {
 
   private openNode(node: string): void {
     void showOnGraph(this.wb, this.ctx.id, this.params.week, node).catch((e) => this.wb.report(e))
+  }
+
+  /** Shows the week's largest exposure on a graph of the week: its edge marked, the holder
+   * selected, the other edges dimmed. */
+  private async openLargest(): Promise<void> {
+    const le = this.stats?.largestExposure
+    if (!le) return
+    const color = this.wb.theme.colors.highlight
+    const holder = le.sourceName ?? le.source
+    const issuer = le.targetName ?? le.target
+    const g = await overlayOnGraph(this.wb, this.ctx.id, this.params.week, {
+      title: `Largest exposure: ${holder} → ${issuer} · ${usd(le.weight)}`,
+      legend: [{ label: `${holder} holds ${issuer}`, color, count: 1 }],
+      edgeColors: new Map([[pairKey(le.source, le.target), color]]),
+      dimOtherEdges: true,
+    })
+    g.selectNode(le.source, true)
   }
 
   /** Shows the edges of a spillover cell on a graph of the week, the others dimmed. */

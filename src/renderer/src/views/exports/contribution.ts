@@ -3,14 +3,10 @@
 // GraphML, CSV or DeXposure JSON. The engine writes the file as an `export` job (progress and
 // cancel in the Jobs panel) into its download folder; the page reads it back in chunks with
 // `export.read` — the same path in browser mode and in the sandboxed Electron page, neither of
-// which can read the engine's disk — and saves it as a download.
-import type { WorkbenchApi } from '../../../../shared/api'
-import {
-  GraphExportResultSchema,
-  type GraphExportFormat,
-  type GraphExportTarget,
-} from '../../../../shared/api-export'
-import { runJob } from '../../services/run-job'
+// which can read the engine's disk — and saves it as a download (services/downloads.ts; CSV
+// saves two: the node list and the edge list).
+import type { GraphExportFormat, GraphExportTarget } from '../../../../shared/api-export'
+import { exportGraphJob } from '../../services/downloads'
 import type { Command } from '../../workbench/commands'
 import type { Contribution, Workbench } from '../context'
 
@@ -20,30 +16,6 @@ const FORMATS: { format: GraphExportFormat; label: string }[] = [
   { format: 'csv', label: 'CSV' },
   { format: 'dexposure-json', label: 'DeXposure JSON' },
 ]
-
-/** The whole file of a finished export, read chunk by chunk. */
-export async function readDownload(api: WorkbenchApi, downloadId: string): Promise<Blob> {
-  const parts: Uint8Array<ArrayBuffer>[] = []
-  let offset = 0
-  for (;;) {
-    const r = await api.call('export.read', { downloadId, offset })
-    const bytes = Uint8Array.from(atob(r.data), (c) => c.charCodeAt(0))
-    parts.push(bytes)
-    offset += bytes.length
-    if (r.done) return new Blob(parts, { type: r.mime })
-  }
-}
-
-function saveBlob(blob: Blob, name: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  // the download has its own copy once started; the URL only needs to outlive the click
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
-}
 
 /** What the active graph shows, as an export target naming its nodes and edges. */
 export function viewTarget(wb: Workbench): GraphExportTarget | null {
@@ -76,35 +48,6 @@ function describeFilters(filters: Record<string, unknown>): string {
   return (parts.length ? parts.join(', ') : 'no filters').slice(0, 2000)
 }
 
-async function exportAndSave(
-  wb: Workbench,
-  target: GraphExportTarget,
-  format: GraphExportFormat,
-  label: string,
-): Promise<void> {
-  const done = await runJob(
-    wb.api,
-    () => wb.api.call('export.graph', { target, format }),
-    () => {},
-  )
-  if (done.state === 'cancelled') return
-  if (done.state !== 'done' || !done.result) {
-    wb.flash(`${label} failed: ${done.error?.message ?? done.message}`)
-    return
-  }
-  const result = GraphExportResultSchema.parse(done.result)
-  for (const f of result.files) {
-    if (!f.downloadId) throw new Error(`export ${f.name} has no download`)
-    saveBlob(await readDownload(wb.api, f.downloadId), f.name)
-  }
-  wb.log.info(
-    'export',
-    `${label}: ${result.nodes} nodes, ${result.edges} edges → ${result.files.map((f) => f.name).join(', ')}` +
-      (result.synthetic ? ' (SYNTHETIC demo data)' : ''),
-  )
-  for (const w of result.warnings) wb.log.add('warning', 'export', w)
-}
-
 export const contribute: Contribution = (wb) => {
   const commands: Command[] = []
   for (const { format, label } of FORMATS) {
@@ -116,7 +59,7 @@ export const contribute: Contribution = (wb) => {
       run: () => {
         const week = wb.activeGraph()?.currentWeek
         if (!week) return
-        exportAndSave(wb, { kind: 'week', week }, format, `Week ${week} as ${label}`).catch(
+        exportGraphJob(wb, { kind: 'week', week }, format, `Week ${week} as ${label}`).catch(
           wb.report,
         )
       },
@@ -129,7 +72,7 @@ export const contribute: Contribution = (wb) => {
       run: () => {
         const target = viewTarget(wb)
         if (!target) return
-        exportAndSave(wb, target, format, `Filtered view as ${label}`).catch(wb.report)
+        exportGraphJob(wb, target, format, `Filtered view as ${label}`).catch(wb.report)
       },
     })
   }

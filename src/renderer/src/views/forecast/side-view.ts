@@ -3,7 +3,15 @@
 // the probability threshold slider with the expected and shown edge counts, the model's warnings,
 // the forecast table, and — where t + h is archived — forecast vs realised side by side with the
 // stored risk comparison.
+import type { GraphExportFormat } from '../../../../shared/api-export'
 import { addWeeks } from '../../../../shared/dates'
+import {
+  MODEL_CHOICE_EVENT,
+  modelForForecast,
+  modelLabel,
+  runMadeBy,
+} from '../../services/model-choice'
+import { exportGraphJob } from '../../services/downloads'
 import { factsList, smallButton } from '../../ui/dom'
 import { count } from '../../ui/format'
 import type { Workbench } from '../context'
@@ -111,11 +119,18 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
     body.append(compare)
     host.replaceChildren(head, body)
 
-    const run = await wb.api.call('forecast.latest', { week: w, horizon })
+    const [latest, use] = await Promise.all([
+      wb.api.call('forecast.latest', { week: w, horizon }),
+      modelForForecast(wb, horizon),
+    ])
     if (gen !== generation) return
+    // only a run of the model the views use counts: another model's is named, not shown
+    const run = latest && runMadeBy(latest, use.model) ? latest : null
     runLine.textContent = run
       ? `Stored run #${run.run_id}: model ${run.model} on ${run.provider}, ${count(Math.round(run.expected_edges))} expected edges, ${run.created.slice(0, 16).replace('T', ' ')}`
-      : 'No stored forecast: "Show on graph" runs one as a job (a few seconds).'
+      : latest && use.model
+        ? `The stored run #${latest.run_id} is of model ${latest.model}, not the model in use (${modelLabel(use.model)}): "Show on graph" runs that one as a job.`
+        : 'No stored forecast: "Show on graph" runs one as a job (a few seconds).'
     runLine.dataset.run = run ? String(run.run_id) : ''
     compareSection(compare, w, target, !!run, shown, gen)
   }
@@ -173,8 +188,42 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
       out.textContent = `p ≥ ${cut.toFixed(2)}`
       void overlay.setThreshold(cut).catch(wb.report)
     })
-    s.append(label, slider, reset, facts)
+    s.append(label, slider, reset, facts, graphExport())
     return s
+  }
+
+  /** Ĝ(t+h) at the slider's threshold as a file for Gephi and others (export.graph, downloads). */
+  const graphExport = (): HTMLElement => {
+    const row = el('div', 'row forecast-export')
+    const format = el('select', '')
+    format.name = 'graph-format'
+    format.setAttribute('aria-label', 'Graph export format')
+    for (const [value, text] of [
+      ['gexf', 'GEXF'],
+      ['graphml', 'GraphML'],
+      ['csv', 'CSV (nodes + edges)'],
+      ['parquet', 'Parquet (nodes + edges)'],
+    ] as const)
+      format.append(new Option(text, value))
+    const go = smallButton('Export graph', () => {
+      const st = overlay.status
+      if (!st.week || !st.horizon) return
+      const f = format.value as GraphExportFormat
+      const threshold = Math.round(overlay.threshold * 100) / 100
+      go.disabled = true
+      exportGraphJob(
+        wb,
+        { kind: 'forecast', week: st.week, horizon: st.horizon, threshold },
+        f,
+        `Forecast graph h=${st.horizon} from ${st.week} at p ≥ ${threshold.toFixed(2)} as ${format.selectedOptions[0].text}`,
+      )
+        .catch(wb.report)
+        .finally(() => (go.disabled = false))
+    })
+    go.dataset.action = 'export-graph'
+    go.title = 'Save the forecast graph at this threshold: every stored pair with p ≥ the threshold'
+    row.append(el('span', 'muted', 'Export Ĝ at this threshold as '), format, go)
+    return row
   }
 
   const compareSection = (
@@ -232,6 +281,10 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
         void render().catch(wb.report)
       })
       wb.archive.changed.on(() => void render().catch(wb.report))
+      // another model chosen: the stored run line says whether it is that model's
+      window.addEventListener(MODEL_CHOICE_EVENT, () => {
+        if (host.isConnected) void render().catch(wb.report)
+      })
     },
     onShow() {
       void render().catch(wb.report)

@@ -4,7 +4,9 @@
 // calibrated probability and predicted USD, filterable by node. "Explain" shows the pair-history
 // features the model saw for a pair at t (`forecast.explain`).
 import type { CallResponse } from '../../../../shared/api'
+import type { ExportTableName } from '../../../../shared/api-export'
 import { factsList, smallButton } from '../../ui/dom'
+import { tableExportButton } from '../../ui/export-dialog'
 import { count, usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -26,6 +28,15 @@ const KINDS: { kind: TableKind; label: string; hint: string }[] = [
 ]
 
 const PAGE = 100
+
+/** The result table (src/engine/export/tables.ts) holding each tab's rows. */
+const EXPORT_TABLE: Record<TableKind, ExportTableName> = {
+  new: 'forecast-new',
+  all: 'forecast-edges',
+  changes: 'forecast-changes',
+  vanishing: 'forecast-vanishing',
+  nodes: 'forecast-nodes',
+}
 
 type EdgeRow = CallResponse<'forecast.edges'>['rows'][number]
 type NodeRow = CallResponse<'forecast.nodes'>['rows'][number]
@@ -60,7 +71,13 @@ export function forecastTable(
   filter.setAttribute('aria-label', 'Filter by node')
   const filterNote = document.createElement('small')
   filterNote.className = 'muted'
-  filterRow.append(filter, filterNote)
+  // the current tab's whole list as the engine holds it (export.table), not only the rows shown
+  const exportBtn = tableExportButton(wb, `the forecast table h=${horizon} from ${week}`, () => ({
+    table: EXPORT_TABLE[kind],
+    week,
+    horizon,
+  }))
+  filterRow.append(filter, filterNote, exportBtn)
   const hint = document.createElement('p')
   hint.className = 'muted'
   const tableBox = document.createElement('div')

@@ -4,6 +4,7 @@
 // a click selects the node on the graph). Everything comes from `risk.result` and `risk.playback`.
 import type { CallResponse } from '../../../../shared/api'
 import { smallButton } from '../../ui/dom'
+import { tableExportButton } from '../../ui/export-dialog'
 import { count, usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -310,11 +311,36 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
       'section',
       'risk-section',
       h('h3', '', 'Node losses'),
-      h('div', 'row', h('label', '', 'Method ', lossPick), hitNote),
+      h(
+        'div',
+        'row',
+        h('label', '', 'Method ', lossPick),
+        hitNote,
+        // every node hit, by every method of the run (the table shows the largest of one method)
+        tableExportButton(wb, `the node losses of scenario ${params.scenario}`, () => ({
+          table: 'contagion-losses',
+          run: r.runId,
+          scenario: params.scenario,
+        })),
+      ),
       h('div', 'risk-table-wrap', table.element),
     )
 
-    element.replaceChildren(head, ...(warn ? [warn] : []), totals, playBox, chartBox, lossesBox)
+    const totalsExport = tableExportButton(wb, `the totals of scenario ${params.scenario}`, () => ({
+      table: 'contagion-totals',
+      run: r.runId,
+      scenario: params.scenario,
+    }))
+    totalsExport.classList.add('risk-totals-export')
+    element.replaceChildren(
+      head,
+      ...(warn ? [warn] : []),
+      totals,
+      totalsExport,
+      playBox,
+      chartBox,
+      lossesBox,
+    )
     drawChart = () => {
       chart?.dispose()
       chart = roundChart(
