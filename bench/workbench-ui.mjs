@@ -60,6 +60,18 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2
 const p95 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.95 * a.length) - 1]
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
 
+/** Polls `fn(arg)` in the page from here until it is truthy: Playwright's in-page polling
+ * (waitForFunction) was seen to stall for minutes on this machine while the page answered
+ * evaluate() at once. */
+async function waitUntil(page, fn, arg, timeoutMs = 120_000) {
+  const t0 = Date.now()
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${fn}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 async function heapMb(page) {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('HeapProfiler.collectGarbage')
@@ -80,13 +92,11 @@ const result = {}
   }
   const t0 = Date.now()
   await page.goto(url)
-  await page.waitForFunction(
+  await waitUntil(
+    page,
     () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
     null,
-    {
-      timeout: 3_600_000,
-      polling: 500,
-    },
+    3_600_000,
   )
   result.firstOpenIncludingLayoutS = (Date.now() - t0) / 1000
   await page.close()
@@ -95,13 +105,7 @@ const result = {}
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   const t1 = Date.now()
   await page.goto(url.replace('/?', '/?fresh=1&'))
-  await page.waitForFunction(
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    {
-      timeout: 120_000,
-    },
-  )
+  await waitUntil(page, () => Object.values(window.__graphs ?? {}).some((g) => g.rendered), null)
   result.coldLoadToFirstRenderMs = Date.now() - t1
   // the largest week: from the Explorer's data (nodes per week)
   const largest = await page.evaluate(async () => {
@@ -228,16 +232,14 @@ const result = {}
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     const t = Date.now()
     await page.goto(url)
-    await page.waitForFunction(() => window.__status?.graphRendered, null, {
-      timeout: 120_000,
-      polling: 500,
-    })
+    await waitUntil(page, () => window.__status?.graphRendered, null)
     result.old = { coldLoadToFirstRenderMs: Date.now() - t }
     const ms = []
     for (const w of [result.largestWeek.week]) {
       const t2 = Date.now()
       await page.locator(`#weeks-table tr[data-week="${w}"]`).click()
-      await page.waitForFunction(
+      await waitUntil(
+        page,
         (wk) => window.__status.graphWeek === wk && window.__status.graphRendered,
         w,
       )
@@ -249,7 +251,8 @@ const result = {}
       const before = await page.evaluate(() => window.__status.graphWeek)
       const t3 = Date.now()
       await page.keyboard.press('ArrowDown')
-      await page.waitForFunction(
+      await waitUntil(
+        page,
         (b) => window.__status.graphWeek !== b && window.__status.graphRendered,
         before,
       )
