@@ -4,11 +4,14 @@
 //    wall time, MB/s, peak RSS (GNU time);
 // 2. the archive's fast paths on that archive (largest week as typed arrays, a node's history,
 //    its edges), beside Python sqlite3 + numpy reading the same rows.
-// Usage: node bench/archive.mjs [--keep] [--runs N] [--cli DIR] [--before DIR]   (npm run bench:archive)
+// Usage: node bench/archive.mjs [--keep] [--runs N] [--cli DIR] [--before DIR] [--archive FILE]
+//   (npm run bench:archive)
 //   --cli DIR: import with the CLI bundle built in DIR instead of out/node (a private build, so
 //   a rebuild of out/node during the run cannot change what is measured).
 //   --before DIR: also import with the CLI bundle built in DIR (scripts/build-node.mjs run with
 //   another outdir, e.g. from an older commit), in the same run, for a before/after row.
+//   --archive FILE: the archive the import writes (default bench/data/real-scale.sqlite, which the
+//   run deletes and rebuilds; point it under /tmp to leave the shared archive alone).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -22,7 +25,8 @@ const beforeDir = beforeAt >= 0 ? args[beforeAt + 1] : null
 const loadAtStart = loadavg()[0]
 const dataDir = 'bench/data'
 const json = `${dataDir}/real-scale.json`
-const archive = `${dataDir}/real-scale.sqlite`
+const archiveAt = args.indexOf('--archive')
+const archive = archiveAt >= 0 ? args[archiveAt + 1] : `${dataDir}/real-scale.sqlite`
 mkdirSync(dataDir, { recursive: true })
 
 const cliAt = args.indexOf('--cli')

@@ -17,6 +17,7 @@ import {
 } from '../shared/api'
 import type { ImportFormat, ImportReport } from '../shared/domain'
 import { DexposureError, isDexposureError } from '../shared/errors'
+import './derived-data' // imports keep derived data (checkpoints) up to date
 import { importFile, type ImportProgress } from './import'
 import { checkedResponse, EngineService, parsedRequest } from './service'
 import { checkArchiveFile } from './store/archive-check'

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import '../../engine/derived-data' // imports keep derived data (checkpoints) up to date
 import { fillArchiveWithDemo, writeDemoJson } from '../../engine/demo'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import '../../engine/derived-data' // imports keep derived data (checkpoints) up to date
 import { importFile } from '../../engine/import'
 import type { ImportFormat } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'

@@ -4,9 +4,9 @@
 // DeXposure JSON format, streamed to disk).
 import type { ImportReport, ProtocolInfo, TokenIssuer, WeekInput } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import { withCheckpointsUpdated } from '../forecast/memory'
 import { normalizeWeek } from '../import/normalize'
 import type { Archive } from '../store/archive'
+import { weeksChanged } from '../store/hooks'
 import { WEEK_COUNT } from './calibration'
 import { demoWeekIds } from './curves'
 import { simulate, type RawWeek } from './generator'
@@ -95,5 +95,5 @@ export async function fillArchiveWithDemo(
       if (opts.signal?.aborted) throw cancelled()
     },
   )
-  return withCheckpointsUpdated(archive, report)
+  return weeksChanged(archive, report)
 }

@@ -4,15 +4,15 @@
 // week), which took about 2 s; so the walk leaves checkpoints in the archive
 // (pair_memory_checkpoints, every CHECKPOINT_EVERY weeks), and a later forecast starts from the
 // last one before t and walks at most CHECKPOINT_EVERY − 1 weeks. Imports bring the checkpoints up
-// to date once committed (withCheckpointsUpdated), so the first forecast after one does not walk
+// to date once committed (a store hook, onWeeksChanged), so the first forecast after one does not walk
 // the whole archive either. A checkpoint is used only while no later import has written a week at
 // or before it.
 //
 // The walk keeps every pair ever seen, keyed by a dictionary of node ids (a checkpoint must serve
 // any later week, whose nodes it cannot know), in our own open-addressing hash over one typed
 // array: a JS Map of per-pair objects updated 7.8 M times took 3.7 s.
-import type { ImportReport } from '../../shared/domain'
 import type { Archive } from '../store/archive'
+import { onWeeksChanged } from '../store/hooks'
 import type { PairMemory } from './baselines'
 
 /** Presence is kept for the last RECENT weeks (share_last_12 needs 12). */
@@ -25,6 +25,23 @@ const STRIDE = 8
 export interface WeekMemory {
   memory: Map<number, PairMemory>
   position: number
+  /** For the archived weeks asked for (each ≤ t), their edges with each pair's debut (pairDebuts). */
+  debuts: Map<string, WeekDebuts>
+}
+
+/**
+ * The edges of an archived week τ ≤ t, each with its pair's debut: the first archive position at
+ * which the pair was an edge in either direction. An edge of τ is a new relationship with respect
+ * to an earlier week s (no edge either way in any week ≤ s) iff its debut > s. Read off the walk up
+ * to t, so no week after t is read (recalibrate.ts counts new relationships with it).
+ */
+export interface WeekDebuts {
+  week: string
+  position: number
+  nodeIds: string[]
+  edgeSrc: Int32Array
+  edgeDst: Int32Array
+  debut: Int32Array
 }
 
 /**
@@ -139,6 +156,16 @@ class PairWalk {
     return memory
   }
 
+  /** Archive position of the first week `a` → `b` (node ids) was an edge, or −1 when it never was
+   * in the weeks walked. */
+  firstSeen(a: string, b: string): number {
+    const s = this.gid.get(a)
+    const d = this.gid.get(b)
+    if (s === undefined || d === undefined) return -1
+    const o = this.free(s, d)
+    return this.slots[o + 4] === 0 ? -1 : this.slots[o + 2]
+  }
+
   /** The occupied slots, packed (a checkpoint's `pairs`). */
   packed(): Buffer {
     const out = new Int32Array(this.size * STRIDE)
@@ -178,17 +205,77 @@ class PairWalk {
 const lastMemory = new WeakMap<Archive, { key: string; value: WeekMemory }>()
 
 /** Memory of every pair among the nodes of `week` (keys src · n + dst in nodeIds' positions). */
-export function pairMemoryAt(archive: Archive, week: string, nodeIds: string[]): WeekMemory {
+export function pairMemoryAt(
+  archive: Archive,
+  week: string,
+  nodeIds: string[],
+  debutWeeks: readonly string[] = [],
+): WeekMemory {
   const importId = latestImport(archive)
   const key = `${week}\u0000${importId}\u0000${nodeIds.join('\u0000')}`
   const cached = lastMemory.get(archive)
-  if (cached?.key === key) return cached.value
+  if (cached?.key === key && debutWeeks.every((w) => cached.value.debuts.has(w)))
+    return cached.value
   const weeks = archive.listWeeks().map((w) => w.week)
   const position = weeks.indexOf(week)
   const { walk } = walkTo(archive, weeks, position, importId)
-  const value = { memory: walk.project(nodeIds), position }
+  const value = {
+    memory: walk.project(nodeIds),
+    position,
+    debuts: debutsOf(archive, walk, weeks, debutWeeks),
+  }
   lastMemory.set(archive, { key, value })
   return value
+}
+
+/** The debuts of the edges of `debutWeeks` (each ≤ week) from the walk up to `week`, without
+ * projecting a memory (backtests, which keep their own). */
+export function pairDebutsAt(
+  archive: Archive,
+  week: string,
+  debutWeeks: readonly string[],
+): Map<string, WeekDebuts> {
+  const cached = lastMemory.get(archive)
+  if (
+    cached?.key.startsWith(`${week}\u0000${latestImport(archive)}\u0000`) &&
+    debutWeeks.every((w) => cached.value.debuts.has(w))
+  )
+    return cached.value.debuts
+  const weeks = archive.listWeeks().map((w) => w.week)
+  const { walk } = walkTo(archive, weeks, weeks.indexOf(week), latestImport(archive))
+  return debutsOf(archive, walk, weeks, debutWeeks)
+}
+
+function debutsOf(
+  archive: Archive,
+  walk: PairWalk,
+  weeks: string[],
+  debutWeeks: readonly string[],
+): Map<string, WeekDebuts> {
+  const out = new Map<string, WeekDebuts>()
+  for (const w of debutWeeks) {
+    const position = weeks.indexOf(w)
+    if (position < 0 || position > walk.position)
+      throw new Error(`pair debuts of week ${w}: not an archived week up to the walk's end`)
+    const f = archive.weekEdges(w)
+    const debut = new Int32Array(f.edgeSrc.length)
+    for (let j = 0; j < debut.length; j++) {
+      const a = f.nodeIds[f.edgeSrc[j]]
+      const b = f.nodeIds[f.edgeDst[j]]
+      const ab = walk.firstSeen(a, b)
+      const ba = walk.firstSeen(b, a)
+      debut[j] = ba < 0 ? ab : Math.min(ab, ba) // ab ≥ 0: the edge is in a walked week
+    }
+    out.set(w, {
+      week: w,
+      position,
+      nodeIds: f.nodeIds,
+      edgeSrc: f.edgeSrc,
+      edgeDst: f.edgeDst,
+      debut,
+    })
+  }
+  return out
 }
 
 /**
@@ -204,20 +291,15 @@ export function updatePairMemoryCheckpoints(archive: Archive): number {
   return walkTo(archive, weeks, last, latestImport(archive)).written
 }
 
-/**
- * What an import calls once committed: the checkpoints brought up to date when it wrote weeks. The
- * import stands either way; a failure here (derived data only) becomes a note on its report.
- */
-export function withCheckpointsUpdated(archive: Archive, report: ImportReport): ImportReport {
-  if (report.weeksInserted.length + report.weeksReplaced.length === 0) return report
-  try {
-    updatePairMemoryCheckpoints(archive)
-    return report
-  } catch (e) {
-    const note = `imported; the pair-memory checkpoints (derived data) were not updated, so the next forecast walks the whole archive: ${(e as Error).message}`
-    return { ...report, notes: [...(report.notes ?? []), note] }
-  }
-}
+// What an import triggers once committed (a store hook: importers only say which weeks changed):
+// the checkpoints brought up to date. The import stands either way; a failure here (derived data
+// only) becomes a note on its report.
+onWeeksChanged({
+  name: 'pair-memory checkpoints',
+  run: (archive) => void updatePairMemoryCheckpoints(archive),
+  failureNote: (e) =>
+    `imported; the pair-memory checkpoints (derived data) were not updated, so the next forecast walks the whole archive: ${e.message}`,
+})
 
 /** The walk up to `position`, from the last valid checkpoint at or before it, saving every
  * checkpoint it passes (the archive's weeks, in order, are `weeks`). */

@@ -4,12 +4,13 @@ import { readdir, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { ImportReport } from '../../shared/domain'
 import { DexposureError } from '../../shared/errors'
-import { withCheckpointsUpdated } from '../forecast/memory'
 import type { Archive, ImportMeta } from '../store/archive'
+import { weeksChanged } from '../store/hooks'
 import { csvInputs, importCsv } from './csv'
 import { importDefillama } from './defillama'
 import { detectKind, FORMAT_OF_KIND, listFiles, type InputKind } from './detect'
 import { cancelled, importDexposure } from './dexposure'
+import { exportedSynthetic } from './exported-marker'
 import { sha256File, sha256FileInBackground, sha256Files } from './hash'
 import { importIdToInfo, importMetaDf, importTokenToProtocol } from './meta'
 import type { ImportOptions } from './types'
@@ -102,6 +103,11 @@ export async function importFile(
     synthetic: !!opts.synthetic,
     options,
   }
+  // The workbench's export of synthetic weeks keeps their label (exported-marker.ts).
+  if (opts.synthetic === undefined && kind === 'dexposure' && (await exportedSynthetic(file))) {
+    meta.synthetic = true
+    notes.push('labelled SYNTHETIC: the file is a DeXposure Workbench export of synthetic weeks')
+  }
   const report = await archive.runImport(meta, async (session) => {
     switch (kind) {
       case 'dexposure':
@@ -152,5 +158,6 @@ export async function importFile(
         })
     }
   })
-  return withCheckpointsUpdated(archive, notes.length ? { ...report, notes } : report)
+  // Derived data (e.g. forecast checkpoints) is kept up to date by whoever registered a hook.
+  return weeksChanged(archive, notes.length ? { ...report, notes } : report)
 }

@@ -24,6 +24,7 @@ import { dateToMs } from '../../shared/dates'
 import { migrate } from './migrations'
 import { blobOf, float32Of, float64Of, int32Of } from './frames'
 import { packWeek, weekContentHash, type PackedWeek } from './packed-week'
+import { BatchInsert, type RowShape } from './row-insert'
 
 const POSITION_BITS = 2 ** 24
 const WEEK_MS = 7 * 86_400_000
@@ -412,6 +413,12 @@ export class ImportSession {
   readonly counts: ImportCounts = {}
   readonly rows: Record<string, number> = {}
   private last: { week: WeekId; sizes: Map<string, number> } | null = null
+  /** Node rows archived when this import wrote its first week (−1: not yet known). */
+  private nodesBefore = -1
+  /** Node rows this import has written. */
+  private nodesWritten = 0
+  /** CREATE INDEX statements of the indexes dropped for a bulk import, run again in finish(). */
+  private deferredIndexes: string[] | null = null
   private readonly stmts
   /** Starts the import's transaction on first use (Archive.runImport). */
   private readonly begin: () => void
@@ -431,10 +438,8 @@ export class ImportSession {
         `INSERT INTO weeks (week, n_nodes, n_edges, total_tvl, total_exposure, content_sha256, synthetic, counts, row_base)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertNode: db.prepare(`${NODE_INSERT} ${valuesClause(NODE_COLUMNS, 1)}`),
-      insertNodes: db.prepare(`${NODE_INSERT} ${valuesClause(NODE_COLUMNS, CHUNK)}`),
-      insertEdge: db.prepare(`${EDGE_INSERT} ${valuesClause(EDGE_COLUMNS, 1)}`),
-      insertEdges: db.prepare(`${EDGE_INSERT} ${valuesClause(EDGE_COLUMNS, CHUNK)}`),
+      insertNodes: new BatchInsert(db, NODE_ROWS),
+      insertEdges: new BatchInsert(db, EDGE_ROWS),
       insertFrame: db.prepare(
         `INSERT INTO week_frames (week, feature_schema, node_ids, sizes, features, edge_src, edge_dst, edge_weight)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -530,6 +535,7 @@ export class ImportSession {
     const outEdges = edgePositionsBy(src, outDeg)
     const inEdges = edgePositionsBy(dst, inDeg)
 
+    this.deferIndexesIfBulk(n)
     const st = this.stmts
     const base = rowKey(week, 0)
     st.insertWeek.run(
@@ -543,33 +549,39 @@ export class ImportSession {
       JSON.stringify(counts),
       base,
     )
+    // Shared values of a batch whose first row is `i` (NODE_ROWS, EDGE_ROWS: ?1, ?2, ?3).
+    const nodeBatch = (i: number, v: Record<number, unknown>): void => {
+      v[1] = base + i
+      v[2] = week
+      v[3] = i
+    }
     const nodeRow = (i: number, v: unknown[], o: number): void => {
       const f = i * FEATURE_COUNT
-      v[o] = base + i
-      v[o + 1] = week
-      v[o + 2] = i
-      v[o + 3] = nodeIds[i]
-      v[o + 4] = sizes[i]
-      v[o + 5] = compositions[i]
-      v[o + 6] = features[f]
-      v[o + 7] = p.nTokens[i]
-      v[o + 8] = features[f + 2]
-      v[o + 9] = features[f + 3]
-      v[o + 10] = features[f + 4]
-      v[o + 11] = inDeg[i]
-      v[o + 12] = outDeg[i]
-      v[o + 13] = blobOf(outEdges.positions.subarray(outEdges.offsets[i], outEdges.offsets[i + 1]))
-      v[o + 14] = blobOf(inEdges.positions.subarray(inEdges.offsets[i], inEdges.offsets[i + 1]))
+      v[o] = nodeIds[i]
+      v[o + 1] = sizes[i]
+      v[o + 2] = compositions[i]
+      v[o + 3] = features[f]
+      v[o + 4] = p.nTokens[i]
+      v[o + 5] = features[f + 2]
+      v[o + 6] = features[f + 3]
+      v[o + 7] = features[f + 4]
+      v[o + 8] = inDeg[i]
+      v[o + 9] = outDeg[i]
+      v[o + 10] = blobOf(outEdges.positions.subarray(outEdges.offsets[i], outEdges.offsets[i + 1]))
+      v[o + 11] = blobOf(inEdges.positions.subarray(inEdges.offsets[i], inEdges.offsets[i + 1]))
+    }
+    const edgeBatch = (j: number, v: Record<number, unknown>): void => {
+      v[1] = base + j
     }
     const edgeRow = (j: number, v: unknown[], o: number): void => {
-      v[o] = base + j
-      v[o + 1] = nodeIds[src[j]]
-      v[o + 2] = nodeIds[dst[j]]
-      v[o + 3] = weight[j]
-      v[o + 4] = edgeComps[j]
+      v[o] = nodeIds[src[j]]
+      v[o + 1] = nodeIds[dst[j]]
+      v[o + 2] = weight[j]
+      v[o + 3] = edgeComps[j]
     }
-    insertChunked(st.insertNode, st.insertNodes, NODE_COLUMNS, n, nodeRow)
-    insertChunked(st.insertEdge, st.insertEdges, EDGE_COLUMNS, e, edgeRow)
+    st.insertNodes.run(n, nodeBatch, nodeRow)
+    st.insertEdges.run(e, edgeBatch, edgeRow)
+    this.nodesWritten += n
     st.insertFrame.run(
       week,
       FEATURE_SCHEMA_VERSION,
@@ -600,8 +612,39 @@ export class ImportSession {
     return rows.length
   }
 
+  /**
+   * Drops the secondary indexes of `nodes` and `edge_rows` (inside the import's transaction)
+   * once this import has written, with the `n` rows about to go in, half as many node rows as the
+   * archive held before it; finish() builds them again. Kept up to date row by row, the
+   * (node_id, week) index cost ~5 µs per node row (1.61 M rows in a real-scale import), where
+   * building it once from the finished table costs ~1 µs per row (measured): for a large import
+   * the rebuild of the whole table is cheaper, for a small one into a large archive it is not.
+   * A failed import rolls the drop back with everything else.
+   */
+  private deferIndexesIfBulk(n: number): void {
+    if (this.deferredIndexes) return
+    if (this.nodesBefore < 0)
+      this.nodesBefore = this.db
+        .prepare('SELECT coalesce(sum(n_nodes), 0) FROM weeks')
+        .pluck()
+        .get() as number
+    if (2 * (this.nodesWritten + n) < this.nodesBefore) return
+    const indexes = this.db
+      .prepare(
+        `SELECT name, sql FROM sqlite_schema
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${BULK_TABLES.map(() => '?').join(', ')})`,
+      )
+      .all(...BULK_TABLES) as { name: string; sql: string }[]
+    // No statement of this connection can be reading here (better-sqlite3 refuses every other
+    // call while an iterator is open), so SQLite never refuses the drop as "table locked".
+    for (const ix of indexes) this.db.exec(`DROP INDEX "${ix.name.replaceAll('"', '""')}"`)
+    this.deferredIndexes = indexes.map((ix) => ix.sql)
+  }
+
   /** @internal Called by Archive.runImport inside the transaction. */
   finish(startedMs: number): ImportReport {
+    for (const sql of this.deferredIndexes ?? []) this.db.exec(sql)
+    this.deferredIndexes = null
     // A written week changes the tvl_change feature of the next archived week when that week was
     // not part of this import (weeks imported out of order).
     const written = new Set([...this.inserted, ...this.replaced])
@@ -676,40 +719,41 @@ export class ImportSession {
   }
 }
 
-// Multi-row INSERTs: one statement call per CHUNK rows cuts the per-row binding cost by about a
-// third on large weeks (measured with better-sqlite3 12/13); 256 rows a call inserted edge rows
-// of the real-scale file ~13 % faster than 64 (issue 14 §4).
-const CHUNK = 256
-const NODE_COLUMNS = 15
-const EDGE_COLUMNS = 5
-const NODE_INSERT = `INSERT INTO nodes (rowid, week, idx, node_id, size, composition, log_tvl, n_token_types,
-  max_token_share, token_entropy, tvl_change, in_degree, out_degree, out_edges, in_edges) VALUES`
-const EDGE_INSERT = `INSERT INTO edge_rows (rowid, source, target, weight, composition) VALUES`
-
-function valuesClause(columns: number, rows: number): string {
-  const row = `(${new Array(columns).fill('?').join(', ')})`
-  return new Array(rows).fill(row).join(', ')
+// Rows of `nodes` and `edge_rows` as multi-row INSERTs (row-insert.ts). A week's rows are
+// consecutive rowids (rowKey), so the rowid, the week and the position follow from the batch's
+// first row: 12 values bound per node row instead of 15, 4 per edge row instead of 5.
+const NODE_ROWS: RowShape = {
+  table: 'nodes',
+  derived: [
+    ['rowid', (k) => `?1 + ${k}`],
+    ['week', () => '?2'],
+    ['idx', (k) => `?3 + ${k}`],
+  ],
+  shared: 3,
+  bound: [
+    'node_id',
+    'size',
+    'composition',
+    'log_tvl',
+    'n_token_types',
+    'max_token_share',
+    'token_entropy',
+    'tvl_change',
+    'in_degree',
+    'out_degree',
+    'out_edges',
+    'in_edges',
+  ],
+}
+const EDGE_ROWS: RowShape = {
+  table: 'edge_rows',
+  derived: [['rowid', (k) => `?1 + ${k}`]],
+  shared: 1,
+  bound: ['source', 'target', 'weight', 'composition'],
 }
 
-function insertChunked(
-  one: Database.Statement,
-  many: Database.Statement,
-  columns: number,
-  count: number,
-  fill: (i: number, values: unknown[], offset: number) => void,
-): void {
-  const values = new Array<unknown>(columns * CHUNK)
-  let i = 0
-  for (; i + CHUNK <= count; i += CHUNK) {
-    for (let k = 0; k < CHUNK; k++) fill(i + k, values, k * columns)
-    many.run(values)
-  }
-  const single = new Array<unknown>(columns)
-  for (; i < count; i++) {
-    fill(i, single, 0)
-    one.run(single)
-  }
-}
+/** Tables whose secondary indexes a bulk import builds once at the end (deferIndexesIfBulk). */
+const BULK_TABLES = ['nodes', 'edge_rows']
 
 /** CSR grouping of edge positions by endpoint: positions of node i's edges are offsets[i]…offsets[i+1]. */
 function edgePositionsBy(
