@@ -36,7 +36,7 @@ import {
   statsSeriesView,
   weekSisView,
   weekSpilloverView,
-  weeksWithoutStats,
+  weeksToFill,
   weekStatsView,
 } from './risk/views'
 import type { Archive } from './store/archive'
@@ -137,7 +137,7 @@ export class AnalysisCalls {
         return { ...s, jobId: s.missing > 0 && r.fill !== false ? this.startFill() : null }
       },
       'stats.fill': () => {
-        const missing = weeksWithoutStats(a).length
+        const missing = weeksToFill(a).length
         return { jobId: missing > 0 ? this.startFill() : null, missing }
       },
       'week.sis': (r) => weekSisView(a, r),

@@ -109,6 +109,7 @@ export function listModels(archiveFile: string): ModelEntry[] {
         source,
         isDefault: modelDirFor(m.horizon, archiveFile) === dir,
         name: m.name,
+        sha256: m.graphs.pair_head.sha256,
         horizon: m.horizon,
         trainingWindow: Object.fromEntries(
           Object.entries(m.training_window ?? {}).filter(([, v]) => typeof v === 'string'),
@@ -124,6 +125,7 @@ export function listModels(archiveFile: string): ModelEntry[] {
         source,
         isDefault: false,
         name: dir.split(/[\\/]/).pop() ?? dir,
+        sha256: null,
         horizon: Number(/h(\d+)$/.exec(dir)?.[1] ?? 0),
         trainingWindow: {},
         synthetic: null,

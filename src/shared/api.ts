@@ -138,6 +138,8 @@ export const ForecastSummarySchema = z.object({
   horizon: z.number().int(),
   target_week: week,
   model: z.string(),
+  /** The model's pair-head sha256: with `model` (its manifest name) it identifies the model. */
+  model_sha256: z.string(),
   provider: z.string(),
   fallbacks: z.array(z.object({ provider: z.string(), error: z.string() })),
   created: z.string(),
@@ -182,6 +184,8 @@ export const ModelEntrySchema = z.object({
   /** The model a forecast at its horizon uses by default on this archive. */
   isDefault: z.boolean(),
   name: z.string(),
+  /** The pair head's sha256 (null when unreadable): with `name`, what a forecast run records. */
+  sha256: z.string().nullable(),
   horizon: z.number().int(),
   trainingWindow: z.record(z.string(), z.string()),
   synthetic: z.boolean().nullable(),

@@ -26,6 +26,7 @@ const FIGURE_KEYS = [
   'top10_tvl_share',
   'max_pagerank',
   'pagerank_gini',
+  'max_edge_weight',
 ]
 
 let page: Page
@@ -93,7 +94,7 @@ test('a crisis week’s dashboard, opened from the Explorer, shows the figures `
       `select max(weight) from edges where week = '${CRISIS}'`,
     ),
   ) as { statements: { data: [[number]] }[] }
-  expect(shown.largest_exposure.value).toBe(q.statements[0].data[0][0])
+  expect(shown.max_edge_weight.value).toBe(q.statements[0].data[0][0])
   await expect(dash.root.locator('.dash-sub')).toContainText(`changes vs ${cli.previousWeek}`)
   // sparklines across every archived week, once the engine's stats job has filled them
   const done = await dash.waitComplete()

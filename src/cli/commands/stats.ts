@@ -121,6 +121,9 @@ export function register(program: Command, ctx: CliContext): void {
             return [
               `week ${r.week} (run ${r.runId})${r.previousWeek ? `, deltas against ${r.previousWeek}` : ''}`,
               table(['metric', 'value', 'delta', 'definition'], rows),
+              r.largestEdge
+                ? `largest exposure: ${r.largestEdge.source} → ${r.largestEdge.target} (${num(r.largestEdge.weight)} USD)`
+                : 'largest exposure: none (no edges)',
               '',
               'systemic importance (SIS)',
               table(

@@ -7,7 +7,9 @@ import { buildRiskGraph, type GraphInput, type RiskGraph } from '../../shared/ri
 import { DEFAULT_SIS_WEIGHTS, type SisWeights } from '../../shared/risk/sis'
 import {
   computeNetworkStats,
+  largestEdgeOf,
   statDeltas,
+  type LargestEdge,
   type NetworkStats,
   type StatKey,
   type WeekStats,
@@ -57,6 +59,8 @@ export interface StatsReport {
   /** True when read back from an earlier stored run. */
   cached: boolean
   values: NetworkStats
+  /** The edge behind `max_edge_weight` (holder → issuer), null when the graph has no edge. */
+  largestEdge: LargestEdge | null
   /** Change from the previous archived week (observed graphs only). */
   previousWeek: WeekId | null
   deltas: Record<string, number | null> | null
@@ -140,6 +144,7 @@ export function measureAndStore(o: MeasureGraphOptions): { report: StatsReport; 
     stats.values,
     stats.sis,
     [stats.spillover.category, stats.spillover.sector],
+    stats.largestEdge,
   )
   return {
     stats,
@@ -151,6 +156,7 @@ export function measureAndStore(o: MeasureGraphOptions): { report: StatsReport; 
       runId,
       cached: false,
       values: stats.values,
+      largestEdge: stats.largestEdge,
       previousWeek: null,
       deltas: null,
       sisTop: sisTopRows(o.graph, stats.sis, o.topK ?? 20),
@@ -180,9 +186,27 @@ export function ensureWeekStats(
   params: StatsParams = {},
 ): NetworkStats {
   const runId = store.findRun({ ...observedKey(week), kind: 'stats', params: statsParams(params) })
-  if (runId !== null) return store.readStats(runId)
+  if (runId !== null) {
+    completeStatsRun(archive, store, runId, week)
+    return store.readStats(runId)
+  }
   const { graph } = observedGraph(archive, week)
   return measureAndStore({ archive, store, key: observedKey(week), graph, params }).stats.values
+}
+
+/**
+ * Adds `max_edge_weight` (with its edge) to an observed week's stats run stored before the
+ * statistic existed, from the week's graph as a new run would measure it. Nothing to do on a
+ * complete run; a read-only archive keeps the run as it is (the value reads as null).
+ */
+export function completeStatsRun(
+  archive: Archive,
+  store: RiskStore,
+  runId: number,
+  week: WeekId,
+): void {
+  if (archive.readonly || archive.schemaVersion() < 8 || !store.lacksLargestEdge(runId)) return
+  store.addLargestEdge(runId, largestEdgeOf(observedGraph(archive, week).graph))
 }
 
 export function previousWeek(archive: Archive, week: WeekId): WeekId | null {

@@ -10,7 +10,7 @@ import type { RiskGraph } from '../../shared/risk/graph'
 import type { Alert } from '../../shared/risk/monitor'
 import type { SisResult } from '../../shared/risk/sis'
 import type { Spillover } from '../../shared/risk/spillover'
-import { STAT_KEYS, type NetworkStats } from '../../shared/risk/stats'
+import { STAT_KEYS, type LargestEdge, type NetworkStats } from '../../shared/risk/stats'
 import type { Archive } from '../store/archive'
 
 export type RunKind = 'stats' | 'contagion' | 'compare' | 'alerts'
@@ -144,12 +144,15 @@ export class RiskStore {
     values: NetworkStats,
     sis: SisResult,
     spill: Spillover[],
+    largest: LargestEdge | null,
   ): number {
     return this.writeRun(meta, (runId) => {
       const stat = this.db.prepare(
         'INSERT INTO network_stats (run_id, metric, value) VALUES (?, ?, ?)',
       )
-      for (const k of STAT_KEYS) stat.run(runId, k, finiteOrNull(values[k]))
+      for (const k of STAT_KEYS)
+        if (k !== 'max_edge_weight') stat.run(runId, k, finiteOrNull(values[k]))
+      this.insertLargestEdge(runId, largest)
       const s = this.db.prepare(
         `INSERT INTO sis_scores (run_id, node_id, rank, score, pagerank, pagerank_scaled, tail_exposure,
            log_tvl_scaled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -173,6 +176,49 @@ export class RiskStore {
       for (const sp of spill)
         for (const cell of sp.cells) c.run(runId, sp.level, cell.from, cell.to, cell.exposure)
     })
+  }
+
+  /** Stores `max_edge_weight` of a run with the edge's holder and issuer (schema 8). */
+  private insertLargestEdge(runId: number, largest: LargestEdge | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO network_stats (run_id, metric, value, source, target)
+         VALUES (?, 'max_edge_weight', ?, ?, ?)`,
+      )
+      .run(runId, largest?.weight ?? null, largest?.source ?? null, largest?.target ?? null)
+  }
+
+  /** Whether a run stored before `max_edge_weight` existed lacks its row. */
+  lacksLargestEdge(runId: number): boolean {
+    return !this.db
+      .prepare(`SELECT 1 FROM network_stats WHERE run_id = ? AND metric = 'max_edge_weight'`)
+      .get(runId)
+  }
+
+  /** Adds the `max_edge_weight` row to a run stored before it existed. */
+  addLargestEdge(runId: number, largest: LargestEdge | null): void {
+    this.assertWritable()
+    this.archive.write(() => {
+      if (this.lacksLargestEdge(runId)) this.insertLargestEdge(runId, largest)
+    })
+  }
+
+  /**
+   * The largest single edge of a stats run (its `max_edge_weight` row with holder and issuer);
+   * undefined when the run does not say (stored before it, or a read-only archive that predates
+   * schema 8), null when the graph had no edge.
+   */
+  readLargestEdge(runId: number): LargestEdge | null | undefined {
+    if (this.archive.schemaVersion() < 8) return undefined
+    const r = this.db
+      .prepare(
+        `SELECT value, source, target FROM network_stats WHERE run_id = ? AND metric = 'max_edge_weight'`,
+      )
+      .get(runId) as
+      { value: number | null; source: string | null; target: string | null } | undefined
+    if (!r) return undefined
+    if (r.value === null || r.source === null || r.target === null) return null
+    return { source: r.source, target: r.target, weight: r.value }
   }
 
   readStats(runId: number): NetworkStats {

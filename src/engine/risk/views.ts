@@ -15,7 +15,14 @@ import { STAT_DEFINITIONS, STAT_KEYS, statDeltas, type NetworkStats } from '../.
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
 import { alertsRun } from './alert-runs'
-import { checkWeek, measureAndStore, observedGraph, previousWeek, statsParams } from './stats-runs'
+import {
+  checkWeek,
+  completeStatsRun,
+  measureAndStore,
+  observedGraph,
+  previousWeek,
+  statsParams,
+} from './stats-runs'
 import { canonicalJson, RiskStore } from './store'
 
 const observedKey = (week: WeekId) => ({
@@ -33,7 +40,10 @@ export function ensureStatsRun(
   week: WeekId,
 ): { runId: number; cached: boolean } {
   const id = store.findRun({ ...observedKey(week), kind: 'stats', params: statsParams() })
-  if (id !== null) return { runId: id, cached: true }
+  if (id !== null) {
+    completeStatsRun(archive, store, id, week)
+    return { runId: id, cached: true }
+  }
   const { graph } = observedGraph(archive, week)
   const { report } = measureAndStore({ archive, store, key: observedKey(week), graph })
   return { runId: report.runId!, cached: false }
@@ -56,7 +66,21 @@ interface RunRow {
 const runRow = (archive: Archive, runId: number): RunRow | undefined =>
   archive.db.prepare('SELECT * FROM risk_runs WHERE run_id = ?').get(runId) as RunRow | undefined
 
-function largestExposure(archive: Archive, week: WeekId) {
+/**
+ * The week's largest single exposure with the names of its ends: the stats run's stored
+ * `max_edge_weight` edge, or (a read-only archive whose run predates it) measured from the week.
+ */
+function largestExposure(archive: Archive, store: RiskStore, runId: number, week: WeekId) {
+  const stored = store.readLargestEdge(runId)
+  if (stored !== undefined) {
+    if (stored === null) return null
+    const protocols = archive.protocols()
+    return {
+      ...stored,
+      sourceName: protocols.get(stored.source)?.name ?? null,
+      targetName: protocols.get(stored.target)?.name ?? null,
+    }
+  }
   const f = archive.loadWeek(week)
   let best = -1
   for (let j = 0; j < f.edgeWeight.length; j++)
@@ -81,9 +105,8 @@ export function weekStatsView(archive: Archive, week: string): CallResponse<'wee
   const { runId, cached } = ensureStatsRun(archive, store, week)
   const values = store.readStats(runId)
   const prev = previousWeek(archive, week)
-  const previous: NetworkStats | null = prev
-    ? store.readStats(ensureStatsRun(archive, store, prev).runId)
-    : null
+  const prevRun = prev ? ensureStatsRun(archive, store, prev).runId : null
+  const previous: NetworkStats | null = prevRun !== null ? store.readStats(prevRun) : null
   const row = runRow(archive, runId)!
   const synthetic = archive.db.prepare('SELECT synthetic FROM weeks WHERE week = ?').get(week) as {
     synthetic: number
@@ -98,8 +121,11 @@ export function weekStatsView(archive: Archive, week: string): CallResponse<'wee
     previousWeek: prev,
     previous,
     deltas: previous ? statDeltas(values, previous) : null,
-    largestExposure: largestExposure(archive, week),
-    previousLargestExposure: prev ? (largestExposure(archive, prev)?.weight ?? null) : null,
+    largestExposure: largestExposure(archive, store, runId, week),
+    previousLargestExposure:
+      prev && prevRun !== null
+        ? (largestExposure(archive, store, prevRun, prev)?.weight ?? null)
+        : null,
     definitions: STAT_DEFINITIONS.map((d) => ({ key: d.key, label: d.label })),
     warnings: JSON.parse(row.warnings) as string[],
     durationMs: performance.now() - t0,
@@ -124,18 +150,48 @@ export function weeksWithoutStats(archive: Archive, among?: string[]): string[] 
   return (among ?? archive.listWeeks().map((w) => w.week)).filter((w) => !have.has(w))
 }
 
-/** Computes the missing weeks' statistics one at a time, yielding between weeks (the `stats` job). */
+/**
+ * Weeks whose stored statistics run predates `max_edge_weight` (schema 8): the `stats` job adds
+ * the statistic to them. None on a read-only archive, which cannot be completed.
+ */
+export function weeksWithIncompleteStats(archive: Archive): string[] {
+  if (archive.readonly || archive.schemaVersion() < 8) return []
+  const ids = [...storedStatsRuns(archive)]
+  if (!ids.length) return []
+  const lacking = new Set(
+    (
+      archive.db
+        .prepare(
+          `SELECT j.value AS run_id FROM json_each(?) j WHERE NOT EXISTS (
+             SELECT 1 FROM network_stats s WHERE s.run_id = j.value AND s.metric = 'max_edge_weight')`,
+        )
+        .all(JSON.stringify(ids.map(([, id]) => id))) as { run_id: number }[]
+    ).map((r) => r.run_id),
+  )
+  return ids.filter(([, id]) => lacking.has(id)).map(([w]) => w)
+}
+
+/** What the `stats` job has to do: weeks without statistics, then incomplete ones, oldest first. */
+export function weeksToFill(archive: Archive): string[] {
+  return [...weeksWithoutStats(archive), ...weeksWithIncompleteStats(archive)].sort()
+}
+
+/**
+ * Computes the missing weeks' statistics (and completes runs stored before a statistic existed)
+ * one at a time, yielding between weeks (the `stats` job).
+ */
 export async function fillStats(
   archive: Archive,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number, week: string) => void },
 ): Promise<{ computed: number }> {
-  const missing = weeksWithoutStats(archive)
+  const missing = weeksToFill(archive)
   const store = new RiskStore(archive)
   let done = 0
   for (const week of missing) {
     if (opts.signal?.aborted)
       throw new DexposureError('CANCELLED', 'statistics cancelled', { week })
-    // another call may have computed it meanwhile (week.stats)
+    // another call may have computed it meanwhile (week.stats); a run stored before
+    // max_edge_weight is completed
     ensureStatsRun(archive, store, week)
     opts.onProgress?.(++done, missing.length, week)
     await new Promise((r) => setImmediate(r))
@@ -182,7 +238,8 @@ export function statsSeriesView(
     present: encodePacked(present),
     metrics: Object.fromEntries([...series].map(([k, a]) => [k, encodePacked(a)])),
     stored,
-    missing: weeks.length - stored,
+    // runs stored before max_edge_weight count as missing: the `stats` job completes them
+    missing: weeks.length - stored + weeksWithIncompleteStats(archive).length,
   }
 }
 

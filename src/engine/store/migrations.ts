@@ -353,6 +353,24 @@ CREATE TABLE stress_runs (
 CREATE INDEX stress_runs_by_week ON stress_runs(week, horizon, run_id);
 `,
   },
+  {
+    version: 8,
+    name: 'network statistics name the edge behind an edge statistic (max_edge_weight)',
+    // Documented in docs/risk.md. The holder and issuer of the largest single edge are stored on
+    // its `network_stats` row; other rows leave them NULL. Runs stored before it lack the
+    // max_edge_weight row: `stats.fill` (and `week.stats` for its week) adds it from the week.
+    sql: `
+ALTER TABLE network_stats ADD COLUMN source TEXT;
+ALTER TABLE network_stats ADD COLUMN target TEXT;
+`,
+  },
+  {
+    version: 9,
+    name: "forecast runs keep their recalibration on the archive's own past (or why it was skipped)",
+    // Documented in docs/forecasting.md: `calibration` holds the forecast's JSON `calibration`
+    // object (src/engine/forecast/stages/recalibrate.ts). Runs stored before it have NULL.
+    sql: `ALTER TABLE forecast_runs ADD COLUMN calibration TEXT;`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

@@ -35,6 +35,7 @@ export const STAT_DEFINITIONS = [
   { key: 'total_tvl', label: 'Σ node TVL (USD)', reference: 'total_tvl' },
   { key: 'total_exposure', label: 'Σ edge weight (USD)', reference: 'total_exposure' },
   { key: 'mean_edge_weight', label: 'mean edge weight (USD)', reference: 'mean_edge_weight' },
+  { key: 'max_edge_weight', label: 'largest single edge weight (USD)' },
   { key: 'density', label: 'E / (N(N−1))', reference: 'density' },
   {
     key: 'mean_in_degree',
@@ -126,8 +127,17 @@ export type StatKey = (typeof STAT_DEFINITIONS)[number]['key']
 export const STAT_KEYS: StatKey[] = STAT_DEFINITIONS.map((d) => d.key)
 export type NetworkStats = Record<StatKey, number | null>
 
+/** The edge behind `max_edge_weight`: the week's largest single exposure. */
+export interface LargestEdge {
+  source: string
+  target: string
+  weight: number
+}
+
 export interface WeekStats {
   values: NetworkStats
+  /** The largest single edge (the first of equal ones in edge order), null without edges. */
+  largestEdge: LargestEdge | null
   sis: SisResult
   spillover: { category: Spillover; sector: Spillover }
   warnings: string[]
@@ -156,12 +166,14 @@ export function computeNetworkStats(g: RiskGraph, opts: { sis?: SisOptions } = {
   const cat = spillover(g, 'category')
   const sec = spillover(g, 'sector')
   const totalExposure = totalOf(g.weight)
+  const largestEdge = largestEdgeOf(g)
   const values: NetworkStats = {
     n_nodes: n,
     n_edges: e,
     total_tvl: totalOf(g.sizes),
     total_exposure: totalExposure,
     mean_edge_weight: e ? totalExposure / e : 0,
+    max_edge_weight: largestEdge?.weight ?? null,
     density: n > 1 ? e / (n * (n - 1)) : 0,
     mean_in_degree: n ? e / n : 0,
     max_in_degree: maxIn,
@@ -196,7 +208,15 @@ export function computeNetworkStats(g: RiskGraph, opts: { sis?: SisOptions } = {
     sector_connectivity_density: sec.connectivityDensity,
     cross_sector_exposure_ratio: sec.crossExposureRatio,
   }
-  return { values, sis, spillover: { category: cat, sector: sec }, warnings }
+  return { values, largestEdge, sis, spillover: { category: cat, sector: sec }, warnings }
+}
+
+/** The graph's largest single edge (weights are > 0 in a RiskGraph), or null without edges. */
+export function largestEdgeOf(g: RiskGraph): LargestEdge | null {
+  let best = -1
+  for (let j = 0; j < g.e; j++) if (best < 0 || g.weight[j] > g.weight[best]) best = j
+  if (best < 0) return null
+  return { source: g.nodeIds[g.src[best]], target: g.nodeIds[g.dst[best]], weight: g.weight[best] }
 }
 
 /** delta_<key> = value(t) − value(previous week), null where either side is null. */

@@ -242,4 +242,6 @@ export interface SavedState {
   parts: { side: string | null; sideVisible: boolean; panel: string | null; panelVisible: boolean }
   layout: { panels?: Record<string, { params?: { week?: string } }> } | null
   week: string | null
+  /** The forecast model chosen per horizon (horizon → model folder). */
+  models?: Record<string, string>
 }

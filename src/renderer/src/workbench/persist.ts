@@ -1,6 +1,6 @@
 // Restores and saves the workbench per archive: theme, parts (side bar, panel, sizes), the editor
-// layout with its open tabs (each tab's params carry its week, filters, colouring) and the last
-// week. Kept by the engine in the per-user store beside (never inside) the archive.
+// layout with its open tabs (each tab's params carry its week, filters, colouring), the last
+// week and the forecast model chosen per horizon. Kept by the engine in the per-user store beside (never inside) the archive.
 import type { WorkbenchApi } from '../../../shared/api'
 import type { PartsState } from './parts'
 import type { ThemePreference } from './theme'
@@ -11,6 +11,8 @@ export interface SavedWorkbench {
   parts: PartsState
   layout: unknown
   week: string | null
+  /** The forecast model chosen per horizon (services/model-choice.ts); absent in older states. */
+  models?: Record<string, string>
 }
 
 export function isSavedWorkbench(v: unknown): v is SavedWorkbench {

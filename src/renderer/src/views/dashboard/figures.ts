@@ -46,6 +46,12 @@ export const FIGURES: FigureDef[] = [
     unit: 'ratio',
     hint: 'Gini of unweighted PageRank (monitor N4): concentration of importance',
   },
+  {
+    key: 'max_edge_weight',
+    label: 'Largest exposure',
+    unit: 'usd',
+    hint: 'the largest single exposure of the week (one holder → issuer edge)',
+  },
 ]
 
 /** A value in its unit, short (cards, table cells). */

@@ -2,7 +2,7 @@
 // the graph, threshold, forecast vs realised), the forecast table editor, and the commands that
 // forecast from the shown week (Alt+R: one week ahead) and draw the result on the graph.
 import type { Contribution, Workbench } from '../context'
-import { runForecastJob, showModelStatus } from './frame'
+import { runForecastJob, showModelStatus, storedForecast } from './frame'
 import { ForecastOverlay } from './overlay-controller'
 import { forecastSideView, HORIZONS } from './side-view'
 import { forecastTable, type ForecastTableParams } from './table-view'
@@ -19,7 +19,8 @@ export const contribute: Contribution = (wb: Workbench) => {
 
   const openTable = async (week: string, horizon: number): Promise<void> => {
     if (
-      !(await wb.api.call('forecast.latest', { week, horizon })) &&
+      // a stored run of another model than the one in use is computed again with it
+      !(await storedForecast(wb, week, horizon)) &&
       !(await runForecastJob(wb, week, horizon))
     )
       return

@@ -3,7 +3,7 @@
 // run so the threshold slider rebuilds the overlay without asking the engine again.
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat32, decodeFloat64, decodeInt32 } from '../../../../shared/packed'
-import { chosenModel } from '../../services/model-choice'
+import { FORECAST_SHOWN_EVENT, modelForForecast, runMadeBy } from '../../services/model-choice'
 import type { Workbench } from '../context'
 import { prepareForecast, type ForecastData, type PreparedForecast } from './overlay-builder'
 
@@ -38,7 +38,9 @@ export function decodeFrame(f: CallResponse<'forecast.frame'>): ForecastData {
 }
 
 /**
- * The stored forecast of (week, horizon), or null when none is stored and `compute` is false.
+ * The stored forecast of (week, horizon) made by the model the views use (chosen in the model
+ * manager, else the engine's default), or null when none is stored and `compute` is false: a
+ * stored run of another model does not count, so choosing a model changes the next forecast.
  * With `compute`, a missing run is computed first as a `forecast` job (progress and cancel in the
  * Jobs panel); null too when that job fails or is cancelled.
  */
@@ -49,7 +51,7 @@ export async function loadForecast(
   compute: boolean,
   previous: LoadedForecast | null = null,
 ): Promise<LoadedForecast | null> {
-  let run = await wb.api.call('forecast.latest', { week, horizon })
+  let run = await storedForecast(wb, week, horizon)
   if (!run) {
     if (!compute) return null
     run = await runForecastJob(wb, week, horizon)
@@ -84,6 +86,23 @@ export async function loadForecast(
   }
 }
 
+/**
+ * The latest stored run of (week, horizon) when the model the views use made it, else null. The
+ * engine's views of a forecast (frame, edges, nodes, risk on Ĝ) read the latest run, so a view
+ * that finds another model's run computes one with the model in use first.
+ */
+export async function storedForecast(
+  wb: Workbench,
+  week: string,
+  horizon: number,
+): Promise<ForecastRun | null> {
+  const [run, use] = await Promise.all([
+    wb.api.call('forecast.latest', { week, horizon }),
+    modelForForecast(wb, horizon),
+  ])
+  return run && runMadeBy(run, use.model) ? run : null
+}
+
 /** Runs `forecast.run` as a job and returns the run it stored; logs what ran and its warnings.
  * Null when the job failed or was cancelled (the Jobs panel and the Log say why already). */
 export async function runForecastJob(
@@ -93,7 +112,14 @@ export async function runForecastJob(
 ): Promise<ForecastRun | null> {
   const label = `Forecast h=${horizon} from ${week}`
   // the model chosen for this horizon in the model manager, else the engine's default
-  const model = wb.archive.info ? chosenModel(wb.archive.info.file, horizon) : undefined
+  const use = await modelForForecast(wb, horizon)
+  const model = use.dir
+  if (use.stale)
+    wb.log.add(
+      'warning',
+      'forecast',
+      `the model chosen for h=${horizon} (${use.stale}) is no longer usable: the default is used`,
+    )
   const done = await wb.jobs.run('forecast', label, () =>
     wb.api.call('forecast.run', { week, horizon, ...(model ? { model } : {}) }),
   )
@@ -112,21 +138,8 @@ export async function runForecastJob(
   return run
 }
 
-/** The status bar's model item: the model a forecast used, its provider, the providers that
- * could not run and why, and the model's warnings (synthetic training, scale). */
-export function showModelStatus(wb: Workbench, run: ForecastRun): void {
-  const fallbacks = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`)
-  wb.status.update('model', {
-    text:
-      `${run.model} · ${run.provider}` +
-      (fallbacks.length
-        ? ` (${fallbacks.length} fallback${fallbacks.length > 1 ? 's' : ''})`
-        : '') +
-      (run.warnings.length ? ' · ⚠' : ''),
-    title:
-      `forecast h=${run.horizon} from ${run.week}: model ${run.model}\nran on ${run.provider}` +
-      (fallbacks.length ? `\n${fallbacks.join('\n')}` : '') +
-      (run.warnings.length ? `\n⚠ ${run.warnings.join('\n⚠ ')}` : '\nno warnings for this week'),
-    tone: run.warnings.length ? 'warning' : '',
-  })
+/** Tells the status bar's model item (workbench/model-status.ts) which run a view shows: its
+ * model, provider, the providers that could not run and why, and the model's warnings. */
+export function showModelStatus(_wb: Workbench, run: ForecastRun): void {
+  window.dispatchEvent(new CustomEvent(FORECAST_SHOWN_EVENT, { detail: run }))
 }

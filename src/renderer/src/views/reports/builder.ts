@@ -13,6 +13,7 @@ import {
   type ReportSection,
 } from '../../../../shared/api'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
+import { chosenModels, modelForForecast, runMadeBy } from '../../services/model-choice'
 import { runJob } from '../../services/run-job'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -216,7 +217,7 @@ export class ReportEditor implements Editor {
   /** Builds the report as a job and resolves with its result (null when cancelled or failed). */
   private async build(format: 'html' | 'pdf'): Promise<ReportResult | null> {
     const req = this.request(format)
-    const key = JSON.stringify({ ...req, format: undefined })
+    const key = this.key(req)
     this.running = { jobId: null, key }
     this.progress.hidden = false
     this.progress.removeAttribute('value')
@@ -224,6 +225,10 @@ export class ReportEditor implements Editor {
     this.element.dataset.state = 'building'
     const label = `Report ${req.week}${format === 'pdf' ? ' (PDF)' : ''}`
     try {
+      if (!(await this.forecastsOfModelsInUse(req))) {
+        this.setStatus('A forecast the report needs did not finish: see the Jobs panel.', 'error')
+        return null
+      }
       const done = await runJob(
         this.wb.api,
         () => this.wb.api.call('report.build', req),
@@ -263,6 +268,38 @@ export class ReportEditor implements Editor {
     }
   }
 
+  /** What a built report depends on: the request and the models chosen for the forecasts. */
+  private key(req: CallRequest<'report.build'>): string {
+    const file = this.wb.archive.info?.file
+    return JSON.stringify({ ...req, format: undefined, models: file ? chosenModels(file) : {} })
+  }
+
+  /**
+   * The report reads the latest stored forecast of each horizon and computes a missing one with
+   * the engine's default model. So that its forecasts are those of the models the views use
+   * (chosen in the model manager), a horizon whose latest run is another model's, or that has none
+   * while a model is chosen, is forecast first with the model in use. False when one of those
+   * forecasts failed or was cancelled.
+   */
+  private async forecastsOfModelsInUse(req: CallRequest<'report.build'>): Promise<boolean> {
+    if (req.sections && !req.sections.includes('forecast')) return true
+    for (const horizon of req.horizons ?? REPORT_DEFAULT_HORIZONS) {
+      const [latest, use] = await Promise.all([
+        this.wb.api.call('forecast.latest', { week: req.week, horizon }),
+        modelForForecast(this.wb, horizon),
+      ])
+      if (latest ? runMadeBy(latest, use.model) : use.dir === undefined) continue
+      this.setStatus(`Forecasting h=${horizon} from ${req.week} with the model in use…`)
+      const done = await this.wb.jobs.run(
+        'forecast',
+        `Forecast h=${horizon} from ${req.week}`,
+        () => this.wb.api.call('forecast.run', { week: req.week, horizon, model: use.dir }),
+      )
+      if (done.state !== 'done') return false
+    }
+    return true
+  }
+
   private show(key: string, result: ReportResult): void {
     this.shown = { key, result }
     this.frame.srcdoc = result.html
@@ -276,7 +313,7 @@ export class ReportEditor implements Editor {
   /** Rebuilds the preview unless it already shows the form's report. */
   private async preview(): Promise<void> {
     if (this.disposed || !this.wb.archive.weeks.length) return
-    const key = JSON.stringify({ ...this.request('html'), format: undefined })
+    const key = this.key(this.request('html'))
     if (this.shown?.key === key) return
     if (this.running) {
       this.pending = true
@@ -290,7 +327,7 @@ export class ReportEditor implements Editor {
       this.wb.flash('A report is being built: wait for it or cancel it.', 'warning')
       return
     }
-    const key = JSON.stringify({ ...this.request(format), format: undefined })
+    const key = this.key(this.request(format))
     const result =
       format === 'html' && this.shown?.key === key ? this.shown.result : await this.build(format)
     if (!result) return

@@ -5,7 +5,7 @@
 // observed week or its forecast graph (h = 1/4/8/12). Run starts the engine job (`risk.run`, or
 // `risk.stress` for Monte Carlo draws on the forecast) with progress and Cancel here and in the
 // Jobs panel, then opens the result in an editor.
-import { chosenModel } from '../../services/model-choice'
+import { modelForForecast, modelLabel, runMadeBy } from '../../services/model-choice'
 import type { CallRequest, EventPayload } from '../../../../shared/api'
 import { CONTAGION_METHOD_NAMES } from '../../../../shared/api'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
@@ -378,12 +378,9 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
   const forecastFirst = async (horizon: number, status: HTMLElement): Promise<void> => {
     const w = week.value
     say(status, `Forecasting h=${horizon} from ${w}…`)
+    const use = await modelForForecast(wb, horizon)
     const done = await wb.jobs.run('forecast', `Forecast h=${horizon} from ${w}`, () =>
-      wb.api.call('forecast.run', {
-        week: w,
-        horizon,
-        model: wb.archive.info ? chosenModel(wb.archive.info.file, horizon) : undefined,
-      }),
+      wb.api.call('forecast.run', { week: w, horizon, model: use.dir }),
     )
     say(
       status,
@@ -392,6 +389,34 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
         : `The forecast ${done.state}: ${done.error?.message ?? done.message ?? ''}`,
       done.state === 'done' ? 'ok' : 'error',
     )
+  }
+
+  /**
+   * The engine runs on the latest stored forecast of (week, horizon): when another model than the
+   * one in use (model manager) made it, says so with a button that forecasts with the model in
+   * use, and answers true (the run waits for that forecast).
+   */
+  const otherModelsForecast = async (
+    w: string,
+    horizon: number,
+    status: HTMLElement,
+  ): Promise<boolean> => {
+    const [latest, use] = await Promise.all([
+      wb.api.call('forecast.latest', { week: w, horizon }),
+      modelForForecast(wb, horizon),
+    ])
+    if (!latest || !use.model || runMadeBy(latest, use.model)) return false
+    say(
+      status,
+      `The stored forecast h=${horizon} from ${w} is of model ${latest.model}, not the model in use (${modelLabel(use.model)}).`,
+      'error',
+    )
+    const b = h('button', 'small', `Run the forecast h=${horizon} from ${w} with it first`)
+    b.type = 'button'
+    b.dataset.action = 'forecast-first'
+    b.addEventListener('click', () => void forecastFirst(horizon, status).catch(wb.report))
+    status.append(' ', b)
+    return true
   }
 
   const runScenario = async (): Promise<void> => {
@@ -416,6 +441,7 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       return
     }
     const label = `Scenario ${name} on ${w}${horizon ? ` (forecast h=${horizon})` : ''}`
+    if (horizon !== null && (await otherModelsForecast(w, horizon, runStatus))) return
     let done: EventPayload<'job.done'>
     try {
       done = await runWithProgress('risk', label, () => wb.api.call('risk.run', req), {
@@ -479,6 +505,7 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       return
     }
     const label = `Stress ${w} h=${horizon}, ${count(req.draws!)} draws`
+    if (await otherModelsForecast(w, horizon, stressStatus)) return
     let done: EventPayload<'job.done'>
     try {
       done = await runWithProgress('stress', label, () => wb.api.call('risk.stress', req), {
