@@ -4,6 +4,9 @@
 // (forecasts, the contagion run, statistics for the alerts), then with everything stored; and an
 // HTML build with everything stored. The copy lives in a temporary folder and is deleted after.
 // Targets (issue 13): ≤ 15 s with stored forecasts, ≤ 60 s computing them.
+// Each run also gives its CPU seconds (user + system of the CLI and the processes it waited for:
+// Chromium, through /usr/bin/time) and the load average before and after it: on a shared machine
+// wall time measures the neighbours as much as the report.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -22,15 +25,28 @@ if (!existsSync(source)) {
 const dir = mkdtempSync(join(tmpdir(), 'dx-bench-report-'))
 const archive = join(dir, 'real.sqlite')
 
+const timed = existsSync('/usr/bin/time')
+
 function cli(argv) {
+  const load = loadavg()[0]
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, ['bin/dexposure.js', '--json', '--quiet', ...argv], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  })
+  const cmd = [process.execPath, 'bin/dexposure.js', '--json', '--quiet', ...argv]
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'dx-time %U %S %M', ...cmd], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      })
+    : spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 })
   const ms = performance.now() - t0
   if (r.status !== 0) throw new Error(`dexposure ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-  return { ms, out: JSON.parse(r.stdout) }
+  const t = /dx-time (\S+) (\S+) (\d+)/.exec(r.stderr)
+  return {
+    ms,
+    out: JSON.parse(r.stdout),
+    cpuS: t ? +(Number(t[1]) + Number(t[2])).toFixed(1) : null,
+    peakRssMb: t ? Math.round(Number(t[3]) / 1024) : null,
+    load: `${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+  }
 }
 
 try {
@@ -71,12 +87,17 @@ try {
         scenarios: 8,
         pdfComputing: {
           wallS: +(computing.ms / 1000).toFixed(1),
+          cpuS: computing.cpuS,
+          peakRssMb: computing.peakRssMb,
+          load: computing.load,
           computed: computing.out.computed,
           bytes: computing.out.bytes,
           timings: computing.out.timings,
         },
         pdfStored: {
           wallS: +(stored.ms / 1000).toFixed(1),
+          cpuS: stored.cpuS,
+          load: stored.load,
           computed: stored.out.computed,
           bytes: stored.out.bytes,
           pages,
@@ -84,6 +105,8 @@ try {
         },
         htmlStored: {
           wallS: +(html.ms / 1000).toFixed(1),
+          cpuS: html.cpuS,
+          load: html.load,
           bytes: html.out.bytes,
           timings: html.out.timings,
         },

@@ -2,12 +2,14 @@
 // it with the demo data on first run, and answers API calls relayed by the main process through a
 // workbench session (src/engine/session.ts), which also opens other archives and runs imports.
 // The main process passes the archive path in DEXPOSURE_ARCHIVE (resolveArchivePath reads it).
+// Reports print their PDF through the main process, with the app's own Chromium (relayPrinter).
 import { fillArchiveWithDemo } from '../engine/demo'
+import { registerPdfPrinter } from '../engine/report/pdf'
 import { WorkbenchSession } from '../engine/session'
 import { resolveArchivePath } from '../engine/store/paths'
 import { UserStore } from '../engine/store/user-store'
 import { isDexposureError } from '../shared/errors'
-import { serveEngine, type PortLike } from './engine-protocol'
+import { relayPrinter, serveEngine, type PortLike } from './engine-protocol'
 
 const port = (process as unknown as { parentPort: PortLike }).parentPort
 
@@ -18,7 +20,9 @@ async function main(): Promise<void> {
   const archive = session.current.archive
   if (archive.listWeeks().length === 0)
     await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  serveEngine(port, session)
+  const printer = relayPrinter((m) => port.postMessage(m))
+  registerPdfPrinter(printer)
+  serveEngine(port, session, printer)
 }
 
 main().catch((e: unknown) => {

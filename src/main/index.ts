@@ -13,8 +13,14 @@ import {
   type CallResponse,
   type EventPayload,
 } from '../shared/api'
-import type { EngineMessage, EngineRequest } from './engine-protocol'
+import type { EngineMessage, EngineRequest, PrintReply, PrintRequest } from './engine-protocol'
 import { menuTemplate } from './menu'
+import {
+  guardPrintSession,
+  printInWindow,
+  printWindowOptions,
+  PRINT_PARTITION,
+} from './print-window'
 import {
   hardenSession,
   hardenWebContents,
@@ -60,9 +66,28 @@ function startEngine(onEvent: (event: string, payload: unknown) => void): CallEn
     dialog.showErrorBox('DeXposure engine stopped', e.message)
   }
 
+  // a report's PDF: the engine has no windows, so it asks for a print with the app's Chromium
+  let printSessionGuarded = false
+  const print = (m: PrintRequest): void => {
+    if (!printSessionGuarded) {
+      guardPrintSession(session.fromPartition(PRINT_PARTITION))
+      printSessionGuarded = true
+    }
+    printInWindow(m.html, m.paper, () => new BrowserWindow(printWindowOptions())).then(
+      (pdf) => engine.postMessage({ type: 'printed', id: m.id, pdf } satisfies PrintReply),
+      (e: unknown) =>
+        engine.postMessage({
+          type: 'printed',
+          id: m.id,
+          error: e instanceof Error ? e.message : String(e),
+        } satisfies PrintReply),
+    )
+  }
+
   engine.on('message', (m: EngineMessage) => {
     if (m.type === 'ready') markReady()
     else if (m.type === 'fatal') fail(new Error(m.message))
+    else if (m.type === 'print') print(m)
     else if (m.type === 'event') {
       for (const w of BrowserWindow.getAllWindows())
         w.webContents.send('api:event', m.event, m.payload)

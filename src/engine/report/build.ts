@@ -13,9 +13,9 @@ import { DexposureError } from '../../shared/errors'
 import { scenarioByName } from '../../shared/risk/scenarios'
 import type { UniverseView } from '../layout/graph-layout'
 import type { Archive } from '../store/archive'
-import { renderHtml } from './html'
+import { renderHtmlPair } from './html'
 import { buildReportModel } from './model'
-import { pdfPrinter, type PdfPrinter } from './pdf'
+import { pdfPrinter, type PdfPrinter, type PreparedPrinter } from './pdf'
 
 export interface BuildOptions {
   request: ReportRequest
@@ -92,21 +92,31 @@ export async function buildReport(archive: Archive, o: BuildOptions): Promise<Bu
     current = message
     o.onProgress?.(Math.min(done++, total - 1), total, message)
   }
-  const model = await buildReportModel(archive, {
-    request: r,
-    universe: o.universe,
-    command,
-    signal: o.signal,
-    onProgress: step,
-  })
-  step('rendering HTML')
-  const html = renderHtml(model, archive, { paper: r.paper, cssPageNumbers: true })
+  // a PDF's browser starts now and is ready by the time the document is
+  const printer = o.printer ?? pdfPrinter()
+  const prepared: PreparedPrinter | null =
+    r.format === 'pdf' && printer.prepare ? printer.prepare() : null
+  let html: string
   let pdf: Buffer | null = null
-  if (r.format === 'pdf') {
-    step('printing PDF')
-    // the printer draws the page numbers in its footer: the CSS margin boxes would repeat them
-    const printed = renderHtml(model, archive, { paper: r.paper, cssPageNumbers: false })
-    pdf = await (o.printer ?? pdfPrinter()).print(printed, r.paper, o.signal)
+  let model: Awaited<ReturnType<typeof buildReportModel>>
+  try {
+    model = await buildReportModel(archive, {
+      request: r,
+      universe: o.universe,
+      command,
+      signal: o.signal,
+      onProgress: step,
+    })
+    step('rendering HTML')
+    // the printer draws the page numbers in its footer: the printed document has no CSS ones
+    const docs = renderHtmlPair(model, archive, r.paper)
+    html = docs.html
+    if (r.format === 'pdf') {
+      step('printing PDF')
+      pdf = await (prepared ?? printer).print(docs.printed, r.paper, o.signal)
+    }
+  } finally {
+    await prepared?.release()
   }
   const bytes = pdf ? pdf.length : Buffer.byteLength(html)
   let path: string | null = null

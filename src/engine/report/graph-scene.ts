@@ -40,12 +40,22 @@ const maxOf = (a: ArrayLike<number>): number => {
   return m
 }
 
-// the report draws one week up to 17 times (the graph and two snapshots per scenario)
-let lastWeek: { archive: Archive; week: string; frame: ReturnType<Archive['loadWeek']> } | null =
-  null
-function loadWeek(archive: Archive, week: string): ReturnType<Archive['loadWeek']> {
-  if (lastWeek?.archive !== archive || lastWeek.week !== week)
-    lastWeek = { archive, week, frame: archive.loadWeek(week) }
+// the report reads one week up to 21 times (the graph, two snapshots per scenario, the forecast
+// lists of each horizon): decoded once, kept while the week's content is the same
+let lastWeek: {
+  archive: Archive
+  week: string
+  sha256: string
+  frame: ReturnType<Archive['loadWeek']>
+} | null = null
+export function weekFrame(archive: Archive, week: string): ReturnType<Archive['loadWeek']> {
+  const sha256 =
+    (
+      archive.db.prepare('SELECT content_sha256 AS h FROM weeks WHERE week = ?').get(week) as
+        { h: string } | undefined
+    )?.h ?? ''
+  if (lastWeek?.archive !== archive || lastWeek.week !== week || lastWeek.sha256 !== sha256)
+    lastWeek = { archive, week, sha256, frame: archive.loadWeek(week) }
   return lastWeek.frame
 }
 
@@ -57,7 +67,7 @@ function picture(
   mustShow: Set<number> = new Set(),
 ): WeekPicture {
   const u = view.universe
-  const week = loadWeek(archive, weekId)
+  const week = weekFrame(archive, weekId)
   const n = week.nodeIds.length
   const uidx = Int32Array.from(week.nodeIds, (id) => u.index.get(id) ?? -1)
   const order = [...Array(n).keys()]

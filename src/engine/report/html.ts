@@ -167,13 +167,13 @@ function forecast(m: ReportModel): string {
     .map((f) => {
       const run = f.run
       const label = (id: string, name: string | null) => esc(name ?? id)
-      const newRows = f.newEdges.rows.map((r) => [
+      const newRows = f.newEdges.map((r) => [
         label(r.source, r.sourceName),
         label(r.target, r.targetName),
         fixed(r.probability, 3),
         fmtUsd(r.predictedWeight),
       ])
-      const changeRows = [...f.changes.rows].map((r) => [
+      const changeRows = f.changes.map((r) => [
         label(r.source, r.sourceName),
         label(r.target, r.targetName),
         fmtUsd(r.weightAtT),
@@ -181,7 +181,7 @@ function forecast(m: ReportModel): string {
         r.logChange === null ? dash : pctOf(Math.expm1(r.logChange), 1),
         fixed(r.probability, 3),
       ])
-      const nodeRows = f.nodes.rows.map((r) => [
+      const nodeRows = f.nodes.map((r) => [
         esc(r.name ?? r.node),
         esc(r.category),
         fmtUsd(r.tvlT),
@@ -425,6 +425,28 @@ ul.warnings li { color: #8a4b00; }
 
 /** Renders the report model as one HTML document. */
 export function renderHtml(m: ReportModel, archive: Archive, o: HtmlOptions): string {
+  return documentOf(m, renderBody(m, archive), o)
+}
+
+/**
+ * The document to read (CSS page numbers) and the document to print (the printer's footer numbers
+ * the pages), from one rendering of the sections: the graph images of a real week are most of the
+ * work and do not differ between the two.
+ */
+export function renderHtmlPair(
+  m: ReportModel,
+  archive: Archive,
+  paper: HtmlOptions['paper'],
+): { html: string; printed: string } {
+  const body = renderBody(m, archive)
+  return {
+    html: documentOf(m, body, { paper, cssPageNumbers: true }),
+    printed: documentOf(m, body, { paper, cssPageNumbers: false }),
+  }
+}
+
+/** The table of contents and the sections. */
+function renderBody(m: ReportModel, archive: Archive): string {
   const body: Record<ReportSection, () => string> = {
     summary: () => summary(m, archive),
     sis: () => sis(m),
@@ -434,7 +456,6 @@ export function renderHtml(m: ReportModel, archive: Archive, o: HtmlOptions): st
     alerts: () => alerts(m),
     provenance: () => provenance(m),
   }
-  const title = `DeXposure weekly risk report — week of ${m.week}`
   const toc = m.sections
     .map((s) => `<li><a href="#${s}">${REPORT_SECTION_TITLES[s]}</a></li>`)
     .join('')
@@ -444,6 +465,12 @@ export function renderHtml(m: ReportModel, archive: Archive, o: HtmlOptions): st
         `<section id="${s}" data-section="${s}"><h2>${REPORT_SECTION_TITLES[s]}</h2>\n${body[s]()}\n</section>`,
     )
     .join('\n')
+  return `<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>${toc}</ol></nav>
+${sections}`
+}
+
+function documentOf(m: ReportModel, body: string, o: HtmlOptions): string {
+  const title = `DeXposure weekly risk report — week of ${m.week}`
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -458,8 +485,7 @@ export function renderHtml(m: ReportModel, archive: Archive, o: HtmlOptions): st
 <p class="meta">Archive ${esc(m.provenance.archiveName)} · created ${esc(m.created)}${m.horizons.length ? ` · horizons ${m.horizons.join(', ')}` : ''}${m.contagion ? ` · ${m.contagion.scenarios.length} scenarios` : ''}</p>
 ${m.synthetic ? '<p class="synthetic">SYNTHETIC data: generated demo data, not real exposures.</p>' : ''}
 </header>
-<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>${toc}</ol></nav>
-${sections}
+${body}
 </body>
 </html>
 `

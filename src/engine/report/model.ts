@@ -1,8 +1,9 @@
 // The numbers of the weekly risk report, gathered through the same engine views the CLI and the UI
-// read (risk/views.ts, forecast/views.ts, backtest-store.ts, playback.ts), so every figure in the
-// report equals what `dexposure stats`, `risk`, `forecast` and `backtest` print. What is not stored
-// yet (statistics, forecasts, the contagion run of the asked scenarios) is computed and stored
-// first, and named in `computed`.
+// read (risk/views.ts, backtest-store.ts, playback.ts; the forecast lists through forecast-tops.ts,
+// which gives forecast/views.ts's rows without loading whole runs), so every figure in the report
+// equals what `dexposure stats`, `risk`, `forecast` and `backtest` print. What is not stored yet
+// (statistics, forecasts, the contagion run of the asked scenarios) is computed and stored first,
+// and named in `computed`.
 import type { CallResponse } from '../../shared/api'
 import { REPORT_SECTIONS, type ReportRequest, type ReportSection } from '../../shared/api-report'
 import { addWeeks } from '../../shared/dates'
@@ -14,7 +15,6 @@ import { readBacktest } from '../forecast/backtest-store'
 import type { ModelManifest } from '../forecast/model'
 import { runForecast } from '../forecast/run'
 import { findForecastRun, modelOfRun, type ForecastRunRow } from '../forecast/stored-run'
-import { forecastEdges, forecastNodes } from '../forecast/views'
 import type { UniverseView } from '../layout/graph-layout'
 import { DEFAULT_SCENARIOS, riskRun } from '../risk/contagion-runs'
 import { riskPlayback } from '../risk/playback'
@@ -30,7 +30,9 @@ import {
 } from '../risk/views'
 import { RiskStore } from '../risk/store'
 import type { Archive } from '../store/archive'
-import { archiveProvenance, type Provenance } from './provenance'
+import { forecastTops, type ForecastEdgeRow, type ForecastNodeRow } from './forecast-tops'
+import { weekFrame } from './graph-scene'
+import { archiveProvenance, digestArchive, type ArchiveDigest, type Provenance } from './provenance'
 
 /** The statistics the summary tabulates, with how a change is read. */
 export const SUMMARY_METRICS: { key: string; label: string; kind: 'usd' | 'count' | 'ratio' }[] = [
@@ -60,9 +62,12 @@ export interface ForecastPart {
   run: ForecastRunRow
   fallbacks: { provider: string; error: string }[]
   warnings: string[]
-  newEdges: CallResponse<'forecast.edges'>
-  changes: CallResponse<'forecast.edges'>
-  nodes: CallResponse<'forecast.nodes'>
+  /** The most likely new edges (forecast.edges kind new), the first TOP_ROWS. */
+  newEdges: ForecastEdgeRow[]
+  /** The largest predicted exposure changes (forecast.edges kind changes). */
+  changes: ForecastEdgeRow[]
+  /** The largest predicted TVL changes (forecast.nodes by absChange). */
+  nodes: ForecastNodeRow[]
   backtest: CallResponse<'backtest.result'>
   model: { dir: string; manifest: ModelManifest } | null
 }
@@ -128,6 +133,8 @@ export interface ModelOptions {
 }
 
 const SNAPSHOT_METHOD: ContagionMethod = 'reference'
+/** Rows of each forecast list. */
+const TOP_ROWS = 12
 /** The alerts view's default rolling window (weeks of history per monitored week). */
 const ALERT_WINDOW = 42
 const METHODS: ContagionMethod[] = ['reference', 'debtrank', 'eisenberg-noe']
@@ -138,6 +145,52 @@ function cancelled(signal?: AbortSignal): void {
 
 /** Everything the report shows, reading stored results and computing the missing ones. */
 export async function buildReportModel(archive: Archive, o: ModelOptions): Promise<ReportModel> {
+  // With everything stored (a second report of the week) nothing will be written: the archive's
+  // sha256 starts now, in a worker, and is ready by the provenance step. Otherwise it starts there,
+  // after the last write. Either way the digest is of the file as it is at the end (provenance.ts).
+  const digest = everythingStored(archive, o.request) ? digestArchive(archive) : null
+  try {
+    return await gather(archive, o, digest)
+  } catch (e) {
+    digest?.cancel()
+    throw e
+  }
+}
+
+/** The weeks whose statistics the alert timeline reads: its 52 weeks and the window before. */
+function alertWeeks(weeks: string[], at: number): { from: string; needed: string[] } {
+  const from = weeks[Math.max(0, at - 51)]
+  const to = weeks[at]
+  const needed = weeks.filter((w) => w >= addWeeks(from, -ALERT_WINDOW - 1) && w <= to)
+  return { from, needed }
+}
+
+/** Whether the report finds every statistic, forecast and contagion run it needs stored. */
+function everythingStored(archive: Archive, r: ReportRequest): boolean {
+  if (!archive.hasWeek(r.week)) return false
+  const weeks = archive.listWeeks().map((w) => w.week)
+  const { needed } = alertWeeks(weeks, weeks.indexOf(r.week))
+  if (weeksWithoutStats(archive, needed).length) return false
+  const has = (s: ReportSection) => !r.sections || r.sections.includes(s)
+  if (
+    has('forecast') &&
+    (r.horizons ?? []).some((h) => !findForecastRun(archive, { week: r.week, horizon: h }))
+  )
+    return false
+  if (has('contagion')) {
+    const wanted = r.scenarios?.length
+      ? [...new Set(r.scenarios.map((s) => scenarioByName(s).name))]
+      : DEFAULT_SCENARIOS.map((s) => s.name)
+    if (!latestCovering(archive, r.week, wanted)) return false
+  }
+  return true
+}
+
+async function gather(
+  archive: Archive,
+  o: ModelOptions,
+  early: ArchiveDigest | null,
+): Promise<ReportModel> {
   const r = o.request
   const week = checkWeek(archive, r.week)
   const sections = REPORT_SECTIONS.filter((s) => !r.sections || r.sections.includes(s))
@@ -186,16 +239,14 @@ export async function buildReportModel(archive: Archive, o: ModelOptions): Promi
         computed.push(`forecast of ${week}, h=${h} (run ${res.run_id})`)
         run = findForecastRun(archive, { runId: res.run_id })!
       }
-      const ref = { week, horizon: h, runId: run.run_id }
+      const tops = forecastTops(archive, run, weekFrame(archive, week), TOP_ROWS)
       forecasts.push({
         horizon: h,
         targetWeek: run.target_week,
         run,
         fallbacks: JSON.parse(run.fallbacks) as { provider: string; error: string }[],
         warnings: JSON.parse(run.warnings) as string[],
-        newEdges: forecastEdges(archive, { ...ref, kind: 'new', limit: 12 }),
-        changes: forecastEdges(archive, { ...ref, kind: 'changes', limit: 12 }),
-        nodes: forecastNodes(archive, { ...ref, sort: 'absChange', order: 'desc', limit: 12 }),
+        ...tops,
         backtest: readBacktest(archive, { horizon: h }),
         model: modelOfRun(archive.file, run),
       })
@@ -249,8 +300,7 @@ export async function buildReportModel(archive: Archive, o: ModelOptions): Promi
   step('alerts')
   // the monitor reads the 52 weeks up to the report's week, each against the 42 before it (the
   // alerts view's default window): compute and store the statistics those weeks lack first
-  const from = weeks[Math.max(0, at - 51)]
-  const needed = weeks.filter((w) => w >= addWeeks(from, -ALERT_WINDOW - 1) && w <= week)
+  const { from, needed } = alertWeeks(weeks, at)
   const lacking = weeksWithoutStats(archive, needed)
   const store = new RiskStore(archive)
   for (const w of lacking) {
@@ -280,6 +330,7 @@ export async function buildReportModel(archive: Archive, o: ModelOptions): Promi
     weeks: [...new Set(used)].sort(),
     command: o.command,
     signal: o.signal,
+    digest: early ?? undefined,
   })
 
   return {
