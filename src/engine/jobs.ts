@@ -22,6 +22,11 @@ export interface JobOptions<T> {
   /** A small summary of the job's value for its `job.done` event (e.g. an import's weeks). */
   result?: (value: T) => Record<string, unknown> | undefined
   /**
+   * The `job.done` message of a job that finished (e.g. the file an export wrote, which the UI's
+   * log line then names); default none.
+   */
+  message?: (value: T) => string | null
+  /**
    * The job's id when the caller chose it (a query's id, known to the UI before the call answers,
    * so it can cancel); CONFLICT when a running job has it. Default: a random UUID.
    */
@@ -94,7 +99,13 @@ export class JobRegistry extends EventEmitter {
             // a summary that cannot be made must not turn a finished job into a failed one
             result = undefined
           }
-          this.finish(job, 'done', null, result ? { result } : {})
+          let message: string | null
+          try {
+            message = opts.message?.(value) ?? null
+          } catch {
+            message = null // nor a message that cannot be made
+          }
+          this.finish(job, 'done', message, result ? { result } : {})
         },
         (e: unknown) => {
           const cancelled =

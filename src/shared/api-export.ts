@@ -90,6 +90,8 @@ export const EXPORT_TABLES = [
   'contagion-totals',
   'contagion-losses',
   'backtest',
+  'stress',
+  'stress-nodes',
 ] as const
 export type ExportTableName = (typeof EXPORT_TABLES)[number]
 
@@ -102,7 +104,10 @@ export const TableExportRequestSchema = z.object({
   week: week.optional(),
   horizon: z.number().int().min(1).max(52).optional(),
   scenario: z.string().min(1).max(500).optional(),
-  /** A stored run: risk_runs.run_id (contagion-*), backtest_runs.run_id (backtest). */
+  /**
+   * A stored run: risk_runs.run_id (contagion-*), backtest_runs.run_id (backtest),
+   * stress_runs.run_id (stress, stress-nodes).
+   */
   run: z.number().int().positive().optional(),
   /** The file to write on the engine's machine; none: a download (`downloadId`). */
   path: z.string().min(1).optional(),

@@ -6,7 +6,7 @@
 // forecast graph at a threshold, result tables through the console's exporter — and gets the
 // documented exit codes with the option named when the input is wrong.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
@@ -192,7 +192,7 @@ print(json.dumps({"graph": {k: g.graph[k] for k in ("mode", "start", "end")}, "n
     )
     expect(s.weeks).toEqual(weeks.map((w) => w.week))
     const fresh = join(dir, 'fresh.sqlite')
-    const imported = runCli(['--quiet', '--archive', fresh, 'import', out])
+    const imported = runCli(['--quiet', '--json', '--archive', fresh, 'import', out])
     expect(imported.code, imported.stderr).toBe(0)
     const again = runCli([
       '--archive',
@@ -203,6 +203,69 @@ print(json.dumps({"graph": {k: g.graph[k] for k in ("mode", "start", "end")}, "n
       'json',
     ])
     expect(JSON.parse(again.stdout)).toEqual(weeks)
+    // the demo archive's synthetic label comes along: the export's mark says so
+    expect((JSON.parse(imported.stdout) as { notes?: string[] }).notes).toEqual([
+      'labelled SYNTHETIC: the file is a DeXposure Workbench export of synthetic weeks',
+    ])
+    const labels = runCli([
+      '--archive',
+      fresh,
+      'query',
+      'SELECT DISTINCT synthetic FROM weeks',
+      '--format',
+      'json',
+    ])
+    expect(JSON.parse(labels.stdout)).toEqual([{ synthetic: 1 }])
+    const listed = runCli(['--archive', fresh, 'weeks'])
+    expect(listed.stdout + listed.stderr).toMatch(/SYNTHETIC demo data/)
+    // and a re-export from the fresh archive is the same file, byte for byte, but for its time
+    const back = join(dir, 'ten-again.json')
+    const s2 = runCliJson<Summary>([
+      '--archive',
+      fresh,
+      'export',
+      '--week',
+      weeks[0].week,
+      '--to',
+      weeks[9].week,
+      '--format',
+      'dexposure-json',
+      '--out',
+      back,
+    ])
+    expect(s2.synthetic).toBe(true)
+    const timeless = (f: string) => readFileSync(f, 'utf8').replace(/"created":"[^"]*"/, '')
+    expect(timeless(back)).toBe(timeless(out))
+    expect(timeless(back).length).toBeGreaterThan(10_000)
+  })
+
+  it('a DeXposure JSON without the synthetic mark imports as observed data', () => {
+    const out = join(dir, 'one.json')
+    expect(dx('export', '--week', WEEK, '--format', 'dexposure-json', '--out', out).code).toBe(0)
+    // the same weeks with the mark saying they are not synthetic, and with no mark at all
+    const text = readFileSync(out, 'utf8')
+    const observed = join(dir, 'one-observed.json')
+    writeFileSync(observed, text.replace('"synthetic":true', '"synthetic":false'))
+    const bare = join(dir, 'one-bare.json')
+    writeFileSync(bare, text.replace(/, "exported": \{[^\n]*\}\}\n$/, '}\n'))
+    expect(readFileSync(bare, 'utf8')).not.toContain('"exported"')
+    for (const [file, name] of [
+      [observed, 'observed.sqlite'],
+      [bare, 'bare.sqlite'],
+    ]) {
+      const a = join(dir, name)
+      const r = runCli(['--quiet', '--archive', a, 'import', file])
+      expect(r.code, r.stderr).toBe(0)
+      const q = runCli([
+        '--archive',
+        a,
+        'query',
+        'SELECT week, synthetic FROM weeks',
+        '--format',
+        'json',
+      ])
+      expect(JSON.parse(q.stdout)).toEqual([{ week: WEEK, synthetic: 0 }])
+    }
   })
 
   it('writes node and edge tables as Parquet that hyparquet and DuckDB read back, a week column for ranges', async () => {
@@ -372,5 +435,196 @@ print(json.dumps([{"source": u, "target": v, "weight": d["weight"]} for u, v, d 
     // nothing half-written is left behind
     expect(existsSync(out)).toBe(false)
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([])
+  })
+})
+
+describe('dexposure export --table with a stored run (--run)', () => {
+  const losses = ['export', '--table', 'contagion-losses', '--scenario', 'top5-protocols']
+  let run = 0
+
+  it('names the stored runs to pick from when --run is missing, and exports the one picked', () => {
+    // no run stored yet: the error says which command stores one
+    const none = dx(...losses, '--week', WEEK)
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/needs --run ID, and no contagion run of 2025-08-18/)
+    expect(none.stderr).toContain('dexposure risk --week W')
+    const risk = dxJson<{ graphs: { contagionRunId: number }[] }>(
+      '--quiet',
+      'risk',
+      '--week',
+      WEEK,
+      '--scenario',
+      'top5-protocols',
+    )
+    run = risk.graphs[0].contagionRunId
+    const missing = dx(...losses)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(
+      new RegExp(
+        `needs --run ID: stored contagion runs with scenario top5-protocols: (\\d+, )*${run}\\b`,
+      ),
+    )
+    // the command that lists them runs as printed
+    const listing = /`dexposure (query "[^"]+")`/.exec(missing.stderr)
+    expect(listing).not.toBeNull()
+    const sqlText = listing![1].slice('query "'.length, -1)
+    expect(sql<{ run_id: number }>(sqlText).map((r) => r.run_id)).toContain(run)
+    // of another week: none
+    const other = dx(...losses, '--week', '2025-08-11')
+    expect(other.code).toBe(2)
+    expect(other.stderr).toMatch(/no contagion run of 2025-08-11, with scenario top5-protocols/)
+
+    const out = join(dir, 'losses.csv')
+    const r = dxJson<{ rows: number }>(...losses, '--run', String(run), '--out', out)
+    const stored = sql<{ n: number }>(
+      `SELECT count(*) AS n FROM contagion_node_losses WHERE run_id = ${run} AND scenario = 'top5-protocols'`,
+    )[0].n
+    expect(stored).toBeGreaterThan(0)
+    expect(r.rows).toBe(stored)
+    const lines = readFileSync(out, 'utf8').trimEnd().split(/\r?\n/)
+    expect(lines[0]).toBe('method,node_id,name,category,loss,relative_loss,distress_round,run_id')
+    expect(lines).toHaveLength(stored + 1)
+    const totals = dx(
+      'export',
+      '--table',
+      'contagion-totals',
+      '--run',
+      String(run),
+      '--scenario',
+      'top5-protocols',
+      '--format',
+      'json',
+    )
+    expect(totals.code, totals.stderr).toBe(0)
+    expect((JSON.parse(totals.stdout) as { method: string }[]).map((t) => t.method).sort()).toEqual(
+      ['debtrank', 'eisenberg-noe', 'reference'],
+    )
+  })
+
+  it('exits 5 for a run that is not stored and 2 for --run where it does not belong', () => {
+    const unknown = dx(...losses, '--run', '9999')
+    expect(unknown.code).toBe(5)
+    expect(unknown.stderr).toMatch(
+      /contagion run 9999 with scenario top5-protocols is not stored; stored contagion runs/,
+    )
+    const backtest = dx('export', '--table', 'backtest')
+    expect(backtest.code).toBe(2)
+    expect(backtest.stderr).toMatch(/no backtest run is stored: `dexposure backtest --horizon H`/)
+    const cases: [string[], RegExp][] = [
+      [['--table', 'sis', '--week', WEEK, '--run', '1'], /--run does not go with --table sis/],
+      [['--table', 'stress', '--run', 'x'], /--run must be/],
+      [
+        ['--week', WEEK, '--format', 'gexf', '--out', join(dir, 'r.gexf'), '--run', '1'],
+        /--run goes with --table/,
+      ],
+    ]
+    for (const [args, message] of cases) {
+      const r = dx('export', ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(message)
+    }
+    // the help names the option and the tables that take it
+    const help = runCli(['export', '--help']).stdout.replace(/\s+/g, ' ')
+    expect(help).toContain(
+      '--run <id> with --table contagion-totals, contagion-losses, backtest, stress, stress-nodes: the stored run',
+    )
+    expect(help).toContain('dexposure export --table stress --run 3 --format json')
+  })
+
+  it('exports a stored stress run: the loss distribution per scenario and method, and its distressed nodes', async () => {
+    const anchor = '2025-08-11'
+    expect(dx('--quiet', 'forecast', '--week', anchor, '--horizon', '1').code).toBe(0)
+    const missing = dx('export', '--table', 'stress', '--week', anchor)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(
+      /no stress run of 2025-08-11 is stored: `dexposure risk --week W --forecast H --monte-carlo N`/,
+    )
+    interface Dist {
+      mean: number
+      var95: number
+      cvar99: number
+    }
+    const report = dxJson<{
+      runId: number
+      scenarios: {
+        scenario: string
+        results: {
+          method: string
+          loss: Dist
+          lossPct: Dist
+          exceedance: { thresholdPct: number; probability: number }[]
+          distressedNodes: { count: number; top: { node: string; share: number }[] }
+        }[]
+      }[]
+    }>('--quiet', 'risk', '--week', anchor, '--forecast', '1', '--monte-carlo', '20', '--seed', '3')
+    const out = join(dir, 'stress.parquet')
+    const r = dx(
+      'export',
+      '--table',
+      'stress',
+      '--run',
+      String(report.runId),
+      '--format',
+      'parquet',
+      '--out',
+      out,
+    )
+    expect(r.code, r.stderr).toBe(0)
+    const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(out) })) as Record<
+      string,
+      unknown
+    >[]
+    const expected = report.scenarios.flatMap((sc) =>
+      sc.results.map((m) => ({
+        scenario: sc.scenario,
+        method: m.method,
+        loss_mean: m.loss.mean,
+        var95: m.loss.var95,
+        cvar99: m.loss.cvar99,
+        var95_pct: m.lossPct.var95,
+        exceedance: m.exceedance,
+        distressed_nodes: m.distressedNodes.count,
+      })),
+    )
+    expect(rows).toHaveLength(expected.length)
+    expect(
+      rows.map((x) => ({
+        scenario: x.scenario,
+        method: x.method,
+        loss_mean: x.loss_mean,
+        var95: x.var95,
+        cvar99: x.cvar99,
+        var95_pct: x.var95_pct,
+        exceedance: JSON.parse(x.exceedance as string) as unknown,
+        distressed_nodes: Number(x.distressed_nodes),
+      })),
+    ).toEqual(expected)
+    expect(rows.every((x) => x.run_id !== undefined && Number(x.run_id) === report.runId)).toBe(
+      true,
+    )
+    // the distressed nodes the view lists, every scenario and method
+    const nodes = dx(
+      'export',
+      '--table',
+      'stress-nodes',
+      '--run',
+      String(report.runId),
+      '--format',
+      'json',
+    )
+    expect(nodes.code, nodes.stderr).toBe(0)
+    const listed = JSON.parse(nodes.stdout) as {
+      scenario: string
+      method: string
+      node_id: string
+      share_of_draws: number
+    }[]
+    expect(listed.map((n) => [n.scenario, n.method, n.node_id, n.share_of_draws])).toEqual(
+      report.scenarios.flatMap((sc) =>
+        sc.results.flatMap((m) =>
+          m.distressedNodes.top.map((n) => [sc.scenario, m.method, n.node, n.share]),
+        ),
+      ),
+    )
   })
 })

@@ -3,7 +3,11 @@
 // the engine's (src/engine/export/), the same the workbench's `export.graph` runs; tables go
 // through the query console's exporter (one code path with `dexposure query --format`).
 import type { Command } from 'commander'
-import { GRAPH_EXPORT_FORMATS, type GraphExportTarget } from '../../shared/api-export'
+import {
+  EXPORT_TABLES,
+  GRAPH_EXPORT_FORMATS,
+  type GraphExportTarget,
+} from '../../shared/api-export'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
@@ -17,6 +21,7 @@ interface ExportOptions {
   table?: string
   horizon?: string
   scenario?: string
+  run?: string
   format?: string
   out?: string
 }
@@ -31,6 +36,15 @@ function week(value: string | undefined, field: string): string {
   const p = weekProblem(value)
   if (p) throw usage(`${field}: ${p}`, field)
   return value
+}
+
+const TABLE_NAMES = new Set<string>(EXPORT_TABLES)
+
+function runOf(value: string): number {
+  const run = Number(value)
+  if (!Number.isInteger(run) || run < 1)
+    throw usage('--run must be a stored run id (a whole number from 1)', '--run')
+  return run
 }
 
 function horizonOf(value: string, field: string): number {
@@ -53,12 +67,20 @@ export function register(program: Command, ctx: CliContext): void {
       '--threshold <p>',
       'with --forecast: every stored pair with probability ≥ p (≥ 0.01) instead of the run’s graph',
     )
+    .option('--table <name>', `a result table instead of a graph: ${EXPORT_TABLES.join(', ')}`)
     .option(
-      '--table <name>',
-      'a result table instead of a graph: network-stats, sis, spillover, contagion, forecast-edges, forecast-nodes, backtests',
+      '--horizon <h>',
+      'with --table forecast-edges, forecast-nodes, forecast-new/-changes/-vanishing: the horizon',
     )
-    .option('--horizon <h>', 'with --table forecast-edges/forecast-nodes: the horizon')
-    .option('--scenario <name>', 'with --table contagion: the scenario (docs/risk.md)')
+    .option(
+      '--scenario <name>',
+      'with --table contagion, contagion-totals, contagion-losses: the scenario (docs/risk.md)',
+    )
+    .option(
+      '--run <id>',
+      'with --table contagion-totals, contagion-losses, backtest, stress, stress-nodes: the stored run ' +
+        '(without it the error lists the stored runs; --week, --horizon and --scenario narrow that list)',
+    )
     .option(
       '--format <format>',
       `graphs: ${GRAPH_EXPORT_FORMATS.join(', ')}; tables: ${TABLE_FORMATS.join(', ')}`,
@@ -77,8 +99,11 @@ Examples:
   dexposure export --week 2025-01-06 --to 2025-08-18 --format parquet --out net.parquet
   dexposure export --week 2025-08-18 --format dexposure-json --out week.json
   dexposure export --table sis --week 2025-08-18 --format parquet --out sis.parquet
+  dexposure export --table contagion-losses --run 12 --scenario top5-protocols --out losses.csv
+  dexposure export --table stress --run 3 --format json
 
-Exit codes: 2 bad options (naming the option), 5 unknown week or no forecast run, 130 cancelled.
+Exit codes: 2 bad options (naming the option; a missing --run lists the stored runs),
+5 unknown week, no forecast run or a --run that is not stored, 130 cancelled.
 Files appear only when complete (docs/cli.md, "export").`,
     )
     .action(async (o: ExportOptions, cmd: Command) => {
@@ -115,6 +140,7 @@ Files appear only when complete (docs/cli.md, "export").`,
       for (const [opt, v] of [
         ['--horizon', o.horizon],
         ['--scenario', o.scenario],
+        ['--run', o.run],
       ] as const)
         if (v !== undefined) throw usage(`${opt} goes with --table`, opt)
 
@@ -162,22 +188,40 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
     ['--threshold', o.threshold],
   ] as const)
     if (v !== undefined) throw usage(`${opt} does not go with --table`, opt)
-  const { tableStatement } = await import('../../engine/export/tables')
+  const { tableStatement, checkTableRun, RUN_KIND } = await import('../../engine/export/tables')
+  const table = o.table!
+  const takesRun = Object.hasOwn(RUN_KIND, table)
+  if (o.run !== undefined && !takesRun && TABLE_NAMES.has(table))
+    throw usage(
+      `--run does not go with --table ${table} (only with ${Object.keys(RUN_KIND).join(', ')})`,
+      '--run',
+    )
   const req = {
-    table: o.table!,
+    table,
     week: o.week === undefined ? undefined : week(o.week, '--week'),
     horizon: o.horizon === undefined ? undefined : horizonOf(o.horizon, '--horizon'),
     scenario: o.scenario,
+    run: o.run === undefined ? undefined : runOf(o.run),
   }
-  tableStatement(req) // names a missing option before the archive is opened
+  // names a missing option before the archive is opened (a missing --run is named below, with
+  // the stored runs to pick from)
+  if (!(takesRun && req.run === undefined)) tableStatement(req)
   const [{ QueryEngine }, { exportTable }] = await Promise.all([
     import('../../engine/query/engine'),
     import('../../engine/export/tables'),
   ])
   const archive = ctx.openArchive(cmd, { create: false })
-  const engine = new QueryEngine(archive)
+  let engine: InstanceType<typeof QueryEngine> | null = null
   let bar: ReturnType<CliContext['progress']> | null = null
   try {
+    // the run: stored, of the kind the table reads (and of --week/--horizon/--scenario when given)
+    checkTableRun(archive, table, req.run, {
+      week: req.week,
+      horizon: req.horizon,
+      scenario: req.scenario,
+    })
+    tableStatement(req)
+    engine = new QueryEngine(archive)
     const r = await exportTable(
       engine,
       {
@@ -200,7 +244,7 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
     }
   } finally {
     ;(bar as ReturnType<CliContext['progress']> | null)?.stop()
-    engine.close()
+    engine?.close()
     archive.close()
   }
 }

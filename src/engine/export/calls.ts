@@ -40,6 +40,10 @@ export class ExportService {
       'export.graph': (r) => ({
         jobId: this.jobs.start('export', (ctx) => this.run(r, ctx), {
           result: (v) => v as unknown as Record<string, unknown>,
+          // one log line per export in the UI, naming the files
+          message: (v) =>
+            `${v.nodes} nodes, ${v.edges} edges → ${v.files.map((f) => (f.downloadId ? f.name : f.path)).join(', ')}` +
+            (v.synthetic ? ' (SYNTHETIC demo data)' : ''),
         }),
       }),
       'export.table': (r) => {

@@ -5,6 +5,7 @@
 // shortest text that reads back as the same double (JSON.stringify; -0 kept), and compositions are
 // copied verbatim from the archive, where the importer stored their source text.
 // A forecast graph is refused (graph-export.ts): it would import as an observed week.
+import { EXPORTED_BY, EXPORTED_KEY } from '../import/exported-marker'
 import type { Archive } from '../store/archive'
 import { rowKey } from '../store/archive'
 import { betweenWeeks, type WriteContext, type WriteCounts } from './gexf'
@@ -54,11 +55,13 @@ export async function dexposureJson(
     edges += s.edgeSrc.length
     ctx.progress?.(w + 1, source.weeks.length, week)
   }
-  // After "data", which the importer reads; it skips other top-level keys.
+  // After "data", which the reference loaders read (they skip other top-level keys). The importer
+  // reads this mark's `synthetic` from the file's tail (import/exported-marker.ts), so weeks
+  // exported from a demo archive import as synthetic again.
   out(
-    '\n}, "exported": ' +
+    `\n}, ${JSON.stringify(EXPORTED_KEY)}: ` +
       JSON.stringify({
-        by: 'DeXposure Workbench',
+        by: EXPORTED_BY,
         description: source.description,
         synthetic: source.synthetic,
         weeks: source.weeks.length,

@@ -5,6 +5,7 @@
 // `dexposure query --format`, the same writers, the same read-only query process, runs that are
 // missing computed first, and files that appear only when complete.
 import type { ExportTableName } from '../../shared/api-export'
+import type { Archive } from '../store/archive'
 import type { QueryParams } from '../query/guard'
 import { DexposureError } from '../../shared/errors'
 import type { QueryContext, QueryEngine, ExportResult } from '../query/engine'
@@ -120,6 +121,157 @@ ORDER BY p.key, s.key, m.fullkey`,
     needs: ['run'],
     what: "one stored backtest's metrics: one row per protocol (paper, realistic), scorer and metric",
   },
+  // The stress view's tables: a stored Monte Carlo run (`stress_runs.result`, the JSON
+  // `risk.stress.result` answers), one row per scenario and method with the loss distribution over
+  // the draws in USD and in % of Ĝ's TVL; the exceedance probabilities as JSON text (the thresholds
+  // are the run's own, so they cannot be fixed columns).
+  stress: {
+    sql: `SELECT r.run_id, r.week, r.horizon, r.target_week, r.forecast_run, r.draws, r.seed,
+       sc.value ->> '$.scenario' AS scenario, sc.value ->> '$.spec' AS shock_spec,
+       sc.value ->> '$.shocked' AS shocked_nodes,
+       m.value ->> '$.method' AS method, m.value ->> '$.variant' AS variant,
+       m.value ->> '$.point.totalLoss' AS point_loss, m.value ->> '$.point.totalLossPct' AS point_loss_pct,
+       m.value ->> '$.pointPercentile' AS point_percentile,
+       m.value ->> '$.loss.mean' AS loss_mean, m.value ->> '$.loss.std' AS loss_std,
+       m.value ->> '$.loss.min' AS loss_min, m.value ->> '$.loss.p05' AS loss_p05,
+       m.value ->> '$.loss.p50' AS loss_p50, m.value ->> '$.loss.p95' AS loss_p95,
+       m.value ->> '$.loss.max' AS loss_max,
+       m.value ->> '$.loss.var95' AS var95, m.value ->> '$.loss.cvar95' AS cvar95,
+       m.value ->> '$.loss.var99' AS var99, m.value ->> '$.loss.cvar99' AS cvar99,
+       m.value ->> '$.lossPct.mean' AS loss_pct_mean, m.value ->> '$.lossPct.var95' AS var95_pct,
+       m.value ->> '$.lossPct.cvar95' AS cvar95_pct, m.value ->> '$.lossPct.var99' AS var99_pct,
+       m.value ->> '$.lossPct.cvar99' AS cvar99_pct,
+       m.value -> '$.exceedance' AS exceedance,
+       m.value ->> '$.distressed.mean' AS distressed_mean, m.value ->> '$.distressed.min' AS distressed_min,
+       m.value ->> '$.distressed.max' AS distressed_max, m.value ->> '$.defaults.mean' AS defaults_mean,
+       m.value ->> '$.defaults.min' AS defaults_min, m.value ->> '$.defaults.max' AS defaults_max,
+       m.value ->> '$.distressedNodes.count' AS distressed_nodes
+FROM stress_runs AS r, json_each(r.result, '$.scenarios') AS sc, json_each(sc.value, '$.results') AS m
+WHERE r.run_id = :run
+ORDER BY sc.key, m.key`,
+    needs: ['run'],
+    what: "a stored stress run's loss distribution over the draws: one row per scenario and method",
+  },
+  'stress-nodes': {
+    sql: `SELECT r.run_id, sc.value ->> '$.scenario' AS scenario, m.value ->> '$.method' AS method,
+       n.value ->> '$.node' AS node_id, n.value ->> '$.name' AS name,
+       n.value ->> '$.share' AS share_of_draws, n.value ->> '$.meanLoss' AS mean_loss,
+       n.value ->> '$.meanRelativeLoss' AS mean_relative_loss
+FROM stress_runs AS r, json_each(r.result, '$.scenarios') AS sc, json_each(sc.value, '$.results') AS m,
+  json_each(m.value, '$.distressedNodes.top') AS n
+WHERE r.run_id = :run
+ORDER BY sc.key, m.key, n.key`,
+    needs: ['run'],
+    what: 'the nodes a stored stress run lists as distressed most often, per scenario and method',
+  },
+}
+
+/** The kind of stored run a table's `run` names: what `dexposure export --run` must point at. */
+export type RunKind = 'contagion' | 'backtest' | 'stress'
+
+export const RUN_KIND: Partial<Record<ExportTableName, RunKind>> = {
+  'contagion-totals': 'contagion',
+  'contagion-losses': 'contagion',
+  backtest: 'backtest',
+  stress: 'stress',
+  'stress-nodes': 'stress',
+}
+
+/** The command that stores a run of each kind (for a message when none is stored). */
+export const RUN_COMMAND: Record<RunKind, string> = {
+  contagion: 'dexposure risk --week W [--scenario S]',
+  backtest: 'dexposure backtest --horizon H',
+  stress: 'dexposure risk --week W --forecast H --monte-carlo N',
+}
+
+/** The statement that lists a kind's stored runs with what they were run on (for messages). */
+export const RUN_LISTING: Record<RunKind, string> = {
+  contagion:
+    "SELECT run_id, week, graph, horizon, created_at FROM risk_runs WHERE kind = 'contagion' ORDER BY run_id",
+  backtest:
+    'SELECT run_id, horizon, model, first_week, last_week, created FROM backtest_runs ORDER BY run_id',
+  stress: 'SELECT run_id, week, horizon, draws, seed, created FROM stress_runs ORDER BY run_id',
+}
+
+/** Which stored runs a listing keeps: a week (contagion, stress), a horizon, a scenario (contagion). */
+export interface RunFilter {
+  week?: string
+  horizon?: number
+  scenario?: string
+}
+
+const RUN_IDS: Record<RunKind, string> = {
+  contagion: `SELECT run_id FROM risk_runs AS r WHERE kind = 'contagion'
+  AND (:week IS NULL OR week = :week) AND (:horizon IS NULL OR horizon = :horizon)
+  AND (:scenario IS NULL OR EXISTS (SELECT 1 FROM contagion_results AS c
+    WHERE c.run_id = r.run_id AND c.scenario = :scenario))
+ORDER BY run_id`,
+  backtest: `SELECT run_id FROM backtest_runs WHERE (:horizon IS NULL OR horizon = :horizon)
+  AND (:week IS NULL OR :week BETWEEN first_week AND last_week) AND :scenario IS NULL
+ORDER BY run_id`,
+  stress: `SELECT run_id FROM stress_runs
+  WHERE (:week IS NULL OR week = :week) AND (:horizon IS NULL OR horizon = :horizon)
+    AND (:scenario IS NULL OR EXISTS (SELECT 1 FROM json_each(result, '$.scenarios') AS s
+      WHERE s.value ->> '$.scenario' = :scenario))
+ORDER BY run_id`,
+}
+
+/** Ids of the stored runs of a kind that fit the filter, oldest first. */
+export function storedRuns(archive: Archive, kind: RunKind, filter: RunFilter = {}): number[] {
+  return archive.db
+    .prepare(RUN_IDS[kind])
+    .pluck()
+    .all({
+      week: filter.week ?? null,
+      horizon: filter.horizon ?? null,
+      scenario: filter.scenario ?? null,
+    }) as number[]
+}
+
+/** "of 2025-08-18, h=4, with scenario S" — the filter in words ('' when none). */
+function filterWords(f: RunFilter): string {
+  const words: string[] = []
+  if (f.week !== undefined) words.push(`of ${f.week}`)
+  if (f.horizon !== undefined) words.push(`h=${f.horizon}`)
+  if (f.scenario !== undefined) words.push(`with scenario ${f.scenario}`)
+  return words.length ? ` ${words.join(', ')}` : ''
+}
+
+/** The newest ids, at most 20, with the count when there are more. */
+function idList(ids: number[]): string {
+  if (ids.length <= 20) return ids.join(', ')
+  return `${ids.slice(-20).join(', ')} (the newest 20 of ${ids.length})`
+}
+
+/**
+ * Checks the stored run a table reads (`run` given) or says which runs the user can pick (`run`
+ * missing: USAGE naming `--run`; a run that is not stored, or not one of the filter's: NOT_FOUND).
+ * Tables without a run pass.
+ */
+export function checkTableRun(
+  archive: Archive,
+  table: string,
+  run: number | undefined,
+  filter: RunFilter = {},
+): void {
+  const kind = Object.hasOwn(RUN_KIND, table) ? RUN_KIND[table as ExportTableName] : undefined
+  if (!kind) return
+  const ids = storedRuns(archive, kind, filter)
+  if (run !== undefined && ids.includes(run)) return
+  const where = filterWords(filter)
+  const stored = `stored ${kind} runs${where}: ${idList(ids)} (\`dexposure query "${RUN_LISTING[kind]}"\` lists them)`
+  const none = `no ${kind} run${where} is stored: \`${RUN_COMMAND[kind]}\` stores one`
+  if (run === undefined)
+    throw new DexposureError(
+      'USAGE',
+      `the ${table} table needs --run ID` + (ids.length ? `: ${stored}` : `, and ${none}`),
+      { field: 'run' },
+    )
+  throw new DexposureError(
+    'NOT_FOUND',
+    `${kind} run ${run}${where} is not stored` + (ids.length ? `; ${stored}` : `, and ${none}`),
+    { field: 'run' },
+  )
 }
 
 /** A download's file name for a table: the table and its options, e.g. `sis-2022-05-09.csv`. */

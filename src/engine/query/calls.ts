@@ -135,7 +135,11 @@ export class QueryService {
             req.path === undefined ? this.downloads.offer(path, name, mime, v.bytes) : null,
         }
       },
-      { result: (v) => v as unknown as Record<string, unknown> },
+      {
+        result: (v) => v as unknown as Record<string, unknown>,
+        // one log line per export in the UI, naming the file (the download's name, or the path)
+        message: (v) => `${v.rows} rows → ${v.downloadId ? v.name : v.path} (${v.bytes} bytes)`,
+      },
     )
   }
 

@@ -70,10 +70,8 @@ export async function exportTableJob(
     }
   const result = QueryExportResultSchema.parse(done.result)
   if (result.downloadId) saveBlob(await readDownload(deps.api, result.downloadId), result.name)
-  deps.log.info(
-    'export',
-    `${label}: ${result.rows} rows → ${result.downloadId ? result.name : result.path}`,
-  )
+  // the Log's one line for the export is the job's own (JobsService: its label and the engine's
+  // done message, which names the file)
   return { state: 'done', result }
 }
 
@@ -98,11 +96,8 @@ export async function exportGraphJob(
     if (!f.downloadId) throw new Error(`export ${f.name} has no download`)
     saveBlob(await readDownload(deps.api, f.downloadId), f.name)
   }
-  deps.log.info(
-    'export',
-    `${label}: ${result.nodes} nodes, ${result.edges} edges → ${result.files.map((f) => f.name).join(', ')}` +
-      (result.synthetic ? ' (SYNTHETIC demo data)' : ''),
-  )
+  // the Log's one line for the export is the job's own (JobsService: its label and the engine's
+  // done message, which names the files and says when the data is synthetic)
   for (const w of result.warnings) deps.log.add('warning', 'export', w)
   return result
 }

@@ -2,8 +2,10 @@
 // Per scenario and method: the loss distribution over the draws (mean, VaR and CVaR at 95 and
 // 99 %, in USD and in % of the forecast graph's total TVL), the probability that the loss exceeds
 // each threshold, the single run on Ĝ and where it falls, a histogram with the VaR lines, and the
-// nodes distressed in what share of draws (a click selects the node on the graph).
+// nodes distressed in what share of draws (a click selects the node on the graph). Export… writes
+// the run's results (and, under the nodes, its distressed nodes) through the tables' export dialog.
 import type { CallResponse } from '../../../../shared/api'
+import { tableExportButton } from '../../ui/export-dialog'
 import { count, usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -41,6 +43,13 @@ export function stressEditor(wb: Workbench, params: StressParams, ctx: EditorCon
       ),
     )
     if (r.synthetic) head.append(h('span', 'badge synthetic', 'SYNTHETIC DEMO DATA'))
+    // the whole run as a table: every scenario and method, as stored (export.table `stress`)
+    const exportButton = tableExportButton(wb, `the results of stress run ${params.runId}`, () => ({
+      table: 'stress',
+      run: params.runId,
+    }))
+    exportButton.classList.add('stress-export')
+    head.append(exportButton)
     const parts: HTMLElement[] = [head]
     if (r.warnings.length)
       parts.push(h('ul', 'risk-warnings', ...r.warnings.map((w) => h('li', '', w))))
@@ -179,6 +188,12 @@ export function stressEditor(wb: Workbench, params: StressParams, ctx: EditorCon
           'summary',
           '',
           `Nodes distressed: ${count(m.distressedNodes.count)} in at least one draw (the ${count(m.distressedNodes.top.length)} most often listed)`,
+        ),
+        // the listed nodes of every scenario and method of the run (export.table `stress-nodes`)
+        tableExportButton(
+          wb,
+          `the nodes distressed across draws in stress run ${params.runId}`,
+          () => ({ table: 'stress-nodes', run: params.runId }),
         ),
         h('div', 'risk-table-wrap', nodes.element),
       ),
