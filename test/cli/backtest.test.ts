@@ -118,6 +118,14 @@ describe('dexposure backtest', () => {
           (Record<string, number> & { new_edges: Record<string, number> }) | null
         >
       }
+      realistic_weeks: {
+        week: string
+        fresh_expected: number
+        fresh_appeared: number
+        fresh_ratio: number
+        calibration: { status: string; fresh: { expected: number } | null }
+      }[]
+      fresh_pairs: { expected: number; appeared: number; ratio: number; recalibrated: boolean }
     }>(['--archive', archive, 'backtest', '--horizon', '1', '--to', '2025-03-31'])
     // the provider the fallback chain picks on this machine (the JSON reports only that one)
     expect(r.provider).toBe((await providerHere()).provider)
@@ -130,6 +138,23 @@ describe('dexposure backtest', () => {
       r.protocols.realistic.edgebank!.new_edges.auprc,
     )
     expect(r.protocols.realistic.model!.ece).toBeLessThan(0.02)
+    // each anchor recalibrated as a forecast from it would be: Σ p over its fresh pairs beside the
+    // new relationships that appeared on them, summed over the anchors
+    expect(r.fresh_pairs.recalibrated).toBe(true)
+    expect(r.realistic_weeks).toHaveLength(r.weeks.length)
+    let expected = 0
+    let appeared = 0
+    for (const w of r.realistic_weeks) {
+      expect(w.calibration.status).toBe('applied')
+      expect(w.fresh_expected).toBe(w.calibration.fresh!.expected)
+      expect(w.fresh_ratio).toBeCloseTo(w.fresh_expected / w.fresh_appeared, 12)
+      expected += w.fresh_expected
+      appeared += w.fresh_appeared
+    }
+    expect(r.fresh_pairs.expected).toBeCloseTo(expected, 6)
+    expect(r.fresh_pairs.appeared).toBe(appeared)
+    expect(r.fresh_pairs.ratio).toBeGreaterThan(1 / 1.5)
+    expect(r.fresh_pairs.ratio).toBeLessThan(1.5)
 
     const leak = runCli([
       '--archive',

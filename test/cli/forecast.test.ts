@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import type { Calibration } from '../../src/engine/forecast/stages/recalibrate'
 import { expectFallbackChain, FOREIGN_PROVIDER } from '../engine/forecast/providers'
 import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
@@ -89,6 +90,52 @@ describe('dexposure forecast', () => {
     ])
     expect(risk.code, risk.stderr).toBe(0)
     expect(risk.stdout).toMatch(/forecast graph, week 2025-08-25/)
+  })
+
+  it("recalibrates on the archive's own past, reports and stores it; --no-recalibrate is the model as trained", () => {
+    const args = ['--archive', archive, 'forecast', '--week', '2025-08-18', '--horizon', '1']
+    const r = runCliJson<{ run_id: number; warnings: string[]; calibration: Calibration }>(args)
+    const c = r.calibration
+    expect(c.status).toBe('applied')
+    expect(c.anchors.map((a) => a.target)).toEqual([
+      '2025-07-28',
+      '2025-08-04',
+      '2025-08-11',
+      '2025-08-18',
+    ])
+    expect(c.fresh!.target).toBeGreaterThan(0)
+    expect(Math.abs(c.fresh!.expected - c.fresh!.target) / c.fresh!.target).toBeLessThan(1e-6)
+    expect(Number.isFinite(c.fresh!.shift)).toBe(true)
+    expect(c.node!.alpha).toBeGreaterThanOrEqual(0)
+    expect(c.node!.alpha).toBeLessThanOrEqual(1)
+    const db = new Database(archive, { readonly: true })
+    const stored = db
+      .prepare('SELECT calibration FROM forecast_runs WHERE run_id = ?')
+      .get(r.run_id) as { calibration: string }
+    db.close()
+    expect(JSON.parse(stored.calibration)).toEqual(c)
+    expect(runCli(args).stdout).toMatch(
+      /^recalibrated on 4 past anchors \(2025-07-21 … 2025-08-11\); fresh pairs: logit shift -?\d/m,
+    )
+
+    const off = runCliJson<{ calibration: Calibration }>([...args, '--no-recalibrate'])
+    expect(off.calibration).toMatchObject({ status: 'off', fresh: null, node: null })
+
+    // too early to learn from the archive: skipped, with a warning that says so
+    const early = runCliJson<{ calibration: Calibration; warnings: string[] }>([
+      '--archive',
+      archive,
+      'forecast',
+      '--week',
+      '2020-03-30',
+      '--horizon',
+      '1',
+    ])
+    expect(early.calibration.status).toBe('skipped')
+    expect(early.warnings).toEqual([early.calibration.reason])
+    expect(early.warnings[0]).toMatch(
+      /^not recalibrated: only 1 archived week s have s \+ 1 ≤ 2020-03-30/,
+    )
   })
 
   it('says when the model was trained on data unlike the archive, and keeps the warning', () => {

@@ -24,6 +24,7 @@ interface BacktestOptions {
   plots?: string
   seed: string
   realistic: string
+  recalibrate: boolean
 }
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
@@ -61,6 +62,10 @@ export function register(program: Command, ctx: CliContext): void {
       'auto',
     )
     .option('--plots <dir>', 'write a PR curve and a reliability diagram (SVG) here')
+    .option(
+      '--no-recalibrate',
+      "score the model as trained, without the recalibration on the archive's past that forecasts apply",
+    )
     .action(async (o: BacktestOptions, cmd: Command) => {
       const horizon = Number(o.horizon)
       if (!Number.isInteger(horizon) || horizon < 1)
@@ -96,6 +101,7 @@ export function register(program: Command, ctx: CliContext): void {
           negRatio: Number(o.negRatio),
           seed: Number(o.seed),
           realistic: o.realistic as RealisticMode,
+          recalibrate: o.recalibrate,
           signal: ctx.signal,
           onProgress: (d, t, w) => bar.report(d, t, w),
         })
@@ -148,6 +154,13 @@ export function register(program: Command, ctx: CliContext): void {
           `backtest h=${r.horizon}: ${r.weeks.length} anchor weeks ${r.weeks[0]} … ${r.weeks.at(-1)}; ` +
             `paper ${r.pairs.paper} pairs (1:${r.neg_ratio}), realistic ${r.pairs.realistic} pairs ` +
             `(${r.pairs.realistic_positives} positives, base rate ${(r.pairs.realistic_positives / Math.max(1, r.pairs.realistic)).toExponential(2)})`,
+          ...(r.fresh_pairs.expected !== null
+            ? [
+                `fresh pairs${r.fresh_pairs.recalibrated ? ' (recalibrated)' : ' (model as trained)'}: ` +
+                  `Σ p ${r.fresh_pairs.expected.toFixed(0)} against ${r.fresh_pairs.appeared} new relationships ` +
+                  `that appeared (×${r.fresh_pairs.ratio?.toFixed(2) ?? '—'})`,
+              ]
+            : []),
           `candidate recall of t+h edges: mean ${pct(r.candidate_recall.mean)}, min ` +
             `${pct(r.candidate_recall.min)} (target ${pct(r.candidate_recall.target)}); ` +
             `new edges ${pct(r.candidate_recall.new_edge_mean)}`,

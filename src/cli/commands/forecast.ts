@@ -4,6 +4,7 @@ import { runForecast } from '../../engine/forecast/run'
 import { csvText } from '../../shared/csv'
 import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
+import type { Calibration } from '../../engine/forecast/stages/recalibrate'
 import type { CliContext } from '../context'
 import { SYNTHETIC_NOTE, table } from '../format'
 
@@ -14,6 +15,7 @@ interface ForecastOptions {
   top: string
   provider?: string
   out?: string
+  recalibrate: boolean
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -31,6 +33,10 @@ export function register(program: Command, ctx: CliContext): void {
       'force an ONNX Runtime execution provider (cuda, dml, coreml, webgpu, cpu)',
     )
     .option('--out <file.csv>', 'write the stored predicted pairs as CSV')
+    .option(
+      '--no-recalibrate',
+      "the model as trained: no recalibration on the archive's own past (docs/forecasting.md)",
+    )
     .action(async (o: ForecastOptions, cmd: Command) => {
       const problem = weekProblem(o.week)
       if (problem) throw new DexposureError('USAGE', problem, { field: '--week' })
@@ -53,6 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
           modelDir: o.model,
           provider: o.provider,
           top,
+          recalibrate: o.recalibrate,
           signal: ctx.signal,
           onProgress: (d, t) => bar.report(d, t),
         })
@@ -98,6 +105,7 @@ export function register(program: Command, ctx: CliContext): void {
                 e.exists_at_t ? 'yes' : 'new',
               ]),
             ),
+            calibrationLine(r.calibration),
             ...r.warnings.map((w) => `warning: ${w}`),
             ...(r.synthetic ? [SYNTHETIC_NOTE] : []),
           ].join('\n'),
@@ -107,4 +115,26 @@ export function register(program: Command, ctx: CliContext): void {
         archive.close()
       }
     })
+}
+
+/** One line on the recalibration: what was applied, or why not. */
+export function calibrationLine(c: Calibration): string {
+  if (c.status !== 'applied') return `recalibration: ${c.status} (${c.reason})`
+  const parts = [
+    `recalibrated on ${c.anchors.length} past anchors (${c.anchors[0]?.week} … ${c.anchors.at(-1)?.week})`,
+  ]
+  if (c.fresh)
+    parts.push(
+      `fresh pairs: logit shift ${c.fresh.shift.toFixed(3)}, expected new relationships ${c.fresh.expected_raw.toFixed(0)} → ${c.fresh.expected.toFixed(0)} (the anchors saw ${c.fresh.target.toFixed(1)} a week)`,
+    )
+  if (c.known)
+    parts.push(
+      `pairs with history: logit shift ${c.known.shift.toFixed(3)}, expected edges ${c.known.expected_raw.toFixed(0)} → ${c.known.expected.toFixed(0)}`,
+    )
+  if (c.node)
+    parts.push(
+      `node TVL change × ${c.node.alpha.toFixed(3)} (anchors' MAE ${c.node.mae.toFixed(4)}; as trained ${c.node.mae_model.toFixed(4)}, persistence ${c.node.mae_persistence.toFixed(4)})`,
+    )
+  if (c.reason) parts.push(c.reason)
+  return parts.join('; ')
 }

@@ -6,7 +6,10 @@
 //   negatives (pairs that had an edge before but not at t+h) reported apart: they are the hard cases.
 //   Weeks too large to score every pair are evaluated as the forecast delivers them: the candidate
 //   set scored pair by pair, every other pair at one probability (a tie group; docs/evaluation.md).
-// The candidate generator's recall of the t+h edges is measured on every anchor week.
+// The candidate generator's recall of the t+h edges is measured on every anchor week, and so is the
+// level of the fresh pairs (no edge either way up to t): Σ p over them against the new
+// relationships that appear on them at t+h. The model is recalibrated at each anchor as a forecast
+// from it would be (stages/recalibrate.ts) unless `recalibrate: false`.
 // Scorers see only what is known at t.
 import { Rng } from '../demo/rng'
 import { addWeeks } from '../../shared/dates'
@@ -23,6 +26,7 @@ import {
 } from './baselines'
 import type { ForecastModel } from './model'
 import { modelScorer } from './model-scorer'
+import { knownPairs } from './pair-history'
 import {
   allPairs,
   keyPairs,
@@ -32,6 +36,7 @@ import {
   type PairChunk,
 } from './pairs'
 import { candidatePairs, EXACT_PAIRS, PROPENSITY_PAIRS } from './run'
+import type { Calibration } from './stages/recalibrate'
 
 export const KS = [100, 1000, 10000] as const
 /** Non-candidate pairs sampled to estimate their common probability (as the forecast does). */
@@ -60,6 +65,8 @@ export interface BacktestOptions {
   nonCandidateSample?: number
   /** EdgeBank windows reported in `edgebank_windows`; the first is the main `edgebank` entry. */
   edgebankWindows?: number[]
+  /** Recalibrate the model at each anchor on the archive's past, as forecasts do (default true). */
+  recalibrate?: boolean
   signal?: AbortSignal
   onProgress?: (done: number, total: number, week: string) => void
 }
@@ -97,6 +104,15 @@ export interface RealisticWeek {
   scored: number
   /** Pairs outside the candidate set, all given one probability per scorer (null when exact). */
   non_candidates: { pairs: number; edges: number; score: Record<string, number> } | null
+  /** Σ p of the model over the fresh pairs of t (no edge either way in any week ≤ t), as scored
+   * (after recalibration); null without a model with a fresh head. */
+  fresh_expected: number | null
+  /** Edges at t+h on fresh pairs of t: the new relationships that appeared. */
+  fresh_appeared: number
+  /** fresh_expected / fresh_appeared (null when either is missing or nothing appeared). */
+  fresh_ratio: number | null
+  /** The model's recalibration at this anchor (null without a model). */
+  calibration: Calibration | null
 }
 
 export interface CandidateRecallWeek {
@@ -128,6 +144,14 @@ export interface BacktestResult {
     weeks: CandidateRecallWeek[]
   }
   realistic_weeks: RealisticWeek[]
+  /** The fresh pairs' level over all anchors: Σ fresh_expected, Σ fresh_appeared, their ratio
+   * (null without a model with a fresh head), and whether the model was recalibrated. */
+  fresh_pairs: {
+    expected: number | null
+    appeared: number
+    ratio: number | null
+    recalibrated: boolean
+  }
   pairs: { paper: number; paper_positives: number; realistic: number; realistic_positives: number }
   neg_ratio: number
   /** Reliability bins and PR-curve points per scorer (all pairs), for plots (not in --json). */
@@ -279,7 +303,8 @@ export async function runBacktest(
       { field: '--from' },
     )
   const windows = opts.edgebankWindows ?? [Infinity, 4, 12]
-  const forModel = model ? modelScorer(model) : null
+  const recalibrate = opts.recalibrate !== false
+  const forModel = model ? modelScorer(model, { archive, horizon: h, enabled: recalibrate }) : null
   // A model with a fresh head ranks the fresh pairs itself: the candidate set is the pairs with
   // history in either direction plus its PROPENSITY_PAIRS most probable fresh pairs.
   const freshRanker = model?.hasFreshHead ? forModel : null
@@ -404,6 +429,7 @@ export async function runBacktest(
       edges: truth.size,
       scored: 0,
       non_candidates: null,
+      ...freshLevel(ctx, truth),
     }
     if (exact) for (const chunk of allPairs(n)) await scoreRealistic(ctx, chunk, truth, record)
     else {
@@ -439,6 +465,24 @@ export async function runBacktest(
       p.atKFresh.record(p.weekFresh)
       p.atT.absorb(p.weekAtT)
       p.fresh.absorb(p.weekFresh)
+    }
+  }
+
+  /** The model's Σ p over the fresh pairs of t against the new relationships at t+h on them. */
+  function freshLevel(
+    ctx: ScoringContext,
+    truth: Map<number, number>,
+  ): Pick<RealisticWeek, 'fresh_expected' | 'fresh_appeared' | 'fresh_ratio' | 'calibration'> {
+    const known = knownPairs(ctx)
+    let appeared = 0
+    for (const key of truth.keys()) if (!known.has(key)) appeared++
+    const at = forModel?.anchor() ?? null
+    const expected = at?.freshExpected ?? null
+    return {
+      fresh_expected: expected,
+      fresh_appeared: appeared,
+      fresh_ratio: expected !== null && appeared > 0 ? expected / appeared : null,
+      calibration: at?.calibration ?? null,
     }
   }
 
@@ -591,8 +635,24 @@ export async function runBacktest(
       weeks: recallWeeks,
     },
     realistic_weeks: realisticWeeks,
+    fresh_pairs: freshSummary(realisticWeeks, recalibrate && model !== undefined),
     pairs: counts,
     neg_ratio: negRatio,
     curves,
+  }
+}
+
+function freshSummary(
+  weeks: RealisticWeek[],
+  recalibrated: boolean,
+): BacktestResult['fresh_pairs'] {
+  const scored = weeks.every((w) => w.fresh_expected !== null) && weeks.length > 0
+  const expected = scored ? weeks.reduce((s, w) => s + w.fresh_expected!, 0) : null
+  const appeared = weeks.reduce((s, w) => s + w.fresh_appeared, 0)
+  return {
+    expected,
+    appeared,
+    ratio: expected !== null && appeared > 0 ? expected / appeared : null,
+    recalibrated,
   }
 }

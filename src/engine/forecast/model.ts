@@ -85,6 +85,9 @@ export interface Encoded {
   /** The fresh head's per-node vectors (row-major [N × width]; logit(u, v) = src_u · dst_v,
    * calibrated), when the model has one. */
   fresh: { src: Float32Array; dst: Float32Array; width: number; dstT: ort.Tensor } | null
+  /** A logit shift added after the pair head's Platt calibration (recalibration on the archive's
+   * own past, stages/recalibrate.ts); absent or 0: the model as trained. */
+  pairShift?: number
 }
 
 /**
@@ -332,7 +335,8 @@ export class ForecastModel {
     const prob = new Float64Array(p)
     const logit = new Float32Array(p)
     const logWeight = new Float64Array(p)
-    const { a, b } = this.manifest.calibrator
+    const { a } = this.manifest.calibrator
+    const b = this.manifest.calibrator.b + (enc.pairShift ?? 0)
     for (let start = 0; start < p; start += PAIR_BATCH) {
       const end = Math.min(p, start + PAIR_BATCH)
       const out = await this.runHead(enc, src, dst, pairHist, start, end)
@@ -361,7 +365,8 @@ export class ForecastModel {
     pairHist: Float32Array,
   ): Promise<Float64Array> {
     const prob = new Float64Array(src.length)
-    const { a, b } = this.manifest.calibrator
+    const { a } = this.manifest.calibrator
+    const b = this.manifest.calibrator.b + (enc.pairShift ?? 0)
     for (let start = 0; start < src.length; start += PAIR_BATCH) {
       const end = Math.min(src.length, start + PAIR_BATCH)
       const out = await this.runHead(enc, src, dst, pairHist, start, end, ['logit'])

@@ -8,17 +8,38 @@
 // holders. A model without one scores every pair up to EXACT_PAIRS, and a candidate set above.
 // The run is a pipeline of stages (stages/*.ts), each a module with typed input and output, timed
 // into the result's stage_ms:
-//   model → week (frame, pair memory) → encode → known pairs (pair head) → fresh pairs (fresh head,
-//   in blocks) | every pair | candidates → graph (Ĝ, top K, stored set) → weights → store.
+//   model → week (frame, pair memory) → encode → recalibrate (the archive's own past: N̂ and α) →
+//   known pairs (pair head) → fresh pairs (fresh head, in blocks; δ solved from their level) |
+//   every pair | candidates → graph (Ĝ, top K, stored set) → weights → store.
+// Recalibration (stages/recalibrate.ts) is on unless `recalibrate: false`; the result's
+// `calibration` says what it applied or why it was skipped.
 import { addWeeks, targetWeekProblem, weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import { registerPredictedGraphProvider, type PredictedGraphRun } from '../risk/predicted-graph'
 import type { Archive } from '../store/archive'
 import { ForecastModel, modelDirFor, type ProviderAttempt } from './model'
+import { modelWarnings } from './provenance'
 import { findForecastRun, predictedGraphOfRun } from './stored-run'
 import { EXACT_PAIRS } from './stages/candidates'
 import { GRAPH_RULE, predictedGraph, predictedLogWeights } from './stages/graph'
 import { emptyTally, type ScoringInput } from './stages/kept-pairs'
+import {
+  calibrationOf,
+  calibrationOff,
+  calibrationSkipped,
+  knownLevelOf,
+  knownShiftOf,
+  nodeChangeAt,
+  planRecalibration,
+  recalibrationHistory,
+  scaledNodeChange,
+  shiftedProbability,
+  shiftFresh,
+  shiftPairs,
+  type Calibration,
+  type LevelShift,
+  type RecalibrationHistory,
+} from './stages/recalibrate'
 import { scanFreshPairs } from './stages/scan-fresh'
 import { scoreCandidates, scoreEveryPair, scoreKnownPairs } from './stages/score-pairs'
 import { storeForecastRun } from './stages/store'
@@ -46,6 +67,8 @@ export interface ForecastOptions {
   modelDir?: string
   provider?: string
   top?: number
+  /** Recalibrate on the archive's own past (default true; stages/recalibrate.ts). */
+  recalibrate?: boolean
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -79,6 +102,8 @@ export interface ForecastRunResult {
   synthetic: boolean
   /** Why the model may not suit this week (provenance.ts), shown with the result and stored. */
   warnings: string[]
+  /** The recalibration on the archive's own past that was applied, or why not (stored). */
+  calibration: Calibration
   /** Milliseconds spent in each stage, in pipeline order (see runForecast). Not stored. */
   stage_ms: StageTimings
 }
@@ -121,11 +146,34 @@ export async function runForecast(
         },
       )
     lap('model')
-    const week = loadWeekStage(archive, opts.week, model.manifest)
+    const plan =
+      opts.recalibrate === false
+        ? null
+        : planRecalibration(
+            archive.listWeeks().map((w) => w.week),
+            opts.week,
+            opts.horizon,
+          )
+    const recalibrating = plan !== null && plan.skip === null
+    const week = loadWeekStage(
+      archive,
+      opts.week,
+      recalibrating ? plan.anchors.map((a) => a.target) : [],
+    )
     const { frame, n, memory, position, ctx } = week
     lap('week')
-    const enc = await model.encode(frame)
+    let enc = await model.encode(frame)
     lap('encode')
+    let history: RecalibrationHistory | null = null
+    if (recalibrating) {
+      history = await recalibrationHistory(archive, plan, week.debuts, nodeChangeAt(archive, model))
+      lap('recalibrate')
+    }
+    let calibration: Calibration = !plan
+      ? calibrationOff()
+      : history
+        ? calibrationOf(history, null, null)
+        : calibrationSkipped(plan.skip!)
 
     // Pairs to score: with a fresh head, every pair (see the header); otherwise all ordered pairs
     // when affordable, else the candidate set and a sample standing for the rest.
@@ -144,9 +192,35 @@ export async function runForecast(
     }
     const tally = emptyTally()
     if (model.hasFreshHead) {
+      // recalibrating: every pair with history is kept, their level read and shifted by δₖ
+      // before the fresh scan (whose floors read Σ p)
+      if (history) input.keepFloor = 0
       const known = await scoreKnownPairs(input, tally)
+      input.keepFloor = undefined
+      let knownShift: LevelShift | null = null
+      if (history) {
+        const { kept } = tally
+        knownShift = knownShiftOf(history, knownLevelOf(kept.p.subarray(0, kept.size)))
+        if (knownShift) {
+          for (let i = 0; i < kept.size; i++)
+            kept.p[i] = shiftedProbability(kept.p[i], knownShift.shift)
+          tally.sumP = knownShift.expected
+          enc = shiftPairs(enc, knownShift.shift)
+        }
+      }
       lap('known_pairs')
-      await scanFreshPairs(input, tally, known)
+      const { shift } = await scanFreshPairs(
+        input,
+        tally,
+        known,
+        history
+          ? (level) => {
+              calibration = calibrationOf(history, level, knownShift)
+              return calibration.fresh?.shift ?? 0
+            }
+          : undefined,
+      )
+      enc = shiftFresh(enc, shift)
       lap('fresh_pairs')
     } else if (exhaustive) {
       await scoreEveryPair(input, tally)
@@ -156,6 +230,12 @@ export async function runForecast(
       lap('candidates')
     }
     const { kept, sumP: expected, scored } = tally
+    enc = scaledNodeChange(enc, calibration.node?.alpha ?? 1)
+    const warnings = modelWarnings(
+      model.manifest,
+      { nodes: n, synthetic: frame.synthetic },
+      calibration,
+    )
 
     const graph = predictedGraph(kept, expected, opts.top ?? 20)
     lap('graph')
@@ -179,7 +259,8 @@ export async function runForecast(
         expected_edges: expected,
         graph_rule: GRAPH_RULE,
         graph_edges: graph.graphSize,
-        warnings: JSON.stringify(week.warnings),
+        warnings: JSON.stringify(warnings),
+        calibration: JSON.stringify(calibration),
       },
       week,
       enc,
@@ -216,7 +297,8 @@ export async function runForecast(
       top,
       duration_ms: Date.now() - started,
       synthetic: frame.synthetic,
-      warnings: week.warnings,
+      warnings,
+      calibration,
       stage_ms: stageMs,
     }
   } finally {

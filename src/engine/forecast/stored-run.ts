@@ -29,6 +29,8 @@ export interface ForecastRunRow {
   graph_rule: string
   graph_edges: number
   warnings: string
+  /** JSON of the forecast's `calibration` (migration 9); NULL for runs stored before it. */
+  calibration: string | null
 }
 
 const hasForecastTables = (archive: Archive): boolean =>

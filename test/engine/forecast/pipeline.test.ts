@@ -49,7 +49,8 @@ describe.each([
   let r: ForecastRunResult
 
   beforeAll(async () => {
-    r = await runForecast(archive, { week, horizon, top: 50, provider: 'cpu' })
+    // the fixtures are the model as trained: recalibration (issue 14 §2) is tested on its own
+    r = await runForecast(archive, { week, horizon, top: 50, provider: 'cpu', recalibrate: false })
   })
 
   it('reports the same run', () => {

@@ -3,6 +3,11 @@
 import { describe, expect, it } from 'vitest'
 import { readManifest } from '../../../src/engine/forecast/model'
 import { SIZE_RATIO_WARNING, modelWarnings } from '../../../src/engine/forecast/provenance'
+import {
+  calibrationOff,
+  calibrationSkipped,
+  type Calibration,
+} from '../../../src/engine/forecast/stages/recalibrate'
 
 const shipped = readManifest('resources/models/h4')
 
@@ -32,6 +37,33 @@ describe('model warnings', () => {
     const big = modelWarnings(shipped, { nodes: 10_889, synthetic: false })
     expect(big).toHaveLength(2)
     expect(big[1]).toMatch(new RegExp(`at most ${max} nodes and this week has 10889`))
+  })
+
+  it('drops the size warning only when the recalibration applied both its corrections', () => {
+    const week = { nodes: 10_889, synthetic: false }
+    const shift = { shift: 1, target: 1, expected_raw: 1, expected: 1 }
+    const node = { alpha: 0, alpha_fit: 0.01, mae: 1, mae_model: 2, mae_persistence: 1 }
+    const applied: Calibration = {
+      status: 'applied',
+      reason: null,
+      anchors: [],
+      fresh: shift,
+      known: shift,
+      node,
+    }
+    const w = modelWarnings(shipped, week, applied)
+    expect(w).toHaveLength(1)
+    expect(w[0]).toMatch(/trained on synthetic demo data/)
+    expect(modelWarnings(shipped, week, { ...applied, fresh: null })).toHaveLength(2)
+    expect(modelWarnings(shipped, week, calibrationOff())).toHaveLength(2)
+    const skipped = calibrationSkipped('not recalibrated: only 1 archived week s …')
+    expect(modelWarnings(shipped, week, skipped)).toEqual([
+      ...modelWarnings(shipped, week),
+      'not recalibrated: only 1 archived week s …',
+    ])
+    expect(modelWarnings({ ...shipped, training_data: undefined }, week, skipped)).toEqual([
+      skipped.reason,
+    ])
   })
 
   it('none for a model without training_data (older or brought models)', () => {

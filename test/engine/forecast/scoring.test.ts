@@ -70,6 +70,7 @@ describe('scoring: pair head for pairs with history, fresh head for the rest', (
       week: WEEK,
       horizon: 1,
       modelDir: 'resources/models/h1',
+      recalibrate: false, // the model's own probabilities, pair by pair
     })
     expect(run.exhaustive).toBe(true)
     expect(run.pairs_scored).toBe(src.length)

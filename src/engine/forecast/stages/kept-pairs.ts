@@ -39,6 +39,9 @@ export interface ScoringInput {
   total: number
   /** Whether every pair is scored (a fresh head, or a week small enough). */
   exhaustive: boolean
+  /** Pairs at least this probable are kept (default KEEP_FLOOR; 0 while recalibrating, which
+   * reads and shifts every pair with history). */
+  keepFloor?: number
   onProgress?: (done: number, total: number) => void
   /** Throws CANCELLED when the run was cancelled. */
   cancelled: () => void

@@ -19,9 +19,10 @@ async function scoreBatch(
   dst: Int32Array,
 ): Promise<void> {
   const prob = await existenceOf(input.model, input.enc, input.ctx, src, dst)
+  const floor = input.keepFloor ?? KEEP_FLOOR
   for (let i = 0; i < src.length; i++) {
     tally.sumP += prob[i]
-    if (prob[i] >= KEEP_FLOOR) tally.kept.push(src[i], dst[i], prob[i])
+    if (prob[i] >= floor) tally.kept.push(src[i], dst[i], prob[i])
   }
   tally.scored += src.length
   input.onProgress?.(tally.scored, input.exhaustive ? input.total : tally.scored)

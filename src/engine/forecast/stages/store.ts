@@ -23,6 +23,8 @@ export interface RunRow {
   graph_rule: string
   graph_edges: number
   warnings: string
+  /** The recalibration applied (JSON; migration 9). */
+  calibration: string
 }
 
 export interface StoreInput {
@@ -48,8 +50,8 @@ export function storeForecastRun(archive: Archive, input: StoreInput): number {
     const info = db
       .prepare(
         `INSERT INTO forecast_runs (week, horizon, target_week, model, model_sha256, provider, fallbacks, created,
-           duration_ms, nodes, pairs_scored, exhaustive, expected_edges, graph_rule, graph_edges, warnings)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           duration_ms, nodes, pairs_scored, exhaustive, expected_edges, graph_rule, graph_edges, warnings, calibration)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.week,
@@ -68,6 +70,7 @@ export function storeForecastRun(archive: Archive, input: StoreInput): number {
         run.graph_rule,
         run.graph_edges,
         run.warnings,
+        run.calibration,
       )
     const id = Number(info.lastInsertRowid)
     // Rows in descending probability (appends to the (run_id, probability DESC) index), 512 per
