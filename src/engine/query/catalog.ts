@@ -232,6 +232,13 @@ export const QUERY_FUNCTIONS: QueryFunctionSpec[] = [
   },
 ]
 
+/**
+ * The query process's internal scalar behind node_edges on a literal node (query/inline.ts): the
+ * node's edge_rows rowids as a JSON array. Not in QUERY_FUNCTIONS: not offered to the analyst, and
+ * harmless if called (it only reads the node's edge lists).
+ */
+export const NODE_ROWIDS_FUNCTION = 'dx_node_edge_rowids'
+
 export const functionByName = (name: string): QueryFunctionSpec | undefined => {
   const n = name.toLowerCase()
   return QUERY_FUNCTIONS.find((f) => f.name === n || f.registered === n)

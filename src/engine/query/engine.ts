@@ -8,7 +8,6 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { DexposureError } from '../../shared/errors'
 import { identName, type Token } from '../../shared/sql/tokens'
 import type { Archive } from '../store/archive'
-import { int32Of } from '../store/frames'
 import { QUERY_FUNCTIONS, QUERY_VIEWS, TABLE_DOCS, signatureOf } from './catalog'
 import { exportAvailable, exportBackend, type ExportFormat } from './export'
 import {
@@ -229,35 +228,12 @@ export class QueryEngine {
   /** Calls over prepared runs and on literal nodes become subqueries (query/inline.ts). */
   private inline(checked: CheckedStatement[], prepared: Map<string, PreparedRun>): void {
     for (const st of checked) {
-      const replacements = inlineCalls(
-        st,
-        (need) => prepared.get(keyOf(need))?.runId,
-        (node, dir) => this.rowidsOf(node, dir),
-      )
+      const replacements = inlineCalls(st, (need) => prepared.get(keyOf(need))?.runId)
       if (replacements.length === 0) continue
       const built = buildSql(st.tokens, st.renamed, replacements)
       st.sql = built.sql
       st.offsets = built.offsets
     }
-  }
-
-  /** The edge_rows rowids of a node's edges in every week, ascending (week, then position). */
-  private rowidsOf(node: string, dir: 'out' | 'in' | null) {
-    const rowids: number[] = []
-    const weeks = new Map<number, string>()
-    const rows = this.archive.db
-      .prepare(
-        `SELECT n.week, w.row_base, n.out_edges, n.in_edges FROM nodes n JOIN weeks w ON w.week = n.week
-         WHERE n.node_id = ?`,
-      )
-      .raw()
-      .all(node) as [string, number, Buffer, Buffer][]
-    for (const [week, base, out, inn] of rows) {
-      weeks.set(Math.floor(base / 2 ** 24), week)
-      if (dir !== 'in') for (const p of int32Of(out)) rowids.push(base + p)
-      if (dir !== 'out') for (const p of int32Of(inn)) rowids.push(base + p)
-    }
-    return { rowids: rowids.sort((a, b) => a - b), weeks }
   }
 
   /** A file an export may write: not a folder, not the archive or its WAL, in a folder that exists. */

@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3'
 import type { ErrorCode } from '../../shared/errors'
 import { int32Of } from '../store/frames'
-import { QUERY_FUNCTIONS, type QueryFunctionSpec } from './catalog'
+import { NODE_ROWIDS_FUNCTION, QUERY_FUNCTIONS, type QueryFunctionSpec } from './catalog'
 import { canonicalScenario, checkMethod } from './guard'
 import { defaultContagionRun, defaultStatsRun, latestForecastRun } from './runs'
 
@@ -90,6 +90,7 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
       `SELECT n.week, w.row_base, n.out_edges, n.in_edges FROM nodes n JOIN weeks w ON w.week = n.week
        WHERE n.node_id = ? ORDER BY n.week`,
     ),
+    weekBases: stmt('SELECT week, row_base FROM weeks'),
     edgesByRowid: stmt(
       `SELECT e.rowid, e.source, e.target, e.weight FROM edge_rows e
        WHERE e.rowid IN (SELECT value FROM json_each(?))`,
@@ -253,46 +254,90 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
       ]
   })
 
-  table('node_edges', function* (node, direction) {
+  // A node's edges as edge_rows rowids (weeks.row_base + position), ascending — week, then
+  // position — from its edge lists (nodes.out_edges / in_edges), the same pages SQLite then reads
+  // in file order. The last few nodes' lists are kept while the archive is unchanged
+  // (data_version), so a query asked again skips the 283 `nodes` rows.
+  const rowidCache = new Map<string, Float64Array>()
+  const dataVersion = data.prepare('PRAGMA data_version').pluck()
+  let cachedVersion = -1
+  // week number (rowid >> 24) → week, for the table function's rows
+  const weekNames = new Map<number, string>()
+  const rowidsOf = (node: string, dir: 'out' | 'in' | null): Float64Array => {
+    const version = dataVersion.get() as number
+    if (version !== cachedVersion) {
+      rowidCache.clear()
+      weekNames.clear()
+      cachedVersion = version
+    }
+    const key = `${dir ?? ''}\u0000${node}`
+    const hit = rowidCache.get(key)
+    if (hit) {
+      // most recently used last
+      rowidCache.delete(key)
+      rowidCache.set(key, hit)
+      return hit
+    }
+    const lists = q.nodeWeeks.all(node) as [string, number, Buffer, Buffer][]
+    let n = 0
+    for (const [, , out, inn] of lists)
+      n += (dir !== 'in' ? out.length : 0) + (dir !== 'out' ? inn.length : 0)
+    const rowids = new Float64Array(n / 4)
+    let at = 0
+    for (const [, base, out, inn] of lists) {
+      if (dir !== 'in') for (const pos of int32Of(out)) rowids[at++] = base + pos
+      if (dir !== 'out') for (const pos of int32Of(inn)) rowids[at++] = base + pos
+    }
+    // numeric sort (typed array): a week's out and in positions interleave
+    rowids.sort()
+    if (rowidCache.size >= 16) rowidCache.delete(rowidCache.keys().next().value!)
+    rowidCache.set(key, rowids)
+    return rowids
+  }
+  const directionOf = (fn: string, direction: unknown): 'out' | 'in' | null => {
     const dir =
       direction === undefined || direction === null ? null : String(direction).toLowerCase()
     if (dir !== null && dir !== 'out' && dir !== 'in')
       throw new QueryFunctionError(
-        'node_edges',
+        fn,
         'BAD_INPUT',
         `node_edges: direction must be 'out' or 'in', not '${String(direction)}'`,
       )
-    // the node's edge positions in every week, as edge_rows rowids (weeks.row_base + position)
-    const rowids: number[] = []
-    const where = new Map<number, [string, number, string]>()
-    for (const [week, base, out, inn] of q.nodeWeeks.all(String(node)) as [
-      string,
-      number,
-      Buffer,
-      Buffer,
-    ][]) {
-      if (dir !== 'in')
-        for (const pos of int32Of(out)) {
-          rowids.push(base + pos)
-          where.set(base + pos, [week, pos, 'out'])
-        }
-      if (dir !== 'out')
-        for (const pos of int32Of(inn)) {
-          rowids.push(base + pos)
-          where.set(base + pos, [week, pos, 'in'])
-        }
-    }
+    return dir
+  }
+
+  // The rowids as a JSON array for json_each: what a node_edges call on a literal node becomes
+  // (query/inline.ts) — one call into JavaScript per statement, then SQLite's own lookups.
+  db.function(NODE_ROWIDS_FUNCTION, { deterministic: false }, (node, direction) => {
+    if (node === null || node === undefined) return '[]'
+    const rowids = rowidsOf(String(node), directionOf('node_edges', direction))
+    return rowids.length === 0 ? '[]' : `[${rowids.join(',')}]`
+  })
+
+  table('node_edges', function* (node, direction) {
+    const dir = directionOf('node_edges', direction)
+    const rowids = rowidsOf(String(node), dir)
     if (rowids.length === 0) return
-    rowids.sort((a, b) => a - b)
+    if (weekNames.size === 0)
+      for (const [week, base] of q.weekBases.all() as [string, number][])
+        weekNames.set(Math.floor(base / 2 ** 24), week)
     // one statement for every edge: SQLite's lookups, in rowid order (= week, then position)
-    for (const [rowid, source, target, weight] of q.edgesByRowid.all(JSON.stringify(rowids)) as [
+    for (const [rowid, source, target, weight] of q.edgesByRowid.all(`[${rowids.join(',')}]`) as [
       number,
       string,
       string,
       number,
     ][]) {
-      const [week, pos, d] = where.get(rowid)!
-      yield [week, BigInt(pos), d, source, target, weight]
+      const pos = rowid % 2 ** 24
+      const d = dir ?? (source === String(node) ? 'out' : 'in')
+      yield [
+        weekNames.get(Math.floor(rowid / 2 ** 24)) ?? null,
+        BigInt(pos),
+        d,
+        source,
+        target,
+        weight,
+      ]
     }
   })
 }

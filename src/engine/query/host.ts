@@ -83,6 +83,8 @@ export class QueryProcess {
   private nextId = 1
   private waiting: {
     id: number
+    /** The process the request went to: only its exit fails the request. */
+    channel: Channel
     resolve: (m: Final) => void
     reject: (e: Error) => void
     onMessage?: (m: FromWorker) => void
@@ -145,6 +147,7 @@ export class QueryProcess {
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       this.waiting = {
         id,
+        channel,
         resolve: (m) => {
           done()
           resolve(m)
@@ -246,8 +249,10 @@ export class QueryProcess {
           )
           return
         }
+        // a process stopped earlier (a time limit, a recycle) can exit after the next request
+        // went to its successor: that request is not this exit's
         const w = this.waiting
-        if (w) w.reject(exitError(code, signal, this.stderrTail))
+        if (w && w.channel === channel) w.reject(exitError(code, signal, this.stderrTail))
       }
       const channel =
         this.isolation === 'process'

@@ -14,6 +14,7 @@ import {
   type Replacement,
   type RunRequirement,
 } from './guard'
+import { NODE_ROWIDS_FUNCTION } from './catalog'
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`
 const nameOf = (col: string) => `(SELECT name FROM main.protocols WHERE id = ${col})`
@@ -92,22 +93,13 @@ const NOT_ALIAS = new Set([
 ])
 
 /**
- * The edge_rows rowids of a node's edges in every week, ascending (`dir`: only out or in edges),
- * and the week of each week number (rowid >> 24) among them.
- */
-export type RowidsOf = (
-  node: string,
-  dir: 'out' | 'in' | null,
-) => { rowids: number[]; weeks: Map<number, string> }
-
-/**
  * node_history and node_edges need no run: a literal node is inlined too. node_edges becomes a
- * lookup of the node's edges by rowid (the engine reads its edge lists, nodes.out_edges/in_edges)
- * that SQLite does itself, the week found by the rowid's week number (rowKey in store/archive.ts:
- * the week's number since 1970-01-05 times 2^24, plus the position) — no call into JavaScript per
- * row.
+ * lookup of the node's edges by rowid that SQLite does itself — the query process reads the node's
+ * edge lists (nodes.out_edges/in_edges) in one call, so the statement stays small whatever the
+ * node's degree — the week found by the rowid's week number (rowKey in store/archive.ts: the
+ * week's number since 1970-01-05 times 2^24, plus the position); no call into JavaScript per row.
  */
-function nodeSubquery(call: FunctionCall, rowidsOf: RowidsOf): string | null {
+function nodeSubquery(call: FunctionCall): string | null {
   const [node, direction] = call.args
   if (!node || node.kind !== 'value' || node.value === null) return null
   if (direction && (direction.kind !== 'value' || direction.value === null)) return null
@@ -121,17 +113,14 @@ function nodeSubquery(call: FunctionCall, rowidsOf: RowidsOf): string | null {
   const dir = direction ? String(direction.value).toLowerCase() : null
   // a wrong direction is the table function's error to raise
   if (dir !== null && dir !== 'out' && dir !== 'in') return null
-  const { rowids, weeks } = rowidsOf(id, dir)
-  if (rowids.length === 0)
-    return `SELECT * FROM (SELECT NULL AS week, NULL AS idx, NULL AS direction, NULL AS source,
-  NULL AS target, NULL AS weight) WHERE 0`
-  // the weeks as a small table joined by week number: cheaper than date() on every row
-  const wk = [...weeks].map(([n, w]) => `(${n}, '${w}')`).join(', ')
-  return `WITH wk(n, week) AS (VALUES ${wk})
+  // the rowids come from the query process (dx_node_edge_rowids: one call, the node's lists read
+  // there); the week is joined by week number, with the index SQLite builds on the 283 weeks
+  // (MATERIALIZED: flattened, the join scanned every week for every edge, 450 ms for node 111)
+  return `WITH wk(n, week) AS MATERIALIZED (SELECT row_base >> 24, week FROM main.weeks)
 SELECT wk.week AS week, e.rowid & 16777215 AS idx,
   CASE WHEN e.source = ${quote(id)} THEN 'out' ELSE 'in' END AS direction,
   e.source AS source, e.target AS target, e.weight AS weight
-FROM json_each('${JSON.stringify(rowids)}') AS j
+FROM json_each(${NODE_ROWIDS_FUNCTION}(${quote(id)}, ${dir === null ? 'NULL' : quote(dir)})) AS j
 CROSS JOIN main.edge_rows AS e ON e.rowid = j.value
 CROSS JOIN wk ON wk.n = e.rowid >> 24
 ORDER BY j.key`
@@ -144,7 +133,6 @@ ORDER BY j.key`
 export function inlineCalls(
   st: CheckedStatement,
   runOf: (need: RunRequirement) => number | undefined,
-  rowidsOf: RowidsOf,
 ): Replacement[] {
   const out: Replacement[] = []
   const place = (call: FunctionCall, body: string | null) => {
@@ -165,6 +153,6 @@ export function inlineCalls(
   }
   for (const call of st.calls)
     if (call.spec.name === 'node_history' || call.spec.name === 'node_edges')
-      if (call.args.length <= call.spec.params.length) place(call, nodeSubquery(call, rowidsOf))
+      if (call.args.length <= call.spec.params.length) place(call, nodeSubquery(call))
   return out
 }

@@ -298,6 +298,34 @@ describe('query functions and the runs they read', () => {
     )
     expect(out).toEqual([{ direction: 'out', holder: 1 }])
   })
+
+  it("node_edges' rowids kept by the query process follow a change of the archive", async () => {
+    const count = async () =>
+      (await q.run({ sql: "SELECT count(*) AS n FROM node_edges('182')" })).statements[0]
+        .data[0][0] as number
+    const before = await count()
+    // the first week in which 182 has edges loses them (written by another connection, as an
+    // import would), then gets them back
+    const [week, outEdges, inEdges] = archive.db
+      .prepare(
+        `SELECT week, out_edges, in_edges FROM nodes
+         WHERE node_id = '182' AND length(out_edges) + length(in_edges) > 0 ORDER BY week LIMIT 1`,
+      )
+      .raw()
+      .get() as [string, Buffer, Buffer]
+    const lost = (outEdges.length + inEdges.length) / 4
+    expect(lost).toBeGreaterThan(0)
+    const set = archive.db.prepare(
+      "UPDATE nodes SET out_edges = ?, in_edges = ? WHERE node_id = '182' AND week = ?",
+    )
+    set.run(Buffer.alloc(0), Buffer.alloc(0), week)
+    try {
+      expect(await count()).toBe(before - lost)
+    } finally {
+      set.run(outEdges, inEdges, week)
+    }
+    expect(await count()).toBe(before)
+  })
 })
 
 describe('errors', () => {
