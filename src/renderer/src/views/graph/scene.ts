@@ -83,14 +83,3 @@ export async function svgToPng(svg: string, scale = window.devicePixelRatio || 1
     URL.revokeObjectURL(url)
   }
 }
-
-/** Saves a blob as a download (browser mode and Electron alike). */
-export function download(blob: Blob, name: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
-}

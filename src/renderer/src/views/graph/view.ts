@@ -34,7 +34,8 @@ import {
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
-import { download, sceneFromSigma, svgToPng } from './scene'
+import { saveBlob } from '../../services/downloads'
+import { sceneFromSigma, svgToPng } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
@@ -1204,8 +1205,8 @@ export class GraphView implements Editor {
       ),
     )
     const name = `dexposure-${this.week.week}${whole ? '-whole' : ''}.${kind}`
-    if (kind === 'svg') download(new Blob([svg], { type: 'image/svg+xml' }), name)
-    else download(await svgToPng(svg), name)
+    if (kind === 'svg') saveBlob(new Blob([svg], { type: 'image/svg+xml' }), name)
+    else saveBlob(await svgToPng(svg), name)
     this.deps.log.info('export', `saved ${name}`)
     return name
   }

@@ -18,6 +18,7 @@ import { runJob } from '../../services/run-job'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
 import { h } from '../risk/elements'
+import { saveBlob } from '../../services/downloads'
 
 export const HORIZONS = [1, 4, 8, 12] as const
 
@@ -27,17 +28,6 @@ export interface ReportParams {
   scenarios?: string[]
   sections?: ReportSection[]
   paper?: 'a4' | 'letter'
-}
-
-/** Saves bytes as a download (browser mode and Electron alike). */
-function download(blob: Blob, name: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
 }
 
 function checkboxes(
@@ -335,8 +325,8 @@ export class ReportEditor implements Editor {
     if (format === 'pdf') {
       if (!result.pdfBase64) throw new Error('the engine returned no PDF')
       const bytes = Uint8Array.from(atob(result.pdfBase64), (c) => c.charCodeAt(0))
-      download(new Blob([bytes], { type: 'application/pdf' }), name)
-    } else download(new Blob([result.html], { type: 'text/html' }), name)
+      saveBlob(new Blob([bytes], { type: 'application/pdf' }), name)
+    } else saveBlob(new Blob([result.html], { type: 'text/html' }), name)
     this.wb.log.info('report', `saved ${name}`)
     this.setStatus(`Saved ${name}.`)
   }
