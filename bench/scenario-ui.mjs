@@ -162,8 +162,19 @@ try {
           const out = []
           for (let k = from; k <= to; k++) {
             const t = performance.now()
+            // woken by the attribute change itself: timer-based polling was throttled to seconds
+            // in this headless page
+            const shown = new Promise((resolve) => {
+              const mo = new MutationObserver(() => {
+                if (box.dataset.step === String(k)) {
+                  mo.disconnect()
+                  resolve()
+                }
+              })
+              mo.observe(box, { attributes: true, attributeFilter: ['data-step'] })
+            })
             next.click()
-            while (box.dataset.step !== String(k)) await new Promise((r) => setTimeout(r, 1))
+            await shown
             out.push({
               wall: performance.now() - t,
               step: Number(box.dataset.stepMs),

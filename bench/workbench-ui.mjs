@@ -75,6 +75,7 @@ async function waitUntil(page, fn, arg, timeoutMs = 120_000) {
 async function heapMb(page) {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('Performance.enable')
   const { metrics } = await cdp.send('Performance.getMetrics')
   return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 2 ** 20
 }
@@ -212,6 +213,8 @@ const result = {}
   await page.waitForTimeout(400)
   const long = await page.evaluate(() => window.__long)
   result.hoverPan = { longTasks: long.length, maxTaskMs: long.length ? Math.max(...long) : 0 }
+  // partial results as they come (the old view's half rebuilds a renderer from git)
+  console.error(JSON.stringify(result))
   result.heapMb = await heapMb(page)
   await page.close()
   stop()
