@@ -47,7 +47,8 @@ export default defineConfig({
     plugins: [dockviewCss()],
     build: {
       outDir: 'out/renderer',
-      minify: process.env.DEXPOSURE_MINIFY !== "0",
+      // DEXPOSURE_MINIFY=0 builds a readable bundle for CPU profiles (function names, lines)
+      minify: process.env.DEXPOSURE_MINIFY !== '0',
       chunkSizeWarningLimit: 1500,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
