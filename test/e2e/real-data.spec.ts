@@ -25,7 +25,8 @@ test('an analyst forecasts real data and is told the model was trained on synthe
     await expect(wb.statusItem('synthetic')).toHaveCount(0)
     await expect(wb.explorer().locator('.badge.synthetic')).toHaveCount(0)
     // the status bar says which model forecasts and that it learnt on synthetic data
-    await expect(wb.statusItem('model')).toContainText('model h=1 shipped')
+    await expect(wb.statusItem('model')).toContainText('model h1:')
+    await expect(wb.statusItem('model')).toContainText('(shipped')
     await expect(wb.statusItem('model')).toContainText('synthetic-trained')
     // forecast next week from the week shown, with the graph's Forecast button
     await wb.openWeekFromExplorer('2025-07-07')

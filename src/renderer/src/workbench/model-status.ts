@@ -94,6 +94,8 @@ export class ModelStatus {
           (fallbacks.length
             ? ` (${fallbacks.length} fallback${fallbacks.length > 1 ? 's' : ''})`
             : '') +
+          // a model that learnt on synthetic data says so up front, whatever the archive
+          (m.synthetic ? ' · synthetic-trained' : '') +
           (warnings.length ? ' · ⚠' : '')
     const lines = ['Forecast models the views use (Forecast: Manage Models to choose):']
     for (const x of horizons) {
