@@ -134,7 +134,7 @@ describe('dexposure forecast', () => {
     expect(early.calibration.status).toBe('skipped')
     expect(early.warnings).toEqual([early.calibration.reason])
     expect(early.warnings[0]).toMatch(
-      /^not recalibrated: only 1 archived week s have s \+ 1 ≤ 2020-03-30/,
+      /^not recalibrated: only 1 earlier week has its 1-week outcome archived by 2020-03-30/,
     )
   })
 

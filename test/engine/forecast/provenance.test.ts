@@ -56,10 +56,12 @@ describe('model warnings', () => {
     expect(w[0]).toMatch(/trained on synthetic demo data/)
     expect(modelWarnings(shipped, week, { ...applied, fresh: null })).toHaveLength(2)
     expect(modelWarnings(shipped, week, calibrationOff())).toHaveLength(2)
-    const skipped = calibrationSkipped('not recalibrated: only 1 archived week s …')
+    const skipped = calibrationSkipped(
+      'not recalibrated: only 1 earlier week has its 1-week outcome archived by …',
+    )
     expect(modelWarnings(shipped, week, skipped)).toEqual([
       ...modelWarnings(shipped, week),
-      'not recalibrated: only 1 archived week s …',
+      'not recalibrated: only 1 earlier week has its 1-week outcome archived by …',
     ])
     expect(modelWarnings({ ...shipped, training_data: undefined }, week, skipped)).toEqual([
       skipped.reason,

@@ -321,7 +321,7 @@ export function planRecalibration(
   }
   const skip =
     anchors.length < MIN_RECALIBRATION_ANCHORS
-      ? `not recalibrated: only ${anchors.length} archived week${anchors.length === 1 ? '' : 's'} s have s + ${horizon} ≤ ${week} archived ` +
+      ? `not recalibrated: only ${anchors.length} earlier week${anchors.length === 1 ? ' has its' : 's have their'} ${horizon}-week outcome archived by ${week} ` +
         `(at least ${MIN_RECALIBRATION_ANCHORS} needed); the forecast is the model's as trained, whose level may not suit this archive`
       : null
   return { anchors, skip }
