@@ -3,7 +3,7 @@
 // Usage (bundled, see BENCHMARKS.md): cr.mjs ARCHIVE [H] [ANCHORS] [PROPENSITY_PAIRS]
 import { addWeeks } from '../src/shared/dates'
 import { pairMemoryAt } from '../src/engine/forecast/memory'
-import { candidatePairs } from '../src/engine/forecast/run'
+import { candidatePairs } from '../src/engine/forecast/stages/candidates'
 import { Archive } from '../src/engine/store/archive'
 
 const [file, horizonArg, countArg, propensityArg] = process.argv.slice(2)

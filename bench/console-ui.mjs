@@ -11,57 +11,26 @@
 //
 // Prints a JSON summary; BENCHMARKS.md records it. Needs `npm run build` first. Queries are
 // read-only; opening the workbench stores the archive's layout once (as every UI bench does).
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import { rmSync } from 'node:fs'
+import * as ui from './ui-harness.mjs'
 
 const { values } = parseArgs({
   options: { archive: { type: 'string', default: 'bench/data/real-scale.sqlite' } },
 })
-const archive = resolve(values.archive)
-if (!existsSync(archive)) {
-  console.error(`${archive} is missing: dexposure --archive ${values.archive} demo --scale real`)
-  process.exit(2)
-}
-const userDir = mkdtempSync(join(tmpdir(), 'dx-bench-console-'))
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--no-first-run',
-]
+const archive = ui.requireArchive(values.archive)
+const userDir = ui.tempDir('console')
 
 let server = null
 let browser = null
 const result = { archive: values.archive }
 try {
-  server = spawn(process.execPath, ['out/node/server.js', '--archive', archive], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DEXPOSURE_USER_DIR: userDir },
-  })
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: server.stdout }).once('line', res)
-    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
-  })
-  const { url } = JSON.parse(line)
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  await page.goto(url)
-  await page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored, null, {
-    timeout: 3_600_000,
-    polling: 500,
-  })
-  await page.waitForFunction(
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    { timeout: 600_000 },
-  )
+  server = await ui.startServer({ archive, userDir })
+  browser = await ui.launchBrowser()
+  const page = await ui.newPage(browser)
+  await page.goto(server.url)
+  await ui.waitForWorkbench(page, 3_600_000)
+  await ui.waitForGraph(page)
   const lastWeek = await page.evaluate(() =>
     document.querySelector('.tree.weeks li[data-week]')?.getAttribute('data-week'),
   )
@@ -70,13 +39,10 @@ try {
   // a console tab, as the side view's "New console" opens it
   await page.locator('.activitybar .activity[data-view="console"]').click()
   await page.locator('button[data-action="new-console"]').click()
-  const id = await (
-    await page.waitForFunction(
-      () => Object.entries(window.__console ?? {}).find(([, s]) => s.ready)?.[0],
-      null,
-      { timeout: 120_000 },
-    )
-  ).jsonValue()
+  const id = await ui.waitUntil(
+    page,
+    () => Object.entries(window.__console ?? {}).find(([, s]) => s.ready)?.[0],
+  )
   const tab = page.locator(`.console-view[data-editor="${id}"]`)
 
   /** Types SQL into the editor, sets the row limit, runs it, answers the console's timings. */
@@ -89,10 +55,11 @@ try {
     await page.keyboard.press('Escape')
     const runs = await page.evaluate((i) => window.__console[i].runs, id)
     await page.keyboard.press('Control+Enter')
-    await page.waitForFunction(
+    await ui.waitUntil(
+      page,
       ([i, n]) => window.__console[i].runs > n && !window.__console[i].running,
       [id, runs],
-      { timeout: 600_000 },
+      600_000,
     )
     const s = await page.evaluate((i) => ({ ...window.__console[i] }), id)
     if (s.error) throw new Error(`${sql}: ${s.error.message}`)
@@ -183,10 +150,6 @@ try {
   console.log(JSON.stringify(result, null, 2))
 } finally {
   await browser?.close()
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    await exited
-  }
+  await server?.stop()
   rmSync(userDir, { recursive: true, force: true })
 }

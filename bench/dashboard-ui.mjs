@@ -12,13 +12,10 @@
 //   3. stored: the tab closed and opened again, and in a fresh page (cold renderer), to 'ready'
 //      and to complete (sparklines and alerts drawn).
 // Prints a JSON summary; BENCHMARKS.md records it. Needs `npm run build` first.
-import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import * as ui from './ui-harness.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -26,93 +23,62 @@ const { values } = parseArgs({
     'fill-timeout': { type: 'string', default: '1800' },
   },
 })
-const source = resolve(values.archive)
-if (!existsSync(source)) {
-  console.error(`${source} is missing: dexposure --archive ${values.archive} demo --scale real`)
-  process.exit(2)
-}
-const dir = mkdtempSync(join(tmpdir(), 'dx-bench-dashboard-'))
-const archive = join(dir, 'archive.sqlite')
+const source = ui.requireArchive(values.archive)
+const dir = ui.tempDir('dashboard')
 const userDir = join(dir, 'user')
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--no-first-run',
-]
 
 let server = null
 let browser = null
 const result = { archive: values.archive }
 try {
-  const c0 = Date.now()
-  copyFileSync(source, archive)
-  result.copyS = (Date.now() - c0) / 1000
-  server = spawn(process.execPath, ['out/node/server.js', '--archive', archive], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DEXPOSURE_USER_DIR: userDir },
-  })
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: server.stdout }).once('line', res)
-    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
-  })
-  const { url } = JSON.parse(line)
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
+  const copy = ui.copyArchive(source, dir)
+  result.copyS = copy.copyS
+  server = await ui.startServer({ archive: copy.path, userDir })
+  browser = await ui.launchBrowser()
 
   const openPage = async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('console:', m.text()))
-    await page.goto(url)
-    await page.waitForFunction(
-      () => window.__workbench?.ready && window.__workbench.restored,
-      null,
-      {
-        timeout: 3_600_000,
-        polling: 500,
-      },
-    )
+    // the dashboards' hooks stamped when their state and completion are set (ui-harness.mjs)
+    const page = await ui.newPage(browser, {
+      stamps: { __dashboards: { each: true, props: ['state', 'completeMs'] } },
+    })
+    await page.goto(server.url)
+    await ui.waitForWorkbench(page, 3_600_000)
     return page
   }
 
-  /** Opens the week's dashboard as the Explorer's button does; ms to 'ready' (and to complete). */
-  const open = async (page, week, complete = false) =>
-    page.evaluate(
-      ([w, whole]) =>
-        new Promise((resolve, reject) => {
-          const id = `dashboard-${w}`
-          const t0 = performance.now()
-          window.dispatchEvent(new CustomEvent('dx:open-dashboard', { detail: { week: w } }))
-          let ready = null
-          const tick = () => {
-            const s = window.__dashboards?.[id]
-            if (s?.state === 'failed') return reject(new Error(s.error))
-            if (s?.state === 'ready' && ready === null) ready = performance.now() - t0
-            if (ready !== null && (!whole || s.completeMs != null))
-              return resolve({
-                readyMs: ready,
-                completeMs: whole ? performance.now() - t0 : null,
-                cached: s.cached,
-                inViewReadyMs: s.readyMs,
-                timings: s.timings,
-              })
-            requestAnimationFrame(tick)
-          }
-          tick()
-        }),
-      [week, complete],
+  /** Opens the week's dashboard as the Explorer's button does; ms to 'ready' (and to complete),
+   * from the event to the moments the view set its state to 'ready' and its completeMs. */
+  const open = async (page, week, complete = false) => {
+    const id = `dashboard-${week}`
+    await page.evaluate((w) => {
+      window.__openAt = performance.now()
+      window.dispatchEvent(new CustomEvent('dx:open-dashboard', { detail: { week: w } }))
+    }, week)
+    const r = await ui.waitUntil(
+      page,
+      ([id, whole]) => {
+        const s = window.__dashboards?.[id]
+        if (s?.state === 'failed') return { failed: s.error }
+        const ready = s?.__at['state=ready']
+        if (ready === undefined || (whole && s.completeMs == null)) return null
+        return {
+          readyMs: ready - window.__openAt,
+          completeMs: whole ? s.__at.completeMs - window.__openAt : null,
+          cached: s.cached,
+          inViewReadyMs: s.readyMs,
+          timings: s.timings,
+        }
+      },
+      [id, complete],
+      600_000,
     )
+    if (r.failed) throw new Error(r.failed)
+    return r
+  }
 
   let page = await openPage()
   // the first open shows the last week's graph: let it finish, so it does not share the timings
-  await page.waitForFunction(
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    {
-      timeout: 600_000,
-    },
-  )
+  await ui.waitForGraph(page)
   // the Explorer lists every week with its counts: the largest by edges
   const listed = await page.evaluate(() =>
     [...document.querySelectorAll('.tree.weeks li[data-week]')].map((li) => ({
@@ -137,14 +103,24 @@ try {
 
   // 2. the other weeks (the `stats` job), then the alerts
   const f0 = Date.now()
-  await page.waitForFunction(
-    (id) => window.__dashboards?.[id]?.completeMs != null,
-    `dashboard-${week.week}`,
-    {
-      timeout: Number(values['fill-timeout']) * 1000,
-      polling: 1000,
+  const filled = await ui.waitUntil(
+    page,
+    (id) => {
+      const s = window.__dashboards?.[id]
+      if (s?.completeMs != null) return { ok: true }
+      // the job failed or was cancelled: the view says why, and will not complete
+      if (s?.series === 'ready')
+        return {
+          ok: false,
+          message: document.querySelector(`[data-editor="${id}"] .dash-progress`)?.textContent,
+        }
+      return null
     },
+    `dashboard-${week.week}`,
+    Number(values['fill-timeout']) * 1000,
+    1000,
   )
+  if (!filled.ok) throw new Error(`the stats job did not fill the weeks: ${filled.message}`)
   result.fillAllWeeksS = (Date.now() - f0) / 1000
 
   // 3. stored: the tab closed and opened again (same page), then a fresh page
@@ -157,7 +133,7 @@ try {
         ?.querySelector('.dv-default-tab-action')
         ?.dispatchEvent(new MouseEvent('click', { bubbles: true }))
     }, `dashboard-${week.week}`)
-    await page.waitForFunction((id) => !window.__dashboards?.[id], `dashboard-${week.week}`)
+    await ui.waitUntil(page, (id) => !window.__dashboards?.[id], `dashboard-${week.week}`)
   }
   const reopen = []
   for (let i = 0; i < 3; i++) {
@@ -170,22 +146,12 @@ try {
   await page.waitForTimeout(1500)
   await page.close()
   page = await openPage()
-  await page.waitForFunction(
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    {
-      timeout: 600_000,
-    },
-  )
+  await ui.waitForGraph(page)
   result.storedFreshPage = await open(page, week.week, true)
   await page.close()
   console.log(JSON.stringify(result, null, 2))
 } finally {
   await browser?.close()
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    await exited
-  }
+  await server?.stop()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -3,7 +3,7 @@
 // existence-only pass a forecast uses for every candidate), and the fresh head over all n² pairs
 // in blocks. Prints one JSON line.
 import { ForecastModel, PAIR_BATCH, defaultModelDir } from '../src/engine/forecast/model'
-import { FRESH_KEEP_FLOOR } from '../src/engine/forecast/run'
+import { FRESH_KEEP_FLOOR } from '../src/engine/forecast/stages/scan-fresh'
 import { FRESH_BLOCK_CELLS, scanFreshRows } from '../src/engine/forecast/scoring'
 import { Archive } from '../src/engine/store/archive'
 

@@ -10,13 +10,10 @@
 //
 // Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and server built
 // (`npm run build`). The forecast run it stores stays in the archive unless --copy.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { spawn } from 'node:child_process'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import * as ui from './ui-harness.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -26,49 +23,13 @@ const { values } = parseArgs({
     copy: { type: 'boolean', default: false },
   },
 })
-const source = resolve(values.archive)
-if (!existsSync(source)) {
-  console.error(`${source} is missing: dexposure --archive ${values.archive} demo --scale real`)
-  process.exit(2)
-}
+const source = ui.requireArchive(values.archive)
 const horizon = Number(values.horizon)
-const work = mkdtempSync(join(tmpdir(), 'dx-bench-forecast-'))
-let archive = source
-if (values.copy) {
-  archive = join(work, 'archive.sqlite')
-  copyFileSync(source, archive)
-}
+const work = ui.tempDir('forecast')
+const archive = values.copy ? ui.copyArchive(source, work).path : source
+const server = await ui.startServer({ archive, userDir: join(work, 'user') })
+const { url, call } = server
 
-const server = spawn(process.execPath, ['out/node/server.js', '--archive', archive], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, DEXPOSURE_USER_DIR: join(work, 'user') },
-})
-const { url, token } = JSON.parse(
-  await new Promise((res, rej) => {
-    createInterface({ input: server.stdout }).once('line', res)
-    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
-  }),
-)
-const origin = new URL(url).origin
-async function call(name, request = {}, attempt = 0) {
-  let r
-  try {
-    r = await fetch(`${origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(request),
-    })
-  } catch (e) {
-    // a kept-alive socket the server closed while idle (ECONNRESET): ask again on a new one
-    if (attempt < 2 && e.cause?.code === 'ECONNRESET') return call(name, request, attempt + 1)
-    throw e
-  }
-  const body = await r.json()
-  if (!r.ok) throw new Error(`${name}: ${r.status} ${JSON.stringify(body)}`)
-  return body
-}
-
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
 const result = { archive: source, copy: values.copy, horizon }
 let browser
 try {
@@ -93,35 +54,16 @@ try {
   }
   result.run = { runId: run.run_id, expectedEdges: run.expected_edges, graphEdges: run.graph_edges }
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  })
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  browser = await ui.launchBrowser()
+  // the overlay's hook stamped when the view sets its lastShowMs (ui-harness.mjs)
+  const page = await ui.newPage(browser, { stamps: { __forecast: { props: ['lastShowMs'] } } })
   // software WebGL on a shared 2-core machine: a real-scale week keeps the page busy for seconds
   page.setDefaultTimeout(300_000)
-  if (process.env.BENCH_DEBUG) {
-    page.on('console', (m) => console.error('console:', m.text().slice(0, 300)))
-    page.on('pageerror', (e) => console.error('pageerror:', e.message))
-  }
   await call('workbench.state.set', { state: null })
   await page.goto(url)
-  await page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored, null, {
-    timeout: 300_000,
-  })
+  await ui.waitForWorkbench(page, 300_000)
   await page.locator(`.tree.weeks li[data-week="${largest.week}"]`).click()
-  await page.waitForFunction(
-    (w) => Object.values(window.__graphs ?? {}).some((g) => g.week === w && g.rendered),
-    largest.week,
-    { timeout: 300_000 },
-  )
+  await ui.waitForGraph(page, largest.week, 300_000)
   await page.locator('.activitybar .activity[data-view="forecast"]').click()
   await page.locator(`.forecast-horizons button[data-horizon="${horizon}"]`).click()
 
@@ -131,7 +73,7 @@ try {
     const clear = page.getByRole('button', { name: 'Clear overlay' })
     if (await clear.isVisible()) {
       await clear.click()
-      await page.waitForFunction(() => !window.__forecast?.graphId)
+      await ui.waitUntil(page, () => !window.__forecast?.graphId)
     }
     await page.evaluate(() => {
       window.__forecast.lastShowMs = null
@@ -139,33 +81,32 @@ try {
       b.addEventListener('click', () => (window.__clickAt = performance.now()), { once: true })
     })
     await page.locator('.sideview[data-view="forecast"] button[data-action="show"]').click()
-    const m = await page.evaluate(async () => {
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 2))
-        const f = window.__forecast
-        if (f.lastShowMs !== null && f.graphId) {
-          const g = window.__graphs[f.graphId]
-          return {
-            clickToDrawnMs: performance.now() - window.__clickAt,
-            showMs: f.lastShowMs,
-            ...f.timings,
-            lastOverlayMs: g.lastOverlayMs,
-            counts: f.counts,
-          }
+    // click → the moment the controller set lastShowMs (after the first frame with the overlay)
+    const m = await ui.waitUntil(page, () => {
+      const f = window.__forecast
+      if (f.lastShowMs !== null && f.graphId) {
+        const g = window.__graphs[f.graphId]
+        return {
+          clickToDrawnMs: f.__at.lastShowMs - window.__clickAt,
+          showMs: f.lastShowMs,
+          ...f.timings,
+          lastOverlayMs: g.lastOverlayMs,
+          counts: f.counts,
         }
       }
+      return null
     })
     shows.push(m)
   }
   result.show = {
     clickToDrawnMs: {
       first: shows[0].clickToDrawnMs,
-      median: median(shows.map((s) => s.clickToDrawnMs)),
+      median: ui.median(shows.map((s) => s.clickToDrawnMs)),
     },
     parts: Object.fromEntries(
       ['frame', 'prepare', 'build', 'setOverlay', 'lastOverlayMs'].map((k) => [
         k,
-        { first: shows[0][k], median: median(shows.map((s) => s[k])) },
+        { first: shows[0][k], median: ui.median(shows.map((s) => s[k])) },
       ]),
     ),
     counts: shows[0].counts,
@@ -178,7 +119,7 @@ try {
     const before = await page.evaluate(() => window.__forecast.draws)
     const slider = page.locator('.forecast-threshold input[type="range"]')
     await slider.fill(String(v))
-    await page.waitForFunction((n) => window.__forecast.draws > n, before, { timeout: 120_000 })
+    await ui.waitUntil(page, (n) => window.__forecast.draws > n, before)
     moves.push(
       await page.evaluate((value) => {
         const f = window.__forecast
@@ -194,11 +135,10 @@ try {
       }, v),
     )
   }
-  result.threshold = { moves, medianMs: median(moves.map((m) => m.ms)) }
+  result.threshold = { moves, medianMs: ui.median(moves.map((m) => m.ms)) }
   console.log(JSON.stringify(result, null, 2))
 } finally {
   await browser?.close()
-  server.kill('SIGTERM')
-  await new Promise((r) => server.once('exit', r))
+  await server.stop()
   rmSync(work, { recursive: true, force: true })
 }

@@ -12,13 +12,10 @@
 // A scenario run is stored in the archive, so the bench works on a copy in a temporary folder
 // (deleted at the end). Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and
 // node builds (`npm run build`).
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { spawn } from 'node:child_process'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import * as ui from './ui-harness.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -30,85 +27,38 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
   },
 })
-const source = resolve(values.archive)
-if (!existsSync(source)) {
-  console.error(`${source} is missing: dexposure --archive ${values.archive} demo --scale real`)
-  process.exit(2)
-}
-const dir = mkdtempSync(join(tmpdir(), 'dx-bench-scenario-'))
-const archive = values['no-copy'] ? source : join(dir, 'real-scale.sqlite')
+const source = ui.requireArchive(values.archive)
+const dir = ui.tempDir('scenario')
 const userDir = join(dir, 'user')
 const METHODS = ['reference', 'debtrank', 'eisenberg-noe']
 const MAX_STEPS = 12
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
-const p95 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.95 * a.length) - 1]
-const summary = (a) => ({
-  n: a.length,
-  median: +median(a).toFixed(1),
-  p95: +p95(a).toFixed(1),
-  max: +Math.max(...a).toFixed(1),
-})
 
 let server = null
 let browser = null
 try {
-  const tc = Date.now()
-  if (archive !== source) copyFileSync(source, archive)
-  const copyS = (Date.now() - tc) / 1000
-  const rendererArgs = values.renderer ? ['--renderer', resolve(values.renderer)] : []
-  server = spawn(process.execPath, ['out/node/server.js', '--archive', archive, ...rendererArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DEXPOSURE_USER_DIR: userDir },
+  const copy = values['no-copy'] ? null : ui.copyArchive(source, dir, 'real-scale.sqlite')
+  const copyS = copy ? copy.copyS : 0
+  server = await ui.startServer({
+    archive: copy ? copy.path : source,
+    userDir,
+    renderer: values.renderer ? resolve(values.renderer) : null,
   })
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: server.stdout }).once('line', res)
-    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
-  })
-  const { url, token } = JSON.parse(line)
-  const origin = new URL(url).origin
-  const call = async (name, request = {}) => {
-    const r = await fetch(`${origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(request),
-    })
-    const body = await r.json()
-    if (!r.ok) throw new Error(`${name}: ${JSON.stringify(body)}`)
-    return body
-  }
+  const { call } = server
   const weeks = await call('weeks.list')
   const largest = weeks.reduce((a, b) => (b.edges > a.edges ? b : a))
   // the layout is stored in the archive; wait for it if this copy has none (outside the timings)
   await call('graph.universe', { wait: true })
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  })
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('console:', m.text()))
-  page.on('pageerror', (e) => console.error('pageerror:', e.message))
-  await page.goto(url)
-  await page.waitForFunction(() => window.__workbench?.ready && window.__workbench.restored, null, {
-    timeout: 600_000,
-  })
+  browser = await ui.launchBrowser()
+  const page = await ui.newPage(browser)
+  await page.goto(server.url)
+  await ui.waitForWorkbench(page, 600_000)
   // the largest week in the graph
   await page.evaluate(
     (week) => window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week } })),
     largest.week,
   )
-  await page.waitForFunction(
-    (week) => Object.values(window.__graphs ?? {}).some((g) => g.week === week && g.rendered),
-    largest.week,
-    { timeout: 600_000 },
-  )
+  await ui.waitForGraph(page, largest.week)
   const side = page.locator('.sideview[data-view="risk"]')
   await page.locator('.activitybar .activity[data-view="risk"]').click()
   await side.locator('select.risk-week').selectOption(largest.week)
@@ -118,15 +68,30 @@ try {
   // ---- run: click → totals of the three methods shown
   const t0 = Date.now()
   await side.locator('.risk-run').click()
-  await side
-    .locator('.risk-runner .risk-status')
-    .filter({ hasText: /done \(run \d+\)|failed|cancelled|already running/ })
-    .waitFor({ timeout: 600_000 })
-  const status = await side.locator('.risk-runner .risk-status').textContent()
+  const status = await ui.waitUntil(
+    page,
+    () => {
+      const t = document.querySelector('.sideview[data-view="risk"] .risk-runner .risk-status')
+      return /done \(run \d+\)|failed|cancelled|already running/.test(t?.textContent ?? '')
+        ? t.textContent
+        : null
+    },
+    null,
+    600_000,
+    25,
+  )
   const runId = Number(/done \(run (\d+)\)/.exec(status)?.[1])
   if (!runId) throw new Error(`the scenario did not run: ${status}`)
   const editor = page.locator(`.scenario-view[data-run="${runId}"]`)
-  await editor.locator('.risk-totals tbody tr').nth(2).waitFor({ timeout: 60_000 })
+  await ui.waitUntil(
+    page,
+    (id) =>
+      document.querySelectorAll(`.scenario-view[data-run="${id}"] .risk-totals tbody tr`).length >=
+      3,
+    runId,
+    60_000,
+    25,
+  )
   const runMs = Date.now() - t0
   const totals = await editor
     .locator('.risk-totals tbody tr')
@@ -140,14 +105,16 @@ try {
     const box = editor.locator('.playback')
     const t1 = Date.now()
     await editor.locator('.playback-start').click({ timeout: 600_000 })
-    await page.waitForFunction(
+    await ui.waitUntil(
+      page,
       (m) => {
         const b = document.querySelector('.scenario-view .playback')
         const title = document.querySelector('.scenario-view .playback-label')?.textContent ?? ''
         return b?.classList.contains('attached') && b.dataset.step === '0' && title.startsWith(m)
       },
       { reference: 'Reference cascade', debtrank: 'DebtRank', 'eisenberg-noe': 'Eisenberg' }[m],
-      { timeout: 600_000 },
+      600_000,
+      25,
     )
     playback[m] = Date.now() - t1
     const n = Number(await box.getAttribute('data-steps'))
@@ -193,19 +160,20 @@ try {
     await editor
       .locator('.playback-controls button[data-action="first"]')
       .click({ timeout: 600_000 })
-    await page.waitForFunction(
+    await ui.waitUntil(
+      page,
       () => document.querySelector('.scenario-view .playback')?.dataset.step === '0',
       null,
-      { timeout: 600_000 },
+      600_000,
     )
     const again = n > 1 ? await drive(1, Math.min(n - 1, 5)) : []
     steps[m] = {
       steps: n,
       measured: forward.length,
-      clickToDrawnMs: forward.length ? summary(forward.map((x) => x.wall)) : null,
-      stepMs: forward.length ? summary(forward.map((x) => x.step)) : null,
-      lastOverlayMs: forward.length ? summary(forward.map((x) => x.overlay)) : null,
-      revisitClickToDrawnMs: again.length ? summary(again.map((x) => x.wall)) : null,
+      clickToDrawnMs: forward.length ? ui.summary(forward.map((x) => x.wall)) : null,
+      stepMs: forward.length ? ui.summary(forward.map((x) => x.step)) : null,
+      lastOverlayMs: forward.length ? ui.summary(forward.map((x) => x.overlay)) : null,
+      revisitClickToDrawnMs: again.length ? ui.summary(again.map((x) => x.wall)) : null,
     }
   }
   const endToEnd = runMs + METHODS.reduce((a, m) => a + playback[m], 0)
@@ -229,10 +197,6 @@ try {
   )
 } finally {
   await browser?.close()
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    await exited
-  }
+  await server?.stop()
   if (!values['keep-copy']) rmSync(dir, { recursive: true, force: true })
 }

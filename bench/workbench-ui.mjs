@@ -1,228 +1,333 @@
 // The graph explorer's targets (issue 10), in headless Chromium against browser mode on the
 // real-scale archive: first render of the largest week, week switches, the longest main-thread
-// task while hovering and panning, and the renderer's JS heap; beside the old ring view (the
-// 300 largest nodes of a week, the renderer before the shell, rebuilt from git) in the same run.
+// task while hovering and panning (and how long each of those inputs took to be handled), and the
+// renderer's JS heap; beside the old ring view (the 300 largest nodes of a week, the renderer
+// before the shell, rebuilt from git) in the same run.
 //
 //   node bench/workbench-ui.mjs [--archive bench/data/real-scale.sqlite] [--old-ref 78d2d86]
+//                               [--switches 12] [--hover-s 60] [--pan-s 60] [--renderer DIR]
 //
-// Prints a JSON summary; BENCHMARKS.md records it. Needs `npm run build` first. The archive's
-// layout is computed on its first open (and stored); the bench waits for it, outside the timings.
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// Prints a JSON summary; BENCHMARKS.md records it. Needs `npm run build` first (--renderer: a
+// renderer build to serve instead of out/renderer, e.g. a copy no concurrent build replaces). The
+// archive's layout is computed on its first open (and stored); the bench waits for it, outside
+// the timings. Times of the new view come from the page itself: the moment the view sets its
+// `rendered` hook (sigma's afterRender), stamped by the harness, less the moment of the request;
+// and (…PresentedMs) to the frame presented, two animation frames later (ui-harness.mjs): with
+// software WebGL the main thread waits there for SwiftShader to raster the frame.
+//
+// Hovering and panning are bounded in time (--hover-s, --pan-s): with software WebGL each mouse
+// move can wait for a frame of 75k edges, and an unbounded run of them did not finish in 10 min.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import {
+  heapMb,
+  launchBrowser,
+  machine,
+  median,
+  newPage,
+  p95,
+  requireArchive,
+  startServer,
+  summary,
+  tempDir,
+  waitForGraph,
+  waitUntil,
+} from './ui-harness.mjs'
 
 const { values } = parseArgs({
   options: {
     archive: { type: 'string', default: 'bench/data/real-scale.sqlite' },
     'old-ref': { type: 'string', default: '78d2d86' },
     switches: { type: 'string', default: '12' },
+    'hover-s': { type: 'string', default: '60' },
+    'pan-s': { type: 'string', default: '60' },
+    renderer: { type: 'string' },
   },
 })
-const archive = resolve(values.archive)
-if (!existsSync(archive)) {
-  console.error(`${archive} is missing: dexposure --archive ${values.archive} demo --scale real`)
-  process.exit(2)
-}
-const userDir = mkdtempSync(join(tmpdir(), 'dx-bench-user-'))
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-]
+const archive = requireArchive(values.archive)
+const userDir = tempDir('user')
+const load = () => loadavg().map((x) => +x.toFixed(2))
+const browser = await launchBrowser(['--enable-precise-memory-info'])
+// the view's own hooks, stamped when set (ui-harness.mjs)
+const GRAPH_STAMPS = { __graphs: { each: true, props: ['rendered'] } }
 
-async function serve(rendererDir) {
-  const server = spawn(
-    process.execPath,
-    [
-      'out/node/server.js',
-      '--archive',
-      archive,
-      ...(rendererDir ? ['--renderer', rendererDir] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DEXPOSURE_USER_DIR: userDir } },
-  )
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: server.stdout }).once('line', res)
-    server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
+const result = { loadAvgAtStart: load() }
+try {
+  // ---- the workbench -----------------------------------------------------------------------
+  const server = await startServer({
+    archive,
+    userDir,
+    renderer: values.renderer ? resolve(values.renderer) : null,
   })
-  return { url: JSON.parse(line).url, stop: () => server.kill('SIGTERM') }
-}
+  try {
+    // warm-up: the first open lays the archive's nodes out once and stores the positions
+    let page = await newPage(browser)
+    const t0 = Date.now()
+    await page.goto(server.url)
+    await waitForGraph(page, null, 3_600_000)
+    result.firstOpenIncludingLayoutS = (Date.now() - t0) / 1000
+    await page.close()
 
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
-const p95 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.95 * a.length) - 1]
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
-
-/** Polls `fn(arg)` in the page from here until it is truthy: Playwright's in-page polling
- * (waitForFunction) was seen to stall for minutes on this machine while the page answered
- * evaluate() at once. */
-async function waitUntil(page, fn, arg, timeoutMs = 120_000) {
-  const t0 = Date.now()
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${fn}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-async function heapMb(page) {
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('HeapProfiler.collectGarbage')
-  await cdp.send('Performance.enable')
-  const { metrics } = await cdp.send('Performance.getMetrics')
-  return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 2 ** 20
-}
-
-// ---- the workbench -------------------------------------------------------------------------
-const result = {}
-{
-  const { url, stop } = await serve()
-  // warm-up: the first open lays the archive's nodes out once and stores the positions
-  let page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  if (process.env.BENCH_DEBUG) {
-    page.on('console', (m) => console.error('console:', m.text().slice(0, 200)))
-    page.on('pageerror', (e) => console.error('pageerror:', e.message))
-    page.on('requestfinished', (r) => console.error('request:', r.url().slice(-40)))
-  }
-  const t0 = Date.now()
-  await page.goto(url)
-  await waitUntil(
-    page,
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    3_600_000,
-  )
-  result.firstOpenIncludingLayoutS = (Date.now() - t0) / 1000
-  await page.close()
-
-  // cold page load to the first frame of the last week (a fresh page: no caches)
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  const t1 = Date.now()
-  await page.goto(url.replace('/?', '/?fresh=1&'))
-  await waitUntil(page, () => Object.values(window.__graphs ?? {}).some((g) => g.rendered), null)
-  result.coldLoadToFirstRenderMs = Date.now() - t1
-  // the largest week: from the Explorer's data (nodes per week)
-  const largest = await page.evaluate(async () => {
-    const items = [...document.querySelectorAll('.tree.weeks li[data-week]')]
-    let best = null
-    let most = -1
-    for (const li of items) {
-      const n = Number(/([\d,]+) n/.exec(li.textContent ?? '')?.[1]?.replaceAll(',', '') ?? 0)
-      if (n > most) {
-        most = n
-        best = li.dataset.week
-      }
-    }
-    return { week: best, nodes: most }
-  })
-  result.largestWeek = largest
-  // open the largest week in a new tab: request → first frame (universe already loaded once)
-  const opened = await page.evaluate(async (week) => {
-    const before = new Set(Object.keys(window.__graphs))
-    const t = performance.now()
-    window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week, split: 'right' } }))
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 5))
-      const id = Object.keys(window.__graphs).find((k) => !before.has(k))
-      const g = id && window.__graphs[id]
-      if (g && g.rendered && g.week === week)
-        return { id, ms: performance.now() - t, nodes: g.nodes, edges: g.edges }
-    }
-  }, largest.week)
-  result.openLargestWeekMs = opened.ms
-  result.largestWeekDrawn = { nodes: opened.nodes, edges: opened.edges }
-
-  // week switches around the largest week, in the new tab (each week loaded for the first time)
-  const switches = await page.evaluate(
-    async ({ id, n }) => {
-      const items = [...document.querySelectorAll('.tree.weeks li[data-week]')].map(
-        (li) => li.dataset.week,
-      )
-      const g = window.__graphs[id]
-      const at = items.indexOf(g.week)
-      const out = []
-      for (let k = 1; k <= n; k++) {
-        const week = items[Math.min(items.length - 1, at + k)]
-        const t = performance.now()
-        document.querySelector(`[data-editor="${id}"] .timeline-slider`).value = String(
-          items.length - 1 - items.indexOf(week),
+    // cold page load to the first frame of the last week (a fresh page: no caches): from the
+    // navigation's start to the view's first afterRender, both the page's clock
+    page = await newPage(browser, { stamps: GRAPH_STAMPS })
+    await page.goto(server.url.replace('/?', '/?fresh=1&'))
+    const cold = await waitUntil(page, () => {
+      const g = Object.values(window.__graphs ?? {}).find((g) => g.__at['rendered:presented'])
+      return g && { drawn: g.__at.rendered, presented: g.__at['rendered:presented'] }
+    })
+    result.coldLoadToFirstRenderMs = cold.drawn
+    result.coldLoadToPresentedMs = cold.presented
+    // the largest week (most edges, as the other UI benches pick it): from the Explorer's rows
+    // ("10,889 n · 75,485 e · $…" after the week itself)
+    const largest = await page.evaluate(() => {
+      const count = (li, unit) =>
+        Number(
+          new RegExp(`([\\d,]+) ${unit}`)
+            .exec(li.querySelector('small')?.textContent ?? '')?.[1]
+            ?.replaceAll(',', '') ?? 0,
         )
-        document
-          .querySelector(`[data-editor="${id}"] .timeline-slider`)
-          .dispatchEvent(new Event('input'))
-        for (;;) {
-          await new Promise((r) => setTimeout(r, 2))
-          if (g.week === week && g.rendered) break
-        }
-        out.push({
-          week,
-          ms: performance.now() - t,
-          switchMs: g.lastSwitchMs,
-          timings: g.timings,
-          edges: g.edges,
-        })
+      let best = { week: null, nodes: -1, edges: -1 }
+      for (const li of document.querySelectorAll('.tree.weeks li[data-week]')) {
+        const edges = count(li, 'e')
+        if (edges > best.edges) best = { week: li.dataset.week, nodes: count(li, 'n'), edges }
       }
-      return out
-    },
-    { id: opened.id, n: Number(values.switches) },
-  )
-  result.switchTimings = switches.map((x) => x.timings)
-  result.switchMs = {
-    median: median(switches.map((s) => s.ms)),
-    p95: p95(switches.map((s) => s.ms)),
-    max: Math.max(...switches.map((s) => s.ms)),
-    n: switches.length,
+      return best
+    })
+    result.largestWeek = largest
+
+    // open the largest week in a new tab: request → first frame (universe already loaded once)
+    const before = await page.evaluate((week) => {
+      window.__requestAt = performance.now()
+      const ids = Object.keys(window.__graphs)
+      window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week, split: 'right' } }))
+      return ids
+    }, largest.week)
+    const opened = await shown(page, { ids: before, week: largest.week })
+    result.openLargestWeekMs = opened.ms
+    result.openLargestWeekPresentedMs = opened.presentedMs
+    result.largestWeekDrawn = { nodes: opened.nodes, edges: opened.edges }
+
+    // week switches from the largest week, by the tab's timeline slider (each week loaded for the
+    // first time): the slider's input event → the first frame of the new week
+    const weeks = await page.evaluate(() =>
+      [...document.querySelectorAll('.tree.weeks li[data-week]')].map((li) => li.dataset.week),
+    )
+    const switches = []
+    const at = weeks.indexOf(largest.week)
+    for (let k = 1; k <= Number(values.switches); k++) {
+      const week = weeks[Math.min(weeks.length - 1, at + k)]
+      await page.evaluate(
+        ({ id, value }) => {
+          const slider = document.querySelector(`[data-editor="${id}"] .timeline-slider`)
+          slider.value = String(value)
+          window.__requestAt = performance.now()
+          slider.dispatchEvent(new Event('input'))
+        },
+        // the timeline runs oldest → newest, the Explorer newest → oldest
+        { id: opened.id, value: weeks.length - 1 - weeks.indexOf(week) },
+      )
+      switches.push(await shown(page, { id: opened.id, week }))
+    }
+    result.switchTimings = switches.map((x) => x.timings)
+    result.switchMs = {
+      median: median(switches.map((s) => s.ms)),
+      p95: p95(switches.map((s) => s.ms)),
+      max: Math.max(...switches.map((s) => s.ms)),
+      n: switches.length,
+    }
+    // to the frame presented (two animation frames after the hook: see ui-harness.mjs)
+    result.switchPresentedMs = summary(switches.map((s) => s.presentedMs))
+
+    result.hoverPan = await hoverAndPan(page, opened.id)
+    // partial results as they come (the old view's half rebuilds a renderer from git)
+    console.error(JSON.stringify(result))
+    result.heapMb = await heapMb(page)
+    await page.close()
+  } finally {
+    await server.stop()
   }
 
-  // hover and pan over the largest week: the longest main-thread task
+  // ---- the old ring view (the 300 largest nodes), built from git, same archive, same week -----
+  result.old = await oldRingView(values['old-ref'], result.largestWeek.week)
+} finally {
+  await browser.close()
+  rmSync(userDir, { recursive: true, force: true })
+}
+result.loadAvgAtEnd = load()
+result.machine = machine()
+result.date = new Date().toISOString().slice(0, 10)
+console.log(JSON.stringify(result, null, 2))
+
+/**
+ * Waits for a graph tab (`id`, or the one not among `ids`) to show `week`, drawn and presented
+ * after the request (`window.__requestAt`, the page's clock); answers its times and hooks.
+ */
+function shown(page, want) {
+  return waitUntil(
+    page,
+    ({ id, ids, week }) => {
+      const key = id ?? Object.keys(window.__graphs).find((k) => !ids.includes(k))
+      const g = key && window.__graphs[key]
+      const t = window.__requestAt
+      return g &&
+        g.week === week &&
+        g.rendered &&
+        g.__at.rendered >= t &&
+        g.__at['rendered:presented'] >= g.__at.rendered
+        ? {
+            id: key,
+            week,
+            ms: g.__at.rendered - t,
+            presentedMs: g.__at['rendered:presented'] - t,
+            switchMs: g.lastSwitchMs,
+            timings: g.timings,
+            nodes: g.nodes,
+            edges: g.edges,
+          }
+        : null
+    },
+    { id: null, ids: [], ...want },
+  )
+}
+
+/**
+ * Hovers over the graph, then pans it by dragging, then zooms once by the wheel, each phase until
+ * its moves are made or its deadline passes. In the page: every main-thread task over 50 ms
+ * (PerformanceObserver 'longtask'), and for every input event how long it took to be handled:
+ * from the event's timestamp to its first listener (queueing), and to the end of the frame after
+ * it (a requestAnimationFrame callback, then a message posted from it: that runs once the frame's
+ * rendering work, sigma's draw included, is done).
+ */
+async function hoverAndPan(page, id) {
   await page.evaluate(() => {
     window.__long = []
+    window.__phaseAt = performance.now()
     new PerformanceObserver((l) =>
-      l.getEntries().forEach((e) => window.__long.push(e.duration)),
+      l.getEntries().forEach((e) => window.__long.push([e.startTime, e.duration])),
     ).observe({ entryTypes: ['longtask'] })
+    window.__inputs = []
+    for (const type of ['mousemove', 'mousedown', 'mouseup', 'wheel']) {
+      window.addEventListener(
+        type,
+        (e) => {
+          const rec = { type, ts: e.timeStamp, start: performance.now(), done: null }
+          window.__inputs.push(rec)
+          requestAnimationFrame(() => {
+            const ch = new MessageChannel()
+            ch.port1.onmessage = () => (rec.done = performance.now())
+            ch.port2.postMessage(0)
+          })
+        },
+        { capture: true, passive: true },
+      )
+    }
   })
-  const box = await page.locator(`[data-editor="${opened.id}"] .graph-stage`).boundingBox()
-  for (let i = 0; i < 60; i++) {
-    await page.mouse.move(
-      box.x + box.width * (0.2 + (0.6 * ((i * 37) % 60)) / 60),
-      box.y + box.height * (0.2 + (0.6 * ((i * 23) % 60)) / 60),
+  const box = await page.locator(`[data-editor="${id}"] .graph-stage`).boundingBox()
+  const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy]
+  const moveMs = []
+  const timed = async (f) => {
+    const t = Date.now()
+    await f()
+    moveMs.push(Date.now() - t)
+  }
+  const t0 = Date.now()
+
+  // hovering: up to 30 points spread over the stage, 16 ms apart
+  const HOVERS = 30
+  const hoverEnd = Date.now() + Number(values['hover-s']) * 1000
+  let hovers = 0
+  while (hovers < HOVERS && Date.now() < hoverEnd) {
+    const i = hovers
+    await timed(() =>
+      page.mouse.move(
+        ...at(0.2 + (0.6 * ((i * 37) % 60)) / 60, 0.2 + (0.6 * ((i * 23) % 60)) / 60),
+      ),
     )
+    hovers++
     await page.waitForTimeout(16)
   }
-  for (let d = 0; d < 3; d++) {
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5)
+  const hoverS = (Date.now() - t0) / 1000
+
+  // panning: up to 2 drags of 15 steps from the centre
+  const DRAGS = 2
+  const STEPS = 15
+  const t1 = Date.now()
+  const panEnd = t1 + Number(values['pan-s']) * 1000
+  let drags = 0
+  let dragSteps = 0
+  while (drags < DRAGS && Date.now() < panEnd) {
+    await timed(() => page.mouse.move(...at(0.5, 0.5)))
     await page.mouse.down()
-    for (let i = 0; i < 30; i++) {
-      await page.mouse.move(
-        box.x + box.width * (0.5 + 0.01 * i),
-        box.y + box.height * (0.5 - 0.005 * i),
-      )
-      await page.waitForTimeout(16)
+    try {
+      for (let i = 0; i < STEPS && Date.now() < panEnd; i++) {
+        await timed(() => page.mouse.move(...at(0.5 + 0.01 * i, 0.5 - 0.005 * i)))
+        dragSteps++
+        await page.waitForTimeout(16)
+      }
+    } finally {
+      await page.mouse.up()
     }
-    await page.mouse.up()
+    drags++
     await page.waitForTimeout(200)
   }
   await page.mouse.wheel(0, -400)
+  const panS = (Date.now() - t1) / 1000
+  // every input's frame done (or 120 s): the last ones may still wait for SwiftShader
+  const settled = await waitUntil(
+    page,
+    () => window.__inputs.every((r) => r.done !== null) && window.__inputs.length,
+    null,
+    120_000,
+  ).catch(() => false)
   await page.waitForTimeout(400)
-  const long = await page.evaluate(() => window.__long)
-  result.hoverPan = { longTasks: long.length, maxTaskMs: long.length ? Math.max(...long) : 0 }
-  // partial results as they come (the old view's half rebuilds a renderer from git)
-  console.error(JSON.stringify(result))
-  result.heapMb = await heapMb(page)
-  await page.close()
-  stop()
+  const { long, inputs, phaseAt } = await page.evaluate(() => ({
+    long: window.__long,
+    inputs: window.__inputs,
+    phaseAt: window.__phaseAt,
+  }))
+  const done = inputs.filter((r) => r.done !== null)
+  const byType = (type) => done.filter((r) => r.type === type)
+  return {
+    longTasks: long.length,
+    maxTaskMs: long.length ? Math.max(...long.map(([, d]) => d)) : 0,
+    // each long task: [s after the phase began, ms]
+    longTaskAt: long.map(([t, d]) => [+((t - phaseAt) / 1000).toFixed(1), Math.round(d)]),
+    hoverMoves: { made: hovers, planned: HOVERS, deadlineS: Number(values['hover-s']), s: hoverS },
+    pan: {
+      drags,
+      steps: dragSteps,
+      planned: `${DRAGS}×${STEPS}`,
+      deadlineS: Number(values['pan-s']),
+      s: panS,
+    },
+    wheel: 1,
+    // Playwright's own wait per mouse move (it returns once the renderer took the event)
+    playwrightMoveMs: summary(moveMs),
+    inputs: inputs.length,
+    inputsUnsettled: inputs.length - done.length,
+    settled: Boolean(settled),
+    // event timestamp → first listener, and → end of the next frame, per kind of input
+    inputToListenerMs: done.length ? summary(done.map((r) => r.start - r.ts)) : null,
+    // each input: [type, s after the phase began, ms to the end of the next frame]
+    inputAt: inputs.map((r) => [
+      r.type,
+      +((r.ts - phaseAt) / 1000).toFixed(1),
+      r.done === null ? null : Math.round(r.done - r.ts),
+    ]),
+    inputToFrameDoneMs: Object.fromEntries(
+      ['mousemove', 'mousedown', 'mouseup', 'wheel']
+        .filter((t) => byType(t).length)
+        .map((t) => [t, summary(byType(t).map((r) => r.done - r.ts))]),
+    ),
+  }
 }
 
-// ---- the old ring view (the 300 largest nodes), built from git, same server, same week --------
-{
-  const ref = values['old-ref']
+/** The renderer at `ref` (the ring view), built in a git worktree, served on the same archive. */
+async function oldRingView(ref, week) {
   const dir = mkdtempSync(join(tmpdir(), 'dx-old-'))
   try {
     execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { stdio: 'ignore' })
@@ -231,48 +336,67 @@ const result = {}
       cwd: dir,
       stdio: 'ignore',
     })
-    const { url, stop } = await serve(join(dir, 'out/renderer'))
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    const t = Date.now()
-    await page.goto(url)
-    await waitUntil(page, () => window.__status?.graphRendered, null)
-    result.old = { coldLoadToFirstRenderMs: Date.now() - t }
-    const ms = []
-    for (const w of [result.largestWeek.week]) {
-      const t2 = Date.now()
-      await page.locator(`#weeks-table tr[data-week="${w}"]`).click()
-      await waitUntil(
-        page,
-        (wk) => window.__status.graphWeek === wk && window.__status.graphRendered,
-        w,
-      )
-      ms.push(Date.now() - t2)
+    const server = await startServer({ archive, userDir, renderer: join(dir, 'out/renderer') })
+    try {
+      const page = await newPage(browser, { stamps: { __status: { props: ['graphRendered'] } } })
+      await page.goto(server.url)
+      // navigation start → the ring view's graph drawn (and presented), the page's clock
+      const cold = await waitUntil(page, () => {
+        const at = window.__status?.__at
+        return (
+          at?.['graphRendered:presented'] && {
+            drawn: at.graphRendered,
+            presented: at['graphRendered:presented'],
+          }
+        )
+      })
+      const old = { coldLoadToFirstRenderMs: cold.drawn, coldLoadToPresentedMs: cold.presented }
+      // the time of each request: the input event itself (the rows select on click, the table
+      // steps on keydown), seen first by the page (capture)
+      await page.evaluate(() => {
+        for (const type of ['click', 'keydown'])
+          document.addEventListener(type, () => (window.__inputAt = performance.now()), true)
+      })
+      const drawn = (wk) =>
+        waitUntil(
+          page,
+          (w) =>
+            (w === null ? true : window.__status.graphWeek === w) &&
+            window.__status.graphRendered &&
+            window.__status.__at.graphRendered >= window.__inputAt &&
+            window.__status.__at['graphRendered:presented'] >= window.__status.__at.graphRendered
+              ? {
+                  week: window.__status.graphWeek,
+                  ms: window.__status.__at.graphRendered - window.__inputAt,
+                  presentedMs: window.__status.__at['graphRendered:presented'] - window.__inputAt,
+                }
+              : null,
+          wk,
+        )
+      await page.locator(`#weeks-table tr[data-week="${week}"]`).click()
+      const first = await drawn(week)
+      old.openLargestWeekMs = first.ms
+      old.openLargestWeekPresentedMs = first.presentedMs
+      // switching: the next weeks by keyboard
+      const sw = []
+      for (let k = 0; k < Number(values.switches); k++) {
+        const before = await page.evaluate(() => window.__status.graphWeek)
+        await page.keyboard.press('ArrowDown')
+        const s = await drawn(null)
+        if (s.week === before) throw new Error(`ArrowDown did not leave ${before}`)
+        sw.push(s)
+      }
+      const ms = sw.map((x) => x.ms)
+      old.switchMs = { median: median(ms), p95: p95(ms), max: Math.max(...ms), n: ms.length }
+      old.switchPresentedMs = summary(sw.map((x) => x.presentedMs))
+      old.heapMb = await heapMb(page)
+      old.drawn = await page.locator('#graph-caption').textContent()
+      return old
+    } finally {
+      await server.stop()
     }
-    // switching: the next weeks by keyboard
-    const sw = []
-    for (let k = 0; k < Number(values.switches); k++) {
-      const before = await page.evaluate(() => window.__status.graphWeek)
-      const t3 = Date.now()
-      await page.keyboard.press('ArrowDown')
-      await waitUntil(
-        page,
-        (b) => window.__status.graphWeek !== b && window.__status.graphRendered,
-        before,
-      )
-      sw.push(Date.now() - t3)
-    }
-    result.old.openLargestWeekMs = ms[0]
-    result.old.switchMs = { median: median(sw), p95: p95(sw), max: Math.max(...sw), n: sw.length }
-    result.old.heapMb = await heapMb(page)
-    result.old.drawn = await page.locator('#graph-caption').textContent()
-    stop()
   } finally {
     execFileSync('git', ['worktree', 'remove', '--force', dir], { stdio: 'ignore' })
     rmSync(dir, { recursive: true, force: true })
   }
 }
-await browser.close()
-rmSync(userDir, { recursive: true, force: true })
-result.machine = `${(await import('node:os')).cpus()[0].model} ×${(await import('node:os')).cpus().length}, node ${process.version}`
-result.date = new Date().toISOString().slice(0, 10)
-console.log(JSON.stringify(result, null, 2))

@@ -13,7 +13,7 @@ import type { ContagionMethod } from '../shared/risk/contagion/types'
 import { parseShockSpec, scenarioByName } from '../shared/risk/scenarios'
 import { backtestAndStore, listBacktests, readBacktest } from './forecast/backtest-store'
 import { readManifest } from './forecast/model'
-import { requireForecastRun } from './forecast/stored-run'
+import { requireForecastRun, type ForecastRunRow, type RunModel } from './forecast/stored-run'
 import {
   checkTorchAsync,
   planTraining,
@@ -40,6 +40,7 @@ import {
   weekStatsView,
 } from './risk/views'
 import type { Archive } from './store/archive'
+import { resolveModelChoice } from './model-choice'
 
 export type AnalysisCallName = keyof typeof analysisCalls
 type Req<K extends AnalysisCallName> = z.output<(typeof analysisCalls)[K]['request']>
@@ -113,6 +114,46 @@ export class AnalysisCalls {
     return id
   }
 
+  /** A request's model choice for a forecast of `horizon`, as name + sha256 (field `model`). */
+  private forecastModel(
+    choice: string | undefined,
+    horizon: number | undefined,
+  ): RunModel | undefined {
+    if (choice === undefined || horizon === undefined) return undefined
+    const m = resolveModelChoice(this.archive.file, choice, horizon, 'model')
+    return { name: m.name, sha256: m.sha256, dir: m.dir }
+  }
+
+  /**
+   * The stored forecast run a request names (`forecastRun`): of the request's week and horizon
+   * (USAGE otherwise) and, with a model choice, of that model (CONFLICT naming both).
+   */
+  private pinnedRun(
+    runId: number,
+    week: string,
+    horizon: number | undefined,
+    model: RunModel | undefined,
+  ): ForecastRunRow {
+    if (horizon === undefined)
+      throw new DexposureError('USAGE', 'a forecast run is measured on forecast graphs only', {
+        field: 'forecastRun',
+      })
+    const run = requireForecastRun(this.archive, { runId })
+    if (run.week !== week || run.horizon !== horizon)
+      throw new DexposureError(
+        'USAGE',
+        `forecast run ${runId} is for week ${run.week} horizon ${run.horizon}, not ${week} horizon ${horizon}`,
+        { field: 'forecastRun' },
+      )
+    if (model && (run.model !== model.name || run.model_sha256 !== model.sha256))
+      throw new DexposureError(
+        'CONFLICT',
+        `forecast run ${runId} is of model ${run.model} (sha256 ${run.model_sha256.slice(0, 12)}…), not of the chosen model ${model.name} (sha256 ${model.sha256.slice(0, 12)}…)`,
+        { field: 'forecastRun' },
+      )
+    return run
+  }
+
   /** The `stats` job filling missing weeks: the running one, or a new one. */
   private startFill(): string {
     const running = this.jobs.list().find((j) => j.kind === 'stats')
@@ -146,16 +187,32 @@ export class AnalysisCalls {
       'risk.run': (r) => {
         checkWeek(a, r.week)
         const horizon = r.graph && r.graph !== 'observed' ? r.graph.forecast : undefined
-        if (horizon !== undefined) requireForecastRun(a, { week: r.week, horizon })
+        if (r.model !== undefined && horizon === undefined)
+          throw new DexposureError('USAGE', 'a model is chosen for forecast graphs only', {
+            field: 'model',
+          })
+        const model = this.forecastModel(r.model, horizon)
+        // refused now (CONFLICT naming both models, or NOT_FOUND), not inside the job
+        const pinned =
+          r.forecastRun === undefined
+            ? undefined
+            : this.pinnedRun(r.forecastRun, r.week, horizon, model)
+        if (horizon !== undefined && !pinned)
+          requireForecastRun(a, { week: r.week, horizon, model })
         const o = contagionOptions(r)
-        const label = `week ${r.week}${horizon ? `, forecast h=${horizon}` : ''}`
+        const label = `week ${r.week}${horizon ? `, forecast h=${horizon}${model ? ` of ${model.name}` : ''}` : ''}`
         return {
           jobId: this.exclusive(
             'risk',
             label,
             async (ctx) => {
               ctx.progress(0, 1, label)
-              const report = riskRun(a, r.week, { ...o, forecast: horizon })
+              const report = riskRun(a, r.week, {
+                ...o,
+                forecast: horizon,
+                forecastModel: model,
+                forecastRunId: pinned?.run_id,
+              })
               ctx.progress(1, 1, label)
               return report
             },
@@ -176,10 +233,11 @@ export class AnalysisCalls {
       },
       'risk.result': (r) => riskResultView(a, r),
       'risk.playback': (r) => riskPlayback(a, this.universe(), r.runId, r.scenario, r.method),
-      'risk.comparison': (r) => riskComparisonView(a, r.week, r.horizon),
+      'risk.comparison': (r) => riskComparisonView(a, r.week, r.horizon, r.forecastRun),
       'risk.stress': (r) => {
         checkWeek(a, r.week)
-        requireForecastRun(a, { week: r.week, horizon: r.horizon })
+        const model = this.forecastModel(r.model, r.horizon)
+        requireForecastRun(a, { week: r.week, horizon: r.horizon, model })
         const o = contagionOptions(r)
         const draws = r.draws ?? 200
         return {
@@ -191,6 +249,7 @@ export class AnalysisCalls {
                 ...o,
                 week: r.week,
                 horizon: r.horizon,
+                model,
                 draws,
                 seed: r.seed,
                 weightSigma: r.weightSigma,

@@ -194,10 +194,25 @@ const contagionOptions = {
   beta: z.number().min(0).max(1).optional(),
 }
 
+/**
+ * The forecast model a call reads the stored run of: a model folder (`models.list` `dir`, what the
+ * workbench's model choice keeps) or a model name listed for the horizon. A stored run counts as
+ * its only when name and pair-head sha256 match; another model's run is refused (CONFLICT naming
+ * both). Omitted: the latest stored run, whatever its model.
+ */
+export const ForecastModelChoiceSchema = z.string().min(1).max(4096)
+
 export const RiskRunRequestSchema = z.object({
   week,
   /** The observed week (default), or the stored forecast Ĝ(t+h) with G(t) and, when archived, G(t+h). */
   graph: z.union([z.literal('observed'), z.object({ forecast: horizon })]).optional(),
+  /** With `graph: { forecast }`: the model whose forecast run is measured (ForecastModelChoiceSchema). */
+  model: ForecastModelChoiceSchema.optional(),
+  /**
+   * With `graph: { forecast }`: exactly this stored forecast run (forecast.latest `run_id`, the run
+   * a view shows) instead of the latest; with `model` too, it must be that model's (CONFLICT).
+   */
+  forecastRun: z.number().int().positive().optional(),
   ...contagionOptions,
 })
 
@@ -294,6 +309,8 @@ export const RiskComparisonSchema = z.object({
   horizon: z.number().int(),
   /** 'forecast' when a forecast was scored beside persistence, else 'observed'. */
   graph: z.string(),
+  /** The forecast run scored (forecast_runs.run_id); null when only persistence was. */
+  forecastRun: z.number().int().nullable().optional(),
   rows: z.array(
     z.object({
       item: z.string(),
@@ -311,6 +328,8 @@ export const RiskComparisonSchema = z.object({
 export const StressRequestSchema = z.object({
   week,
   horizon,
+  /** The model whose forecast run is drawn from (ForecastModelChoiceSchema). */
+  model: ForecastModelChoiceSchema.optional(),
   draws: z.number().int().min(1).max(10_000).optional(),
   seed: z
     .number()
@@ -684,7 +703,12 @@ export const analysisCalls = {
   },
   /** The stored comparison of G(t), Ĝ(t+h) and the realised G(t+h) (`risk --forecast`), or null. */
   'risk.comparison': {
-    request: z.object({ week, horizon }),
+    request: z.object({
+      week,
+      horizon,
+      /** Only a comparison that scored this forecast run (the chosen model's; forecast.latest). */
+      forecastRun: z.number().int().positive().optional(),
+    }),
     response: RiskComparisonSchema.nullable(),
   },
   /** Monte Carlo stress on the stored forecast graph as a job (kind `stress`); result: its run id. */

@@ -137,7 +137,10 @@ export const exportCalls = {
    * Exports a result table whole (`{ jobId }`; the job's `result` is QueryExportResultSchema of
    * api-query.ts): the table's statement runs through the query console's exporter, the same code
    * as `query.export`, computing a run it needs that is not stored. Errors: USAGE (an option the
-   * table needs is missing), NOT_FOUND (unknown week), BAD_INPUT (a value that does not fit its
+   * table needs is missing; a missing `run` lists the stored runs of the table's kind), NOT_FOUND
+   * (unknown week; a `run` that is not stored, not of the table's kind — contagion, backtest,
+   * stress — or not of the request's week, horizon or scenario, named with the stored runs of that
+   * kind, the check `dexposure export --table` makes), BAD_INPUT (a value that does not fit its
    * Parquet column).
    */
   'export.table': {

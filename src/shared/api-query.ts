@@ -197,6 +197,13 @@ export const QueryExportResultSchema = z.object({
 })
 
 const sql = z.string().min(1).max(QUERY_MAX_SQL)
+/** horizon in weeks (text) → a model folder or a model name listed for that horizon. */
+const forecastModels = z
+  .record(
+    z.string().regex(/^[1-9]\d{0,2}$/, 'expected a horizon in weeks, e.g. "4"'),
+    z.string().min(1).max(4096),
+  )
+  .optional()
 const timeoutMs = z.number().int().min(1).max(QUERY_MAX_TIMEOUT_MS).optional()
 
 export const queryCalls = {
@@ -216,6 +223,13 @@ export const queryCalls = {
       maxRows: z.number().int().min(0).max(QUERY_MAX_ROWS).optional(),
       /** The id to give the query (to cancel it before it answers); default a random UUID. */
       queryId: z.string().min(1).max(128).optional(),
+      /**
+       * The forecast model per horizon (horizon in weeks as text → a model folder or a model name
+       * listed for it; the workbench's model choice): forecast_edges, forecast_nodes and link_prob
+       * called without a model read that model's latest run (computing one when a literal call
+       * names a missing one). A horizon without a choice: the latest run of any model.
+       */
+      models: forecastModels,
     }),
     response: QueryResultSchema,
   },
@@ -246,6 +260,8 @@ export const queryCalls = {
       name: z.string().min(1).max(200).optional(),
       timeoutMs,
       maxRows: z.number().int().min(0).optional(),
+      /** As query.run's `models`: the export reads the same runs as the result it exports. */
+      models: forecastModels,
     }),
     response: z.object({ jobId: z.string() }),
   },

@@ -34,6 +34,18 @@ export const ReportRequestSchema = z.object({
   week,
   /** Forecast horizons (weeks); default REPORT_DEFAULT_HORIZONS; missing forecasts are computed. */
   horizons: z.array(z.number().int().positive().max(520)).max(8).optional(),
+  /**
+   * The forecast model per horizon (horizon in weeks as text → a model folder, `models.list`
+   * `dir`, or a model name listed for that horizon): the report uses that model's stored run, or
+   * computes one with it, never another model's. A horizon without a choice uses its default model
+   * (the archive's own models/hH, else the shipped one). Provenance names each forecast's model.
+   */
+  models: z
+    .record(
+      z.string().regex(/^[1-9]\d{0,2}$/, 'expected a horizon in weeks, e.g. "4"'),
+      z.string().min(1).max(4096),
+    )
+    .optional(),
   /** Named scenarios (docs/risk.md); default all eight; a missing contagion run is computed. */
   scenarios: z.array(z.string().min(1)).max(16).optional(),
   /** Sections to include, in any order (the document keeps its own order); default all. */

@@ -94,6 +94,20 @@ print(json.dumps({"nodes": g.number_of_nodes(),
       sector: expect.any(String),
       tvl: expect.any(Number),
     })
+    // once the week's statistics are stored, every node carries its SIS
+    expect(dx('--quiet', 'stats', '--week', WEEK).code).toBe(0)
+    const withSis = join(dir, 'week-sis.gexf')
+    expect(dx('export', '--week', WEEK, '--format', 'gexf', '--out', withSis).code).toBe(0)
+    const sis = python<Record<string, number | null>>(
+      `g = nx.read_gexf(sys.argv[1])
+print(json.dumps({n: d.get("sis") for n, d in g.nodes(data=True)}))`,
+      withSis,
+    )
+    const stored = sql<{ node_id: string; score: number }>(
+      `SELECT node_id, score FROM sis('${WEEK}')`,
+    )
+    expect(stored).toHaveLength(read.nodes)
+    for (const r of stored) expect(sis[r.node_id], r.node_id).toBeCloseTo(r.score, 12)
   })
 
   it('writes GraphML that networkx reads with the same nodes, edges and weights', () => {
@@ -506,6 +520,23 @@ describe('dexposure export --table with a stored run (--run)', () => {
     expect(unknown.code).toBe(5)
     expect(unknown.stderr).toMatch(
       /contagion run 9999 with scenario top5-protocols is not stored; stored contagion runs/,
+    )
+    // a risk run of another kind: the statistics `risk` stored beside the contagion run
+    const stats = sql<{ run_id: number }>(
+      `SELECT run_id FROM risk_runs WHERE kind = 'stats' ORDER BY run_id LIMIT 1`,
+    )
+    expect(stats).toHaveLength(1)
+    const wrongKind = dx(...losses, '--run', String(stats[0].run_id))
+    expect(wrongKind.code).toBe(5)
+    expect(wrongKind.stderr).toContain(
+      `run ${stats[0].run_id} is a stats run, not a contagion run; stored contagion runs with scenario top5-protocols: `,
+    )
+    // the run is stored, but of another week than the one asked
+    const otherWeek = dx(...losses, '--run', String(run), '--week', '2025-08-11')
+    expect(otherWeek.code).toBe(5)
+    expect(otherWeek.stderr).toContain(
+      `contagion run ${run} is stored, but it is not one of 2025-08-11, with scenario top5-protocols, ` +
+        'and no contagion run of 2025-08-11, with scenario top5-protocols is stored',
     )
     const backtest = dx('export', '--table', 'backtest')
     expect(backtest.code).toBe(2)

@@ -175,6 +175,37 @@ describe('dexposure report', () => {
     expect((html.match(/<svg /g) ?? []).length).toBeGreaterThan(5)
   }, 120_000)
 
+  it('prints on Letter paper when asked, with the chosen sections as bookmarks', () => {
+    const out = join(dir, 'letter.pdf')
+    const r = runCli([
+      '--archive',
+      archive,
+      'report',
+      '--week',
+      WEEK,
+      '--section',
+      'summary',
+      '--section',
+      'provenance',
+      '--paper',
+      'letter',
+      '--format',
+      'pdf',
+      '--out',
+      out,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/wrote .*letter\.pdf \(PDF, letter/)
+    const info = run('pdfinfo', [out])
+    expect(info).toMatch(/Page size:\s+612(\.\d+)? x 792(\.\d+)? pts \(letter\)/)
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1])
+    expect(text(out, 1)).toContain(`page 1 of ${pages}`)
+    const marks = bookmarks(readFileSync(out))
+    expect(marks).toContain(REPORT_SECTION_TITLES.summary)
+    expect(marks).toContain(REPORT_SECTION_TITLES.provenance)
+    expect(marks).not.toContain(REPORT_SECTION_TITLES.sis)
+  }, 180_000)
+
   it('refuses a bad request with the documented exit codes', () => {
     const base = ['--archive', archive, 'report', '--out', join(dir, 'x.html')]
     expect(runCli([...base]).code).toBe(2) // no --week

@@ -4,7 +4,9 @@
 // 1-week model chooses the shipped one in the model manager, sees the status bar name it, and the
 // next forecast runs with it; `dexposure serve` is started again (another port, so another
 // browser origin) and the choice is still there; the week dashboard shows the largest exposure
-// with its change, sparkline and full series, and puts that edge on the graph.
+// with its change, sparkline and full series, and puts that edge on the graph. Then another model
+// forecasts the week again (a newer run): a scenario on the forecast graph and the weekly report
+// still read the chosen model's run, and the report's Provenance says the model was chosen.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -15,6 +17,8 @@ import { Dashboard } from './pages/dashboard'
 import { ForecastView } from './pages/forecast'
 import type { GraphEditor } from './pages/graph'
 import { ModelStatusItem } from './pages/model-status'
+import { ReportEditor } from './pages/reports'
+import { RiskView } from './pages/risk'
 import { Workbench } from './pages/workbench'
 import { demoServer, startServer, type RunningServer } from './server'
 
@@ -200,5 +204,73 @@ test('the week dashboard shows the largest exposure: change, sparkline, series, 
     )
     .toContainEqual({ overlay: expect.stringMatching(/^Largest exposure: /), selected: source })
   await wb.screenshot('dashboard-largest-exposure-graph')
+  await wb.expectNoErrors()
+})
+
+test("another model's newer forecast is not read: the scenario runner and the report use the chosen model's run", async () => {
+  test.setTimeout(300_000)
+  const sqlRun = (model: string) =>
+    (
+      JSON.parse(
+        dexposure(
+          demo.archive,
+          '--json',
+          'query',
+          `select max(run_id) from forecast_runs where week = '${WEEK}' and horizon = 1 and model = '${model}'`,
+        ),
+      ) as { statements: { data: [[number]] }[] }
+    ).statements[0].data[0][0]
+  // the chosen (shipped) model's run of the first story; then the archive's own model, the CLI's
+  // default, forecasts the week again: the newest run is no longer the chosen model's
+  const chosenRun = sqlRun(shipped.name)
+  expect(chosenRun).toBeGreaterThan(0)
+  const newer = JSON.parse(
+    dexposure(demo.archive, '--json', 'forecast', '--week', WEEK, '--horizon', '1', '--top', '0'),
+  ) as { run_id: number; model: string }
+  expect(newer.model).toBe(LOCAL_NAME)
+  expect(newer.run_id).toBeGreaterThan(chosenRun)
+  await new ModelStatusItem(wb).waitFor(1, shipped.name, true)
+
+  // a scenario on the forecast graph h=1: the engine measures the chosen model's run
+  const risk = new RiskView(wb)
+  await risk.open()
+  await risk.fill({ week: WEEK, graph: '1', scenario: 'top-protocol', methods: ['reference'] })
+  const editor = await risk.runScenario()
+  const result = await wb.call<{ forecastRun: number | null; graph: string }>('risk.result', {
+    runId: editor.runId,
+  })
+  expect(result).toMatchObject({ graph: 'forecast', forecastRun: chosenRun })
+
+  // the weekly report of the week, h=1: its forecast and Provenance are the chosen model's run
+  await wb.activity('reports').click()
+  await wb.sideView('reports').getByRole('button', { name: 'New Report…' }).click()
+  const report = new ReportEditor(page)
+  await expect(report.view).toBeVisible()
+  await report.week().selectOption(WEEK)
+  await report.choose('horizon', ['1'])
+  await report.choose('section', ['forecast', 'provenance'])
+  await expect(report.preview().locator('section[data-section]')).toHaveCount(2, {
+    timeout: 120_000,
+  })
+  await report.waitForPreview(WEEK)
+  const frame = report.preview()
+  await expect(frame.locator('section#forecast')).toContainText(
+    `Forecast run ${chosenRun} with model ${shipped.name}`,
+  )
+  await expect(frame.locator('section#forecast')).not.toContainText(`Forecast run ${newer.run_id}`)
+  const how = frame.locator('.model-choice[data-horizon="1"]')
+  await expect(how).toHaveAttribute('data-choice', 'chosen')
+  await expect(how).toContainText(`Forecast run ${chosenRun} by ${shipped.name}, the model chosen`)
+  // nothing had to be forecast: the chosen model's run was stored
+  await expect(report.status()).not.toContainText('Computed first: forecast')
+  // the previewed document on a page of its own (the workbench is crowded with this story's
+  // editors): its Provenance, where the model of each forecast is named
+  const doc = await page.context().browser()!.newPage()
+  await doc.setViewportSize({ width: 1100, height: 700 })
+  await doc.setContent((await page.locator('.report-frame').getAttribute('srcdoc'))!)
+  await doc.locator('section#provenance').scrollIntoViewIfNeeded()
+  await expect(doc.locator('.model-choice')).toHaveCount(1)
+  await doc.screenshot({ path: test.info().outputPath('model-choice-report-provenance.png') })
+  await doc.close()
   await wb.expectNoErrors()
 })

@@ -1,7 +1,8 @@
 // User story of the Reports view in browser mode: an analyst opens Reports from the activity bar,
 // builds the weekly risk report of a week with one horizon and two scenarios, reads the live
-// preview, changes the sections, and saves the report as HTML and as PDF. On a copy of the demo
-// archive (the report stores the forecast and the scenario run it computes).
+// preview, changes the sections, and saves the report as HTML and as PDF, one Log line per saved
+// file. On a copy of the demo archive (the report stores the forecast and the scenario run it
+// computes).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -80,17 +81,32 @@ test('an analyst builds a weekly report, previews it and saves it as HTML and PD
   await expect(frame.locator('section[data-section]')).toHaveCount(7, { timeout: 120_000 })
   await report.waitForPreview(WEEK)
 
+  // the Log open while saving: each save adds exactly one line, naming the file (a PDF save's
+  // build logs no "done" line of its own)
+  await wb.runCommand('View: Show Log and Problems')
+  const save = async (format: 'html' | 'pdf') => {
+    const before = (await report.logLines()).length
+    const file = await report.save(format)
+    await expect
+      .poll(async () => (await report.logLines())[0])
+      .toEqual(['info', 'report', `saved ${file.name}`])
+    expect((await report.logLines()).length).toBe(before + 1)
+    return file
+  }
+
   // Save HTML: a download of the report with every section title
-  const html = await report.save('html')
+  const html = await save('html')
   expect(html.name).toBe(`dexposure-report-${WEEK}.html`)
   const text = html.bytes.toString('utf8')
   for (const t of TITLES) expect(text).toContain(`<h2>${t}</h2>`)
   expect(text).toContain('dexposure --archive')
 
   // Save PDF: a PDF file from the engine's printer
-  const pdf = await report.save('pdf')
+  const pdf = await save('pdf')
   expect(pdf.name).toBe(`dexposure-report-${WEEK}.pdf`)
   expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
   expect(pdf.bytes.toString('latin1')).toContain('/Outlines')
+  await wb.screenshot('report-saved-log')
+
   expect(wb.errors).toEqual([])
 })

@@ -38,8 +38,6 @@ function week(value: string | undefined, field: string): string {
   return value
 }
 
-const TABLE_NAMES = new Set<string>(EXPORT_TABLES)
-
 function runOf(value: string): number {
   const run = Number(value)
   if (!Number.isInteger(run) || run < 1)
@@ -188,14 +186,10 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
     ['--threshold', o.threshold],
   ] as const)
     if (v !== undefined) throw usage(`${opt} does not go with --table`, opt)
-  const { tableStatement, checkTableRun, RUN_KIND } = await import('../../engine/export/tables')
+  const { tableStatement, checkedTableStatement, RUN_KIND } =
+    await import('../../engine/export/tables')
   const table = o.table!
   const takesRun = Object.hasOwn(RUN_KIND, table)
-  if (o.run !== undefined && !takesRun && TABLE_NAMES.has(table))
-    throw usage(
-      `--run does not go with --table ${table} (only with ${Object.keys(RUN_KIND).join(', ')})`,
-      '--run',
-    )
   const req = {
     table,
     week: o.week === undefined ? undefined : week(o.week, '--week'),
@@ -214,13 +208,9 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
   let engine: InstanceType<typeof QueryEngine> | null = null
   let bar: ReturnType<CliContext['progress']> | null = null
   try {
-    // the run: stored, of the kind the table reads (and of --week/--horizon/--scenario when given)
-    checkTableRun(archive, table, req.run, {
-      week: req.week,
-      horizon: req.horizon,
-      scenario: req.scenario,
-    })
-    tableStatement(req)
+    // the run: stored, of the kind the table reads (and of --week/--horizon/--scenario when given);
+    // the same check as the workbench's export.table
+    checkedTableStatement(archive, req)
     engine = new QueryEngine(archive)
     const r = await exportTable(
       engine,

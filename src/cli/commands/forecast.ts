@@ -125,7 +125,7 @@ export function calibrationLine(c: Calibration): string {
   ]
   if (c.fresh)
     parts.push(
-      `fresh pairs: logit shift ${c.fresh.shift.toFixed(3)}, expected new relationships ${c.fresh.expected_raw.toFixed(0)} → ${c.fresh.expected.toFixed(0)} (the anchors saw ${c.fresh.target.toFixed(1)} a week)`,
+      `fresh pairs: logit shift ${c.fresh.shift.toFixed(3)}, expected new relationships ${c.fresh.expected_raw.toFixed(0)} → ${c.fresh.expected.toFixed(0)} (the anchors saw ${(c.trend?.mean ?? c.fresh.target).toFixed(1)} per anchor${c.trend && c.trend.factor !== 1 ? `, × ${c.trend.factor.toFixed(3)} for the trend of new relationships up to t` : ''})`,
     )
   if (c.known)
     parts.push(

@@ -7,6 +7,7 @@ import { GraphLayout } from '../../engine/layout/graph-layout'
 import { buildReport } from '../../engine/report/build'
 import { REPORT_SECTIONS, type ReportSection } from '../../shared/api-report'
 import { DexposureError } from '../../shared/errors'
+import { resolveModelChoice } from '../../engine/model-choice'
 import type { CliContext } from '../context'
 import { SYNTHETIC_NOTE } from '../format'
 import { checkWeekOption, positiveInt } from './stats'
@@ -19,6 +20,7 @@ interface ReportCliOptions {
   format?: string
   paper: string
   out?: string
+  model: string[]
 }
 
 const collect = (v: string, prev: string[]) => [
@@ -29,6 +31,28 @@ const collect = (v: string, prev: string[]) => [
     .filter(Boolean),
 ]
 
+const collectWhole = (v: string, prev: string[]) => [...prev, v]
+
+/**
+ * `--model H=NAME|DIR` or `--model DIR` (its manifest's horizon), as the request's `models`:
+ * each checked now (USAGE or NOT_FOUND naming --model), one choice per horizon.
+ */
+function modelChoices(archiveFile: string, values: string[]): Record<string, string> | undefined {
+  if (!values.length) return undefined
+  const out: Record<string, string> = {}
+  for (const v of values) {
+    const m = /^(\d+)=(.+)$/.exec(v)
+    const h = m ? positiveInt(m[1], '--model') : undefined
+    const choice = m ? m[2] : v
+    const model = resolveModelChoice(archiveFile, choice, h, '--model')
+    const key = String(model.horizon)
+    if (key in out)
+      throw new DexposureError('USAGE', `two --model choices for h=${key}`, { field: '--model' })
+    out[key] = choice
+  }
+  return out
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('report')
@@ -37,6 +61,12 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--week <YYYY-MM-DD>', 'the week (a Monday)')
     .option('--horizon <h>', 'forecast horizon in weeks (repeatable; default 1 and 4)', collect, [])
+    .option(
+      '--model <[H=]name|dir>',
+      "the forecast model of horizon H: a model folder or a model's manifest name (repeatable; a bare folder's horizon is its manifest's; default: the horizon's default model)",
+      collectWhole,
+      [],
+    )
     .option('--scenario <name>', 'scenario (repeatable; default all eight)', collect, [])
     .option(
       '--section <name>',
@@ -72,10 +102,12 @@ export function register(program: Command, ctx: CliContext): void {
       const layout = new GraphLayout(archive, jobs)
       const bar = ctx.progress(cmd, 'report', 1, 'steps')
       try {
+        const models = modelChoices(archive.file, opts.model)
         const r = await buildReport(archive, {
           request: {
             week: opts.week,
             horizons: horizons.length ? horizons : undefined,
+            models,
             scenarios: opts.scenario.length ? opts.scenario : undefined,
             sections: opts.section.length ? (opts.section as ReportSection[]) : undefined,
             format,

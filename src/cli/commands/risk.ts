@@ -8,6 +8,9 @@ import { DexposureError } from '../../shared/errors'
 import type { ScenarioInput } from '../../shared/risk/contagion/run'
 import { CONTAGION_METHODS, type ContagionMethod } from '../../shared/risk/contagion/types'
 import { SCENARIOS, parseShockSpec, scenarioByName } from '../../shared/risk/scenarios'
+import { findForecastRun } from '../../engine/forecast/stored-run'
+import { resolveModelChoice } from '../../engine/model-choice'
+import type { Archive } from '../../engine/store/archive'
 import type { CliContext } from '../context'
 import { SYNTHETIC_NOTE, table } from '../format'
 import { checkWeekOption, num, parseSisOptions, positiveInt } from './stats'
@@ -32,6 +35,7 @@ interface RiskCliOptions {
   seed: string
   weightSigma?: string
   lossThreshold: string[]
+  model?: string
 }
 
 const collect = (v: string, prev: string[]) => [
@@ -87,6 +91,17 @@ function methodsOf(o: RiskCliOptions): ContagionMethod[] {
   return [...new Set(o.method)] as ContagionMethod[]
 }
 
+/** `--model NAME|DIR` as the forecast model whose stored run `--forecast H` reads. */
+function forecastModelOf(archive: Archive, o: RiskCliOptions, opts: RiskOptions): RiskOptions {
+  if (o.model === undefined) return opts
+  if (opts.forecast === undefined)
+    throw new DexposureError('USAGE', '--model chooses the model of --forecast H', {
+      field: '--model',
+    })
+  const m = resolveModelChoice(archive.file, o.model, opts.forecast, '--model')
+  return { ...opts, forecastModel: { name: m.name, sha256: m.sha256, dir: m.dir } }
+}
+
 export function register(program: Command, ctx: CliContext): void {
   /** `--monte-carlo N`: the stress distribution on the forecast graph instead of the side-by-side report. */
   async function stress(o: RiskCliOptions, opts: RiskOptions, cmd: Command): Promise<void> {
@@ -112,8 +127,10 @@ export function register(program: Command, ctx: CliContext): void {
       const bar = ctx.progress(cmd, 'monte carlo', draws, 'draws')
       let r: StressReport
       try {
+        const chosen = forecastModelOf(archive, o, opts)
         r = await stressRun(archive, {
           ...opts,
+          model: chosen.forecastModel,
           week: o.week,
           horizon: opts.forecast,
           draws,
@@ -180,6 +197,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       '--forecast <h>',
       'also measure the stored forecast Ĝ(t+h) and, when archived, the realised G(t+h)',
+    )
+    .option(
+      '--model <name|dir>',
+      "with --forecast H: the model whose stored forecast run is read (a model folder, or a model's manifest name); another model's run is refused",
     )
     .option(
       '--persistence <h>',
@@ -280,6 +301,7 @@ export function register(program: Command, ctx: CliContext): void {
         )
       const archive = ctx.openArchive(cmd, { create: false })
       try {
+        Object.assign(opts, forecastModelOf(archive, o, opts))
         const synthetic = archive.hasSynthetic()
         const note = synthetic ? [SYNTHETIC_NOTE] : []
         if (backtest) {
@@ -325,8 +347,21 @@ export function register(program: Command, ctx: CliContext): void {
           return
         }
         const r = riskRun(archive, o.week!, opts)
+        // the forecast run Ĝ came from (the latest of the chosen model, or of any model)
+        const fr =
+          opts.forecast === undefined
+            ? null
+            : findForecastRun(archive, {
+                week: o.week!,
+                horizon: opts.forecast,
+                model: opts.forecastModel,
+              })
         ctx.output(cmd, { ...r, synthetic }, () => {
           const out: string[] = []
+          if (fr)
+            out.push(
+              `forecast graph from forecast run ${fr.run_id}, model ${fr.model} (sha256 ${fr.model_sha256.slice(0, 12)}…)`,
+            )
           for (const g of r.graphs) {
             out.push(
               `${g.graph} graph, week ${g.targetWeek}${g.horizon ? ` (t+${g.horizon})` : ''}: ${g.nodes} nodes, ${g.edges} edges (contagion run ${g.contagionRunId})`,

@@ -13,7 +13,7 @@ import type { QueryService } from '../query/calls'
 import type { Archive } from '../store/archive'
 import type { Downloads } from './downloads'
 import { defaultName, exportGraph, MIME } from './graph-export'
-import { tableFileName, tableStatement } from './tables'
+import { checkedTableStatement, tableFileName } from './tables'
 
 export { READ_CHUNK } from './downloads'
 
@@ -47,8 +47,9 @@ export class ExportService {
         }),
       }),
       'export.table': (r) => {
-        // a missing option is refused now, naming it, not inside the job
-        const { sql, params } = tableStatement(r)
+        // a missing option, or a run that is not stored or not of the table's kind, is refused
+        // now, naming it (the check `dexposure export --table` makes), not inside the job
+        const { sql, params } = checkedTableStatement(this.archive, r)
         return {
           jobId: this.query.exportJob('export', {
             sql,

@@ -246,7 +246,7 @@ function idList(ids: number[]): string {
 /**
  * Checks the stored run a table reads (`run` given) or says which runs the user can pick (`run`
  * missing: USAGE naming `--run`; a run that is not stored, or not one of the filter's: NOT_FOUND).
- * Tables without a run pass.
+ * Tables without a run pass, unless given one (USAGE).
  */
 export function checkTableRun(
   archive: Archive,
@@ -255,7 +255,16 @@ export function checkTableRun(
   filter: RunFilter = {},
 ): void {
   const kind = Object.hasOwn(RUN_KIND, table) ? RUN_KIND[table as ExportTableName] : undefined
-  if (!kind) return
+  if (!kind) {
+    // a run given to a table that reads none would be ignored (and named in the file name)
+    if (run !== undefined && Object.hasOwn(TABLES, table))
+      throw new DexposureError(
+        'USAGE',
+        `--run does not go with --table ${table} (only with ${Object.keys(RUN_KIND).join(', ')})`,
+        { field: 'run' },
+      )
+    return
+  }
   const ids = storedRuns(archive, kind, filter)
   if (run !== undefined && ids.includes(run)) return
   const where = filterWords(filter)
@@ -269,9 +278,45 @@ export function checkTableRun(
     )
   throw new DexposureError(
     'NOT_FOUND',
-    `${kind} run ${run}${where} is not stored` + (ids.length ? `; ${stored}` : `, and ${none}`),
+    `${whyNot(archive, kind, run, where)}` + (ids.length ? `; ${stored}` : `, and ${none}`),
     { field: 'run' },
   )
+}
+
+/**
+ * Why run `run` is not one the table can read: stored but not of the filter's week, horizon or
+ * scenario; a risk run of another kind (contagion tables read risk_runs, which also hold the
+ * statistics, comparison and alerts runs); or not stored at all.
+ */
+function whyNot(archive: Archive, kind: RunKind, run: number, where: string): string {
+  if (where && storedRuns(archive, kind).includes(run))
+    return `${kind} run ${run} is stored, but it is not one${where}`
+  if (kind === 'contagion') {
+    const other = archive.db
+      .prepare('SELECT kind FROM risk_runs WHERE run_id = ?')
+      .pluck()
+      .get(run) as string | undefined
+    if (other !== undefined) return `run ${run} is a ${other} run, not a contagion run`
+  }
+  return `${kind} run ${run}${where} is not stored`
+}
+
+/**
+ * The statement of a named table once the stored run it reads is checked: the one check behind
+ * `export.table` and `dexposure export --table`. USAGE for a missing option (a missing run lists
+ * the stored runs to pick from), NOT_FOUND for a run that is not stored, not of the table's kind
+ * or not of the request's week, horizon or scenario (naming it and listing those stored).
+ */
+export function checkedTableStatement(
+  archive: Archive,
+  req: Omit<TableExportRequest, 'format' | 'target'>,
+): { sql: string; params: QueryParams } {
+  checkTableRun(archive, req.table, req.run, {
+    week: req.week,
+    horizon: req.horizon,
+    scenario: req.scenario,
+  })
+  return tableStatement(req)
 }
 
 /** A download's file name for a table: the table and its options, e.g. `sis-2022-05-09.csv`. */

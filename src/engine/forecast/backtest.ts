@@ -35,7 +35,7 @@ import {
   samplePaperNegatives,
   type PairChunk,
 } from './pairs'
-import { candidatePairs, EXACT_PAIRS, PROPENSITY_PAIRS } from './run'
+import { candidatePairs, EXACT_PAIRS, PROPENSITY_PAIRS } from './stages/candidates'
 import type { Calibration } from './stages/recalibrate'
 
 export const KS = [100, 1000, 10000] as const

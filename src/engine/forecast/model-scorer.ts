@@ -15,6 +15,7 @@ import {
   calibrationOf,
   calibrationOff,
   calibrationSkipped,
+  debutWeeksOf,
   freshLevelOf,
   knownLevelOf,
   knownShiftOf,
@@ -33,7 +34,7 @@ export interface ModelScorer extends PairScorer {
   /** For a model with a fresh head: the pairs with history in either direction and the `budget`
    * fresh pairs the model finds most probable (the backtest's candidate set on large weeks). */
   candidates(ctx: ScoringContext, budget: number): Promise<PairSet>
-  /** After prepare (with `recalibration`): what was applied at this anchor, and Σ p over its
+  /** After prepare: what was applied at this anchor, and Σ p over its
    * fresh pairs as scored (null without a fresh head). */
   anchor(): { calibration: Calibration; freshExpected: number | null } | null
 }
@@ -45,16 +46,15 @@ export interface ScorerRecalibration {
   enabled: boolean
 }
 
-export function modelScorer(model: ForecastModel, recal?: ScorerRecalibration): ModelScorer {
+export function modelScorer(model: ForecastModel, recal: ScorerRecalibration): ModelScorer {
   let encoded: Encoded | null = null
   let anchor: { calibration: Calibration; freshExpected: number | null } | null = null
   const changes = new Map<string, Float32Array>()
-  const weeks = recal?.archive.listWeeks().map((w) => w.week) ?? []
+  const weeks = recal.archive.listWeeks().map((w) => w.week)
   return {
     name: 'model',
     async prepare(ctx) {
       encoded = await model.encode(ctx.frame)
-      if (!recal) return
       const level = encoded.fresh
         ? await freshLevelOf(model, encoded, ctx.n, knownPairs(ctx), FRESH_KEEP_FLOOR)
         : null
@@ -64,11 +64,7 @@ export function modelScorer(model: ForecastModel, recal?: ScorerRecalibration): 
         const plan = planRecalibration(weeks, week, recal.horizon)
         if (plan.skip) calibration = calibrationSkipped(plan.skip)
         else {
-          const debuts = pairDebutsAt(
-            recal.archive,
-            week,
-            plan.anchors.map((a) => a.target),
-          )
+          const debuts = pairDebutsAt(recal.archive, week, debutWeeksOf(plan))
           const history = await recalibrationHistory(
             recal.archive,
             plan,

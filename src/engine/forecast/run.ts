@@ -27,6 +27,7 @@ import {
   calibrationOf,
   calibrationOff,
   calibrationSkipped,
+  debutWeeksOf,
   knownLevelOf,
   knownShiftOf,
   nodeChangeAt,
@@ -45,17 +46,8 @@ import { scoreCandidates, scoreEveryPair, scoreKnownPairs } from './stages/score
 import { storeForecastRun } from './stages/store'
 import { loadWeekStage } from './stages/week'
 
-// Names used across the engine, benches and tests since these lived here.
-export {
-  candidatePairs,
-  EXACT_PAIRS,
-  MAX_CANDIDATES,
-  PROPENSITY_PAIRS,
-  PROPENSITY_SHARE,
-  TOP_ISSUERS,
-} from './stages/candidates'
-export { GRAPH_RULE, STORE_FLOOR } from './stages/graph'
-export { FRESH_KEEP_FLOOR } from './stages/scan-fresh'
+// The rule Ĝ is built by, which the risk tools name with the graphs they read.
+export { GRAPH_RULE }
 
 /** Milliseconds per stage: model, week, encode, known_pairs | every_pair | candidates,
  * fresh_pairs, graph, weights, store. */
@@ -155,11 +147,7 @@ export async function runForecast(
             opts.horizon,
           )
     const recalibrating = plan !== null && plan.skip === null
-    const week = loadWeekStage(
-      archive,
-      opts.week,
-      recalibrating ? plan.anchors.map((a) => a.target) : [],
-    )
+    const week = loadWeekStage(archive, opts.week, recalibrating ? debutWeeksOf(plan) : [])
     const { frame, n, memory, position, ctx } = week
     lap('week')
     let enc = await model.encode(frame)
@@ -209,7 +197,7 @@ export async function runForecast(
         }
       }
       lap('known_pairs')
-      const { shift } = await scanFreshPairs(
+      const shift = await scanFreshPairs(
         input,
         tally,
         known,

@@ -73,7 +73,7 @@ export const FRESH_BLOCK_CELLS = 4_194_304
  * Visits every fresh pair's probability, a block of holders at a time: `visit(u, prob, base)` sees
  * row u at prob[base … base + n) (the diagonal and known pairs included; callers skip them).
  */
-export async function forEachFreshRow(
+async function forEachFreshRow(
   model: ForecastModel,
   enc: Encoded,
   n: number,

@@ -36,32 +36,75 @@ export interface ForecastRunRow {
 const hasForecastTables = (archive: Archive): boolean =>
   !!archive.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'forecast_runs'").get()
 
-/** A run by id, else the latest for (week, horizon); null when there is none. */
-export function findForecastRun(
-  archive: Archive,
-  q: { runId?: number; week?: string; horizon?: number },
-): ForecastRunRow | null {
+/** A model as a stored run records it: manifest name and pair-head sha256. */
+export interface RunModel {
+  name: string
+  sha256: string
+  /** Its folder, when known: error messages name the command that forecasts with it. */
+  dir?: string
+}
+
+/** What a run lookup names: a run id, or (week, horizon) and optionally the model that made it. */
+export interface ForecastRunQuery {
+  runId?: number
+  week?: string
+  horizon?: number
+  /** Only runs of this model (name and sha256 both match: a retrained model is another model). */
+  model?: RunModel
+}
+
+/**
+ * A run by id, else the latest for (week, horizon) — of `model` when one is given; null when
+ * there is none.
+ */
+export function findForecastRun(archive: Archive, q: ForecastRunQuery): ForecastRunRow | null {
   if (!hasForecastTables(archive)) return null
   const row =
     q.runId !== undefined
       ? archive.db.prepare('SELECT * FROM forecast_runs WHERE run_id = ?').get(q.runId)
-      : archive.db
-          .prepare(
-            'SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1',
-          )
-          .get(q.week, q.horizon)
+      : q.model
+        ? archive.db
+            .prepare(
+              `SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? AND model = ? AND model_sha256 = ?
+               ORDER BY run_id DESC LIMIT 1`,
+            )
+            .get(q.week, q.horizon, q.model.name, q.model.sha256)
+        : archive.db
+            .prepare(
+              'SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1',
+            )
+            .get(q.week, q.horizon)
   return (row as ForecastRunRow | undefined) ?? null
 }
 
-/** As findForecastRun, or NOT_FOUND saying what to run. */
-export function requireForecastRun(
-  archive: Archive,
-  q: { runId?: number; week?: string; horizon?: number },
-): ForecastRunRow {
+/**
+ * As findForecastRun, or NOT_FOUND saying what to run. With a `model`, a stored run of another
+ * model is not taken: CONFLICT naming both models (the analyst chose one; silently reading
+ * another's forecast would be a wrong answer, not a fallback).
+ */
+export function requireForecastRun(archive: Archive, q: ForecastRunQuery): ForecastRunRow {
   const run = findForecastRun(archive, q)
   if (run) return run
   if (q.runId !== undefined)
     throw new DexposureError('NOT_FOUND', `no forecast run ${q.runId}`, { field: 'runId' })
+  if (q.model) {
+    const other = findForecastRun(archive, { week: q.week, horizon: q.horizon })
+    const wanted = `${q.model.name} (sha256 ${q.model.sha256.slice(0, 12)}…)`
+    const todo = q.model.dir
+      ? `run \`dexposure forecast --week ${q.week} --horizon ${q.horizon} --model ${q.model.dir}\` first`
+      : 'forecast with that model first'
+    if (other)
+      throw new DexposureError(
+        'CONFLICT',
+        `the stored forecast for week ${q.week} horizon ${q.horizon} (run ${other.run_id}) is of model ${other.model} (sha256 ${other.model_sha256.slice(0, 12)}…), not of the chosen model ${wanted}; ${todo}`,
+        { week: q.week, field: 'model' },
+      )
+    throw new DexposureError(
+      'NOT_FOUND',
+      `no forecast run of model ${wanted} for week ${q.week} horizon ${q.horizon}; ${todo}`,
+      { week: q.week, field: 'model' },
+    )
+  }
   throw new DexposureError(
     'NOT_FOUND',
     `no forecast run for week ${q.week} horizon ${q.horizon}; run \`dexposure forecast --week ${q.week} --horizon ${q.horizon}\` first`,

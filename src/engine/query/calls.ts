@@ -36,6 +36,8 @@ export interface ExportJobRequest {
   name: string
   timeoutMs?: number
   maxRows?: number | null
+  /** horizon → model folder or name: the forecast functions' default model (query.run's). */
+  models?: Record<string, string>
 }
 
 export class QueryService {
@@ -72,6 +74,7 @@ export class QueryService {
           name: r.name ?? 'query',
           timeoutMs: r.timeoutMs,
           maxRows: r.maxRows ?? null,
+          models: r.models,
         }),
       }),
       'query.history': (r) =>
@@ -111,6 +114,7 @@ export class QueryService {
               target: { path },
               timeoutMs: req.timeoutMs,
               maxRows: req.maxRows,
+              models: req.models,
             },
             {
               ...progressOf(ctx),
@@ -152,7 +156,13 @@ export class QueryService {
     try {
       const result = await this.asJob(queryId, (ctx) =>
         this.engine.run(
-          { sql: r.sql, params: r.params, timeoutMs: r.timeoutMs, maxRows: r.maxRows },
+          {
+            sql: r.sql,
+            params: r.params,
+            timeoutMs: r.timeoutMs,
+            maxRows: r.maxRows,
+            models: r.models,
+          },
           progressOf(ctx),
         ),
       )

@@ -78,7 +78,7 @@ export const QUERY_FUNCTIONS: QueryFunctionSpec[] = [
       c('run_id', 'INTEGER', 'the forecast run read (forecast_runs.run_id)'),
     ],
     needs: 'forecast',
-    doc: 'The stored pairs of the latest forecast run for (week, horizon[, model]): every pair of the predicted graph and every pair with probability ≥ 0.01, most probable first. Pairs below 0.01 are not stored.',
+    doc: 'The stored pairs of the latest forecast run for (week, horizon[, model]): every pair of the predicted graph and every pair with probability ≥ 0.01, most probable first. Pairs below 0.01 are not stored. Without a model: the model chosen for the horizon in the workbench (name and sha256), else the latest run of any model.',
     cost: 'A literal call is a subquery over the stored run: the top 1,000 pairs of a real-scale run (332k pairs) in about 10 ms, sorted or not. A missing run is computed first (a forecast: about 1 s on the small demo, 15–30 s on a real-scale week).',
   },
   {

@@ -22,7 +22,15 @@ import {
 import { formatSeconds, QueryProcess, type Isolation } from './host'
 import { inlineCalls } from './inline'
 import { keyOf, prepareRuns, type PreparedRun, type PrepareContext } from './prepare'
-import type { FromWorker, RunLimits, SchemaObject, StatementResult, WorkerError } from './protocol'
+import { resolveModelChoices } from '../model-choice'
+import type {
+  ForecastModelRef,
+  FromWorker,
+  RunLimits,
+  SchemaObject,
+  StatementResult,
+  WorkerError,
+} from './protocol'
 
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_MAX_ROWS = 10_000
@@ -42,6 +50,11 @@ export interface QueryRequest {
   params?: QueryParams
   timeoutMs?: number
   maxRows?: number
+  /**
+   * horizon (text) → a model folder or name: forecast functions called without a model read (or
+   * compute) that model's run for the horizon instead of the latest run of any model.
+   */
+  models?: Record<string, string>
 }
 
 export interface QueryStatementResult extends StatementResult {
@@ -70,6 +83,8 @@ export interface ExportRequest {
   timeoutMs?: number
   /** Stop after this many rows (default: every row). */
   maxRows?: number | null
+  /** As QueryRequest's: the forecast functions' default model per horizon. */
+  models?: Record<string, string>
 }
 
 export interface ExportResult {
@@ -118,6 +133,7 @@ export class QueryEngine {
         },
       )
     const checked = checkQuery(req.sql, req.params ?? {})
+    const forecastModels = this.chooseModels(checked, req.models)
     const prepared = await prepareRuns(
       this.archive,
       req.sql,
@@ -138,6 +154,7 @@ export class QueryEngine {
           named: s.bind.named,
         })),
         limits: { ...LIMITS, maxRows },
+        forecastModels,
       }),
       { timeoutMs, signal: ctx.signal },
     )
@@ -173,6 +190,7 @@ export class QueryEngine {
         `an export takes one statement; this SQL has ${checked.length}`,
         sqlLocation(req.sql, checked[1]?.start ?? 0),
       )
+    const forecastModels = this.chooseModels(checked, req.models)
     const prepared = await prepareRuns(this.archive, req.sql, checked[0].needs, ctx, this.inflight)
     this.inline(checked, prepared)
     const runs = [...prepared.values()]
@@ -197,6 +215,7 @@ export class QueryEngine {
           format: req.format,
           target: temp ? { path: temp } : req.target,
           maxRows: req.maxRows ?? null,
+          forecastModels,
         }),
         {
           timeoutMs,
@@ -226,6 +245,27 @@ export class QueryEngine {
   }
 
   /** Calls over prepared runs and on literal nodes become subqueries (query/inline.ts). */
+  /**
+   * The console's model choices (horizon → folder or name; USAGE/NOT_FOUND naming `models.H`):
+   * marked on the forecast needs that name no model, so the engine reads or computes the chosen
+   * model's run, and returned for the query process, whose functions default to them too.
+   */
+  private chooseModels(
+    checked: CheckedStatement[],
+    models: Record<string, string> | undefined,
+  ): Record<string, ForecastModelRef> {
+    const resolved = resolveModelChoices(this.archive.file, models, 'models')
+    for (const st of checked)
+      for (const need of st.needs)
+        if (need.kind === 'forecast' && need.model === null) {
+          const m = resolved.get(need.horizon)
+          if (m) need.chosen = { name: m.name, sha256: m.sha256, dir: m.dir }
+        }
+    return Object.fromEntries(
+      [...resolved].map(([h, m]) => [String(h), { name: m.name, sha256: m.sha256 }]),
+    )
+  }
+
   private inline(checked: CheckedStatement[], prepared: Map<string, PreparedRun>): void {
     for (const st of checked) {
       const replacements = inlineCalls(st, (need) => prepared.get(keyOf(need))?.runId)

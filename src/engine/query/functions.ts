@@ -11,6 +11,7 @@ import type { ErrorCode } from '../../shared/errors'
 import { int32Of } from '../store/frames'
 import { NODE_ROWIDS_FUNCTION, QUERY_FUNCTIONS, type QueryFunctionSpec } from './catalog'
 import { canonicalScenario, checkMethod } from './guard'
+import type { ForecastModelRef } from './protocol'
 import { defaultContagionRun, defaultStatsRun, latestForecastRun } from './runs'
 
 /** An error a query function raises: SQL error text plus the code the engine reports. */
@@ -39,8 +40,16 @@ function shown(v: unknown): string {
 const spec = (name: string): QueryFunctionSpec => QUERY_FUNCTIONS.find((f) => f.name === name)!
 const big = (x: number | null): bigint | null => (x === null ? null : BigInt(x))
 
-/** Registers every query function on `db`; they read through `data` (read-only, same file). */
-export function registerQueryFunctions(db: Database.Database, data: Database.Database): void {
+/**
+ * Registers every query function on `db`; they read through `data` (read-only, same file). The
+ * returned setter gives the models the next statements' forecast functions default to (horizon →
+ * model), set by the query process before each run.
+ */
+export function registerQueryFunctions(
+  db: Database.Database,
+  data: Database.Database,
+): (models: Record<string, ForecastModelRef>) => void {
+  let chosen: Record<string, ForecastModelRef> = {}
   const stmt = (sql: string) => data.prepare(sql).raw()
   const q = {
     hasWeek: data.prepare('SELECT 1 FROM weeks WHERE week = ?').pluck(),
@@ -106,14 +115,18 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
     const w = String(week)
     const h = Number(horizon)
     const m = model === undefined || model === null ? null : String(model)
-    const run = latestForecastRun(data, w, h, m)
+    // no model named: the chosen model's runs for the horizon, when the console chose one
+    const c = m === null && Number.isInteger(h) ? chosen[String(h)] : undefined
+    const run = c
+      ? latestForecastRun(data, w, h, c.name, c.sha256)
+      : latestForecastRun(data, w, h, m)
     if (run !== null) return run
     throw (
       missingWeek(fn, w, week) ??
       new QueryFunctionError(
         fn,
         'NOT_FOUND',
-        `${fn}: no forecast run for week ${shown(week)} horizon ${shown(horizon)}${m ? ` with model ${shown(model)}` : ''}; ` +
+        `${fn}: no forecast run for week ${shown(week)} horizon ${shown(horizon)}${m ? ` with model ${shown(model)}` : c ? ` of the chosen model ${c.name} (sha256 ${c.sha256.slice(0, 12)}…)` : ''}; ` +
           `write the week and horizon as literals or :parameters so the query computes it, or run \`dexposure forecast --week ${shown(week)} --horizon ${shown(horizon)}\``,
       )
     )
@@ -340,4 +353,8 @@ export function registerQueryFunctions(db: Database.Database, data: Database.Dat
       ]
     }
   })
+
+  return (models) => {
+    chosen = models
+  }
 }

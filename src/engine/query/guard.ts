@@ -105,7 +105,18 @@ export interface FunctionCall {
 
 /** A stored run a statement reads, with where it is named (for error positions). */
 export type RunRequirement =
-  | { kind: 'forecast'; week: string; horizon: number; model: string | null; at: FunctionCall }
+  | {
+      kind: 'forecast'
+      week: string
+      horizon: number
+      model: string | null
+      /**
+       * Without `model`: the model the console chose for the horizon (query.run `models`), whose
+       * latest run is read or computed; none chosen: the latest run of any model.
+       */
+      chosen?: { name: string; sha256: string; dir: string }
+      at: FunctionCall
+    }
   | { kind: 'stats'; week: string; at: FunctionCall }
   | {
       kind: 'contagion'

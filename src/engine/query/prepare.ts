@@ -34,7 +34,7 @@ export interface PrepareContext {
 /** What identifies the run a requirement names (equal keys: one run). */
 export const keyOf = (r: RunRequirement): string =>
   r.kind === 'forecast'
-    ? `forecast|${r.week}|${r.horizon}|${r.model ?? ''}`
+    ? `forecast|${r.week}|${r.horizon}|${r.model ?? ''}|${r.model === null && r.chosen ? `${r.chosen.name}@${r.chosen.sha256}` : ''}`
     : r.kind === 'stats'
       ? `stats|${r.week}`
       : `contagion|${r.week}|${r.scenario}|${r.method ?? '*'}`
@@ -100,15 +100,28 @@ async function prepareOne(
       week: need.week,
     })
   if (need.kind === 'forecast') {
-    const stored = latestForecastRun(archive.db, need.week, need.horizon, need.model)
-    const run = { ...base, kind: 'forecast' as const, horizon: need.horizon, model: need.model }
+    // no model named in the SQL: the console's chosen model for the horizon, when it chose one
+    const chosen = need.model === null ? (need.chosen ?? null) : null
+    const stored = chosen
+      ? latestForecastRun(archive.db, need.week, need.horizon, chosen.name, chosen.sha256)
+      : latestForecastRun(archive.db, need.week, need.horizon, need.model)
+    const run = {
+      ...base,
+      kind: 'forecast' as const,
+      horizon: need.horizon,
+      model: chosen ? chosen.name : need.model,
+    }
     if (stored !== null) return { ...run, runId: stored, computed: false }
     const label = `forecast ${need.week} h=${need.horizon}`
     ctx.progress?.(0, null, label)
     const r = await runForecast(archive, {
       week: need.week,
       horizon: need.horizon,
-      modelDir: need.model === null ? undefined : modelDirNamed(archive, need.model, need.horizon),
+      modelDir: chosen
+        ? chosen.dir
+        : need.model === null
+          ? undefined
+          : modelDirNamed(archive, need.model, need.horizon),
       top: 0,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress?.(done, total, `${label}: pairs scored`),

@@ -56,9 +56,22 @@ export interface RunLimits {
 
 export type ExportTarget = { path: string } | { fd: number }
 
+/** A forecast model as stored runs record it (forecast_runs.model, model_sha256). */
+export interface ForecastModelRef {
+  name: string
+  sha256: string
+}
+
 export type ToWorker =
   | { type: 'init'; file: string }
-  | { type: 'run'; id: number; statements: WorkerStatement[]; limits: RunLimits }
+  | {
+      type: 'run'
+      id: number
+      statements: WorkerStatement[]
+      limits: RunLimits
+      /** horizon → the chosen model: forecast functions named without a model read its runs. */
+      forecastModels?: Record<string, ForecastModelRef>
+    }
   | {
       type: 'export'
       id: number
@@ -66,6 +79,8 @@ export type ToWorker =
       format: 'csv' | 'json' | 'parquet'
       target: ExportTarget
       maxRows: number | null
+      /** As `run`'s: the models forecast functions named without a model read. */
+      forecastModels?: Record<string, ForecastModelRef>
     }
   | { type: 'schema'; id: number }
 

@@ -1,6 +1,7 @@
 // Which stored run a query function reads: one rule, used by the engine (is the run there, or
 // must it be computed first?) and by the query process (read it). Forecasts: the latest run for
-// (week, horizon[, model name]). Statistics: the latest stats run of the observed week with the
+// (week, horizon[, model name]); without a model name, the latest run of the model the console
+// chose for the horizon (name and sha256, `query.run` `models`) when it chose one. Statistics: the latest stats run of the observed week with the
 // default parameters (what `dexposure stats --week W` stores). Contagion: the latest contagion run
 // of the observed week with default parameters that holds the scenario (and the method, or all
 // three when none is named).
@@ -16,6 +17,8 @@ export function latestForecastRun(
   week: string,
   horizon: number,
   model: string | null,
+  /** With `model`: only runs whose pair-head sha256 is this (the chosen model, not a namesake). */
+  sha256: string | null = null,
 ): number | null {
   const row = (
     model === null
@@ -26,9 +29,10 @@ export function latestForecastRun(
           .get(week, horizon)
       : db
           .prepare(
-            'SELECT run_id FROM forecast_runs WHERE week = ? AND horizon = ? AND model = ? ORDER BY run_id DESC LIMIT 1',
+            `SELECT run_id FROM forecast_runs WHERE week = ? AND horizon = ? AND model = ?
+             AND (? IS NULL OR model_sha256 = ?) ORDER BY run_id DESC LIMIT 1`,
           )
-          .get(week, horizon, model)
+          .get(week, horizon, model, sha256, sha256)
   ) as { run_id: number } | undefined
   return row?.run_id ?? null
 }

@@ -15,6 +15,7 @@ import { exportBackend, FdWriter, type RawCell } from './export'
 import { QueryFunctionError, registerQueryFunctions } from './functions'
 import type {
   Cell,
+  ForecastModelRef,
   FromWorker,
   ResultColumn,
   RunLimits,
@@ -58,8 +59,11 @@ function open(file: string): void {
   db.pragma('query_only = ON')
   data.pragma('query_only = ON')
   db.unsafeMode(false)
-  registerQueryFunctions(db, data)
+  setForecastModels = registerQueryFunctions(db, data)
 }
+
+/** Sets the chosen forecast models (registerQueryFunctions gives it when the connection opens). */
+let setForecastModels: ((models: Record<string, ForecastModelRef>) => void) | null = null
 
 function onMessage(m: ToWorker): void {
   if (m.type === 'init') {
@@ -73,6 +77,8 @@ function onMessage(m: ToWorker): void {
   }
   if (!db) return
   if (m.type === 'run') {
+    // the models this query's forecast functions default to (none chosen: the latest run)
+    setForecastModels!(m.forecastModels ?? {})
     const results: StatementResult[] = []
     for (let i = 0; i < m.statements.length; i++) {
       try {
@@ -84,6 +90,7 @@ function onMessage(m: ToWorker): void {
     }
     send({ type: 'result', id: m.id, results })
   } else if (m.type === 'export') {
+    setForecastModels!(m.forecastModels ?? {})
     try {
       const r = exportStatement(db, m)
       send({ type: 'exported', id: m.id, ...r })

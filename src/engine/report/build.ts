@@ -56,6 +56,9 @@ export function reportCommand(archiveFile: string, r: ReturnType<typeof normalis
     '--week',
     r.week,
     ...r.horizons.flatMap((h) => ['--horizon', String(h)]),
+    ...Object.entries(r.models ?? {})
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .flatMap(([h, m]) => ['--model', quote(`${h}=${m}`)]),
     ...(r.scenarios ?? []).flatMap((s) => ['--scenario', quote(s)]),
     ...(r.sections && r.sections.length < REPORT_SECTIONS.length
       ? r.sections.flatMap((s) => ['--section', s])

@@ -10,6 +10,7 @@ import type { GraphLayout } from '../layout/graph-layout'
 import { checkWeek } from '../risk/stats-runs'
 import type { Archive } from '../store/archive'
 import { buildReport, normaliseRequest } from './build'
+import { resolveModelChoices } from '../model-choice'
 
 type Req = z.output<(typeof reportCalls)['report.build']['request']>
 
@@ -21,7 +22,9 @@ export function reportHandlers(
   return {
     'report.build': (r) => {
       checkWeek(archive, r.week)
-      normaliseRequest(r) // unknown scenarios are refused now, not in the job
+      // unknown scenarios and model choices that do not resolve are refused now, not in the job
+      const n = normaliseRequest(r)
+      resolveModelChoices(archive.file, n.models, 'models', n.horizons)
       const running = jobs.list().find((j) => j.kind === 'report')
       if (running)
         throw new DexposureError(

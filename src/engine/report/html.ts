@@ -312,6 +312,13 @@ function alerts(m: ReportModel): string {
   ].join('\n')
 }
 
+/** How each forecast's model was picked, as Provenance says it. */
+const MODEL_CHOICE_TEXT: Record<ReportModel['forecasts'][number]['modelChoice'], string> = {
+  chosen: 'the model chosen for this horizon (name and pair-head sha256 match)',
+  default: "the horizon's default model (no model was chosen; name and pair-head sha256 match)",
+  latest: 'the latest stored run (no model is installed for this horizon)',
+}
+
 function provenance(m: ReportModel): string {
   const p = m.provenance
   const dl = (items: [string, string][]) =>
@@ -328,9 +335,10 @@ function provenance(m: ReportModel): string {
     const tw = man?.training_window
     return [
       `h = ${f.horizon}`,
-      man
-        ? `${esc(man.name)} (horizon ${man.horizon}, ${esc(f.model!.dir)}); trained ${tw?.from} … ${tw?.until}, validation until ${tw?.validation_until}, last week used ${tw?.last_week_used}; training data: ${man.training_data ? `${esc(man.training_data.archive)} (${man.training_data.sources.map(esc).join(', ')}${man.training_data.synthetic ? ', synthetic' : ''})` : 'not recorded'}; metrics: ${metrics}; sha256 of the pair head ${esc(f.run.model_sha256)}`
-        : `${esc(f.run.model)} (sha256 ${esc(f.run.model_sha256)}): its manifest is no longer where the run found it`,
+      `<span class="model-choice" data-horizon="${f.horizon}" data-choice="${f.modelChoice}">Forecast run ${f.run.run_id} by ${esc(f.run.model)}, ${MODEL_CHOICE_TEXT[f.modelChoice]}.</span> ` +
+        (man
+          ? `${esc(man.name)} (horizon ${man.horizon}, ${esc(f.model!.dir)}); trained ${tw?.from} … ${tw?.until}, validation until ${tw?.validation_until}, last week used ${tw?.last_week_used}; training data: ${man.training_data ? `${esc(man.training_data.archive)} (${man.training_data.sources.map(esc).join(', ')}${man.training_data.synthetic ? ', synthetic' : ''})` : 'not recorded'}; metrics: ${metrics}; sha256 of the pair head ${esc(f.run.model_sha256)}`
+          : `${esc(f.run.model)} (sha256 ${esc(f.run.model_sha256)}): its manifest is no longer where the run found it`),
       `${esc(f.run.provider)}${f.fallbacks.length ? `; fallbacks: ${f.fallbacks.map((x) => `${esc(x.provider)} (${esc(x.error)})`).join('; ')}` : '; no fallback'}`,
     ]
   })

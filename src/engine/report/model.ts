@@ -15,6 +15,7 @@ import { readBacktest } from '../forecast/backtest-store'
 import type { ModelManifest } from '../forecast/model'
 import { runForecast } from '../forecast/run'
 import { findForecastRun, modelOfRun, type ForecastRunRow } from '../forecast/stored-run'
+import { defaultModel, resolveModelChoices, type ResolvedModel } from '../model-choice'
 import type { UniverseView } from '../layout/graph-layout'
 import { DEFAULT_SCENARIOS, riskRun } from '../risk/contagion-runs'
 import { riskPlayback } from '../risk/playback'
@@ -70,6 +71,11 @@ export interface ForecastPart {
   nodes: ForecastNodeRow[]
   backtest: CallResponse<'backtest.result'>
   model: { dir: string; manifest: ModelManifest } | null
+  /**
+   * How the forecast's model was picked: 'chosen' in the request (`models`), the horizon's
+   * 'default' model, or — only where no model exists for the horizon — the 'latest' stored run.
+   */
+  modelChoice: 'chosen' | 'default' | 'latest'
 }
 
 export interface NodeState {
@@ -172,11 +178,11 @@ function everythingStored(archive: Archive, r: ReportRequest): boolean {
   const { needed } = alertWeeks(weeks, weeks.indexOf(r.week))
   if (weeksWithoutStats(archive, needed).length) return false
   const has = (s: ReportSection) => !r.sections || r.sections.includes(s)
-  if (
-    has('forecast') &&
-    (r.horizons ?? []).some((h) => !findForecastRun(archive, { week: r.week, horizon: h }))
-  )
-    return false
+  if (has('forecast')) {
+    const models = reportModels(archive, r)
+    if ((r.horizons ?? []).some((h) => !reportRun(archive, r.week, h, models.get(h) ?? null)))
+      return false
+  }
   if (has('contagion')) {
     const wanted = r.scenarios?.length
       ? [...new Set(r.scenarios.map((s) => scenarioByName(s).name))]
@@ -230,13 +236,24 @@ async function gather(
 
   const horizons = [...new Set(r.horizons ?? [])].sort((a, b) => a - b)
   const forecasts: ForecastPart[] = []
+  const models = has('forecast') ? reportModels(archive, r) : new Map<number, ResolvedModel>()
   if (has('forecast'))
     for (const h of horizons) {
       step(`forecast h=${h}`)
-      let run = findForecastRun(archive, { week, horizon: h })
+      const model = models.get(h) ?? null
+      let run = reportRun(archive, week, h, model)
       if (!run) {
-        const res = await runForecast(archive, { week, horizon: h, top: 0, signal: o.signal })
-        computed.push(`forecast of ${week}, h=${h} (run ${res.run_id})`)
+        // computed with the model the report reads (the chosen or default one), by its folder
+        const res = await runForecast(archive, {
+          week,
+          horizon: h,
+          modelDir: model?.dir,
+          top: 0,
+          signal: o.signal,
+        })
+        computed.push(
+          `forecast of ${week}, h=${h} (run ${res.run_id}, model ${res.model}${model?.how === 'chosen' ? ', chosen' : ''})`,
+        )
         run = findForecastRun(archive, { runId: res.run_id })!
       }
       const tops = forecastTops(archive, run, weekFrame(archive, week), TOP_ROWS)
@@ -248,7 +265,8 @@ async function gather(
         warnings: JSON.parse(run.warnings) as string[],
         ...tops,
         backtest: readBacktest(archive, { horizon: h }),
-        model: modelOfRun(archive.file, run),
+        model: model ? { dir: model.dir, manifest: model.manifest } : modelOfRun(archive.file, run),
+        modelChoice: model?.how ?? 'latest',
       })
     }
 
@@ -355,6 +373,32 @@ async function gather(
     provenance,
     computed,
   }
+}
+
+/**
+ * The model each of the report's horizons reads: the request's choice (`models`, checked: USAGE
+ * or NOT_FOUND naming `models.H`), else the horizon's default model; a horizon with neither is
+ * absent (the report then reads the latest stored run, and computing one fails naming the gap).
+ */
+export function reportModels(archive: Archive, r: ReportRequest): Map<number, ResolvedModel> {
+  const horizons = [...new Set(r.horizons ?? [])]
+  const out = resolveModelChoices(archive.file, r.models, 'models', horizons)
+  for (const h of horizons)
+    if (!out.has(h)) {
+      const d = defaultModel(archive.file, h)
+      if (d) out.set(h, d)
+    }
+  return out
+}
+
+/** The stored run a report reads for a horizon: the latest of its model (never another's). */
+function reportRun(
+  archive: Archive,
+  week: string,
+  horizon: number,
+  model: ResolvedModel | null,
+): ForecastRunRow | null {
+  return findForecastRun(archive, { week, horizon, ...(model ? { model } : {}) })
 }
 
 /** The newest observed contagion run of the week holding every wanted scenario with all methods. */

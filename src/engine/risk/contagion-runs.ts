@@ -15,6 +15,8 @@ import type { ContagionMethod } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, type RiskGraph } from '../../shared/risk/graph'
 import { SCENARIOS, formatShockSpec, selectShock } from '../../shared/risk/scenarios'
 import type { Archive } from '../store/archive'
+import { GRAPH_RULE } from '../forecast/run'
+import { predictedGraphOfRun, requireForecastRun, type RunModel } from '../forecast/stored-run'
 import { loadPredictedGraph } from './predicted-graph'
 import {
   checkWeek,
@@ -38,6 +40,13 @@ export interface RiskOptions {
   stats?: StatsParams
   /** Measure the forecast Ĝ(t+h) of this horizon too (needs a stored forecast run). */
   forecast?: number
+  /**
+   * The model whose forecast run `forecast` reads (its latest run for the week and horizon); a
+   * stored run of another model is refused (CONFLICT naming both). Without it: the latest run.
+   */
+  forecastModel?: RunModel
+  /** Exactly this stored forecast run (checked by the caller against week and horizon). */
+  forecastRunId?: number
   /** Without a forecast: measure G(t+h) too and score persistence against it. */
   persistence?: number
   /** Store per-node losses (contagion_node_losses). Default true. */
@@ -292,7 +301,20 @@ export function riskRun(archive: Archive, week: string, o: RiskOptions = {}): Ri
     if (beyond) throw new DexposureError('USAGE', beyond, { field: 'horizon' })
     const target = addWeeks(week, horizon)
     if (o.forecast !== undefined) {
-      const p = loadPredictedGraph(archive, week, horizon)
+      const p =
+        o.forecastRunId !== undefined
+          ? predictedGraphOfRun(
+              archive,
+              requireForecastRun(archive, { runId: o.forecastRunId }),
+              GRAPH_RULE,
+            )
+          : o.forecastModel
+            ? predictedGraphOfRun(
+                archive,
+                requireForecastRun(archive, { week, horizon, model: o.forecastModel }),
+                GRAPH_RULE,
+              )
+            : loadPredictedGraph(archive, week, horizon)
       graphs.push({
         key: {
           week,
@@ -459,7 +481,12 @@ export function riskBacktest(
         }
         used.push(week)
       } catch (e) {
-        if (!(e instanceof DexposureError && e.code === 'NOT_FOUND' && o.withForecast)) throw e
+        // an anchor without a forecast run (of the chosen model, when one is) is skipped, named
+        const missing =
+          e instanceof DexposureError &&
+          o.withForecast &&
+          (e.code === 'NOT_FOUND' || (e.code === 'CONFLICT' && o.forecastModel !== undefined))
+        if (!missing) throw e
         skipped.push({ week, reason: e.message })
       }
     }

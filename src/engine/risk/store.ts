@@ -12,6 +12,7 @@ import type { SisResult } from '../../shared/risk/sis'
 import type { Spillover } from '../../shared/risk/spillover'
 import { STAT_KEYS, type LargestEdge, type NetworkStats } from '../../shared/risk/stats'
 import type { Archive } from '../store/archive'
+import { BatchInsert, type RowShape } from '../store/row-insert'
 
 export type RunKind = 'stats' | 'contagion' | 'compare' | 'alerts'
 export type GraphKind = 'observed' | 'forecast' | 'realised'
@@ -46,8 +47,41 @@ export function canonicalJson(v: unknown): string {
 const finiteOrNull = (x: number | null): number | null =>
   x === null || !Number.isFinite(x) ? null : x
 
+/**
+ * A stats run's SIS rows as the import writes its bulk tables (store/row-insert.ts): batches of up
+ * to 256 rows per statement call, the run id a shared parameter instead of bound row by row.
+ */
+const SIS_ROWS: RowShape = {
+  table: 'sis_scores',
+  derived: [['run_id', () => '?1']],
+  shared: 1,
+  bound: [
+    'node_id',
+    'rank',
+    'score',
+    'pagerank',
+    'pagerank_scaled',
+    'tail_exposure',
+    'log_tvl_scaled',
+  ],
+}
+
+/** A stats run's spillover cells, one level per batch run: the run id and level shared. */
+const SPILLOVER_ROWS: RowShape = {
+  table: 'spillover_cells',
+  derived: [
+    ['run_id', () => '?1'],
+    ['level', () => '?2'],
+  ],
+  shared: 2,
+  bound: ['from_sector', 'to_sector', 'exposure'],
+}
+
 export class RiskStore {
   private readonly db: Database.Database
+  /** The SIS batch statements, prepared on the first stats run this store saves. */
+  private sisRows: BatchInsert | undefined
+  private spilloverRows: BatchInsert | undefined
 
   constructor(private readonly archive: Archive) {
     this.db = archive.db
@@ -153,28 +187,49 @@ export class RiskStore {
       for (const k of STAT_KEYS)
         if (k !== 'max_edge_weight') stat.run(runId, k, finiteOrNull(values[k]))
       this.insertLargestEdge(runId, largest)
-      const s = this.db.prepare(
-        `INSERT INTO sis_scores (run_id, node_id, rank, score, pagerank, pagerank_scaled, tail_exposure,
-           log_tvl_scaled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      // every node of the week (~11k a real-scale week) in multi-row batches, in node id order:
+      // sis_scores is a WITHOUT ROWID table keyed (run_id, node_id), so rows in key order append
+      // to its B-tree instead of landing on pages all over the run's range (~10 % less CPU)
+      const n = sis.order.length
+      const rank = new Int32Array(n)
+      for (let r = 0; r < n; r++) rank[sis.order[r]] = r + 1
+      const ids = g.nodeIds
+      const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+        ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0,
       )
-      for (let r = 0; r < sis.order.length; r++) {
-        const i = sis.order[r]
-        s.run(
-          runId,
-          g.nodeIds[i],
-          r + 1,
-          sis.scores[i],
-          sis.pagerank[i],
-          sis.pagerankScaled[i],
-          sis.tail[i],
-          sis.logTvlScaled[i],
-        )
-      }
-      const c = this.db.prepare(
-        'INSERT INTO spillover_cells (run_id, level, from_sector, to_sector, exposure) VALUES (?, ?, ?, ?, ?)',
+      this.sisRows ??= new BatchInsert(this.db, SIS_ROWS)
+      this.sisRows.run(
+        n,
+        (_first, v) => {
+          v[1] = runId
+        },
+        (r, v, o) => {
+          const i = order[r]
+          v[o] = g.nodeIds[i]
+          v[o + 1] = rank[i]
+          v[o + 2] = sis.scores[i]
+          v[o + 3] = sis.pagerank[i]
+          v[o + 4] = sis.pagerankScaled[i]
+          v[o + 5] = sis.tail[i]
+          v[o + 6] = sis.logTvlScaled[i]
+        },
       )
+      // the spillover matrices (~1.9k cells a real-scale week at the category level), batched too
+      this.spilloverRows ??= new BatchInsert(this.db, SPILLOVER_ROWS)
       for (const sp of spill)
-        for (const cell of sp.cells) c.run(runId, sp.level, cell.from, cell.to, cell.exposure)
+        this.spilloverRows.run(
+          sp.cells.length,
+          (_first, v) => {
+            v[1] = runId
+            v[2] = sp.level
+          },
+          (k, v, o) => {
+            const cell = sp.cells[k]
+            v[o] = cell.from
+            v[o + 1] = cell.to
+            v[o + 2] = cell.exposure
+          },
+        )
     })
   }
 

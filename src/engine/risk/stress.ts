@@ -29,6 +29,7 @@ import {
   modelOfRun,
   requireForecastRun,
   type ForecastRunRow,
+  type RunModel,
 } from '../forecast/stored-run'
 import type { Archive } from '../store/archive'
 import { checkContagionParams, contagionParams, DEFAULT_SCENARIOS } from './contagion-runs'
@@ -42,6 +43,8 @@ export const MAX_DRAWS = 100_000
 export interface StressOptions {
   week: string
   horizon: number
+  /** Only a forecast run of this model (else CONFLICT naming both); without it, the latest run. */
+  model?: RunModel
   draws?: number
   seed?: number
   /** σ of log1p(weight); undefined: from the model (resolveWeightSigma). */
@@ -195,7 +198,7 @@ export async function stressRun(archive: Archive, o: StressOptions): Promise<Str
   checkContagionParams(params)
   const scenarios = o.scenarios ?? DEFAULT_SCENARIOS
   const methods = o.methods ?? ['reference', 'debtrank', 'eisenberg-noe']
-  const run = requireForecastRun(archive, { week: o.week, horizon: o.horizon })
+  const run = requireForecastRun(archive, { week: o.week, horizon: o.horizon, model: o.model })
   const warnings: string[] = []
 
   const nodes = loadForecastNodes(archive, run.run_id)

@@ -638,13 +638,16 @@ export function riskComparisonView(
   archive: Archive,
   week: string,
   horizon: number,
+  forecastRun?: number,
 ): CallResponse<'risk.comparison'> {
+  // with a forecast run: only a comparison that scored that run (the chosen model's forecast),
+  // never one of another model's run
   const run = archive.db
     .prepare(
       `SELECT * FROM risk_runs WHERE kind = 'compare' AND week = ? AND horizon = ?
-       ORDER BY run_id DESC LIMIT 1`,
+       AND (? IS NULL OR forecast_run = ?) ORDER BY run_id DESC LIMIT 1`,
     )
-    .get(week, horizon) as RunRow | undefined
+    .get(week, horizon, forecastRun ?? null, forecastRun ?? null) as RunRow | undefined
   if (!run) return null
   const rows = archive.db
     .prepare(
@@ -695,6 +698,7 @@ export function riskComparisonView(
     targetWeek: run.target_week,
     horizon: run.horizon,
     graph: run.graph,
+    forecastRun: run.forecast_run,
     rows: [...out.values()],
   }
 }

@@ -49,6 +49,19 @@ export class ReportEditor {
     await expect(this.preview().locator('h1')).toContainText(`week of ${week}`, { timeout })
   }
 
+  /** The Log's lines, newest first: [level, source, message] (the Log panel renders every entry). */
+  async logLines(): Promise<[string, string, string][]> {
+    return this.page
+      .locator('.log-entry')
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          (r as HTMLElement).dataset.level ?? '',
+          r.querySelector('.log-source')?.textContent ?? '',
+          r.querySelector('.log-message')?.textContent ?? '',
+        ]),
+      )
+  }
+
   /** Clicks Save HTML or Save PDF and returns the downloaded file's name and bytes. */
   async save(format: 'html' | 'pdf'): Promise<{ name: string; bytes: Buffer }> {
     const [download] = await Promise.all([

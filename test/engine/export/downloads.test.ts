@@ -268,6 +268,65 @@ describe('downloads from query.export and export.table', () => {
     )
   })
 
+  it('a run that is not stored, or not of the table’s kind, is refused at the call with the stored runs', async () => {
+    const ids = async (sql: string) => ((await rows(sql)).data[0] ?? []) as number[]
+    const contagion = await ids(
+      `SELECT run_id FROM risk_runs AS r WHERE kind = 'contagion' AND EXISTS (SELECT 1 FROM
+         contagion_results AS c WHERE c.run_id = r.run_id AND c.scenario = 'S1') ORDER BY run_id`,
+    )
+    const stats = await ids(`SELECT run_id FROM risk_runs WHERE kind = 'stats' ORDER BY run_id`)
+    const backtests = await ids('SELECT run_id FROM backtest_runs ORDER BY run_id')
+    // the earlier tests stored a contagion run of S1, statistics and a backtest
+    expect(contagion.length * stats.length * backtests.length).toBeGreaterThan(0)
+    const refused = async (request: Record<string, unknown>) => {
+      const e = await failure(service.handle('export.table', { format: 'csv', ...request }))
+      expect(e.code, e.message).toBe('NOT_FOUND')
+      expect(e.location.field).toBe('run')
+      return e.message
+    }
+    const listing = `stored contagion runs with scenario S1: ${contagion.join(', ')} (`
+    // an id no table holds
+    const unknown = Math.max(...contagion, ...stats, ...backtests) + 1000
+    const notStored = await refused({ table: 'contagion-losses', run: unknown, scenario: 'S1' })
+    expect(notStored).toContain(`contagion run ${unknown} with scenario S1 is not stored; `)
+    expect(notStored).toContain(listing)
+    // a statistics run is a risk run, but not a contagion run
+    const statsRun = await refused({ table: 'contagion-totals', run: stats[0], scenario: 'S1' })
+    expect(statsRun).toContain(`run ${stats[0]} is a stats run, not a contagion run; ${listing}`)
+    // a contagion run without the scenario asked
+    const otherScenario = await refused({
+      table: 'contagion-losses',
+      run: contagion[0],
+      scenario: 'top5-protocols',
+    })
+    expect(otherScenario).toMatch(
+      new RegExp(
+        `contagion run ${contagion[0]} is stored, but it is not one with scenario top5-protocols`,
+      ),
+    )
+    // a backtest id is no stress run (none stored: the message says which command stores one)
+    const stress = await refused({ table: 'stress-nodes', run: backtests[0] })
+    expect(stress).toContain(
+      `stress run ${backtests[0]} is not stored, and no stress run is stored: \`dexposure risk`,
+    )
+    const backtest = await refused({ table: 'backtest', run: unknown })
+    expect(backtest).toContain(
+      `backtest run ${unknown} is not stored; stored backtest runs: ${backtests.join(', ')} (`,
+    )
+    // a run for a table that reads none: USAGE, not a file named for a run it ignored
+    const extra = await failure(
+      service.handle('export.table', { table: 'sis', week: WEEK, run: stats[0], format: 'csv' }),
+    )
+    expect(extra).toMatchObject({ code: 'USAGE', location: { field: 'run' } })
+    expect(extra.message).toContain('--run does not go with --table sis')
+    // a missing run: USAGE listing the runs to pick from
+    const missing = await failure(
+      service.handle('export.table', { table: 'backtest', format: 'csv' }),
+    )
+    expect(missing).toMatchObject({ code: 'USAGE', location: { field: 'run' } })
+    expect(missing.message).toContain(`stored backtest runs: ${backtests.join(', ')}`)
+  })
+
   it('a table missing an option is refused at the call, naming it', async () => {
     const e = await failure(service.handle('export.table', { table: 'sis', format: 'csv' }))
     expect(e).toMatchObject({ code: 'USAGE', location: { field: 'week' } })

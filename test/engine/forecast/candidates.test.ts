@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/engine/demo/rng'
 import type { PairMemory } from '../../../src/engine/forecast/baselines'
-import { candidatePairs, TOP_ISSUERS } from '../../../src/engine/forecast/run'
+import { candidatePairs, TOP_ISSUERS } from '../../../src/engine/forecast/stages/candidates'
 import type { WeekFrame } from '../../../src/shared/domain'
 
 const n = 400

@@ -48,6 +48,7 @@ describe('model warnings', () => {
       reason: null,
       anchors: [],
       fresh: shift,
+      trend: null,
       known: shift,
       node,
     }

@@ -60,8 +60,13 @@ describe('recalibration on the archive', () => {
     expect(c.anchors).toHaveLength(4)
     for (const a of c.anchors) expect(a.target <= WEEK).toBe(true)
     const mean = c.anchors.reduce((s, a) => s + a.new_relationships, 0) / c.anchors.length
-    expect(c.fresh!.target).toBe(mean)
-    expect(Math.abs(c.fresh!.expected - mean) / mean).toBeLessThan(1e-6)
+    // N̂: the anchors' mean times the trend of new relationships up to t (h = 4 here: 16 weekly
+    // windows inside the anchors' windows, 4 recent ones)
+    expect(c.trend!.mean).toBe(mean)
+    expect(c.trend).toMatchObject({ recent_windows: 4, anchor_windows: 16 })
+    expect(c.trend!.factor).toBe(c.trend!.recent_rate! / c.trend!.anchor_rate!)
+    expect(c.fresh!.target).toBe(mean * c.trend!.factor)
+    expect(Math.abs(c.fresh!.expected - c.fresh!.target) / c.fresh!.target).toBeLessThan(1e-6)
     // pairs with history meet the edges seen on such pairs, and the two levels make Σ p
     const known = c.anchors.reduce((s, a) => s + a.known_relationships, 0) / c.anchors.length
     expect(c.known!.target).toBe(known)

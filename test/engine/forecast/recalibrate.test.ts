@@ -10,14 +10,16 @@ import { pairDebutsAt, pairMemoryAt } from '../../../src/engine/forecast/memory'
 import type { Encoded } from '../../../src/engine/forecast/model'
 import { freshProbability } from '../../../src/engine/forecast/scoring'
 import {
+  churnTrend,
+  debutWeeksOf,
   fitShrink,
   PairLevel,
   keptShrink,
   NODE_GAIN_MIN,
   MIN_RECALIBRATION_ANCHORS,
   knownLevelOf,
-  newRelationships,
   planRecalibration,
+  recalibrationHistory,
   relationshipsAt,
   RECALIBRATION_ANCHORS,
   SHIFT_BOUND,
@@ -28,6 +30,7 @@ import {
 } from '../../../src/engine/forecast/stages/recalibrate'
 import { Rng } from '../../../src/engine/demo/rng'
 import { Archive } from '../../../src/engine/store/archive'
+import { addWeeks } from '../../../src/shared/dates'
 import type { WeekInput } from '../../../src/shared/domain'
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
@@ -266,11 +269,11 @@ describe('new relationships, counted from the archive up to t', () => {
     const debuts = pairDebutsAt(archive, '2024-01-15', ['2024-01-08', '2024-01-15'])
     const nodes = (w: string) => archive.loadWeek(w).nodeIds
     // s = 01-01 (position 0), h = 1: B → C only (B → A's pair is known, D not a node of s)
-    expect(newRelationships(nodes('2024-01-01'), 0, debuts.get('2024-01-08')!)).toBe(1)
+    expect(relationshipsAt(nodes('2024-01-01'), 0, debuts.get('2024-01-08')!).fresh).toBe(1)
     // s = 01-08 (position 1), h = 1: A → C only (C → B's pair appeared at 01-08)
-    expect(newRelationships(nodes('2024-01-08'), 1, debuts.get('2024-01-15')!)).toBe(1)
+    expect(relationshipsAt(nodes('2024-01-08'), 1, debuts.get('2024-01-15')!).fresh).toBe(1)
     // s = 01-01, h = 2: C → B and A → C
-    expect(newRelationships(nodes('2024-01-01'), 0, debuts.get('2024-01-15')!)).toBe(2)
+    expect(relationshipsAt(nodes('2024-01-01'), 0, debuts.get('2024-01-15')!).fresh).toBe(2)
     // and the edges on pairs with history at s: B → A at 01-08; C → B at 01-15 from 01-08
     const at = (s: string, p: number, t: string) => relationshipsAt(nodes(s), p, debuts.get(t)!)
     expect(at('2024-01-01', 0, '2024-01-08')).toEqual({ fresh: 1, known: 1 })
@@ -288,5 +291,126 @@ describe('new relationships, counted from the archive up to t', () => {
 
   it('never reads past t: a target after t is refused', () => {
     expect(() => pairDebutsAt(archive, '2024-01-08', ['2024-01-15'])).toThrow(/up to the walk/)
+  })
+})
+
+describe('the trend of new relationships (N̂ at h > 1)', () => {
+  it('scales the anchors’ mean by the recent 1-week rate over the rate inside their windows', () => {
+    // falling: 12 a week inside the anchors' windows, 6 a week lately → half the mean
+    const t = churnTrend(30, [6, 6, 6, 6], [12, 12, 12, 12, 12, 12])
+    expect(t.factor).toBe(0.5)
+    expect(t.mean * t.factor).toBe(15)
+    expect(t).toMatchObject({
+      recent_rate: 6,
+      anchor_rate: 12,
+      recent_windows: 4,
+      anchor_windows: 6,
+    })
+    // rising likewise, and no trend to compare with: left at the mean
+    expect(churnTrend(30, [18], [12, 12]).factor).toBe(1.5)
+    expect(churnTrend(30, [], [12]).factor).toBe(1)
+    expect(churnTrend(30, [5], [0, 0]).factor).toBe(1)
+    expect(churnTrend(30, [5], []).recent_rate).toBe(5)
+    // no new relationship lately: N̂ = 0
+    expect(churnTrend(30, [0, 0], [3, 1]).factor).toBe(0)
+  })
+
+  const weeks = Array.from({ length: 10 }, (_, i) => addWeeks('2024-01-01', i))
+
+  it('plans the last R 1-week windows up to t and those inside each anchor’s h weeks, none after t', () => {
+    const p = planRecalibration(weeks, weeks[9], 3)
+    expect(p.anchors.map((a) => a.week)).toEqual(weeks.slice(3, 7))
+    expect(p.windows.recent).toEqual(
+      weeks.slice(5, 9).map((w, i) => ({ week: w, target: weeks[6 + i] })),
+    )
+    // anchor s = weeks[3]: τ = weeks[3], [4], [5]; … s = weeks[6]: τ = weeks[6], [7], [8]
+    expect(p.windows.inside.map((w) => w.week)).toEqual(
+      [3, 4, 5, 4, 5, 6, 5, 6, 7, 6, 7, 8].map((i) => weeks[i]),
+    )
+    for (const w of [...p.windows.recent, ...p.windows.inside]) {
+      expect(w.target).toBe(addWeeks(w.week, 1))
+      expect(w.target <= weeks[9]).toBe(true)
+    }
+    expect(debutWeeksOf(p)).toEqual(weeks.slice(4, 10))
+    // a gap: the windows that would cross it are left out
+    const gap = weeks.filter((w) => w !== weeks[5])
+    const g = planRecalibration(gap, weeks[9], 3)
+    for (const w of [...g.windows.recent, ...g.windows.inside]) {
+      expect(w.week).not.toBe(weeks[5])
+      expect(w.target).not.toBe(weeks[5])
+    }
+  })
+
+  it('at h = 1 the two rates are the same windows: the factor is exactly 1', () => {
+    const p = planRecalibration(weeks, weeks[9], 1)
+    expect(p.windows.inside).toEqual(p.windows.recent)
+    expect(p.windows.recent).toEqual(p.anchors)
+    const counts = [953, 1672, 1835, 1936]
+    expect(churnTrend(1599, counts, counts).factor).toBe(1)
+  })
+
+  describe('on a hand-made archive whose new relationships fall', () => {
+    // 20 nodes present every week; week k (k ≥ 1) adds NEW[k] new relationships (pairs never
+    // seen), and every relationship stays an edge ever after. So the new relationships between
+    // s and s + h are exactly NEW[s+1] + … + NEW[s+h], and the 1-week ones NEW[τ+1].
+    const NEW = [0, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2]
+    const H = 3
+    const nodes = Array.from({ length: 20 }, (_, i) => `n${i}`)
+    const pairs: [string, string][] = []
+    for (let i = 0; i < nodes.length; i++)
+      for (let j = i + 1; j < nodes.length; j++) pairs.push([nodes[i], nodes[j]])
+    const all = NEW.map((_, k) => addWeeks('2024-01-01', k))
+    let dir: string
+    let archive: Archive
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'dx-recal-trend-'))
+      archive = Archive.open(join(dir, 'a.sqlite'))
+      // week 0 has one edge (so it is a week with edges), the pair counted as seen
+      let seen = 1
+      await archive.runImport({ source: 't', format: 'csv', sha256: 'y', bytes: 0 }, (s) => {
+        all.forEach((w, k) => {
+          seen += NEW[k]
+          s.putWeek({
+            week: w,
+            nodes: nodes.map((id) => ({ id, size: 10, composition: null })),
+            edges: pairs
+              .slice(0, seen)
+              .map(([source, target]) => ({ source, target, weight: 1, composition: null })),
+          })
+        })
+      })
+    })
+    afterAll(() => {
+      archive.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    const truth = (s: number) => NEW.slice(s + 1, s + H + 1).reduce((a, b) => a + b, 0)
+    const zeroChange = async (w: string) => new Float32Array(archive.loadWeek(w).nodeIds.length)
+
+    it('N̂ follows the fall where the anchors’ mean lags it, reading no week after t', async () => {
+      const t = 9 // anchors s = 3 … 6, straddling the fall at week 6
+      const plan = planRecalibration(all, all[t], H)
+      expect(plan.skip).toBeNull()
+      const debuts = pairDebutsAt(archive, all[t], debutWeeksOf(plan))
+      const h = await recalibrationHistory(archive, plan, debuts, zeroChange)
+      expect(h.anchors.map((a) => a.new_relationships)).toEqual([3, 4, 5, 6].map(truth))
+      expect(h.trend.mean).toBe((14 + 10 + 6 + 6) / 4) // 9: what the anchors saw
+      expect(h.trend.recent_rate).toBe(2)
+      expect(h.trend.anchor_rate).toBe(36 / 12)
+      // the next h weeks bring 2 + 2 + 2 = 6 new relationships: N̂ meets it, the mean was 1.5×
+      expect(truth(t)).toBe(6)
+      expect(h.target).toBeCloseTo(truth(t), 12)
+      // once the anchors' windows are all after the fall, the trend is flat and N̂ = the mean
+      const later = planRecalibration(all, all[12], H)
+      const hl = await recalibrationHistory(
+        archive,
+        later,
+        pairDebutsAt(archive, all[12], debutWeeksOf(later)),
+        zeroChange,
+      )
+      expect(hl.trend.factor).toBe(1)
+      expect(hl.target).toBe(6)
+    })
   })
 })

@@ -47,4 +47,18 @@ describe('exportedSynthetic', () => {
     ).toBe(false)
     expect(await exportedSynthetic(file(''))).toBe(false)
   })
+
+  it('reads only the file’s last 64 KiB, and only a mark that ends the file', async () => {
+    const m = { by: 'DeXposure Workbench', synthetic: true }
+    // the whole mark within the tail read, then one that starts before it
+    expect(await exportedSynthetic(file(mark({ ...m, description: 'x'.repeat(60 * 1024) })))).toBe(
+      true,
+    )
+    expect(await exportedSynthetic(file(mark({ ...m, description: 'x'.repeat(70 * 1024) })))).toBe(
+      false,
+    )
+    // another top-level key after the mark: not the workbench's layout
+    const after = `{"data": {\n${week}\n}, "exported": ${JSON.stringify(m)}, "more": 1}\n`
+    expect(await exportedSynthetic(file(after))).toBe(false)
+  })
 })

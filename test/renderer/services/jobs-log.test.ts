@@ -58,3 +58,34 @@ describe('failed jobs in the Problems log', () => {
     expect(toasts).toEqual(['disk full', 'no such table: y'])
   })
 })
+
+describe('finished jobs in the Log', () => {
+  const done = (id: string, state: 'done' | 'failed' | 'cancelled') => ({
+    id,
+    kind: 'report',
+    state,
+    message: null,
+    result: null,
+    ...(state === 'failed' ? { error: { code: 'INTERNAL', message: 'Chromium crashed' } } : {}),
+  })
+
+  it('leaves the line of a job its view logs to the view, and still logs its failure', () => {
+    const { api, emit } = events()
+    const log = new LogService()
+    const jobs = new JobsService(api, log)
+    // the report editor's save: the build's success is the save's own line
+    jobs.loggedByItsView('r-1')
+    emit('job.done', done('r-1', 'done'))
+    // a preview build: logged here as usual
+    emit('job.done', done('r-2', 'done'))
+    jobs.loggedByItsView('r-3')
+    emit('job.done', done('r-3', 'failed'))
+    jobs.loggedByItsView('r-4')
+    emit('job.done', done('r-4', 'cancelled'))
+    expect(log.entries.map((e) => [e.level, e.source, e.message])).toEqual([
+      ['info', 'Report', 'done'],
+      ['error', 'Report', 'Chromium crashed'],
+      ['warning', 'Report', 'cancelled'],
+    ])
+  })
+})

@@ -114,4 +114,25 @@ describe('model choice', () => {
     expect(mc.runMadeBy(run, null)).toBe(true)
     expect(mc.modelLabel(models[0])).toBe('gnn-h1 (archive)')
   })
+
+  it("sends only choices that still resolve as a call's `models`, and none without a choice", async () => {
+    let listed = 0
+    const wb = {
+      api: {
+        call: (name: string) => {
+          expect(name).toBe('models.list')
+          listed++
+          return Promise.resolve(models)
+        },
+      } as unknown as Parameters<typeof mc.chosenModelsInUse>[0]['api'],
+      archive: { info: { file: A } },
+    }
+    // nothing chosen: no models.list call, no `models`
+    expect(await mc.chosenModelsInUse(wb)).toBeUndefined()
+    expect(listed).toBe(0)
+    mc.chooseModel(A, 1, '/ship/h1')
+    mc.chooseModel(A, 4, '/broken/h4') // stale: the views fall back to the default, so no choice
+    expect(await mc.chosenModelsInUse(wb)).toEqual({ '1': '/ship/h1' })
+    expect(listed).toBe(1)
+  })
 })

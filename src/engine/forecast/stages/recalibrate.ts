@@ -8,7 +8,13 @@
 // - fresh pairs (no edge in either direction in any week ≤ t): one logit shift δ, applied after
 //   the model's own (folded Platt) calibration, such that Σ over the fresh pairs of t of
 //   σ(z + δ) = N̂, the mean number of new relationships that appeared at s + h on pairs fresh at s
-//   (both nodes present at s);
+//   (both nodes present at s), times the trend of new relationships up to t (churnTrend): at
+//   h > 1 the newest window the past shows ends at t, so it starts h weeks before t's own, and a
+//   mean of such windows lags a trend by h weeks (1.76× on the real-scale demo at h = 12, where
+//   the churn fell through 2025). The trend is the 1-week rate of the last R weeks up to t over
+//   the 1-week rate inside the anchors' h-week windows; at h = 1 those are the same windows, so
+//   it is exactly 1. The model's own level is no guide to it: its Σ p over the fresh pairs stayed
+//   at 3,150–3,580 while the new relationships fell from 8,900 to 4,600 (docs/evaluation.md);
 // - pairs with history (either direction, some week ≤ t): likewise a shift δₖ of the pair head's
 //   calibrated logit, such that their Σ p = K̂, the mean number of edges at s + h on pairs with
 //   history at s. Both groups must be shifted: the shipped h = 1 model puts Σ p at 0.16–0.25× the
@@ -70,6 +76,8 @@ export interface Calibration {
   }[]
   /** Fresh pairs: δ, the level it meets (N̂), and Σ p over the fresh pairs of t before and after. */
   fresh: LevelShift | null
+  /** How N̂ follows the trend of new relationships up to t (null when not recalibrated). */
+  trend: ChurnTrend | null
   /** Pairs with history: δₖ, the level it meets (K̂), Σ p over them before and after. */
   known: LevelShift | null
   /** Node TVL: α applied, the least-absolute-error fit (kept only if it beats persistence on the
@@ -82,6 +90,22 @@ export interface Calibration {
     mae_model: number
     mae_persistence: number
   } | null
+}
+
+/**
+ * N̂ = mean × factor: the anchors' mean new relationships (h-week windows) times the ratio of the
+ * 1-week rate of new relationships in the last R weeks up to t (`recent_rate`, over
+ * `recent_windows` 1-week windows) to the 1-week rate inside the anchors' h-week windows
+ * (`anchor_rate`, over `anchor_windows`). factor = 1 when the anchors' windows saw no new
+ * relationship or none is archived (no rate to compare with).
+ */
+export interface ChurnTrend {
+  mean: number
+  recent_rate: number | null
+  anchor_rate: number | null
+  factor: number
+  recent_windows: number
+  anchor_windows: number
 }
 
 /** A logit shift and the level it meets: Σ p over the group before (expected_raw) and after. */
@@ -97,6 +121,7 @@ export const calibrationOff = (): Calibration => ({
   reason: 'recalibration turned off (--no-recalibrate): the model as trained',
   anchors: [],
   fresh: null,
+  trend: null,
   known: null,
   node: null,
 })
@@ -298,14 +323,42 @@ export function scaledNodeChange(enc: Encoded, alpha: number): Encoded {
 
 // ---------------------------------------------------------------- the anchors and their history
 
+/** A window of the past: from week s to its target (both archived, target ≤ t). */
+export interface Window {
+  week: string
+  target: string
+}
+
 export interface RecalibrationPlan {
   /** The anchors s (oldest first) and their targets s + h, all ≤ t and archived. */
-  anchors: { week: string; target: string }[]
+  anchors: Window[]
+  /** The 1-week windows of the trend (churnTrend): the last R up to t (`recent`), and those
+   * inside the anchors' h-week windows, τ = s … s + h − 1 for each anchor in turn (`inside`, a
+   * window shared by two anchors listed for each). Every target ≤ t. */
+  windows: { recent: Window[]; inside: Window[] }
   /** Why there is nothing to learn from, or null. */
   skip: string | null
 }
 
-/** The most recent R archived anchors s whose s + h is archived and ≤ t. */
+/** The most recent `count` archived weeks s whose s + h is archived and ≤ t. */
+function latestWindows(
+  weeks: readonly string[],
+  have: ReadonlySet<string>,
+  week: string,
+  horizon: number,
+  count: number,
+): Window[] {
+  const out: Window[] = []
+  for (let i = weeks.length - 1; i >= 0 && out.length < count; i--) {
+    const s = weeks[i]
+    const target = addWeeks(s, horizon)
+    if (s < week && target <= week && have.has(target)) out.unshift({ week: s, target })
+  }
+  return out
+}
+
+/** The most recent R archived anchors s whose s + h is archived and ≤ t, and the 1-week windows
+ * whose new relationships give the trend. */
 export function planRecalibration(
   weeks: readonly string[],
   week: string,
@@ -313,18 +366,51 @@ export function planRecalibration(
   count = RECALIBRATION_ANCHORS,
 ): RecalibrationPlan {
   const have = new Set(weeks)
-  const anchors: { week: string; target: string }[] = []
-  for (let i = weeks.length - 1; i >= 0 && anchors.length < count; i--) {
-    const s = weeks[i]
-    const target = addWeeks(s, horizon)
-    if (s < week && target <= week && have.has(target)) anchors.unshift({ week: s, target })
-  }
+  const anchors = latestWindows(weeks, have, week, horizon, count)
+  const inside: Window[] = []
+  for (const a of anchors)
+    for (let k = 0; k < horizon; k++) {
+      const w = { week: addWeeks(a.week, k), target: addWeeks(a.week, k + 1) }
+      if (have.has(w.week) && have.has(w.target)) inside.push(w)
+    }
+  const windows = { recent: latestWindows(weeks, have, week, 1, count), inside }
   const skip =
     anchors.length < MIN_RECALIBRATION_ANCHORS
       ? `not recalibrated: only ${anchors.length} earlier week${anchors.length === 1 ? ' has its' : 's have their'} ${horizon}-week outcome archived by ${week} ` +
         `(at least ${MIN_RECALIBRATION_ANCHORS} needed); the forecast is the model's as trained, whose level may not suit this archive`
       : null
-  return { anchors, skip }
+  return { anchors, windows, skip }
+}
+
+/** The weeks whose edges' debuts the recalibration reads (memory.ts gives them from the walk up
+ * to t): the anchors' targets and the trend windows' targets, each once. */
+export function debutWeeksOf(plan: RecalibrationPlan): string[] {
+  const all = [...plan.anchors, ...plan.windows.recent, ...plan.windows.inside]
+  return [...new Set(all.map((w) => w.target))].sort()
+}
+
+/**
+ * N̂ from the anchors' mean new relationships and the 1-week counts of the trend windows: mean ×
+ * (mean of `recent`) / (mean of `inside`). The expected count over t's h weeks is what the anchors
+ * saw, scaled by how the rate of new relationships now compares with the rate during their
+ * windows (a falling churn lowers it, a rising one raises it); the recent rate is taken as it
+ * stands, not extrapolated. Factor 1 when either list is empty or the anchors' windows saw no new
+ * relationship.
+ */
+export function churnTrend(mean: number, recent: number[], inside: number[]): ChurnTrend {
+  const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+  const recentRate = recent.length ? avg(recent) : null
+  const anchorRate = inside.length ? avg(inside) : null
+  const factor =
+    recentRate !== null && anchorRate !== null && anchorRate > 0 ? recentRate / anchorRate : 1
+  return {
+    mean,
+    recent_rate: recentRate,
+    anchor_rate: anchorRate,
+    factor,
+    recent_windows: recent.length,
+    anchor_windows: inside.length,
+  }
 }
 
 /** Edges at s + h between two nodes of s: on pairs fresh at s (no edge either way in any week
@@ -347,13 +433,6 @@ export function relationshipsAt(
   return { fresh, known }
 }
 
-/** New relationships that appeared at s + h on pairs fresh at s between nodes of s. */
-export const newRelationships = (
-  sNodes: readonly string[],
-  sPosition: number,
-  target: WeekDebuts,
-): number => relationshipsAt(sNodes, sPosition, target).fresh
-
 /** ln(1 + TVL) changes of the nodes of s that are nodes of s + h too, with their positions in s. */
 function observedChange(fs: WeekFrame, fh: WeekFrame): { index: number[]; change: number[] } {
   const later = new Map(fh.nodeIds.map((id, i) => [id, fh.sizes[i]]))
@@ -372,8 +451,10 @@ function observedChange(fs: WeekFrame, fh: WeekFrame): { index: number[]; change
 export interface RecalibrationHistory {
   plan: RecalibrationPlan
   anchors: Calibration['anchors']
-  /** Mean new relationships per anchor (N̂), and mean edges on pairs with history (K̂). */
+  /** N̂: the mean new relationships per anchor times the trend; K̂: the mean edges on pairs with
+   * history per anchor. */
   target: number
+  trend: ChurnTrend
   knownTarget: number
   node: Calibration['node']
 }
@@ -402,8 +483,31 @@ export function nodeChangeAt(
   }
 }
 
-/** N̂ and α from the plan's anchors; `debuts` are the anchors' targets' edge debuts from the walk
- * up to t (memory.ts), so nothing here reads a week after t. */
+/** Counts the new relationships of 1-week windows (a target's edges on pairs fresh at its week),
+ * each window once however many lists share it (at h = 12, 48 windows inside the anchors' are 15
+ * distinct ones). */
+function windowCounter(
+  archive: Archive,
+  positions: ReadonlyMap<string, number>,
+  debuts: ReadonlyMap<string, WeekDebuts>,
+): (windows: readonly Window[]) => number[] {
+  const counts = new Map<string, number>()
+  return (windows) =>
+    windows.map((w) => {
+      const key = `${w.week}>${w.target}`
+      let n = counts.get(key)
+      if (n === undefined) {
+        const target = debuts.get(w.target)
+        if (!target) throw new Error(`recalibration: no debuts for ${w.target}`)
+        n = relationshipsAt(archive.weekEdges(w.week).nodeIds, positions.get(w.week)!, target).fresh
+        counts.set(key, n)
+      }
+      return n
+    })
+}
+
+/** N̂ and α from the plan's anchors; `debuts` are the edge debuts of debutWeeksOf(plan) from the
+ * walk up to t (memory.ts), so nothing here reads a week after t. */
 export async function recalibrationHistory(
   archive: Archive,
   plan: RecalibrationPlan,
@@ -440,10 +544,14 @@ export async function recalibrationHistory(
     return observed.length ? s / observed.length : NaN
   }
   const alpha = keptShrink(fit, mae(fit), mae(0))
+  const mean = anchors.reduce((s, a) => s + a.new_relationships, 0) / Math.max(1, anchors.length)
+  const count = windowCounter(archive, positions, debuts)
+  const trend = churnTrend(mean, count(plan.windows.recent), count(plan.windows.inside))
   return {
     plan,
     anchors,
-    target: anchors.reduce((s, a) => s + a.new_relationships, 0) / Math.max(1, anchors.length),
+    target: mean * trend.factor,
+    trend,
     knownTarget:
       anchors.reduce((s, a) => s + a.known_relationships, 0) / Math.max(1, anchors.length),
     node: observed.length
@@ -482,9 +590,13 @@ export function calibrationOf(
     reasons.push(
       'the model has no fresh head: its pairs are not shifted (only its node TVL is recalibrated)',
     )
-  else if (!(history.target > 0))
+  else if (!(history.trend.mean > 0))
     reasons.push(
       `no new relationship appeared in the ${history.anchors.length} anchors: the fresh pairs are not shifted`,
+    )
+  else if (!(history.target > 0))
+    reasons.push(
+      `no new relationship appeared in the last ${history.trend.recent_windows} weeks up to t: the fresh pairs are not shifted`,
     )
   else {
     const shift = solveShift(freshLevel, history.target)
@@ -505,6 +617,7 @@ export function calibrationOf(
     reason: reasons.length ? reasons.join('; ') : null,
     anchors: history.anchors,
     fresh,
+    trend: history.trend,
     known,
     node: history.node,
   }
@@ -534,6 +647,7 @@ export const calibrationSkipped = (reason: string): Calibration => ({
   reason,
   anchors: [],
   fresh: null,
+  trend: null,
   known: null,
   node: null,
 })

@@ -21,15 +21,15 @@ export const FRESH_KEEP_FLOOR = 1e-3
 
 /**
  * Scores every fresh pair into the tally. `shiftFor`, when given, sees the level of the fresh pairs
- * (gathered during the scan) and returns the logit shift δ to apply to them; the stage returns that
- * level (null without `shiftFor`) and the shift applied.
+ * (gathered during the scan) and returns the logit shift δ to apply to them; the stage returns the
+ * shift applied (0 without `shiftFor`).
  */
 export async function scanFreshPairs(
   input: ScoringInput,
   tally: ScoreTally,
   known: PairSet,
   shiftFor?: (level: PairLevel) => number,
-): Promise<{ level: PairLevel | null; shift: number }> {
+): Promise<number> {
   const { model, enc, total } = input
   const { n } = input.ctx
   const fresh = enc.fresh
@@ -68,10 +68,10 @@ export async function scanFreshPairs(
     const u = Math.floor(key / n)
     tally.sumP -= freshProbability(fresh, u, key - u * n)
   }
-  const level = builder?.finish(fresh) ?? null
   // raw p of the lowest fresh pair kept so far (every fresh pair at or above it is kept)
   let keptDown = FRESH_KEEP_FLOOR
-  if (level && shiftFor) {
+  if (builder && shiftFor) {
+    const level = builder.finish(fresh)
     shift = shiftFor(level)
     if (shift !== 0) {
       for (let i = firstFresh; i < kept.size; i++) kept.p[i] = shiftedProbability(kept.p[i], shift)
@@ -94,5 +94,5 @@ export async function scanFreshPairs(
   if (above < Math.round(tally.sumP) && lo < keptDown)
     await scanFreshRows(model, enc, n, lo, keptDown, keptFresh)
   tally.scored = total
-  return { level, shift }
+  return shift
 }

@@ -23,6 +23,8 @@ export class JobsService {
   readonly changed = new Emitter<JobView>()
   /** Jobs whose view shows their failure itself (see `shownByItsView`). */
   private readonly shownByView = new Set<string>()
+  /** Jobs whose view writes the Log's line for their success itself (see `loggedByItsView`). */
+  private readonly loggedByView = new Set<string>()
 
   constructor(
     private readonly api: WorkbenchApi,
@@ -47,6 +49,7 @@ export class JobsService {
       if (d.error) v.error = d.error
       this.changed.emit(v)
       const shown = this.shownByView.delete(d.id)
+      const logged = this.loggedByView.delete(d.id)
       if (d.state === 'failed')
         this.log.add(
           'error',
@@ -56,7 +59,7 @@ export class JobsService {
           shown,
         )
       else if (d.state === 'cancelled') this.log.add('warning', v.label, 'cancelled')
-      else this.log.info(v.label, d.message ?? 'done')
+      else if (!logged) this.log.info(v.label, d.message ?? 'done')
     })
   }
 
@@ -101,6 +104,16 @@ export class JobsService {
    */
   shownByItsView(id: string): void {
     this.shownByView.add(id)
+  }
+
+  /**
+   * The view that starts job `id` writes the Log's one line for its success itself, naming what
+   * came of it (the report editor's "saved FILE" for the build a save started): no second "done"
+   * line here. A failure or a cancel is still logged here. Call it as soon as the id is known
+   * (before the job can end: a job that ends first is logged as usual).
+   */
+  loggedByItsView(id: string): void {
+    this.loggedByView.add(id)
   }
 
   get running(): JobView[] {

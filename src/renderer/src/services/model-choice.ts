@@ -128,6 +128,26 @@ export async function modelForForecast(
 }
 
 /**
+ * The archive's choices that still resolve (horizon → folder), for calls that take a `models`
+ * map (`query.run`, `report.build`); a stale choice is left out, as the views fall back to the
+ * default then. Undefined when nothing is chosen (no `models.list` call is made).
+ */
+export async function chosenModelsInUse(wb: {
+  api: WorkbenchApi
+  archive: { info: { file: string } | null }
+}): Promise<ModelChoices | undefined> {
+  const file = wb.archive.info?.file
+  if (!file || Object.keys(chosenModels(file)).length === 0) return undefined
+  const models = await wb.api.call('models.list', {})
+  const out: ModelChoices = {}
+  for (const h of Object.keys(chosenModels(file))) {
+    const use = modelInUse(file, Number(h), models)
+    if (use.chosen && use.model) out[h] = use.model.dir
+  }
+  return Object.keys(out).length ? out : undefined
+}
+
+/**
  * Whether a stored forecast run was made by `model`: the same manifest name and pair-head sha256
  * (how the engine ties a run to its model). With no model listed any run will do.
  */

@@ -16,6 +16,7 @@ import { searchNodes } from './completion'
 import type { ResultGrid } from './grid'
 import { ResultsPanel, type QueryResult } from './results'
 import { openDialog } from '../../workbench/dialog'
+import { chosenModelsInUse } from '../../services/model-choice'
 import type { StatementResult } from './result-shape'
 import type { z } from 'zod'
 
@@ -443,7 +444,11 @@ export class ConsoleEditor implements Editor {
     this.results.message(mode === 'all' ? 'Running every statement…' : 'Running…', 'running')
     this.ran = { sql, base: from, params }
     try {
+      // the models chosen in the model manager: forecast functions named without a model read
+      // (or compute) those models' runs, as the other views do
+      const models = await chosenModelsInUse(this.wb)
       const res = await this.wb.api.call('query.run', {
+        ...(models ? { models } : {}),
         sql,
         params,
         timeoutMs: Number(this.timeSel.value) * 1000,

@@ -5,6 +5,7 @@ import type { CallResponse } from '../../../../shared/api'
 import { barChart, lineChart, type ChartHandle, type LineSeries } from '../../ui/chart'
 import { count } from '../../ui/format'
 import { exportTableJob } from '../../services/downloads'
+import { chosenModelsInUse } from '../../services/model-choice'
 import { openExportDialog } from '../../ui/export-dialog'
 import type { Workbench } from '../context'
 import { showOnGraph } from './graph-link'
@@ -283,14 +284,17 @@ export class ResultsPanel {
       formats: this.ctx.exportFormats(),
       engineFolder: (this.wb.archive.info?.file ?? '').replace(/[\\/][^\\/]*$/, ''),
       run: (c) =>
-        exportTableJob(this.wb, `Export ${c.format.toUpperCase()}`, () =>
-          this.wb.api.call('query.export', {
+        exportTableJob(this.wb, `Export ${c.format.toUpperCase()}`, async () => {
+          // the chosen models, as the query that showed the result: the same forecast runs
+          const models = await chosenModelsInUse(this.wb)
+          return this.wb.api.call('query.export', {
             sql: this.ctx.statementSql(s),
             params: this.ctx.params(),
             format: c.format,
             ...(c.path !== undefined ? { path: c.path } : { name: c.name }),
-          }),
-        ),
+            ...(models ? { models } : {}),
+          })
+        }),
     })
   }
 }

@@ -76,16 +76,28 @@ function table(rows: Row[]): HTMLTableElement {
   return t
 }
 
-/** Draws the comparison of (week, horizon) into `box`; `stale()` says the view moved on. */
+/** The stored forecast run the comparison is of: the run of the model the views use. */
+export interface ComparedRun {
+  runId: number
+  /** The model in use's folder (undefined: none listed); the engine refuses another model's run. */
+  model: string | undefined
+  modelName: string
+}
+
+/**
+ * Draws the comparison of (week, horizon) into `box`: only one that scored `run` (the model in
+ * use's forecast, never another model's); `stale()` says the view moved on.
+ */
 export async function renderComparison(
   wb: Workbench,
   box: HTMLElement,
   week: string,
   horizon: number,
+  run: ComparedRun,
   stale: () => boolean,
 ): Promise<void> {
   try {
-    const cmp = await wb.api.call('risk.comparison', { week, horizon })
+    const cmp = await wb.api.call('risk.comparison', { week, horizon, forecastRun: run.runId })
     if (stale()) return
     if (!cmp) {
       const p = document.createElement('p')
@@ -101,12 +113,20 @@ export async function renderComparison(
         b.disabled = true
         b.textContent = 'Computing…'
         void (async () => {
+          // the run shown and the model in use named: the engine measures that run, or refuses
+          // (CONFLICT naming both models) when it is another model's
           const done = await wb.jobs.run('risk', `Risk of forecast h=${horizon} from ${week}`, () =>
-            wb.api.call('risk.run', { week, graph: { forecast: horizon } }),
+            wb.api.call('risk.run', {
+              week,
+              graph: { forecast: horizon },
+              // exactly the run the view shows (a newer run of the same model may exist)
+              forecastRun: run.runId,
+              ...(run.model ? { model: run.model } : {}),
+            }),
           )
           if (done.state !== 'done')
             throw new Error(`the risk comparison ${done.state}: ${done.error?.message ?? ''}`)
-          await renderComparison(wb, box, week, horizon, stale)
+          await renderComparison(wb, box, week, horizon, run, stale)
         })().catch((e) => {
           wb.report(e)
           b.disabled = false
@@ -120,7 +140,7 @@ export async function renderComparison(
     const losses = cmp.rows.filter((r) => r.item.startsWith('loss_pct:'))
     const note = document.createElement('p')
     note.className = 'muted'
-    note.textContent = `Stored run #${cmp.runId}: ${cmp.week} → ${cmp.targetWeek}. Bold: the closer prediction of the realised value.`
+    note.textContent = `Stored run #${cmp.runId}: ${cmp.week} → ${cmp.targetWeek}, forecast run #${run.runId} of model ${run.modelName}. Bold: the closer prediction of the realised value.`
     const parts: HTMLElement[] = [note, table(metrics)]
     if (losses.length) {
       const det = document.createElement('details')
@@ -131,6 +151,7 @@ export async function renderComparison(
     }
     box.replaceChildren(...parts)
     box.dataset.run = String(cmp.runId)
+    box.dataset.forecastRun = String(run.runId)
   } catch (e) {
     wb.report(e)
   }

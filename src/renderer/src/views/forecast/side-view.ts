@@ -16,7 +16,7 @@ import { factsList, smallButton } from '../../ui/dom'
 import { count } from '../../ui/format'
 import type { Workbench } from '../context'
 import type { SideView } from '../../workbench/parts'
-import { renderComparison } from './comparison'
+import { renderComparison, type ComparedRun } from './comparison'
 import type { ForecastOverlay } from './overlay-controller'
 
 export const HORIZONS = [1, 4, 8, 12] as const
@@ -132,7 +132,14 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
         ? `The stored run #${latest.run_id} is of model ${latest.model}, not the model in use (${modelLabel(use.model)}): "Show on graph" runs that one as a job.`
         : 'No stored forecast: "Show on graph" runs one as a job (a few seconds).'
     runLine.dataset.run = run ? String(run.run_id) : ''
-    compareSection(compare, w, target, !!run, shown, gen)
+    compareSection(
+      compare,
+      w,
+      target,
+      run ? { runId: run.run_id, model: use.model?.dir, modelName: run.model } : null,
+      shown,
+      gen,
+    )
   }
 
   const thresholdSection = (): HTMLElement => {
@@ -230,7 +237,7 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
     box: HTMLElement,
     w: string,
     target: string,
-    stored: boolean,
+    stored: ComparedRun | null,
     shown: boolean,
     gen: number,
   ): void => {
@@ -255,7 +262,7 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
     open.addEventListener('click', () => d.openRealised())
     const table = el('div', 'forecast-comparison')
     box.replaceChildren(h, open, table)
-    if (stored) void renderComparison(wb, table, w, horizon, () => gen !== generation)
+    if (stored) void renderComparison(wb, table, w, horizon, stored, () => gen !== generation)
     else
       table.append(el('p', 'muted', 'Run the forecast to compare its risk with the realised week.'))
   }

@@ -5,6 +5,7 @@
 // while moving, filters), never from dropping data.
 import Graph from 'graphology'
 import Sigma from 'sigma'
+import { pathLine } from 'sigma/rendering'
 import type { StylesDeclaration } from 'sigma/types'
 import type { WorkbenchApi } from '../../../../shared/api'
 import type { ArchiveService } from '../../services/archive'
@@ -71,12 +72,18 @@ export interface GraphStatus {
   selected: string | null
   /** ms from the week request to the first frame drawn with it. */
   lastSwitchMs: number | null
-  /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame. */
+  /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame;
+   * `presented` (set a frame later): request → the frame on screen. In software WebGL the
+   * compositor reads the canvas back after sigma's draw calls, which waits for the rasteriser
+   * (seconds for 75k edges in SwiftShader); the next animation frame runs only after that, so
+   * `presented` includes it and `lastSwitchMs` does not. */
   timings: Record<string, number>
   /** The overlay's title while one shows (forecast, contagion round, query result). */
   overlay: string | null
   /** ms from setOverlay to the first frame drawn with it. */
   lastOverlayMs: number | null
+  /** ms from setOverlay to the frame on screen (see `timings.presented`). */
+  lastOverlayPresentedMs: number | null
 }
 
 declare global {
@@ -150,6 +157,7 @@ export class GraphView implements Editor {
       timings: {},
       overlay: null,
       lastOverlayMs: null,
+      lastOverlayPresentedMs: null,
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -387,6 +395,10 @@ export class GraphView implements Editor {
       frame: t4 - t3,
       inPlace: this.lastInPlace ? 1 : 0,
     }
+    const timings = this.status.timings
+    this.whenPresented(() => {
+      if (this.status.timings === timings) timings.presented = performance.now() - t0
+    })
     if (this.selected && this.panel.nodeShown === this.selected) {
       const at = this.universe.index.get(this.selected)
       const present = at !== undefined && frame.nodes.includes(at)
@@ -511,10 +523,16 @@ export class GraphView implements Editor {
         renderLabels: true,
         labelRenderedSizeThreshold: 9,
         labelDensity: 0.6,
-        zIndex: true,
         minEdgeThickness: 0.3,
       } as Record<string, unknown>,
       styles: GRAPH_STYLES,
+      // Straight edges only. sigma's default edge paths (line + self-loop) draw every edge with
+      // the loop's 66 vertices (an instance carries the largest path's vertex count) through a
+      // path-selecting shader: at 75k edges that is 5M vertices a frame, 10–13 s in software
+      // WebGL (SwiftShader), every frame. Every importer drops self-loops (import/normalize.ts),
+      // so a week never has one (sigma would draw a stray one as a zero-length straight edge),
+      // and a straight edge needs 4 vertices.
+      primitives: { edges: { paths: [pathLine()] } },
     })
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
@@ -557,6 +575,12 @@ export class GraphView implements Editor {
       x: [q(u.x, 0.005), q(u.x, 0.995)],
       y: [q(u.y, 0.005), q(u.y, 0.995)],
     })
+  }
+
+  /** Calls `f` at the animation frame after the one just drawn: it runs once the compositor has
+   * taken that frame (in software WebGL, after the canvas readback waited for the rasteriser). */
+  private whenPresented(f: () => void): void {
+    requestAnimationFrame(() => f())
   }
 
   private readonly frameWaiters: (() => void)[] = []
@@ -715,6 +739,10 @@ export class GraphView implements Editor {
     this.recompute()
     await this.nextFrame()
     this.status.lastOverlayMs = performance.now() - t0
+    this.status.lastOverlayPresentedMs = null
+    this.whenPresented(() => {
+      if (this.overlay === overlay) this.status.lastOverlayPresentedMs = performance.now() - t0
+    })
   }
 
   private pairKeys: string[] = []

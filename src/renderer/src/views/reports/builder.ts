@@ -13,7 +13,7 @@ import {
   type ReportSection,
 } from '../../../../shared/api'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
-import { chosenModels, modelForForecast, runMadeBy } from '../../services/model-choice'
+import { chosenModels, modelForForecast } from '../../services/model-choice'
 import { runJob } from '../../services/run-job'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
@@ -204,8 +204,11 @@ export class ReportEditor implements Editor {
     this.wb.report(e)
   }
 
-  /** Builds the report as a job and resolves with its result (null when cancelled or failed). */
-  private async build(format: 'html' | 'pdf'): Promise<ReportResult | null> {
+  /**
+   * Builds the report as a job and resolves with its result (null when cancelled or failed). A
+   * build for a save leaves the Log's line to the save: one line per saved file, naming it.
+   */
+  private async build(format: 'html' | 'pdf', forSave = false): Promise<ReportResult | null> {
     const req = this.request(format)
     const key = this.key(req)
     this.running = { jobId: null, key }
@@ -215,13 +218,10 @@ export class ReportEditor implements Editor {
     this.element.dataset.state = 'building'
     const label = `Report ${req.week}${format === 'pdf' ? ' (PDF)' : ''}`
     try {
-      if (!(await this.forecastsOfModelsInUse(req))) {
-        this.setStatus('A forecast the report needs did not finish: see the Jobs panel.', 'error')
-        return null
-      }
+      const models = await this.modelsInUse(req)
       const done = await runJob(
         this.wb.api,
-        () => this.wb.api.call('report.build', req),
+        () => this.wb.api.call('report.build', { ...req, ...(models ? { models } : {}) }),
         (p) => {
           if (p.total) {
             this.progress.max = p.total
@@ -232,6 +232,7 @@ export class ReportEditor implements Editor {
         (id) => {
           // the Jobs panel lists it too (JobsService adopts every job from its events)
           if (this.running) this.running.jobId = id
+          if (forSave) this.wb.jobs.loggedByItsView(id)
         },
       )
       if (done.state === 'cancelled') {
@@ -265,29 +266,21 @@ export class ReportEditor implements Editor {
   }
 
   /**
-   * The report reads the latest stored forecast of each horizon and computes a missing one with
-   * the engine's default model. So that its forecasts are those of the models the views use
-   * (chosen in the model manager), a horizon whose latest run is another model's, or that has none
-   * while a model is chosen, is forecast first with the model in use. False when one of those
-   * forecasts failed or was cancelled.
+   * The models chosen for the report's horizons (model manager), as `report.build`'s `models`:
+   * the engine then reads or computes each chosen model's forecast, never another model's, and
+   * uses the horizon's default model where none is chosen (or a choice is stale: its folder is
+   * gone, and the views fall back to the default too). Undefined when nothing is chosen.
    */
-  private async forecastsOfModelsInUse(req: CallRequest<'report.build'>): Promise<boolean> {
-    if (req.sections && !req.sections.includes('forecast')) return true
+  private async modelsInUse(
+    req: CallRequest<'report.build'>,
+  ): Promise<Record<string, string> | undefined> {
+    if (req.sections && !req.sections.includes('forecast')) return undefined
+    const models: Record<string, string> = {}
     for (const horizon of req.horizons ?? REPORT_DEFAULT_HORIZONS) {
-      const [latest, use] = await Promise.all([
-        this.wb.api.call('forecast.latest', { week: req.week, horizon }),
-        modelForForecast(this.wb, horizon),
-      ])
-      if (latest ? runMadeBy(latest, use.model) : use.dir === undefined) continue
-      this.setStatus(`Forecasting h=${horizon} from ${req.week} with the model in use…`)
-      const done = await this.wb.jobs.run(
-        'forecast',
-        `Forecast h=${horizon} from ${req.week}`,
-        () => this.wb.api.call('forecast.run', { week: req.week, horizon, model: use.dir }),
-      )
-      if (done.state !== 'done') return false
+      const use = await modelForForecast(this.wb, horizon)
+      if (use.dir !== undefined) models[String(horizon)] = use.dir
     }
-    return true
+    return Object.keys(models).length ? models : undefined
   }
 
   private show(key: string, result: ReportResult): void {
@@ -319,7 +312,9 @@ export class ReportEditor implements Editor {
     }
     const key = this.key(this.request(format))
     const result =
-      format === 'html' && this.shown?.key === key ? this.shown.result : await this.build(format)
+      format === 'html' && this.shown?.key === key
+        ? this.shown.result
+        : await this.build(format, true)
     if (!result) return
     const name = `dexposure-report-${result.week}.${format}`
     if (format === 'pdf') {
@@ -327,6 +322,7 @@ export class ReportEditor implements Editor {
       const bytes = Uint8Array.from(atob(result.pdfBase64), (c) => c.charCodeAt(0))
       saveBlob(new Blob([bytes], { type: 'application/pdf' }), name)
     } else saveBlob(new Blob([result.html], { type: 'text/html' }), name)
+    // the save's one Log line (its build, when it needed one, logs none of its own)
     this.wb.log.info('report', `saved ${name}`)
     this.setStatus(`Saved ${name}.`)
   }

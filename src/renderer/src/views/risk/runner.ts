@@ -5,7 +5,7 @@
 // observed week or its forecast graph (h = 1/4/8/12). Run starts the engine job (`risk.run`, or
 // `risk.stress` for Monte Carlo draws on the forecast) with progress and Cancel here and in the
 // Jobs panel, then opens the result in an editor.
-import { modelForForecast, modelLabel, runMadeBy } from '../../services/model-choice'
+import { modelForForecast } from '../../services/model-choice'
 import type { CallRequest, EventPayload } from '../../../../shared/api'
 import { CONTAGION_METHOD_NAMES } from '../../../../shared/api'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
@@ -367,9 +367,18 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       shockMsg.textContent = err.message
     }
     say(status, err.message ?? String(e), 'error')
-    if (err.code === 'NOT_FOUND' && horizon !== null && /no forecast run/.test(err.message)) {
-      const b = h('button', 'small', `Run the forecast h=${horizon} from ${week.value} first`)
+    // no stored forecast, or only another model's (CONFLICT naming both): offer to forecast with
+    // the model in use
+    const noRun = err.code === 'NOT_FOUND' && /no forecast run/.test(err.message)
+    const otherModel = err.code === 'CONFLICT' && field === 'model'
+    if (horizon !== null && (noRun || otherModel)) {
+      const b = h(
+        'button',
+        'small',
+        `Run the forecast h=${horizon} from ${week.value}${otherModel ? ' with the model in use' : ''} first`,
+      )
       b.type = 'button'
+      b.dataset.action = 'forecast-first'
       b.addEventListener('click', () => void forecastFirst(horizon, status).catch(wb.report))
       status.append(' ', b)
     }
@@ -392,32 +401,12 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
   }
 
   /**
-   * The engine runs on the latest stored forecast of (week, horizon): when another model than the
-   * one in use (model manager) made it, says so with a button that forecasts with the model in
-   * use, and answers true (the run waits for that forecast).
+   * The model the views use for a horizon (chosen in the model manager, else the default), as the
+   * folder the engine reads the stored forecast run of: a run of another model is refused by the
+   * engine (CONFLICT naming both), never measured in its place.
    */
-  const otherModelsForecast = async (
-    w: string,
-    horizon: number,
-    status: HTMLElement,
-  ): Promise<boolean> => {
-    const [latest, use] = await Promise.all([
-      wb.api.call('forecast.latest', { week: w, horizon }),
-      modelForForecast(wb, horizon),
-    ])
-    if (!latest || !use.model || runMadeBy(latest, use.model)) return false
-    say(
-      status,
-      `The stored forecast h=${horizon} from ${w} is of model ${latest.model}, not the model in use (${modelLabel(use.model)}).`,
-      'error',
-    )
-    const b = h('button', 'small', `Run the forecast h=${horizon} from ${w} with it first`)
-    b.type = 'button'
-    b.dataset.action = 'forecast-first'
-    b.addEventListener('click', () => void forecastFirst(horizon, status).catch(wb.report))
-    status.append(' ', b)
-    return true
-  }
+  const modelInUseDir = async (horizon: number): Promise<string | undefined> =>
+    (await modelForForecast(wb, horizon)).model?.dir
 
   const runScenario = async (): Promise<void> => {
     const w = week.value
@@ -441,7 +430,10 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       return
     }
     const label = `Scenario ${name} on ${w}${horizon ? ` (forecast h=${horizon})` : ''}`
-    if (horizon !== null && (await otherModelsForecast(w, horizon, runStatus))) return
+    if (horizon !== null) {
+      const model = await modelInUseDir(horizon)
+      if (model) req.model = model
+    }
     let done: EventPayload<'job.done'>
     try {
       done = await runWithProgress('risk', label, () => wb.api.call('risk.run', req), {
@@ -505,7 +497,8 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       return
     }
     const label = `Stress ${w} h=${horizon}, ${count(req.draws!)} draws`
-    if (await otherModelsForecast(w, horizon, stressStatus)) return
+    const model = await modelInUseDir(horizon)
+    if (model) req.model = model
     let done: EventPayload<'job.done'>
     try {
       done = await runWithProgress('stress', label, () => wb.api.call('risk.stress', req), {

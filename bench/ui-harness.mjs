@@ -1,0 +1,223 @@
+// What the UI benches (console-ui, dashboard-ui, forecast-ui, scenario-ui, workbench-ui) share:
+// browser mode started on an archive with a private per-user folder, headless Debian Chromium with
+// software WebGL, the waits, and the statistics. Each bench keeps its own command line and output.
+//
+// Waits poll from Node (`waitUntil`), never in the page: Playwright's in-page polling
+// (waitForFunction, and setTimeout loops inside page.evaluate) was seen to stall for seconds to
+// minutes on the shared 2-core machine while the page answered evaluate() at once. Where a bench
+// times something in the page, the page stamps the moment itself (`stamps` below), so the coarse
+// Node-side polling adds nothing to the figure.
+import { spawn } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium } from 'playwright-core'
+
+/** Headless Chromium with SwiftShader: WebGL without a GPU, as on the development machine. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--no-first-run',
+]
+
+/** The archive named on the command line, absolute; exits 2 saying how to make it when missing. */
+export function requireArchive(path) {
+  const archive = resolve(path)
+  if (!existsSync(archive)) {
+    console.error(`${archive} is missing: dexposure --archive ${path} demo --scale real`)
+    process.exit(2)
+  }
+  return archive
+}
+
+/** A temporary folder of the bench's own (the caller removes it). */
+export const tempDir = (tag) => mkdtempSync(join(tmpdir(), `dx-bench-${tag}-`))
+
+/** Copies `source` into `dir` (for benches that write into the archive); seconds taken. */
+export function copyArchive(source, dir, name = 'archive.sqlite') {
+  const path = join(dir, name)
+  const t = Date.now()
+  copyFileSync(source, path)
+  return { path, copyS: (Date.now() - t) / 1000 }
+}
+
+/**
+ * Browser mode on `archive` (out/node/server.js), with DEXPOSURE_USER_DIR = `userDir` and
+ * optionally another renderer build. Answers the URL the server prints first, an API caller and
+ * `stop()` (resolves once the server has exited).
+ */
+export async function startServer({ archive, userDir, renderer = null }) {
+  const server = spawn(
+    process.execPath,
+    ['out/node/server.js', '--archive', archive, ...(renderer ? ['--renderer', renderer] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DEXPOSURE_USER_DIR: userDir } },
+  )
+  const exited = new Promise((r) => server.once('exit', r))
+  let first
+  try {
+    first = await new Promise((res, rej) => {
+      createInterface({ input: server.stdout }).once('line', res)
+      server.once('exit', (c) => rej(new Error(`server exited ${c}`)))
+    })
+  } catch (e) {
+    await exited
+    throw e
+  }
+  const { url, token } = JSON.parse(first)
+  const origin = new URL(url).origin
+  /** One API call, as the renderer's browser client makes it. */
+  async function call(name, request = {}, attempt = 0) {
+    let r
+    try {
+      r = await fetch(`${origin}/api/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(request),
+      })
+    } catch (e) {
+      // a kept-alive socket the server closed while idle (ECONNRESET): ask again on a new one
+      if (attempt < 2 && e.cause?.code === 'ECONNRESET') return call(name, request, attempt + 1)
+      throw e
+    }
+    const body = await r.json()
+    if (!r.ok) throw new Error(`${name}: ${r.status} ${JSON.stringify(body)}`)
+    return body
+  }
+  async function stop() {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM')
+    await exited
+  }
+  return { url, token, origin, call, stop }
+}
+
+/** Headless Chromium (Debian's, at /usr/bin/chromium) with `extraArgs` after the common flags. */
+export const launchBrowser = (extraArgs = []) =>
+  chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] })
+
+/**
+ * A 1440×900 page. `stamps` names status hooks whose property settings the page stamps with
+ * performance.now() in the object's non-enumerable `__at`: `__at[prop]` the last time it was set
+ * to a value other than null, undefined or false, and for a string value also `__at['prop=value']`
+ * the first time it was set to that value, and `__at['prop:presented']` the start of the second
+ * animation frame after that setting. A frame drawn by then has been presented: with software
+ * compositing the compositor's readback of a WebGL canvas holds the main thread until SwiftShader
+ * has drawn it, so a hook set in sigma's afterRender comes before that wait. (The next frame would
+ * do for a setting made inside an animation frame, not for one made outside it, whose drawing is
+ * committed only at the end of that next frame; the second adds at most one frame interval.) From
+ * the page's first script on:
+ *   { __forecast: { props: ['lastShowMs'] } }            the hook object itself;
+ *   { __graphs: { each: true, props: ['rendered'] } }    every object put into the hook's map.
+ * BENCH_DEBUG=1 echoes the page's console and errors; page errors are always reported.
+ */
+export async function newPage(browser, { stamps = null } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => console.error('pageerror:', e.message))
+  if (process.env.BENCH_DEBUG)
+    page.on('console', (m) => console.error('console:', m.text().slice(0, 300)))
+  if (stamps) await page.addInitScript(installStamps, stamps)
+  return page
+}
+
+/** Runs in the page before its own scripts (see newPage). */
+function installStamps(spec) {
+  const stamp = (obj, props) => {
+    if (!obj || typeof obj !== 'object' || Object.hasOwn(obj, '__at')) return obj
+    const at = {}
+    Object.defineProperty(obj, '__at', { value: at, enumerable: false })
+    for (const p of props) {
+      let v = obj[p]
+      Object.defineProperty(obj, p, {
+        enumerable: true,
+        configurable: true,
+        get: () => v,
+        set: (x) => {
+          v = x
+          if (x === null || x === undefined || x === false) return
+          const now = performance.now()
+          at[p] = now
+          if (typeof x === 'string') at[`${p}=${x}`] ??= now
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              at[`${p}:presented`] = performance.now()
+            }),
+          )
+        },
+      })
+    }
+    return obj
+  }
+  const stampEach = (map, props) =>
+    new Proxy(map, {
+      set(target, key, v) {
+        target[key] = stamp(v, props)
+        return true
+      },
+    })
+  for (const [name, { each = false, props }] of Object.entries(spec)) {
+    // a map exists from the start: the app's `(window.x ??= {})[id] = status` would otherwise put
+    // its first status into the plain object it assigns (`??=` answers its right-hand side)
+    let value = each ? stampEach({}, props) : undefined
+    Object.defineProperty(window, name, {
+      configurable: true,
+      get: () => value,
+      set: (x) => {
+        value = each ? stampEach(x, props) : stamp(x, props)
+      },
+    })
+  }
+}
+
+/**
+ * Evaluates `fn(arg)` in the page every `intervalMs` until it answers a truthy value, and answers
+ * that value; throws after `timeoutMs`.
+ */
+export async function waitUntil(page, fn, arg, timeoutMs = 120_000, intervalMs = 100) {
+  const t0 = Date.now()
+  for (;;) {
+    const v = await page.evaluate(fn, arg)
+    if (v) return v
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${fn}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+/** The workbench shell started and its saved layout restored. */
+export const waitForWorkbench = (page, timeoutMs) =>
+  waitUntil(page, () => window.__workbench?.ready && window.__workbench.restored, null, timeoutMs)
+
+/** A graph tab drawn (of `week`, when given). */
+export const waitForGraph = (page, week = null, timeoutMs = 600_000) =>
+  waitUntil(
+    page,
+    (w) => Object.values(window.__graphs ?? {}).some((g) => g.rendered && (!w || g.week === w)),
+    week,
+    timeoutMs,
+  )
+
+/** The renderer's JS heap after a forced garbage collection, in MiB (CDP). */
+export async function heapMb(page) {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  // Performance.getMetrics answers nothing until the domain is enabled
+  await cdp.send('Performance.enable')
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  await cdp.detach()
+  return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 2 ** 20
+}
+
+export const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
+export const p95 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.95 * a.length) - 1]
+/** n, median, p95 and max, to 0.1 ms. */
+export const summary = (a) => ({
+  n: a.length,
+  median: +median(a).toFixed(1),
+  p95: +p95(a).toFixed(1),
+  max: +Math.max(...a).toFixed(1),
+})
+
+/** The machine, for the record. */
+export const machine = () => `${cpus()[0].model} ×${cpus().length}, node ${process.version}`

@@ -1,0 +1,146 @@
+// `--model` on the commands that read stored forecasts (issue 11), as a subprocess on a fresh demo
+// archive: `risk --forecast H --model` refuses another model's stored run with a non-zero exit and
+// a message naming both models, and measures the chosen model's run once it is stored;
+// `report --model` builds the forecast of the chosen model (computing it), says so in Provenance,
+// and puts the choice in the command that reproduces the report.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { EXIT } from '../../src/cli/exit-codes'
+import { runCli, runCliJson, withDemoArchive } from './run-cli'
+
+const WEEK = '2025-08-11'
+const CHOSEN = 'cli-chosen-h1'
+let dir = ''
+let archive = ''
+let chosenDir = ''
+let shippedName = ''
+withDemoArchive('dx-cli-model-choice-', (d, a) => {
+  dir = d
+  archive = a
+  // another 1-week model: the shipped graphs under another name, in a folder of its own
+  const shipped = join(process.cwd(), 'resources', 'models', 'h1')
+  chosenDir = join(dir, 'chosen-h1')
+  cpSync(shipped, chosenDir, { recursive: true })
+  const manifest = JSON.parse(readFileSync(join(chosenDir, 'model.json'), 'utf8')) as {
+    name: string
+  }
+  shippedName = manifest.name
+  writeFileSync(join(chosenDir, 'model.json'), JSON.stringify({ ...manifest, name: CHOSEN }))
+})
+
+describe('dexposure risk --forecast H --model', () => {
+  it("refuses another model's stored run, naming both models, then measures the chosen one's", () => {
+    const f = runCliJson<{ run_id: number; model: string }>([
+      '--archive',
+      archive,
+      'forecast',
+      '--week',
+      WEEK,
+      '--horizon',
+      '1',
+      '--top',
+      '0',
+    ])
+    expect(f.model).toBe(shippedName)
+    const args = ['--archive', archive, 'risk', '--week', WEEK, '--forecast', '1']
+    const quick = ['--scenario', 'top-protocol', '--method', 'reference']
+    const refused = runCli([...args, ...quick, '--model', chosenDir])
+    expect(refused.code).toBe(EXIT.CONFLICT)
+    expect(refused.stderr).toContain(`is of model ${shippedName}`)
+    expect(refused.stderr).toContain(`not of the chosen model ${CHOSEN}`)
+    expect(refused.stderr).toContain(`--model ${chosenDir}`)
+    // Monte Carlo reads the same run: refused alike
+    const mc = runCli([...args, ...quick, '--monte-carlo', '2', '--model', chosenDir])
+    expect(mc.code).toBe(EXIT.CONFLICT)
+    expect(mc.stderr).toContain(CHOSEN)
+    // --model without --forecast is a usage error
+    const usage = runCli(['--archive', archive, 'risk', '--week', WEEK, '--model', chosenDir])
+    expect(usage.code).toBe(EXIT.USAGE)
+    expect(usage.stderr).toMatch(/--model/)
+
+    // forecast with the chosen model: now its run (older than none, newer than the shipped one) is
+    // read; naming the shipped model by name still reads the shipped model's run
+    const g = runCliJson<{ run_id: number }>([
+      '--archive',
+      archive,
+      'forecast',
+      '--week',
+      WEEK,
+      '--horizon',
+      '1',
+      '--top',
+      '0',
+      '--model',
+      chosenDir,
+    ])
+    const ok = runCli([...args, ...quick, '--model', chosenDir])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain(`forecast graph from forecast run ${g.run_id}, model ${CHOSEN}`)
+    const byName = runCli([...args, ...quick, '--model', shippedName])
+    expect(byName.code).toBe(0)
+    expect(byName.stdout).toContain(
+      `forecast graph from forecast run ${f.run_id}, model ${shippedName}`,
+    )
+  }, 300_000)
+})
+
+describe('dexposure report --model', () => {
+  it("builds the chosen model's forecast, names it in Provenance and in the command", () => {
+    const out = join(dir, 'r.html')
+    const r = runCliJson<{ computed: string[]; command: string }>([
+      '--archive',
+      archive,
+      'report',
+      '--week',
+      '2025-08-04',
+      '--horizon',
+      '1',
+      '--model',
+      `1=${chosenDir}`,
+      '--section',
+      'forecast',
+      '--section',
+      'provenance',
+      '--out',
+      out,
+    ])
+    expect(r.computed.join('\n')).toMatch(
+      /forecast of 2025-08-04, h=1 \(run \d+, model cli-chosen-h1, chosen\)/,
+    )
+    expect(r.command).toContain(`--model 1=${chosenDir}`)
+    const html = readFileSync(out, 'utf8')
+    expect(html).toMatch(/data-choice="chosen">Forecast run \d+ by cli-chosen-h1, the model chosen/)
+
+    // a bare folder takes its manifest's horizon; a model of another horizon is refused
+    const bare = runCli([
+      '--archive',
+      archive,
+      'report',
+      '--week',
+      '2025-08-04',
+      '--horizon',
+      '1',
+      '--model',
+      chosenDir,
+      '--section',
+      'forecast',
+      '--out',
+      join(dir, 'r2.html'),
+    ])
+    expect(bare.code).toBe(0)
+    const wrong = runCli([
+      '--archive',
+      archive,
+      'report',
+      '--week',
+      '2025-08-04',
+      '--model',
+      `4=${chosenDir}`,
+      '--out',
+      join(dir, 'r3.html'),
+    ])
+    expect(wrong.code).toBe(EXIT.USAGE)
+    expect(wrong.stderr).toMatch(/forecasts 1 weeks ahead, not 4/)
+  }, 300_000)
+})
