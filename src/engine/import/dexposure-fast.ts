@@ -43,11 +43,12 @@ const TWO_53 = 2 ** 53
 const bytesOf = (s: string): number[] => [...Buffer.from(s, 'latin1')]
 const K_NODES = bytesOf('nodes')
 const K_LINKS = bytesOf('links')
-const K_ID = bytesOf('id')
-const K_SIZE = bytesOf('size')
-const K_COMPOSITION = bytesOf('composition')
-const K_SOURCE = bytesOf('source')
-const K_TARGET = bytesOf('target')
+// The members a node or a link may have; member() returns the position of the name read. Each may
+// appear once: `seen` holds bit 1 << position of those read.
+const NODE_MEMBERS = ['id', 'size', 'composition'].map(bytesOf)
+const [N_ID, N_SIZE] = [0, 1] // 2: composition
+const LINK_MEMBERS = ['source', 'target', 'size', 'composition'].map(bytesOf)
+const [L_SOURCE, L_TARGET, L_SIZE] = [0, 1, 2] // 3: composition
 
 type Latin1Buffer = Buffer & {
   latin1Slice(start: number, end: number): string
@@ -110,6 +111,36 @@ class WeekBytes {
     if (this.keyEnd - start !== name.length) return false
     for (let k = 0; k < name.length; k++) if (b[start + k] !== name[k]) return false
     return true
+  }
+
+  /**
+   * The next member `"name": ` of an object whose members are `names`: the name's position in
+   * `names`, with the value's first byte at `p`. An unknown name, or one already in `seen` (bit
+   * 1 << position), gives up: the general reader decides what those mean.
+   */
+  member(names: number[][], seen: number): number {
+    const k = this.key()
+    this.ws()
+    for (let f = 0; f < names.length; f++)
+      if (this.is(k, names[f])) {
+        if (seen & (1 << f)) throw GIVE_UP
+        return f
+      }
+    throw GIVE_UP
+  }
+
+  /** An id value: a string; or, where `nullable`, null (returned as null). */
+  id(nullable: boolean): string | null {
+    if (nullable && this.isNull()) return null
+    if (this.b[this.p] !== QUOTE) throw GIVE_UP
+    return this.str()
+  }
+
+  /** A composition value: a flat object (composition()) or null. */
+  maybeComposition(withValues: boolean): Composition | null {
+    if (this.isNull()) return null
+    if (this.b[this.p] !== OPEN) throw GIVE_UP
+    return this.composition(withValues)
   }
 
   /** A string without escapes (ids): the general reader decodes the same bytes as UTF-8. */
@@ -335,26 +366,14 @@ function readFast(r: WeekBytes, week: string, strict: boolean | undefined): Fast
       if (r.ws() === CLOSE) r.p++
       else
         do {
-          const k = r.key()
-          const c = r.ws()
-          if (r.is(k, K_ID)) {
-            if (seen & 1 || c !== QUOTE) throw GIVE_UP
-            seen |= 1
-            id = r.str()
-          } else if (r.is(k, K_SIZE)) {
-            if (seen & 2) throw GIVE_UP
-            seen |= 2
-            size = r.num()
-          } else if (r.is(k, K_COMPOSITION)) {
-            if (seen & 4) throw GIVE_UP
-            seen |= 4
-            if (!r.isNull()) {
-              if (c !== OPEN) throw GIVE_UP
-              comp = r.composition(true)
-            }
-          } else throw GIVE_UP
+          const f = r.member(NODE_MEMBERS, seen)
+          seen |= 1 << f
+          if (f === N_ID) id = r.id(false)
+          else if (f === N_SIZE) size = r.num()
+          else comp = r.maybeComposition(true)
         } while (r.more(CLOSE))
-      if ((seen & 3) !== 3 || id === null || index.has(id)) throw GIVE_UP
+      const required = (1 << N_ID) | (1 << N_SIZE)
+      if ((seen & required) !== required || id === null || index.has(id)) throw GIVE_UP
       if (size < 0) {
         bump('nodes_negative_size_clipped')
         size = 0
@@ -384,37 +403,16 @@ function readFast(r: WeekBytes, week: string, strict: boolean | undefined): Fast
       if (r.ws() === CLOSE) r.p++
       else
         do {
-          const k = r.key()
-          const c = r.ws()
-          if (r.is(k, K_SOURCE)) {
-            if (seen & 1) throw GIVE_UP
-            seen |= 1
-            if (!r.isNull()) {
-              if (c !== QUOTE) throw GIVE_UP
-              source = r.str()
-            }
-          } else if (r.is(k, K_TARGET)) {
-            if (seen & 2) throw GIVE_UP
-            seen |= 2
-            if (!r.isNull()) {
-              if (c !== QUOTE) throw GIVE_UP
-              target = r.str()
-            }
-          } else if (r.is(k, K_SIZE)) {
-            if (seen & 4) throw GIVE_UP
-            seen |= 4
-            size = r.num()
-          } else if (r.is(k, K_COMPOSITION)) {
-            if (seen & 8) throw GIVE_UP
-            seen |= 8
-            if (!r.isNull()) {
-              if (c !== OPEN) throw GIVE_UP
-              comp = r.composition(false)
-            }
-          } else throw GIVE_UP
+          const f = r.member(LINK_MEMBERS, seen)
+          seen |= 1 << f
+          if (f === L_SOURCE) source = r.id(true)
+          else if (f === L_TARGET) target = r.id(true)
+          else if (f === L_SIZE) size = r.num()
+          else comp = r.maybeComposition(false)
         } while (r.more(CLOSE))
       // A missing endpoint or size is an error of the general reader.
-      if ((seen & 7) !== 7) throw GIVE_UP
+      const required = (1 << L_SOURCE) | (1 << L_TARGET) | (1 << L_SIZE)
+      if ((seen & required) !== required) throw GIVE_UP
       // normalize.ts's rules, in its order.
       if (source === null || target === null) {
         bump('edges_target_null_dropped')

@@ -106,6 +106,30 @@ describe('DeXposure import with worker threads', () => {
     ).toBe('"x"')
   })
 
+  it('reports a scan error (a truncated file) as the in-thread scan does, after the weeks before it', async () => {
+    // The weeks before the cut are parsed in the worker and written first: the scan's error must
+    // still be the one the in-thread path reports, and nothing of those weeks may stay.
+    const file = join(a.dir, 'cut.json')
+    manyWeeks(file, 10, -1, true)
+    const errors: DexposureError[] = []
+    for (const [t, opts] of [
+      [a, { workers: 0 }],
+      [b, { workers: 1, workerScript: WORKER }],
+    ] as const) {
+      const before = snapshot(t.archive)
+      await importFile(t.archive, file, opts).then(
+        () => expect.unreachable(),
+        (e: DexposureError) => errors.push(e),
+      )
+      expect(snapshot(t.archive)).toEqual(before)
+    }
+    expect(errors[1]).toBeInstanceOf(DexposureError)
+    expect(errors[1].code).toBe('BAD_INPUT')
+    expect(errors[1].message).toMatch(/truncated/)
+    expect(errors[1].message).toBe(errors[0].message)
+    expect(errors[1].location).toEqual(errors[0].location)
+  })
+
   it('cancels between weeks', async () => {
     const file = join(a.dir, 'many.json')
     manyWeeks(file, 8)
