@@ -12,6 +12,7 @@ import { nodeDetail } from './graph/node-detail'
 import { universeResponse } from './graph/universe-response'
 import { weekFrame } from './graph/week-frame'
 import { JobRegistry } from './jobs'
+import { resolveModelChoice } from './model-choice'
 import { AnalysisCalls } from './analysis'
 import { QueryService } from './query/calls'
 import { ExportService } from './export/calls'
@@ -92,8 +93,8 @@ export class EngineService {
           ),
         }
       },
-      'forecast.latest': (r: { week: string; horizon: number }) =>
-        this.latestForecast(r.week, r.horizon),
+      'forecast.latest': (r: { week: string; horizon: number; model?: string }) =>
+        this.latestForecast(r.week, r.horizon, r.model),
       'runs.list': (r: { limit?: number }) => listRuns(this.archive, r.limit),
       'models.list': () => listModels(this.archive.file),
       // ---- graph explorer (src/engine/graph/, src/engine/layout/)
@@ -213,14 +214,37 @@ export class EngineService {
     }
   }
 
-  private latestForecast(week: string, horizon: number): CallResponse<'forecast.latest'> {
-    const row = this.archive.db
-      .prepare(
-        `SELECT run_id, week, horizon, target_week, model, model_sha256, provider, fallbacks, created, duration_ms, nodes,
-           expected_edges, graph_edges, warnings
-         FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1`,
-      )
-      .get(week, horizon) as
+  /**
+   * The latest run of (week, horizon); with a model choice, that model's latest (name and sha256,
+   * as stored-run.ts matches a run to its model): the views ask for the model they use, so another
+   * model's newer run neither hides the chosen one's stored run nor makes them forecast again.
+   */
+  private latestForecast(
+    week: string,
+    horizon: number,
+    choice: string | undefined,
+  ): CallResponse<'forecast.latest'> {
+    // a folder or name that is not there, or of another horizon, is the request's error (field model)
+    const model =
+      choice === undefined ? null : resolveModelChoice(this.archive.file, choice, horizon, 'model')
+    const columns = `run_id, week, horizon, target_week, model, model_sha256, provider, fallbacks, created,
+           duration_ms, nodes, expected_edges, graph_edges, warnings`
+    const row = (
+      model
+        ? this.archive.db
+            .prepare(
+              `SELECT ${columns} FROM forecast_runs
+               WHERE week = ? AND horizon = ? AND model = ? AND model_sha256 = ?
+               ORDER BY run_id DESC LIMIT 1`,
+            )
+            .get(week, horizon, model.name, model.sha256)
+        : this.archive.db
+            .prepare(
+              `SELECT ${columns} FROM forecast_runs WHERE week = ? AND horizon = ?
+               ORDER BY run_id DESC LIMIT 1`,
+            )
+            .get(week, horizon)
+    ) as
       | (Omit<CallResponse<'forecast.latest'> & object, 'fallbacks' | 'warnings'> & {
           fallbacks: string
           warnings: string

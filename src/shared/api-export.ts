@@ -27,6 +27,12 @@ export const GraphExportTargetSchema = z.discriminatedUnion('kind', [
     horizon: z.number().int().min(1).max(52),
     threshold: z.number().min(0.01).max(1).optional(),
     runId: z.number().int().positive().optional(),
+    /**
+     * The model whose run is exported (a folder or a listed name, as risk.run's `model`): its
+     * latest run of (week, horizon), not a newer run of another model; with `runId`, that run
+     * must be this model's (CONFLICT).
+     */
+    model: z.string().min(1).max(4096).optional(),
   }),
   /**
    * An explicit subset of one week (the explorer's current filtered view): node ids, and the edges

@@ -2,7 +2,7 @@
 // schema, and every event. The Electron preload, the loopback server and the browser client all
 // validate payloads against these schemas at their boundary.
 import { z } from 'zod'
-import { analysisCalls } from './api-analysis'
+import { analysisCalls, ForecastModelChoiceSchema } from './api-analysis'
 import { exportCalls } from './api-export'
 import { queryCalls } from './api-query'
 import { reportCalls } from './api-report'
@@ -331,9 +331,17 @@ export const calls = {
     }),
     response: z.object({ jobId: z.string() }),
   },
-  /** The latest stored forecast run for a week and horizon, or null. */
+  /**
+   * The latest stored forecast run for a week and horizon, or null. With `model` (a folder or a
+   * name, ForecastModelChoiceSchema): that model's latest run (name and pair-head sha256 match),
+   * so a newer run of another model does not hide it; null when that model has none.
+   */
   'forecast.latest': {
-    request: z.object({ week, horizon: z.number().int().positive() }),
+    request: z.object({
+      week,
+      horizon: z.number().int().positive(),
+      model: ForecastModelChoiceSchema.optional(),
+    }),
     response: ForecastSummarySchema.nullable(),
   },
   // ---- workbench session calls (answered by src/engine/session.ts, above the archive's service)

@@ -6,7 +6,8 @@
 // browser origin) and the choice is still there; the week dashboard shows the largest exposure
 // with its change, sparkline and full series, and puts that edge on the graph. Then another model
 // forecasts the week again (a newer run): a scenario on the forecast graph and the weekly report
-// still read the chosen model's run, and the report's Provenance says the model was chosen.
+// still read the chosen model's run, and the report's Provenance says the model was chosen; the
+// Forecast view and table open the chosen model's stored run without forecasting again.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -272,5 +273,52 @@ test("another model's newer forecast is not read: the scenario runner and the re
   await expect(doc.locator('.model-choice')).toHaveCount(1)
   await doc.screenshot({ path: test.info().outputPath('model-choice-report-provenance.png') })
   await doc.close()
+  await wb.expectNoErrors()
+})
+
+test("the Forecast view and table open the chosen model's stored run, not forecasting again", async () => {
+  // the previous story left a newer run of the archive's own model than the chosen model's
+  const newest = await wb.call<ForecastRun>('forecast.latest', { week: WEEK, horizon: 1 })
+  expect(newest.model).toBe(LOCAL_NAME)
+  const chosen = await wb.call<ForecastRun>('forecast.latest', {
+    week: WEEK,
+    horizon: 1,
+    model: shipped.dir,
+  })
+  expect(chosen.model).toBe(shipped.name)
+  expect(chosen.run_id).toBeLessThan(newest.run_id)
+
+  // a graph of the week in front (the earlier stories left two graph editors and others)
+  await wb.runCommand('View: Show Explorer')
+  await wb.openWeekFromExplorer(WEEK)
+  await expect
+    .poll(() =>
+      page.evaluate(
+        (w) => Object.values(window.__graphs ?? {}).some((g) => g.week === w && g.rendered),
+        WEEK,
+      ),
+    )
+    .toBe(true)
+  const fv = new ForecastView(wb)
+  await fv.open()
+  await expect(fv.week()).toContainText(WEEK)
+  if ((await fv.status()).graphId) await wb.runCommand('Forecast: Clear the Forecast Overlay')
+  await fv.chooseHorizon(1)
+  // the view names the chosen model's stored run, not the newer run of another model
+  await expect(fv.runLine()).toContainText(`Stored run #${chosen.run_id}: model ${shipped.name}`)
+  await expect(fv.runLine()).toHaveAttribute('data-run', String(chosen.run_id))
+  // "Show on graph" draws that run: no forecast job, no new run
+  const shown = await fv.showOnGraph(1)
+  expect(shown.runId).toBe(chosen.run_id)
+  await expect(new ModelStatusItem(wb).item()).toContainText(`model h1: ${shipped.name}`)
+  // the table reads the same run by id
+  const table = await fv.openTable()
+  await expect(table.meta()).toContainText(`Run #${chosen.run_id} `)
+  await expect(table.meta()).toContainText(`model ${shipped.name} on `)
+  await expect(table.rows().first()).toBeVisible()
+  expect((await wb.call<ForecastRun>('forecast.latest', { week: WEEK, horizon: 1 })).run_id).toBe(
+    newest.run_id,
+  )
+  await wb.screenshot('model-choice-forecast-older-run')
   await wb.expectNoErrors()
 })

@@ -11,8 +11,10 @@ import {
   labelsOf,
   loadForecastNodes,
   loadForecastPairs,
+  requireForecastRun,
   type ForecastRunRow,
 } from '../forecast/stored-run'
+import { resolveModelChoice } from '../model-choice'
 import { statsParams } from '../risk/stats-runs'
 import { canonicalJson } from '../risk/store'
 import type { Archive } from '../store/archive'
@@ -229,6 +231,41 @@ const syntheticAmong = (archive: Archive, from: WeekId, to: WeekId): boolean =>
     .prepare('SELECT 1 FROM weeks WHERE week BETWEEN ? AND ? AND synthetic = 1 LIMIT 1')
     .get(from, to) !== undefined
 
+/**
+ * The forecast run of the chosen model (name and pair-head sha256, as stored-run.ts matches them):
+ * `runId` when given and that model's, else its latest of (week, horizon). Another model's run is
+ * refused (CONFLICT naming both), never exported in its place. Errors name `target.model`.
+ */
+function chosenModelRun(
+  archive: Archive,
+  week: WeekId,
+  horizon: number,
+  runId: number | undefined,
+  choice: string,
+): ForecastRunRow {
+  const field = 'target.model'
+  const m = resolveModelChoice(archive.file, choice, horizon, field)
+  const model = { name: m.name, sha256: m.sha256, dir: m.dir }
+  let run: ForecastRunRow
+  try {
+    run =
+      runId === undefined
+        ? requireForecastRun(archive, { week, horizon, model })
+        : requireForecastRun(archive, { runId })
+  } catch (e) {
+    if (e instanceof DexposureError && e.location.field === 'model')
+      throw new DexposureError(e.code, e.message, { ...e.location, field })
+    throw e
+  }
+  if (run.model !== model.name || run.model_sha256 !== model.sha256)
+    throw new DexposureError(
+      'CONFLICT',
+      `forecast run ${run.run_id} is of model ${run.model} (sha256 ${run.model_sha256.slice(0, 12)}…), not of the chosen model ${model.name} (sha256 ${model.sha256.slice(0, 12)}…)`,
+      { week, field },
+    )
+  return run
+}
+
 /** Checks the target against the archive and answers how to read it. */
 export function exportSource(archive: Archive, target: GraphExportTarget): ExportSource {
   const base = { forecastRun: null, warnings: [] as string[] }
@@ -264,11 +301,10 @@ export function exportSource(archive: Archive, target: GraphExportTarget): Expor
     }
     case 'forecast': {
       const week = requireWeek(archive, target.week, 'week')
-      const run = findForecastRun(archive, {
-        runId: target.runId,
-        week,
-        horizon: target.horizon,
-      })
+      const run =
+        target.model === undefined
+          ? findForecastRun(archive, { runId: target.runId, week, horizon: target.horizon })
+          : chosenModelRun(archive, week, target.horizon, target.runId, target.model)
       if (!run)
         throw new DexposureError(
           'NOT_FOUND',

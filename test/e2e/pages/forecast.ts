@@ -129,6 +129,11 @@ export class ForecastTable {
     return this.root.locator('table.forecast-table tbody tr')
   }
 
+  /** The line naming the run shown: "Run #id · target week … · model … on …". */
+  meta(): Locator {
+    return this.root.locator('.forecast-table-meta')
+  }
+
   /** The first n pair rows as the table carries them (full-precision data attributes). */
   async topPairs(n: number): Promise<TableRow[]> {
     await expect(this.rows().first()).toBeVisible()

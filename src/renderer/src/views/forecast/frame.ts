@@ -87,20 +87,31 @@ export async function loadForecast(
 }
 
 /**
- * The latest stored run of (week, horizon) when the model the views use made it, else null. The
- * engine's views of a forecast (frame, edges, nodes, risk on Ĝ) read the latest run, so a view
- * that finds another model's run computes one with the model in use first.
+ * The latest stored run of (week, horizon) of the model the views use, else null. The engine is
+ * asked for that model's latest run (`forecast.latest` `model`), so a newer run of another model
+ * does not hide it; the views then read that run by id (frame, edges, nodes, risk on Ĝ).
  */
 export async function storedForecast(
   wb: Workbench,
   week: string,
   horizon: number,
 ): Promise<ForecastRun | null> {
-  const [run, use] = await Promise.all([
-    wb.api.call('forecast.latest', { week, horizon }),
-    modelForForecast(wb, horizon),
-  ])
+  const use = await modelForForecast(wb, horizon)
+  const run = await latestRunOf(wb, week, horizon, use.model)
   return run && runMadeBy(run, use.model) ? run : null
+}
+
+/**
+ * `forecast.latest` for a model's runs (by its folder); with no model listed, the latest of any.
+ * Exported for the side view, which also names another model's newer run.
+ */
+export function latestRunOf(
+  wb: Workbench,
+  week: string,
+  horizon: number,
+  model: { dir: string } | null,
+): Promise<ForecastRun | null> {
+  return wb.api.call('forecast.latest', { week, horizon, ...(model ? { model: model.dir } : {}) })
 }
 
 /** Runs `forecast.run` as a job and returns the run it stored; logs what ran and its warnings.
@@ -124,7 +135,8 @@ export async function runForecastJob(
     wb.api.call('forecast.run', { week, horizon, ...(model ? { model } : {}) }),
   )
   if (done.state !== 'done') return null
-  const run = await wb.api.call('forecast.latest', { week, horizon })
+  // the run this job stored: the latest of the model it ran (another may have forecast since)
+  const run = await latestRunOf(wb, week, horizon, use.model)
   if (!run) throw new Error(`${label} finished but stored no run`)
   const skipped = run.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ')
   wb.log.info(

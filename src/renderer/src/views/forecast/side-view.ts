@@ -17,6 +17,7 @@ import { count } from '../../ui/format'
 import type { Workbench } from '../context'
 import type { SideView } from '../../workbench/parts'
 import { renderComparison, type ComparedRun } from './comparison'
+import { latestRunOf } from './frame'
 import type { ForecastOverlay } from './overlay-controller'
 
 export const HORIZONS = [1, 4, 8, 12] as const
@@ -119,13 +120,13 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
     body.append(compare)
     host.replaceChildren(head, body)
 
-    const [latest, use] = await Promise.all([
-      wb.api.call('forecast.latest', { week: w, horizon }),
-      modelForForecast(wb, horizon),
-    ])
-    if (gen !== generation) return
+    const use = await modelForForecast(wb, horizon)
+    // the model in use's latest run, even when another model forecast the week since
+    const own = await latestRunOf(wb, w, horizon, use.model)
+    const run = own && runMadeBy(own, use.model) ? own : null
     // only a run of the model the views use counts: another model's is named, not shown
-    const run = latest && runMadeBy(latest, use.model) ? latest : null
+    const latest = run ?? (await wb.api.call('forecast.latest', { week: w, horizon }))
+    if (gen !== generation) return
     runLine.textContent = run
       ? `Stored run #${run.run_id}: model ${run.model} on ${run.provider}, ${count(Math.round(run.expected_edges))} expected edges, ${run.created.slice(0, 16).replace('T', ' ')}`
       : latest && use.model
@@ -217,13 +218,27 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
       if (!st.week || !st.horizon) return
       const f = format.value as GraphExportFormat
       const threshold = Math.round(overlay.threshold * 100) / 100
+      const { week, horizon, runId } = st
+      const label = `Forecast graph h=${horizon} from ${week} at p ≥ ${threshold.toFixed(2)} as ${format.selectedOptions[0].text}`
       go.disabled = true
-      exportGraphJob(
-        wb,
-        { kind: 'forecast', week: st.week, horizon: st.horizon, threshold },
-        f,
-        `Forecast graph h=${st.horizon} from ${st.week} at p ≥ ${threshold.toFixed(2)} as ${format.selectedOptions[0].text}`,
-      )
+      modelForForecast(wb, horizon)
+        .then((use) =>
+          exportGraphJob(
+            wb,
+            // the run on the graph, of the chosen model (the engine refuses another model's run),
+            // not the latest of whichever model
+            {
+              kind: 'forecast',
+              week,
+              horizon,
+              threshold,
+              ...(runId ? { runId } : {}),
+              ...(use.dir ? { model: use.dir } : {}),
+            },
+            f,
+            label,
+          ),
+        )
         .catch(wb.report)
         .finally(() => (go.disabled = false))
     })

@@ -10,6 +10,7 @@ import { tableExportButton } from '../../ui/export-dialog'
 import { count, usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { Workbench } from '../context'
+import { storedForecast, type ForecastRun } from './frame'
 
 export interface ForecastTableParams {
   week: string
@@ -241,6 +242,19 @@ export function forecastTable(
     })
   }
 
+  // The run the table shows, read by id: the model in use's latest (a newer run of another model
+  // is not it). With none of that model stored (a tab restored after the choice changed) the latest
+  // of any model, whose model the header names.
+  let runP: Promise<ForecastRun | null> | null = null
+  const shownRun = (): Promise<ForecastRun | null> =>
+    (runP ??= storedForecast(wb, week, horizon).then(
+      (r) => r ?? wb.api.call('forecast.latest', { week, horizon }),
+    ))
+  const runRef = async (): Promise<{ runId?: number }> => {
+    const run = await shownRun()
+    return run ? { runId: run.run_id } : {}
+  }
+
   let header0 = false
   const load = async (append: boolean): Promise<void> => {
     for (const b of tabs.querySelectorAll<HTMLButtonElement>('button')) {
@@ -254,6 +268,7 @@ export function forecastTable(
       const r = await wb.api.call('forecast.nodes', {
         week,
         horizon,
+        ...(await runRef()),
         sort: 'absChange',
         filter: filter.value.trim() || undefined,
         limit: PAGE,
@@ -278,6 +293,7 @@ export function forecastTable(
       const r = await wb.api.call('forecast.edges', {
         week,
         horizon,
+        ...(await runRef()),
         kind,
         node: node ?? undefined,
         limit: PAGE,
@@ -319,7 +335,7 @@ export function forecastTable(
     if (header0) return
     header0 = true
     void (async () => {
-      const run = await wb.api.call('forecast.latest', { week, horizon })
+      const run = await shownRun()
       if (!run) return
       meta.textContent =
         `Run #${r.runId} · target week ${r.targetWeek} · model ${run.model} on ${run.provider} · ` +
@@ -336,6 +352,7 @@ export function forecastTable(
     const x = await wb.api.call('forecast.explain', {
       week,
       horizon,
+      ...(await runRef()),
       source: r.source,
       target: r.target,
     })

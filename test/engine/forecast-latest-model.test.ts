@@ -1,0 +1,167 @@
+// `forecast.latest` with a `model` (issue 11): the views ask for the latest stored run of the model
+// they use, so another model's newer run of the same week neither hides it nor makes them forecast
+// again. Two models' runs are stored (the chosen one's first): the chosen model's older run is
+// answered, by folder and by name; without a model the newest of any. Bad values are 400s naming
+// the field, through the loopback server as the renderer calls it. `export.graph` of a forecast
+// graph takes the model the same way (the Forecast view's Ĝ export).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fillArchiveWithDemo } from '../../src/engine/demo'
+import { defaultModelDir, readManifest } from '../../src/engine/forecast/model'
+import { runForecast } from '../../src/engine/forecast/run'
+import { exportSource } from '../../src/engine/export/source'
+import { EngineService } from '../../src/engine/service'
+import { Archive } from '../../src/engine/store/archive'
+import { UserStore } from '../../src/engine/store/user-store'
+import { startServer, type RunningServer } from '../../src/server'
+import type { CallResponse } from '../../src/shared/api'
+import { DexposureError } from '../../src/shared/errors'
+
+const dir = mkdtempSync(join(tmpdir(), 'dx-forecast-latest-'))
+const file = join(dir, 'a.sqlite')
+/** Anchor weeks of the demo archive (2021-06-07 … 2025-08-18 weekly). */
+const WEEK = '2025-06-02'
+const OTHER_WEEK = '2025-06-09'
+const CHOSEN = 'the chosen copy'
+const chosenDir = join(dir, 'chosen-h1')
+const shippedDir = defaultModelDir(1)!
+const shipped = readManifest(shippedDir)
+let archive: Archive
+let service: EngineService
+let server: RunningServer
+let chosenRun = 0
+let newerRun = 0
+
+beforeAll(async () => {
+  archive = Archive.open(file)
+  await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
+  // another model for h=1: the shipped graphs under another name (a run records name + sha256)
+  cpSync(shippedDir, chosenDir, { recursive: true })
+  const manifest = JSON.parse(readFileSync(join(chosenDir, 'model.json'), 'utf8')) as object
+  writeFileSync(join(chosenDir, 'model.json'), JSON.stringify({ ...manifest, name: CHOSEN }))
+  service = new EngineService(archive)
+  // the chosen model's run first, then a newer one of the shipped model for the same week
+  chosenRun = (await runForecast(archive, { week: WEEK, horizon: 1, modelDir: chosenDir, top: 0 }))
+    .run_id
+  newerRun = (await runForecast(archive, { week: WEEK, horizon: 1, modelDir: shippedDir, top: 0 }))
+    .run_id
+  server = await startServer({
+    archivePath: file,
+    userStore: new UserStore(join(dir, 'user', 'user.json')),
+  })
+}, 240_000)
+
+afterAll(async () => {
+  await server?.close()
+  service?.close()
+  archive?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const latest = async (req: object) =>
+  (await service.handle('forecast.latest', req)) as CallResponse<'forecast.latest'>
+
+describe('forecast.latest with a model', () => {
+  it('answers the chosen model’s older run, not another model’s newer one', async () => {
+    expect(newerRun).toBeGreaterThan(chosenRun)
+    // without a model: the newest of any model, as before
+    expect((await latest({ week: WEEK, horizon: 1 }))?.run_id).toBe(newerRun)
+    const byFolder = await latest({ week: WEEK, horizon: 1, model: chosenDir })
+    expect(byFolder).toMatchObject({ run_id: chosenRun, model: CHOSEN, week: WEEK, horizon: 1 })
+    expect(byFolder?.model_sha256).toBe(shipped.graphs.pair_head.sha256)
+    // a listed model's name works as its folder does; the shipped model's own run by its folder
+    expect((await latest({ week: WEEK, horizon: 1, model: shipped.name }))?.run_id).toBe(newerRun)
+    expect((await latest({ week: WEEK, horizon: 1, model: shippedDir }))?.run_id).toBe(newerRun)
+  })
+
+  it('is null when the chosen model has no run of the week', async () => {
+    expect(await latest({ week: OTHER_WEEK, horizon: 1, model: chosenDir })).toBeNull()
+  })
+
+  it('refuses a model of another horizon and a folder that is not there, naming the field', async () => {
+    const refused = async (req: object): Promise<DexposureError> => {
+      const e = await latest(req).then(
+        () => null,
+        (err: unknown) => err,
+      )
+      expect(e).toBeInstanceOf(DexposureError)
+      return e as DexposureError
+    }
+    const wrongHorizon = await refused({ week: WEEK, horizon: 4, model: chosenDir })
+    expect(wrongHorizon.code).toBe('USAGE')
+    expect(wrongHorizon.location.field).toBe('model')
+    expect(wrongHorizon.message).toMatch(/forecasts 1 weeks ahead, not 4/)
+    const missing = await refused({ week: WEEK, horizon: 1, model: join(dir, 'nope') })
+    expect(missing.code).toBe('NOT_FOUND')
+    expect(missing.location.field).toBe('model')
+  })
+})
+
+describe('forecast.latest through the loopback server', () => {
+  const call = async (body: unknown) => {
+    const res = await fetch(`${new URL(server.url).origin}/api/forecast.latest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json()) as unknown }
+  }
+
+  it('is a 400 naming the field for a malformed model, a 404 for one that is not there', async () => {
+    for (const model of ['', 12, ['a'], 'x'.repeat(5000)]) {
+      const r = await call({ week: WEEK, horizon: 1, model })
+      expect(r.status, JSON.stringify(model).slice(0, 40)).toBe(400)
+      const error = (r.body as { error: { code: string; message: string } }).error
+      expect(error.code).toBe('USAGE')
+      expect(error.message).toContain('model:')
+    }
+    const missing = await call({ week: WEEK, horizon: 1, model: join(dir, 'nope') })
+    expect(missing.status).toBe(404)
+    expect((missing.body as { error: { message: string } }).error.message).toContain(
+      join(dir, 'nope'),
+    )
+  })
+
+  it('answers the chosen model’s run (by its folder: a name is looked up among listed models)', async () => {
+    const r = await call({ week: WEEK, horizon: 1, model: chosenDir })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ run_id: chosenRun, model: CHOSEN })
+  })
+})
+
+describe('export.graph of a forecast graph with a model', () => {
+  const forecast = (extra: object) =>
+    exportSource(archive, { kind: 'forecast', week: WEEK, horizon: 1, ...extra })
+  const refused = (extra: object): DexposureError => {
+    try {
+      forecast(extra)
+    } catch (e) {
+      expect(e).toBeInstanceOf(DexposureError)
+      return e as DexposureError
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it('exports the chosen model’s run, not the newer run of another model', () => {
+    expect(forecast({}).forecastRun?.run_id).toBe(newerRun)
+    const src = forecast({ model: chosenDir })
+    expect(src.forecastRun).toMatchObject({ run_id: chosenRun, model: CHOSEN })
+    expect(src.description).toContain(`run ${chosenRun}, model ${CHOSEN}`)
+    expect(forecast({ model: chosenDir, runId: chosenRun }).forecastRun?.run_id).toBe(chosenRun)
+  })
+
+  it('refuses another model’s run and a model with no run, naming target.model', () => {
+    const other = refused({ model: chosenDir, runId: newerRun })
+    expect(other.code).toBe('CONFLICT')
+    expect(other.location.field).toBe('target.model')
+    expect(other.message).toContain(`forecast run ${newerRun} is of model ${shipped.name}`)
+    const none = refused({ week: OTHER_WEEK, model: chosenDir })
+    expect(none.code).toBe('NOT_FOUND')
+    expect(none.location.field).toBe('target.model')
+    const wrongHorizon = refused({ horizon: 4, model: chosenDir })
+    expect(wrongHorizon.code).toBe('USAGE')
+    expect(wrongHorizon.location.field).toBe('target.model')
+  })
+})
