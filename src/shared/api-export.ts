@@ -5,6 +5,7 @@
 // engine's disk (the browser, the sandboxed Electron page). The CLI's `dexposure export` runs the
 // same engine code (src/engine/export/).
 import { z } from 'zod'
+import { ForecastModelsSchema } from './api-query'
 
 export const GRAPH_EXPORT_FORMATS = ['gexf', 'graphml', 'csv', 'dexposure-json', 'parquet'] as const
 export type GraphExportFormat = (typeof GRAPH_EXPORT_FORMATS)[number]
@@ -115,6 +116,12 @@ export const TableExportRequestSchema = z.object({
    * stress_runs.run_id (stress, stress-nodes).
    */
   run: z.number().int().positive().optional(),
+  /**
+   * The forecast tables (forecast-*) only: horizon → model folder or name, as query.export's
+   * `models` — the table reads that model's latest run (the run the forecast table shows), not the
+   * latest of any model.
+   */
+  models: ForecastModelsSchema,
   /** The file to write on the engine's machine; none: a download (`downloadId`). */
   path: z.string().min(1).optional(),
   /** A download's file name (default: the table and its options); the extension is added. */

@@ -198,7 +198,7 @@ export const QueryExportResultSchema = z.object({
 
 const sql = z.string().min(1).max(QUERY_MAX_SQL)
 /** horizon in weeks (text) → a model folder or a model name listed for that horizon. */
-const forecastModels = z
+export const ForecastModelsSchema = z
   .record(
     z.string().regex(/^[1-9]\d{0,2}$/, 'expected a horizon in weeks, e.g. "4"'),
     z.string().min(1).max(4096),
@@ -229,7 +229,7 @@ export const queryCalls = {
        * called without a model read that model's latest run (computing one when a literal call
        * names a missing one). A horizon without a choice: the latest run of any model.
        */
-      models: forecastModels,
+      models: ForecastModelsSchema,
     }),
     response: QueryResultSchema,
   },
@@ -261,7 +261,7 @@ export const queryCalls = {
       timeoutMs,
       maxRows: z.number().int().min(0).optional(),
       /** As query.run's `models`: the export reads the same runs as the result it exports. */
-      models: forecastModels,
+      models: ForecastModelsSchema,
     }),
     response: z.object({ jobId: z.string() }),
   },

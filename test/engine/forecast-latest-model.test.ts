@@ -16,7 +16,7 @@ import { EngineService } from '../../src/engine/service'
 import { Archive } from '../../src/engine/store/archive'
 import { UserStore } from '../../src/engine/store/user-store'
 import { startServer, type RunningServer } from '../../src/server'
-import type { CallResponse } from '../../src/shared/api'
+import type { CallResponse, EventPayload } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-forecast-latest-'))
@@ -163,5 +163,64 @@ describe('export.graph of a forecast graph with a model', () => {
     const wrongHorizon = refused({ horizon: 4, model: chosenDir })
     expect(wrongHorizon.code).toBe('USAGE')
     expect(wrongHorizon.location.field).toBe('target.model')
+  })
+})
+
+describe('export.table of a forecast table with a model', () => {
+  /** Runs an `export.table` job to its end; answers the rows of the CSV written. */
+  const exportedRows = async (extra: object): Promise<string[]> => {
+    const path = join(dir, `table-${Math.random().toString(36).slice(2)}.csv`)
+    const { jobId } = (await service.handle('export.table', {
+      table: 'forecast-edges',
+      week: WEEK,
+      horizon: 1,
+      format: 'csv',
+      path,
+      ...extra,
+    })) as { jobId: string }
+    const done = await new Promise<EventPayload<'job.done'>>((resolve) => {
+      const off = service.on('job.done', (p) => {
+        const d = p as EventPayload<'job.done'>
+        if (d.id === jobId) {
+          off()
+          resolve(d)
+        }
+      })
+    })
+    expect(done.state, done.error?.message).toBe('done')
+    return readFileSync(path, 'utf8').trim().split('\n').slice(1)
+  }
+  const runRows = (runId: number) =>
+    archive.db.prepare('SELECT count(*) FROM forecast_edges WHERE run_id = ?').pluck().get(runId)
+
+  it('writes the chosen model’s run (the one the forecast table shows), not the newer one', async () => {
+    // both models are the same graphs under two names: a third of the chosen run's stored pairs
+    // dropped tells the two runs apart by their row counts
+    archive.db
+      .prepare('DELETE FROM forecast_edges WHERE run_id = ? AND rowid % 3 = 0')
+      .run(chosenRun)
+    expect(runRows(chosenRun)).not.toBe(0)
+    expect(runRows(chosenRun)).not.toBe(runRows(newerRun))
+    const chosen = await exportedRows({ models: { '1': chosenDir } })
+    expect(chosen).toHaveLength(runRows(chosenRun) as number)
+    const newest = await exportedRows({})
+    expect(newest).toHaveLength(runRows(newerRun) as number)
+  })
+
+  it('refuses a model for a table that reads no forecast, naming the field', async () => {
+    const e = await service
+      .handle('export.table', {
+        table: 'sis',
+        week: WEEK,
+        format: 'csv',
+        models: { '1': chosenDir },
+      })
+      .then(
+        () => null,
+        (err: unknown) => err,
+      )
+    expect(e).toBeInstanceOf(DexposureError)
+    expect((e as DexposureError).code).toBe('USAGE')
+    expect((e as DexposureError).message).toMatch(/^models: the sis table reads no forecast/)
   })
 })

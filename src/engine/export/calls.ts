@@ -14,6 +14,7 @@ import type { Archive } from '../store/archive'
 import type { Downloads } from './downloads'
 import { defaultName, exportGraph, MIME } from './graph-export'
 import { checkedTableStatement, tableFileName } from './tables'
+import { DexposureError } from '../../shared/errors'
 
 export { READ_CHUNK } from './downloads'
 
@@ -50,10 +51,16 @@ export class ExportService {
         // a missing option, or a run that is not stored or not of the table's kind, is refused
         // now, naming it (the check `dexposure export --table` makes), not inside the job
         const { sql, params } = checkedTableStatement(this.archive, r)
+        if (r.models && !/\bforecast_(edges|nodes)\(/.test(sql))
+          throw new DexposureError(
+            'USAGE',
+            `models: the ${r.table} table reads no forecast; only the forecast-* tables take a model`,
+          )
         return {
           jobId: this.query.exportJob('export', {
             sql,
             params,
+            models: r.models,
             format: r.format,
             path: r.path,
             name: r.name ?? tableFileName(r, r.format),

@@ -5,6 +5,7 @@
 // features the model saw for a pair at t (`forecast.explain`).
 import type { CallResponse } from '../../../../shared/api'
 import type { ExportTableName } from '../../../../shared/api-export'
+import { runMadeBy } from '../../services/model-choice'
 import { factsList, smallButton } from '../../ui/dom'
 import { tableExportButton } from '../../ui/export-dialog'
 import { count, usd } from '../../ui/format'
@@ -73,11 +74,17 @@ export function forecastTable(
   const filterNote = document.createElement('small')
   filterNote.className = 'muted'
   // the current tab's whole list as the engine holds it (export.table), not only the rows shown
-  const exportBtn = tableExportButton(wb, `the forecast table h=${horizon} from ${week}`, () => ({
-    table: EXPORT_TABLE[kind],
-    week,
-    horizon,
-  }))
+  let shownModel: string | null = null
+  // the run shown, by its model: that model's latest run is the one the table reads (shownRun)
+  const exportBtn = tableExportButton(wb, `the forecast table h=${horizon} from ${week}`, () => {
+    const model = shownModel
+    return {
+      table: EXPORT_TABLE[kind],
+      week,
+      horizon,
+      ...(model ? { models: { [String(horizon)]: model } } : {}),
+    }
+  })
   filterRow.append(filter, filterNote, exportBtn)
   const hint = document.createElement('p')
   hint.className = 'muted'
@@ -247,9 +254,17 @@ export function forecastTable(
   // of any model, whose model the header names.
   let runP: Promise<ForecastRun | null> | null = null
   const shownRun = (): Promise<ForecastRun | null> =>
-    (runP ??= storedForecast(wb, week, horizon).then(
-      (r) => r ?? wb.api.call('forecast.latest', { week, horizon }),
-    ))
+    (runP ??= storedForecast(wb, week, horizon)
+      .then((r) => r ?? wb.api.call('forecast.latest', { week, horizon }))
+      .then(async (r) => {
+        // the listed model that made it, by name and pair-head hash (names repeat between
+        // shipped and trained models): the export names its folder
+        if (r) {
+          const models = await wb.api.call('models.list', {})
+          shownModel = models.find((m) => m.horizon === horizon && runMadeBy(r, m))?.dir ?? null
+        }
+        return r
+      }))
   const runRef = async (): Promise<{ runId?: number }> => {
     const run = await shownRun()
     return run ? { runId: run.run_id } : {}
