@@ -2,7 +2,9 @@
 // archive: `risk --forecast H --model` refuses another model's stored run with a non-zero exit and
 // a message naming both models, and measures the chosen model's run once it is stored;
 // `report --model` builds the forecast of the chosen model (computing it), says so in Provenance,
-// and puts the choice in the command that reproduces the report.
+// and puts the choice in the command that reproduces the report; `query --model` and
+// `export --model` read the chosen model's run, not a newer run of another model.
+import Database from 'better-sqlite3'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -142,5 +144,185 @@ describe('dexposure report --model', () => {
     ])
     expect(wrong.code).toBe(EXIT.USAGE)
     expect(wrong.stderr).toMatch(/forecasts 1 weeks ahead, not 4/)
+  }, 300_000)
+})
+
+describe('dexposure query --model and export --model', () => {
+  it("read the chosen model's older run, not another model's newer one", () => {
+    const week = '2025-07-28'
+    const forecast = (...more: string[]): { run_id: number } =>
+      runCliJson([
+        '--archive',
+        archive,
+        'forecast',
+        '--week',
+        week,
+        '--horizon',
+        '1',
+        '--top',
+        '0',
+        ...more,
+      ])
+    const chosen = forecast('--model', chosenDir).run_id
+    const newer = forecast().run_id
+    expect(newer).toBeGreaterThan(chosen)
+    // both models hold the same graphs: a third of the newer run's pairs go, so the rows tell the
+    // runs apart
+    const db = new Database(archive)
+    db.prepare('DELETE FROM forecast_edges WHERE run_id = ? AND rowid % 3 = 0').run(newer)
+    const count = (run: number): number =>
+      (
+        db.prepare('SELECT count(*) AS n FROM forecast_edges WHERE run_id = ?').get(run) as {
+          n: number
+        }
+      ).n
+    const rows = { chosen: count(chosen), newer: count(newer) }
+    db.close()
+    expect(rows.newer).toBeLessThan(rows.chosen)
+
+    type Query = {
+      runs: { runId: number; model: string | null }[]
+      statements: { rowCount: number }[]
+    }
+    const sql = `SELECT count(*) AS n FROM forecast_edges('${week}', 1)`
+    const q = (...more: string[]): Query =>
+      runCliJson<Query>(['--archive', archive, 'query', sql, ...more])
+    expect(q().runs.map((r) => r.runId)).toEqual([newer])
+    // (a folder; a name works for the listed models: the archive's models/hH and the shipped ones)
+    for (const choice of [chosenDir, `1=${chosenDir}`]) {
+      const r = q('--model', choice)
+      expect(r.runs.map((x) => [x.runId, x.model])).toEqual([[chosen, CHOSEN]])
+    }
+    const csv = runCli([
+      '--archive',
+      archive,
+      'query',
+      sql,
+      '--format',
+      'csv',
+      '--model',
+      chosenDir,
+    ])
+    expect(csv.code).toBe(0)
+    expect(csv.stdout.trim().split('\n')).toEqual(['n', String(rows.chosen)])
+
+    // the forecast graph Ĝ and the forecast-edges table of the chosen model's run
+    const graph = runCliJson<{ forecastRun: number; edges: number }>([
+      '--archive',
+      archive,
+      'export',
+      '--week',
+      week,
+      '--forecast',
+      '1',
+      '--model',
+      chosenDir,
+      '--format',
+      'gexf',
+      '--out',
+      join(dir, 'g.gexf'),
+    ])
+    expect(graph.forecastRun).toBe(chosen)
+    const table = runCliJson<{ rows: number }>([
+      '--archive',
+      archive,
+      'export',
+      '--table',
+      'forecast-edges',
+      '--week',
+      week,
+      '--horizon',
+      '1',
+      '--model',
+      chosenDir,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 't.json'),
+    ])
+    expect(table.rows).toBe(rows.chosen)
+    const latest = runCliJson<{ rows: number }>([
+      '--archive',
+      archive,
+      'export',
+      '--table',
+      'forecast-edges',
+      '--week',
+      week,
+      '--horizon',
+      '1',
+      '--format',
+      'json',
+      '--out',
+      join(dir, 't2.json'),
+    ])
+    expect(latest.rows).toBe(rows.newer)
+
+    // refused, naming --model: another horizon, a table or graph that reads no forecast, an
+    // unknown model
+    const refusals: [string[], number, RegExp][] = [
+      [
+        ['query', sql, '--model', `4=${chosenDir}`],
+        EXIT.USAGE,
+        /--model.*not 4|forecasts 1 weeks ahead, not 4/,
+      ],
+      [
+        [
+          'export',
+          '--week',
+          week,
+          '--forecast',
+          '4',
+          '--model',
+          chosenDir,
+          '--format',
+          'gexf',
+          '--out',
+          join(dir, 'x.gexf'),
+        ],
+        EXIT.USAGE,
+        /--model: give one model of h=4/,
+      ],
+      [
+        [
+          'export',
+          '--week',
+          week,
+          '--model',
+          chosenDir,
+          '--format',
+          'gexf',
+          '--out',
+          join(dir, 'y.gexf'),
+        ],
+        EXIT.USAGE,
+        /--model needs --forecast H/,
+      ],
+      [
+        [
+          'export',
+          '--table',
+          'sis',
+          '--week',
+          week,
+          '--model',
+          chosenDir,
+          '--out',
+          join(dir, 's.csv'),
+        ],
+        EXIT.USAGE,
+        /--model: the sis table reads no forecast/,
+      ],
+      [
+        ['query', sql, '--model', 'no-such-model'],
+        EXIT.NOT_FOUND,
+        /no model named "no-such-model"/,
+      ],
+    ]
+    for (const [args, code, message] of refusals) {
+      const r = runCli(['--archive', archive, ...args])
+      expect(r.code, args.join(' ')).toBe(code)
+      expect(r.stderr).toMatch(message)
+    }
   }, 300_000)
 })

@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { cliWeeks, dexposure, type CliWeek } from './cli'
 import type { GraphEditor } from './pages/graph'
-import { luminance, pixelStats } from './pages/pixels'
+import { luminance, pixelStats, pixelsChanged } from './pages/pixels'
 import { Workbench } from './pages/workbench'
 import { demoServer } from './server'
 
@@ -247,6 +247,51 @@ test('an analyst clicks a node and reads its panel and TVL chart', async () => {
   // exposures both ways, each row a link to the counterparty
   await expect(panel.locator('table[data-dir="out"] tr[data-node]').first()).toBeVisible()
   await wb.screenshot('node-panel-and-chart')
+  await wb.expectNoErrors()
+})
+
+test('an analyst hovers a node: its neighbourhood lights up over edges drawn once, not again', async () => {
+  await graph.closePanel()
+  const box = (await graph.stage().boundingBox())!
+  const away = async (): Promise<void> => {
+    await page.mouse.move(box.x + 4, box.y + box.height / 2)
+  }
+  await away()
+  const [node] = await graph.visibleNodes()
+  await graph.waitForRenderAfter((await graph.status()).renders - 1)
+  const calm = await graph.stageShot()
+  const before = (await graph.status()).edgeFrames
+  expect(before.drawn).toBeGreaterThan(0)
+
+  // hovering lights the node's edges on top of the cached layer: no edge is rasterised again
+  let renders = (await graph.status()).renders
+  await graph.hoverNode(node.id)
+  await expect.poll(() => graph.isHovered(node.id)).toBe(true)
+  let s = await graph.waitForRenderAfter(renders)
+  expect(s.edgeFrames.drawn).toBe(before.drawn)
+  expect(s.edgeFrames.reused).toBeGreaterThan(before.reused)
+  const lit = await graph.stageShot()
+  expect(await pixelsChanged(page, calm, lit)).toBeGreaterThan(100)
+  await wb.screenshot('hover-neighbourhood')
+
+  // leaving puts back exactly the picture before
+  renders = s.renders
+  await away()
+  await expect.poll(() => graph.isHovered(node.id)).toBe(false)
+  s = await graph.waitForRenderAfter(renders)
+  expect(await pixelsChanged(page, calm, await graph.stageShot())).toBe(0)
+  expect(s.edgeFrames.drawn).toBe(before.drawn)
+
+  // a change to the edges themselves draws them again
+  renders = s.renders
+  await graph.control('exposure-threshold').fill('8')
+  s = await graph.waitForRenderAfter(renders)
+  expect(s.edgeFrames.drawn).toBeGreaterThan(before.drawn)
+  expect(await pixelsChanged(page, calm, await graph.stageShot())).toBeGreaterThan(100)
+  renders = s.renders
+  await graph.control('exposure-threshold').fill('0')
+  await graph.waitForRenderAfter(renders)
+  await expect.poll(async () => pixelsChanged(page, calm, await graph.stageShot())).toBe(0)
   await wb.expectNoErrors()
 })
 

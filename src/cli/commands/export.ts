@@ -12,6 +12,7 @@ import { weekProblem } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import type { CliContext } from '../context'
 import { SYNTHETIC_NOTE } from '../format'
+import { collectWhole, modelChoices } from '../model-options'
 
 interface ExportOptions {
   week?: string
@@ -22,6 +23,7 @@ interface ExportOptions {
   horizon?: string
   scenario?: string
   run?: string
+  model: string[]
   format?: string
   out?: string
 }
@@ -80,6 +82,12 @@ export function register(program: Command, ctx: CliContext): void {
         '(without it the error lists the stored runs; --week, --horizon and --scenario narrow that list)',
     )
     .option(
+      '--model <[H=]name|dir>',
+      "with --forecast H or a forecast-* table: the model whose latest run is written (a model folder or a model's manifest name; default: the latest run of any model)",
+      collectWhole,
+      [] as string[],
+    )
+    .option(
       '--format <format>',
       `graphs: ${GRAPH_EXPORT_FORMATS.join(', ')}; tables: ${TABLE_FORMATS.join(', ')}`,
     )
@@ -94,14 +102,16 @@ Examples:
   dexposure export --week 2025-08-18 --format gexf --out week.gexf
   dexposure export --week 2025-01-06 --to 2025-08-18 --format gexf --out year.gexf
   dexposure export --week 2025-08-18 --forecast 4 --threshold 0.5 --format graphml --out g.graphml
+  dexposure export --week 2025-08-18 --forecast 1 --model models/h1 --format gexf --out g1.gexf
   dexposure export --week 2025-01-06 --to 2025-08-18 --format parquet --out net.parquet
   dexposure export --week 2025-08-18 --format dexposure-json --out week.json
   dexposure export --table sis --week 2025-08-18 --format parquet --out sis.parquet
   dexposure export --table contagion-losses --run 12 --scenario top5-protocols --out losses.csv
   dexposure export --table stress --run 3 --format json
 
-Exit codes: 2 bad options (naming the option; a missing --run lists the stored runs),
-5 unknown week, no forecast run or a --run that is not stored, 130 cancelled.
+Exit codes: 2 bad options (naming the option; a missing --run lists the stored runs), 4 only
+another model's forecast run is stored (--model), 5 unknown week, no forecast run or a --run that
+is not stored, 130 cancelled.
 Files appear only when complete (docs/cli.md, "export").`,
     )
     .action(async (o: ExportOptions, cmd: Command) => {
@@ -130,6 +140,8 @@ Files appear only when complete (docs/cli.md, "export").`,
         target = { kind: 'forecast', week: from, horizon, threshold }
       } else {
         if (o.threshold !== undefined) throw usage('--threshold needs --forecast H', '--threshold')
+        if (o.model.length)
+          throw usage('--model needs --forecast H or a forecast-* table', '--model')
         target =
           o.to !== undefined
             ? { kind: 'range', from, to: week(o.to, '--to') }
@@ -143,6 +155,17 @@ Files appear only when complete (docs/cli.md, "export").`,
         if (v !== undefined) throw usage(`${opt} goes with --table`, opt)
 
       const { exportGraph } = await import('../../engine/export/graph-export')
+      if (target.kind === 'forecast' && o.model.length) {
+        // one model, of the horizon exported (H= is optional and must be that horizon)
+        const models = modelChoices(ctx.archivePath(cmd), o.model) ?? {}
+        const chosen = models[String(target.horizon)]
+        if (!chosen || Object.keys(models).length > 1)
+          throw usage(
+            `--model: give one model of h=${target.horizon}, the horizon of --forecast`,
+            '--model',
+          )
+        target.model = chosen
+      }
       const archive = ctx.openArchive(cmd, { readonly: true, create: false })
       const bar = ctx.progress(cmd, 'exporting', 1, 'weeks')
       try {
@@ -196,6 +219,7 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
     horizon: o.horizon === undefined ? undefined : horizonOf(o.horizon, '--horizon'),
     scenario: o.scenario,
     run: o.run === undefined ? undefined : runOf(o.run),
+    models: modelChoices(ctx.archivePath(cmd), o.model),
   }
   // names a missing option before the archive is opened (a missing --run is named below, with
   // the stored runs to pick from)
@@ -208,9 +232,10 @@ async function exportTableCommand(o: ExportOptions, cmd: Command, ctx: CliContex
   let engine: InstanceType<typeof QueryEngine> | null = null
   let bar: ReturnType<CliContext['progress']> | null = null
   try {
-    // the run: stored, of the kind the table reads (and of --week/--horizon/--scenario when given);
-    // the same check as the workbench's export.table
-    checkedTableStatement(archive, req)
+    // the run: stored, of the kind the table reads (and of --week/--horizon/--scenario when given),
+    // and a model only for a table that reads a forecast: the same check as the workbench's
+    // export.table
+    checkedTableStatement(archive, req, '--model')
     engine = new QueryEngine(archive)
     const r = await exportTable(
       engine,

@@ -10,9 +10,11 @@ import type { Cell } from '../../engine/query/protocol'
 import { DexposureError, isDexposureError } from '../../shared/errors'
 import type { CliContext, Progress } from '../context'
 import { SYNTHETIC_NOTE } from '../format'
+import { collectWhole, MODEL_OPTION_HELP, modelChoices } from '../model-options'
 
 interface QueryOptions {
   param: string[]
+  model: string[]
   format: string
   out?: string
   file?: string
@@ -33,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
+    .option('--model <[H=]name|dir>', MODEL_OPTION_HELP, collectWhole, [] as string[])
     .option(
       '--format <format>',
       'table, csv, json or parquet (csv/json/parquet: every row)',
@@ -52,10 +55,13 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   dexposure query "SELECT week, n_nodes, n_edges FROM weeks ORDER BY week DESC LIMIT 5"
   dexposure query "SELECT * FROM forecast_edges(:week, 4) LIMIT 20" --param week=2025-08-18
+  dexposure query "SELECT * FROM forecast_edges('2025-08-18', 1)" --model 1=dexposure-workbench-gnn-h1
   dexposure query top.sql --format csv --out top.csv
   echo "SELECT * FROM sis('2022-05-09') LIMIT 10" | dexposure query -
 
-Functions, views and examples: docs/query-functions.md. Exit codes: 2 usage, 3 bad SQL (with its
+forecast_edges, forecast_nodes and link_prob without a run id read the chosen model's run
+(--model), else the latest run of any model. Functions, views and examples:
+docs/query-functions.md. Exit codes: 2 usage, 3 bad SQL (with its
 line and column), 5 unknown week or run, 8 time limit, 130 cancelled.`,
     )
     .action(async (sqlArg: string | undefined, o: QueryOptions, cmd: Command) => {
@@ -89,6 +95,7 @@ line and column), 5 unknown week or run, 8 time limit, 130 cancelled.`,
       if (o.format === 'parquet' && !o.out)
         throw new DexposureError('USAGE', 'parquet is binary: give --out FILE', { field: '--out' })
 
+      const models = modelChoices(ctx.archivePath(cmd), o.model)
       const archive = ctx.openArchive(cmd, { create: false })
       const engine = new QueryEngine(archive)
       // a bar only when runs are computed first (most queries need none)
@@ -101,7 +108,13 @@ line and column), 5 unknown week or run, 8 time limit, 130 cancelled.`,
         const timeoutMs = Math.round(seconds * 1000)
         if (o.format === 'table') {
           const r = await engine.run(
-            { sql, params, timeoutMs, maxRows: Math.min(maxRows ?? DEFAULT_MAX_ROWS, 100_000) },
+            {
+              sql,
+              params,
+              models,
+              timeoutMs,
+              maxRows: Math.min(maxRows ?? DEFAULT_MAX_ROWS, 100_000),
+            },
             { signal: ctx.signal, progress },
           )
           bars.bar?.stop()
@@ -123,6 +136,7 @@ line and column), 5 unknown week or run, 8 time limit, 130 cancelled.`,
             {
               sql,
               params,
+              models,
               format: o.format as ExportFormat,
               target: o.out ? { path: o.out } : { fd: 1 },
               timeoutMs,

@@ -7,8 +7,8 @@ import { GraphLayout } from '../../engine/layout/graph-layout'
 import { buildReport } from '../../engine/report/build'
 import { REPORT_SECTIONS, type ReportSection } from '../../shared/api-report'
 import { DexposureError } from '../../shared/errors'
-import { resolveModelChoice } from '../../engine/model-choice'
 import type { CliContext } from '../context'
+import { collectWhole, MODEL_OPTION_HELP, modelChoices } from '../model-options'
 import { SYNTHETIC_NOTE } from '../format'
 import { checkWeekOption, positiveInt } from './stats'
 
@@ -31,28 +31,6 @@ const collect = (v: string, prev: string[]) => [
     .filter(Boolean),
 ]
 
-const collectWhole = (v: string, prev: string[]) => [...prev, v]
-
-/**
- * `--model H=NAME|DIR` or `--model DIR` (its manifest's horizon), as the request's `models`:
- * each checked now (USAGE or NOT_FOUND naming --model), one choice per horizon.
- */
-function modelChoices(archiveFile: string, values: string[]): Record<string, string> | undefined {
-  if (!values.length) return undefined
-  const out: Record<string, string> = {}
-  for (const v of values) {
-    const m = /^(\d+)=(.+)$/.exec(v)
-    const h = m ? positiveInt(m[1], '--model') : undefined
-    const choice = m ? m[2] : v
-    const model = resolveModelChoice(archiveFile, choice, h, '--model')
-    const key = String(model.horizon)
-    if (key in out)
-      throw new DexposureError('USAGE', `two --model choices for h=${key}`, { field: '--model' })
-    out[key] = choice
-  }
-  return out
-}
-
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('report')
@@ -61,12 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--week <YYYY-MM-DD>', 'the week (a Monday)')
     .option('--horizon <h>', 'forecast horizon in weeks (repeatable; default 1 and 4)', collect, [])
-    .option(
-      '--model <[H=]name|dir>',
-      "the forecast model of horizon H: a model folder or a model's manifest name (repeatable; a bare folder's horizon is its manifest's; default: the horizon's default model)",
-      collectWhole,
-      [],
-    )
+    .option('--model <[H=]name|dir>', MODEL_OPTION_HELP, collectWhole, [])
     .option('--scenario <name>', 'scenario (repeatable; default all eight)', collect, [])
     .option(
       '--section <name>',

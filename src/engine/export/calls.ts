@@ -14,7 +14,6 @@ import type { Archive } from '../store/archive'
 import type { Downloads } from './downloads'
 import { defaultName, exportGraph, MIME } from './graph-export'
 import { checkedTableStatement, tableFileName } from './tables'
-import { DexposureError } from '../../shared/errors'
 
 export { READ_CHUNK } from './downloads'
 
@@ -51,11 +50,6 @@ export class ExportService {
         // a missing option, or a run that is not stored or not of the table's kind, is refused
         // now, naming it (the check `dexposure export --table` makes), not inside the job
         const { sql, params } = checkedTableStatement(this.archive, r)
-        if (r.models && !/\bforecast_(edges|nodes)\(/.test(sql))
-          throw new DexposureError(
-            'USAGE',
-            `models: the ${r.table} table reads no forecast; only the forecast-* tables take a model`,
-          )
         return {
           jobId: this.query.exportJob('export', {
             sql,

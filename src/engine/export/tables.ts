@@ -304,19 +304,28 @@ function whyNot(archive: Archive, kind: RunKind, run: number, where: string): st
 /**
  * The statement of a named table once the stored run it reads is checked: the one check behind
  * `export.table` and `dexposure export --table`. USAGE for a missing option (a missing run lists
- * the stored runs to pick from), NOT_FOUND for a run that is not stored, not of the table's kind
- * or not of the request's week, horizon or scenario (naming it and listing those stored).
+ * the stored runs to pick from) or a model choice given to a table that reads no forecast
+ * (naming `modelsField`), NOT_FOUND for a run that is not stored, not of the table's kind or not
+ * of the request's week, horizon or scenario (naming it and listing those stored).
  */
 export function checkedTableStatement(
   archive: Archive,
   req: Omit<TableExportRequest, 'format' | 'target'>,
+  modelsField = 'models',
 ): { sql: string; params: QueryParams } {
   checkTableRun(archive, req.table, req.run, {
     week: req.week,
     horizon: req.horizon,
     scenario: req.scenario,
   })
-  return tableStatement(req)
+  const statement = tableStatement(req)
+  if (req.models && !/\bforecast_(edges|nodes)\(/.test(statement.sql))
+    throw new DexposureError(
+      'USAGE',
+      `${modelsField}: the ${req.table} table reads no forecast; only the forecast-* tables take a model`,
+      { field: modelsField },
+    )
+  return statement
 }
 
 /** A download's file name for a table: the table and its options, e.g. `sis-2022-05-09.csv`. */
@@ -339,6 +348,8 @@ export interface TableExportRequest {
   scenario?: string
   /** A stored run (risk, backtest) for the views' tables. */
   run?: number
+  /** The forecast tables only: horizon → model folder or listed name (the chosen model's run). */
+  models?: Record<string, string>
   format: ExportFormat
   target: { path: string } | { fd: number }
 }
@@ -373,5 +384,8 @@ export function exportTable(
   ctx: QueryContext = {},
 ): Promise<ExportResult> {
   const { sql, params } = tableStatement(req)
-  return engine.export({ sql, params, format: req.format, target: req.target }, ctx)
+  return engine.export(
+    { sql, params, models: req.models, format: req.format, target: req.target },
+    ctx,
+  )
 }

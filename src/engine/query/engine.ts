@@ -244,7 +244,6 @@ export class QueryEngine {
     }
   }
 
-  /** Calls over prepared runs and on literal nodes become subqueries (query/inline.ts). */
   /**
    * The console's model choices (horizon → folder or name; USAGE/NOT_FOUND naming `models.H`):
    * marked on the forecast needs that name no model, so the engine reads or computes the chosen
@@ -266,6 +265,7 @@ export class QueryEngine {
     )
   }
 
+  /** Calls over prepared runs and on literal nodes become subqueries (query/inline.ts). */
   private inline(checked: CheckedStatement[], prepared: Map<string, PreparedRun>): void {
     for (const st of checked) {
       const replacements = inlineCalls(st, (need) => prepared.get(keyOf(need))?.runId)

@@ -86,10 +86,29 @@ export class GraphEditor {
 
   /** Pixels sigma drew on the stage (the caption and legend overlays are hidden for the shot). */
   async stagePixels(): Promise<PixelStats> {
-    const png = await this.stage().screenshot({
+    return pixelStats(this.page, await this.stageShot())
+  }
+
+  /** A screenshot of what sigma drew on the stage, without the caption and legend overlays. */
+  stageShot(): Promise<Buffer> {
+    return this.stage().screenshot({
       style: '.graph-caption, .graph-legend { visibility: hidden !important; }',
     })
-    return pixelStats(this.page, png)
+  }
+
+  /** Moves the pointer onto a node where it is drawn (sigma lights its neighbourhood). */
+  async hoverNode(node: string): Promise<void> {
+    const p = await this.screenPosition(node)
+    const box = (await this.stage().boundingBox())!
+    await this.page.mouse.move(box.x + p.x, box.y + p.y)
+  }
+
+  /** Whether sigma holds `node` as hovered. */
+  isHovered(node: string): Promise<boolean> {
+    return this.page.evaluate(([id, n]) => !!window.__sigma![id].getNodeState(n).isHovered, [
+      this.id,
+      node,
+    ] as const)
   }
 
   // ---- camera and positions -------------------------------------------------------------------

@@ -47,3 +47,32 @@ export async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
 export function luminance([r, g, b]: [number, number, number]): number {
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
 }
+
+/** How many pixels differ between two screenshots of the same size (any channel by more than 2). */
+export async function pixelsChanged(page: Page, a: Buffer, b: Buffer): Promise<number> {
+  return page.evaluate(
+    async ([x, y]) => {
+      const decode = async (b64: string): Promise<ImageData> => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }))
+        const g = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!
+        g.drawImage(bmp, 0, 0)
+        return g.getImageData(0, 0, bmp.width, bmp.height)
+      }
+      const [p, q] = await Promise.all([decode(x), decode(y)])
+      if (p.width !== q.width || p.height !== q.height)
+        throw new Error(
+          `screenshots differ in size: ${p.width}×${p.height}, ${q.width}×${q.height}`,
+        )
+      let changed = 0
+      for (let i = 0; i < p.data.length; i += 4)
+        for (let c = 0; c < 4; c++)
+          if (Math.abs(p.data[i + c] - q.data[i + c]) > 2) {
+            changed++
+            break
+          }
+      return changed
+    },
+    [a.toString('base64'), b.toString('base64')] as const,
+  )
+}

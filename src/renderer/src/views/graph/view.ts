@@ -32,6 +32,7 @@ import {
   type FilterResult,
   type FilterState,
 } from './filters'
+import { EdgeCache } from './edge-cache'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
@@ -84,6 +85,8 @@ export interface GraphStatus {
   lastOverlayMs: number | null
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
+  /** Frames that rasterised the edges and frames that reused the cached edge layer (edge-cache.ts). */
+  edgeFrames: { drawn: number; reused: number }
 }
 
 declare global {
@@ -122,6 +125,9 @@ export class GraphView implements Editor {
   private params: Required<GraphParams>
   /** Items lit by the hovered node (its neighbours and edges), to unlight on leave. */
   private lit: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] }
+  private edgeCache: EdgeCache | null = null
+  /** Whether edges were lit (drawn on top, not into the cache) when the cache was last drawn. */
+  private cacheHadLit = false
   private selected: string | null = null
   private requested: string | null = null
   /** A week asked for before the universe was loaded. */
@@ -158,6 +164,7 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
+      edgeFrames: { drawn: 0, reused: 0 },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -327,6 +334,7 @@ export class GraphView implements Editor {
     for (const off of this.offs.splice(0)) off()
     this.sigma?.kill()
     this.sigma = null
+    this.edgeCache = null
     this.panel.hide()
     delete window.__graphs?.[this.ctx.id]
     delete window.__sigma?.[this.ctx.id]
@@ -536,6 +544,16 @@ export class GraphView implements Editor {
     })
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
+    const cache = new EdgeCache(sigma, () => (this.cacheHadLit = this.lit.edges.length > 0))
+    this.status.edgeFrames = cache.counts
+    this.edgeCache = cache
+    // every refresh that can change an edge's look redraws the cached edges: all but a refresh of
+    // nodes alone (a selection, a playback step's node colours); item states (hover) never refresh
+    const refresh = sigma.refresh.bind(sigma)
+    sigma.refresh = (opts) => {
+      if (!opts?.partialGraph || opts.partialGraph.edges?.length) cache.invalidate()
+      return refresh(opts)
+    }
     sigma.on('afterRender', () => {
       this.status.renders++
       if (this.status.week && !this.status.rendered) this.status.rendered = true
@@ -987,6 +1005,9 @@ export class GraphView implements Editor {
   private highlightNeighbourhood(node: string | null): void {
     const sigma = this.sigma
     if (!sigma) return
+    // edges lit when the cache was drawn are missing from it (they drew on top): unlit, they
+    // must be drawn into it again
+    if (this.cacheHadLit && this.lit.edges.length) this.edgeCache?.invalidate()
     const keepSelected = (k: string): boolean => k !== this.selected
     sigma.setNodesState(this.lit.nodes.filter(keepSelected), { isHighlighted: false })
     sigma.setEdgesState(this.lit.edges, { isHighlighted: false })

@@ -1,0 +1,167 @@
+// The week's edges drawn once into an offscreen texture, and that texture copied to the screen
+// while neither the edges nor the camera change. Why our own: sigma 4 rasterises every edge on
+// every frame, and in software WebGL (SwiftShader: machines without a usable GPU, and every
+// machine our tests and benches run on) a real-scale week's 75k edges cost 3.5–7.3 s a frame
+// (BENCHMARKS.md), paid again by a hover, a selection or a playback step that changes no edge.
+// sigma has no such cache; its custom layer programs give the hook: one at the `edges` depth
+// (drawn before that depth's edges) and one at `topEdges` (after them). Between the two, sigma's
+// edge program is redirected into our framebuffer when the cache is stale and skipped when it is
+// fresh; at `topEdges` the texture is blitted, so lit (hovered) edges still draw on top of it.
+// It relies on three things of sigma 4.0.4 (pinned in package.json): `edges` is the first depth
+// layer (nothing is under the edges), the edge program is `sigma.edgeProgram` with
+// `render(params, offset, count)`, and that render binds framebuffer `null` for its visual pass.
+import type Sigma from 'sigma'
+import type { RenderParams } from 'sigma/types'
+
+interface EdgeProgramLike {
+  render(params: RenderParams, offset?: number, count?: number): void
+}
+
+type Phase = 'pass' | 'record' | 'skip'
+
+export class EdgeCache {
+  /** Bumped by anything that changes what the edges look like (a refresh that touches edges). */
+  private version = 0
+  private drawnKey: string | null = null
+  private phase: Phase = 'pass'
+  private key = ''
+  private recorded = 0
+  private gl: WebGL2RenderingContext | null = null
+  private fbo: WebGLFramebuffer | null = null
+  private texture: WebGLTexture | null = null
+  private size = { w: 0, h: 0 }
+  private wrapped: EdgeProgramLike | null = null
+  /** Frames that rasterised the edges, and frames that copied them (for the benches). */
+  readonly counts = { drawn: 0, reused: 0 }
+
+  constructor(
+    private readonly sigma: Sigma,
+    /** Called when a frame draws the edges anew (the view notes which edges were lit then). */
+    private readonly onRecord: () => void = () => {},
+  ) {
+    sigma.addCustomLayerProgram('edge-cache-begin', 'edges', (gl) => ({
+      render: (params) => this.begin(gl, params),
+      kill: () => this.release(),
+    }))
+    sigma.addCustomLayerProgram('edge-cache-end', 'topEdges', (gl) => ({
+      render: () => this.end(gl),
+      kill: () => {},
+    }))
+  }
+
+  /** The edges changed: the next frame draws them again. */
+  invalidate(): void {
+    this.version++
+  }
+
+  private begin(gl: WebGL2RenderingContext, p: RenderParams): void {
+    this.wrapEdgeProgram()
+    this.key = [
+      this.version,
+      p.width,
+      p.height,
+      p.pixelRatio,
+      p.sizeRatio,
+      p.zoomRatio,
+      p.minEdgeThickness,
+      ...p.matrix,
+    ].join(',')
+    if (this.key === this.drawnKey && this.fbo) {
+      this.phase = 'skip'
+      return
+    }
+    this.phase = 'record'
+    this.recorded = 0
+    this.ensureTarget(gl, Math.round(p.width * p.pixelRatio), Math.round(p.height * p.pixelRatio))
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo)
+    gl.clearColor(0, 0, 0, 0)
+    gl.clear(gl.COLOR_BUFFER_BIT)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+  }
+
+  private end(gl: WebGL2RenderingContext): void {
+    // a frame that drew no edge at this depth (the camera moving with hideEdgesOnMove, or no edges)
+    // leaves the cache stale: the next still frame draws them
+    if (this.phase === 'record' && this.recorded > 0) {
+      this.drawnKey = this.key
+      this.counts.drawn++
+      this.onRecord()
+    } else if (this.phase === 'skip') this.counts.reused++
+    const fresh = this.phase !== 'pass' && this.drawnKey === this.key
+    this.phase = 'pass'
+    if (!fresh || !this.fbo) return
+    const { w, h } = this.size
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.fbo)
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
+    gl.blitFramebuffer(0, 0, w, h, 0, 0, w, h, gl.COLOR_BUFFER_BIT, gl.NEAREST)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+  }
+
+  /** sigma's edge program, drawing into the cache while recording and not at all while fresh.
+   * Only the `edges` depth is between begin and end; `topEdges` (lit edges) draws as usual. */
+  private wrapEdgeProgram(): void {
+    const program = (this.sigma as unknown as { edgeProgram: EdgeProgramLike }).edgeProgram
+    if (!program || program === this.wrapped) return
+    const render = program.render.bind(program)
+    program.render = (params, offset, count) => {
+      if (this.phase === 'skip') return
+      if (this.phase === 'pass' || !this.gl || !this.fbo) return render(params, offset, count)
+      const gl = this.gl
+      const fbo = this.fbo
+      const bind = gl.bindFramebuffer.bind(gl)
+      // the program binds the default framebuffer for its visual pass: send that to the cache
+      gl.bindFramebuffer = (target, framebuffer) => bind(target, framebuffer ?? fbo)
+      try {
+        render(params, offset, count)
+        this.recorded++
+      } finally {
+        delete (gl as unknown as { bindFramebuffer?: unknown }).bindFramebuffer
+        bind(gl.FRAMEBUFFER, null)
+      }
+    }
+    this.wrapped = program
+  }
+
+  private ensureTarget(gl: WebGL2RenderingContext, w: number, h: number): void {
+    if (this.gl !== gl) {
+      // a restored context: the old objects died with the old one
+      this.gl = gl
+      this.fbo = null
+      this.texture = null
+      this.size = { w: 0, h: 0 }
+    }
+    if (this.fbo && this.size.w === w && this.size.h === h) return
+    this.release()
+    this.gl = gl
+    const texture = gl.createTexture()
+    gl.bindTexture(gl.TEXTURE_2D, texture)
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
+    gl.bindTexture(gl.TEXTURE_2D, null)
+    const fbo = gl.createFramebuffer()
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fbo)
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0)
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    if (status !== gl.FRAMEBUFFER_COMPLETE) {
+      gl.deleteFramebuffer(fbo)
+      gl.deleteTexture(texture)
+      throw new Error(`edge cache: framebuffer incomplete (status 0x${status.toString(16)})`)
+    }
+    this.fbo = fbo
+    this.texture = texture
+    this.size = { w, h }
+    this.drawnKey = null
+  }
+
+  private release(): void {
+    if (this.gl) {
+      if (this.fbo) this.gl.deleteFramebuffer(this.fbo)
+      if (this.texture) this.gl.deleteTexture(this.texture)
+    }
+    this.fbo = null
+    this.texture = null
+    this.drawnKey = null
+  }
+}
