@@ -152,7 +152,9 @@ try {
   }
 
   // ---- the old ring view (the 300 largest nodes), built from git, same archive, same week -----
-  result.old = await oldRingView(values['old-ref'], result.largestWeek.week)
+  // (--old-ref none: skipped, for A/B runs of two renderer builds by --renderer)
+  if (values['old-ref'] !== 'none')
+    result.old = await oldRingView(values['old-ref'], result.largestWeek.week)
 } finally {
   await browser.close()
   rmSync(userDir, { recursive: true, force: true })
@@ -226,6 +228,9 @@ async function hoverAndPan(page, id) {
       )
     }
   })
+  // frames that drew the edges and frames that reused the cached edge layer (edge-cache.ts)
+  const edgeFrames = () => page.evaluate((k) => ({ ...window.__graphs[k].edgeFrames }), id)
+  const framesBefore = await edgeFrames()
   const box = await page.locator(`[data-editor="${id}"] .graph-stage`).boundingBox()
   const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy]
   const moveMs = []
@@ -251,6 +256,7 @@ async function hoverAndPan(page, id) {
     await page.waitForTimeout(16)
   }
   const hoverS = (Date.now() - t0) / 1000
+  const framesHovered = await edgeFrames()
 
   // panning: up to 2 drags of 15 steps from the centre
   const DRAGS = 2
@@ -291,7 +297,22 @@ async function hoverAndPan(page, id) {
   }))
   const done = inputs.filter((r) => r.done !== null)
   const byType = (type) => done.filter((r) => r.type === type)
+  // the hover phase alone (it ran first, for hoverS seconds of the phase)
+  const inHover = (t) => t - phaseAt <= hoverS * 1000
+  const hoverTasks = long.filter(([t]) => inHover(t)).map(([, d]) => d)
+  const hoverInputs = done.filter((r) => r.type === 'mousemove' && inHover(r.ts))
   return {
+    hover: {
+      maxTaskMs: hoverTasks.length ? Math.max(...hoverTasks) : 0,
+      longTasks: hoverTasks.length,
+      inputToFrameDoneMs: hoverInputs.length
+        ? summary(hoverInputs.map((r) => r.done - r.ts))
+        : null,
+      edgeFrames: {
+        drawn: framesHovered.drawn - framesBefore.drawn,
+        reused: framesHovered.reused - framesBefore.reused,
+      },
+    },
     longTasks: long.length,
     maxTaskMs: long.length ? Math.max(...long.map(([, d]) => d)) : 0,
     // each long task: [s after the phase began, ms]

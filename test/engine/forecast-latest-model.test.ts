@@ -16,8 +16,9 @@ import { EngineService } from '../../src/engine/service'
 import { Archive } from '../../src/engine/store/archive'
 import { UserStore } from '../../src/engine/store/user-store'
 import { startServer, type RunningServer } from '../../src/server'
-import type { CallResponse, EventPayload } from '../../src/shared/api'
+import type { CallResponse } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
+import { runJob } from './jobs'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-forecast-latest-'))
 const file = join(dir, 'a.sqlite')
@@ -170,22 +171,13 @@ describe('export.table of a forecast table with a model', () => {
   /** Runs an `export.table` job to its end; answers the rows of the CSV written. */
   const exportedRows = async (extra: object): Promise<string[]> => {
     const path = join(dir, `table-${Math.random().toString(36).slice(2)}.csv`)
-    const { jobId } = (await service.handle('export.table', {
+    const done = await runJob(service, 'export.table', {
       table: 'forecast-edges',
       week: WEEK,
       horizon: 1,
       format: 'csv',
       path,
       ...extra,
-    })) as { jobId: string }
-    const done = await new Promise<EventPayload<'job.done'>>((resolve) => {
-      const off = service.on('job.done', (p) => {
-        const d = p as EventPayload<'job.done'>
-        if (d.id === jobId) {
-          off()
-          resolve(d)
-        }
-      })
     })
     expect(done.state, done.error?.message).toBe('done')
     return readFileSync(path, 'utf8').trim().split('\n').slice(1)

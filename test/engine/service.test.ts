@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fillArchiveWithDemo } from '../../src/engine/demo'
 import { EngineService } from '../../src/engine/service'
 import { Archive } from '../../src/engine/store/archive'
-import type { CallResponse, EventPayload } from '../../src/shared/api'
+import type { CallResponse } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
+import { jobDone } from './jobs'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-service-'))
 let archive: Archive
@@ -152,16 +153,7 @@ describe('jobs', () => {
     )
     return { seen, off: () => offs.forEach((f) => f()) }
   }
-  const doneOf = (id: string) =>
-    new Promise<EventPayload<'job.done'>>((res) => {
-      const off = service.on('job.done', (p) => {
-        const d = p as EventPayload<'job.done'>
-        if (d.id === id) {
-          off()
-          res(d)
-        }
-      })
-    })
+  const doneOf = (id: string) => jobDone(service, id)
 
   it('emits progress then done', async () => {
     const { seen, off } = collect()

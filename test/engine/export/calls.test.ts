@@ -10,9 +10,9 @@ import { parse as parseGexf } from 'graphology-gexf'
 import { parse as parseGraphml } from 'graphology-graphml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngineService } from '../../../src/engine/service'
-import type { EventPayload } from '../../../src/shared/api'
 import { GraphExportResultSchema, type GraphExportResult } from '../../../src/shared/api-export'
 import { demoArchiveCopy } from '../query/demo-fixture'
+import { runJob, type JobDone } from '../jobs'
 
 const WEEK = '2022-05-09'
 let dir: string
@@ -27,18 +27,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function run(request: unknown): Promise<EventPayload<'job.done'>> {
-  const { jobId } = (await service.handle('export.graph', request)) as { jobId: string }
-  return new Promise((resolve) => {
-    const off = service.on('job.done', (p) => {
-      const d = p as EventPayload<'job.done'>
-      if (d.id === jobId) {
-        off()
-        resolve(d)
-      }
-    })
-  })
-}
+const run = (request: unknown): Promise<JobDone> => runJob(service, 'export.graph', request)
 
 async function exported(request: unknown): Promise<GraphExportResult> {
   const done = await run(request)

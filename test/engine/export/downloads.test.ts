@@ -9,10 +9,11 @@ import { dirname, join } from 'node:path'
 import { parquetReadObjects } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngineService } from '../../../src/engine/service'
-import type { CallResponse, EventPayload } from '../../../src/shared/api'
+import type { CallResponse } from '../../../src/shared/api'
 import { QueryExportResultSchema } from '../../../src/shared/api-query'
 import { DexposureError } from '../../../src/shared/errors'
 import { demoArchiveCopy } from '../query/demo-fixture'
+import { runJob } from '../jobs'
 
 const WEEK = '2022-05-09'
 let dir: string
@@ -28,19 +29,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function job(call: 'query.export' | 'export.table', request: unknown) {
-  const { jobId } = (await service.handle(call, request)) as { jobId: string }
-  const done = await new Promise<EventPayload<'job.done'>>((resolve) => {
-    const off = service.on('job.done', (p) => {
-      const d = p as EventPayload<'job.done'>
-      if (d.id === jobId) {
-        off()
-        resolve(d)
-      }
-    })
-  })
-  return done
-}
+const job = (call: 'query.export' | 'export.table', request: unknown) =>
+  runJob(service, call, request)
 
 async function exported(call: 'query.export' | 'export.table', request: unknown) {
   const done = await job(call, request)
@@ -213,20 +203,11 @@ describe('downloads from query.export and export.table', () => {
   })
 
   it('a stored backtest exports every metric the backtest view shows, one row each', async () => {
-    const { jobId } = (await service.handle('backtest.run', {
+    const done = await runJob(service, 'backtest.run', {
       horizon: 4,
       model: null,
       from: '2025-06-02',
       to: '2025-06-30',
-    })) as { jobId: string }
-    const done = await new Promise<EventPayload<'job.done'>>((resolve) => {
-      const off = service.on('job.done', (p) => {
-        const d = p as EventPayload<'job.done'>
-        if (d.id === jobId) {
-          off()
-          resolve(d)
-        }
-      })
     })
     expect(done.state, done.error?.message).toBe('done')
     const stored = (await service.handle('backtest.result', {

@@ -9,6 +9,7 @@ import { EngineService } from '../../../src/engine/service'
 import type { CallResponse, EventPayload } from '../../../src/shared/api'
 import { DexposureError } from '../../../src/shared/errors'
 import { demoArchiveCopy } from './demo-fixture'
+import { jobDone as doneOf, type JobDone } from '../jobs'
 
 const WEEK = '2022-05-09'
 let dir: string
@@ -36,16 +37,7 @@ async function failure(p: Promise<unknown>): Promise<DexposureError> {
   return e as DexposureError
 }
 
-const jobDone = (id: string) =>
-  new Promise<EventPayload<'job.done'>>((resolve) => {
-    const off = service.on('job.done', (p) => {
-      const d = p as EventPayload<'job.done'>
-      if (d.id === id) {
-        off()
-        resolve(d)
-      }
-    })
-  })
+const jobDone = (id: string): Promise<JobDone> => doneOf(service, id)
 
 describe('query calls', () => {
   it('query.run answers with the result; its id is a job with progress while a run is computed', async () => {

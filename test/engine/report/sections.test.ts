@@ -16,10 +16,10 @@ import {
   REPORT_SECTIONS,
   ReportResultSchema,
   type CallResponse,
-  type EventPayload,
   type ReportResult,
 } from '../../../src/shared/api'
 import { demoArchiveCopy } from '../query/demo-fixture'
+import { jobDone, type JobDone } from '../jobs'
 
 const WEEK = '2025-06-30'
 const SCENARIO = 'top-protocol'
@@ -28,17 +28,7 @@ let file: string
 let service: EngineService
 let report: ReportResult
 
-async function finished(jobId: string): Promise<EventPayload<'job.done'>> {
-  return new Promise((resolve) => {
-    const off = service.on('job.done', (p) => {
-      const d = p as EventPayload<'job.done'>
-      if (d.id === jobId) {
-        off()
-        resolve(d)
-      }
-    })
-  })
-}
+const finished = (jobId: string): Promise<JobDone> => jobDone(service, jobId)
 
 async function job(call: 'backtest.run' | 'report.build', request: unknown) {
   const { jobId } = (await service.handle(call, request)) as { jobId: string }
