@@ -237,7 +237,10 @@ export class AnalysisCalls {
       'risk.stress': (r) => {
         checkWeek(a, r.week)
         const model = this.forecastModel(r.model, r.horizon)
-        requireForecastRun(a, { week: r.week, horizon: r.horizon, model })
+        const pinned =
+          r.forecastRun === undefined
+            ? requireForecastRun(a, { week: r.week, horizon: r.horizon, model })
+            : this.pinnedRun(r.forecastRun, r.week, r.horizon, model)
         const o = contagionOptions(r)
         const draws = r.draws ?? 200
         return {
@@ -250,6 +253,7 @@ export class AnalysisCalls {
                 week: r.week,
                 horizon: r.horizon,
                 model,
+                forecastRunId: r.forecastRun === undefined ? undefined : pinned.run_id,
                 draws,
                 seed: r.seed,
                 weightSigma: r.weightSigma,

@@ -330,6 +330,11 @@ export const StressRequestSchema = z.object({
   horizon,
   /** The model whose forecast run is drawn from (ForecastModelChoiceSchema). */
   model: ForecastModelChoiceSchema.optional(),
+  /**
+   * Exactly this stored forecast run of (week, horizon) instead of the latest (the run a view
+   * shows); with `model` too, it must be that model's (CONFLICT).
+   */
+  forecastRun: z.number().int().positive().optional(),
   draws: z.number().int().min(1).max(10_000).optional(),
   seed: z
     .number()

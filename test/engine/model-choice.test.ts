@@ -201,6 +201,45 @@ describe('a chosen model in the engine', () => {
     expect(other).toMatchObject({ code: 'USAGE', location: { field: 'forecastRun' } })
   }, 180_000)
 
+  it('risk.stress draws from the run it names (the run a view shows), checked like risk.run', async () => {
+    const stress = async (extra: object): Promise<CallResponse<'risk.stress.result'>> => {
+      const { jobId } = (await service.handle('risk.stress', {
+        week: WEEK,
+        horizon: 1,
+        draws: 2,
+        scenarios: ['top-protocol'],
+        methods: ['reference'],
+        ...extra,
+      })) as { jobId: string }
+      const d = await finished(jobId)
+      expect(d.state, d.error?.message).toBe('done')
+      const { runId } = d.result as { runId: number }
+      return (await service.handle('risk.stress.result', {
+        runId,
+      })) as CallResponse<'risk.stress.result'>
+    }
+    // without a choice or a run: the latest run of any model; named: that run, older or not
+    expect((await stress({}))!.forecastRun).toBe(newerShippedRun)
+    expect((await stress({ forecastRun: chosenRun }))!.forecastRun).toBe(chosenRun)
+    expect((await stress({ forecastRun: chosenRun, model: chosenDir }))!.forecastRun).toBe(
+      chosenRun,
+    )
+    const conflict = await refusal(
+      service.handle('risk.stress', {
+        week: WEEK,
+        horizon: 1,
+        forecastRun: newerShippedRun,
+        model: chosenDir,
+      }),
+    )
+    expect(conflict).toMatchObject({ code: 'CONFLICT', location: { field: 'forecastRun' } })
+    const other = await refusal(
+      service.handle('risk.stress', { week: WEEK2, horizon: 1, forecastRun: chosenRun }),
+    )
+    expect(other).toMatchObject({ code: 'USAGE', location: { field: 'forecastRun' } })
+    expect(other.message).toContain(`forecast run ${chosenRun} is for week ${WEEK}`)
+  }, 180_000)
+
   it("forecast_edges follows the console's chosen model when no model is named", async () => {
     const sql = `SELECT DISTINCT run_id FROM forecast_edges('${WEEK}', 1)`
     const plain = (await service.handle('query.run', { sql })) as CallResponse<'query.run'>
@@ -254,6 +293,7 @@ describe('bad model choices are refused, naming the field', () => {
       ['risk.stress', { week: WEEK, horizon: 1, model: 12 }, 'model'],
       ['risk.comparison', { week: WEEK, horizon: 1, forecastRun: 0 }, 'forecastRun'],
       ['risk.run', { week: WEEK, graph: { forecast: 1 }, forecastRun: -3 }, 'forecastRun'],
+      ['risk.stress', { week: WEEK, horizon: 1, forecastRun: 1.5 }, 'forecastRun'],
     ] as const) {
       const r = await call(name, body)
       expect(r.status, `${name} ${JSON.stringify(body)}`).toBe(400)

@@ -45,6 +45,8 @@ export interface StressOptions {
   horizon: number
   /** Only a forecast run of this model (else CONFLICT naming both); without it, the latest run. */
   model?: RunModel
+  /** Exactly this stored forecast run (checked by the caller to be of week and horizon). */
+  forecastRunId?: number
   draws?: number
   seed?: number
   /** σ of log1p(weight); undefined: from the model (resolveWeightSigma). */
@@ -198,7 +200,12 @@ export async function stressRun(archive: Archive, o: StressOptions): Promise<Str
   checkContagionParams(params)
   const scenarios = o.scenarios ?? DEFAULT_SCENARIOS
   const methods = o.methods ?? ['reference', 'debtrank', 'eisenberg-noe']
-  const run = requireForecastRun(archive, { week: o.week, horizon: o.horizon, model: o.model })
+  const run = requireForecastRun(
+    archive,
+    o.forecastRunId === undefined
+      ? { week: o.week, horizon: o.horizon, model: o.model }
+      : { runId: o.forecastRunId },
+  )
   const warnings: string[] = []
 
   const nodes = loadForecastNodes(archive, run.run_id)
