@@ -223,40 +223,25 @@ describe('dexposure query --model and export --model', () => {
       join(dir, 'g.gexf'),
     ])
     expect(graph.forecastRun).toBe(chosen)
-    const table = runCliJson<{ rows: number }>([
-      '--archive',
-      archive,
-      'export',
-      '--table',
-      'forecast-edges',
-      '--week',
-      week,
-      '--horizon',
-      '1',
-      '--model',
-      chosenDir,
-      '--format',
-      'json',
-      '--out',
-      join(dir, 't.json'),
-    ])
-    expect(table.rows).toBe(rows.chosen)
-    const latest = runCliJson<{ rows: number }>([
-      '--archive',
-      archive,
-      'export',
-      '--table',
-      'forecast-edges',
-      '--week',
-      week,
-      '--horizon',
-      '1',
-      '--format',
-      'json',
-      '--out',
-      join(dir, 't2.json'),
-    ])
-    expect(latest.rows).toBe(rows.newer)
+    const tableRows = (out: string, ...more: string[]): number =>
+      runCliJson<{ rows: number }>([
+        '--archive',
+        archive,
+        'export',
+        '--table',
+        'forecast-edges',
+        '--week',
+        week,
+        '--horizon',
+        '1',
+        ...more,
+        '--format',
+        'json',
+        '--out',
+        join(dir, out),
+      ]).rows
+    expect(tableRows('t.json', '--model', chosenDir)).toBe(rows.chosen)
+    expect(tableRows('t2.json')).toBe(rows.newer)
 
     // refused, naming --model: another horizon, a table or graph that reads no forecast, an
     // unknown model

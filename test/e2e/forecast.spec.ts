@@ -4,7 +4,8 @@
 // realised side by side with the stored risk comparison. The stories share one page, in order.
 import { expect, test, type Page } from '@playwright/test'
 import { dexposure } from './cli'
-import { ForecastView, pixelDiff, type ForecastTable } from './pages/forecast'
+import { ForecastView, type ForecastTable } from './pages/forecast'
+import { pixelDiff } from './pages/pixels'
 import type { GraphEditor } from './pages/graph'
 import { Workbench } from './pages/workbench'
 import { demoServer } from './server'

@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { cliWeeks, dexposure, type CliWeek } from './cli'
 import type { GraphEditor } from './pages/graph'
-import { luminance, pixelStats, pixelsChanged } from './pages/pixels'
+import { luminance, pixelDiff, pixelStats } from './pages/pixels'
 import { Workbench } from './pages/workbench'
 import { demoServer } from './server'
 
@@ -271,7 +271,7 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   expect(s.edgeFrames.drawn).toBe(before.drawn)
   expect(s.edgeFrames.reused).toBeGreaterThan(before.reused)
   const lit = await graph.stageShot()
-  expect(await pixelsChanged(page, calm, lit)).toBeGreaterThan(100)
+  expect(await pixelDiff(page, calm, lit, 6)).toBeGreaterThan(100)
   await wb.screenshot('hover-neighbourhood')
 
   // leaving puts back exactly the picture before
@@ -279,7 +279,7 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   await away()
   await expect.poll(() => graph.isHovered(node.id)).toBe(false)
   s = await graph.waitForRenderAfter(renders)
-  expect(await pixelsChanged(page, calm, await graph.stageShot())).toBe(0)
+  expect(await pixelDiff(page, calm, await graph.stageShot(), 6)).toBe(0)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
 
   // a change to the edges themselves draws them again
@@ -287,11 +287,11 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   await graph.control('exposure-threshold').fill('8')
   s = await graph.waitForRenderAfter(renders)
   expect(s.edgeFrames.drawn).toBeGreaterThan(before.drawn)
-  expect(await pixelsChanged(page, calm, await graph.stageShot())).toBeGreaterThan(100)
+  expect(await pixelDiff(page, calm, await graph.stageShot(), 6)).toBeGreaterThan(100)
   renders = s.renders
   await graph.control('exposure-threshold').fill('0')
   await graph.waitForRenderAfter(renders)
-  await expect.poll(async () => pixelsChanged(page, calm, await graph.stageShot())).toBe(0)
+  await expect.poll(async () => pixelDiff(page, calm, await graph.stageShot(), 6)).toBe(0)
   await wb.expectNoErrors()
 })
 

@@ -165,31 +165,3 @@ export class ForecastTable {
     return panel
   }
 }
-
-/** Pixels that differ between two screenshots of the same size (channel sum > 40), decoded in the
- * page as pixels.ts does. */
-export async function pixelDiff(page: Page, a: Buffer, b: Buffer): Promise<number> {
-  return page.evaluate(
-    async ([x, y]) => {
-      const decode = async (b64: string): Promise<Uint8ClampedArray> => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
-        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }))
-        const canvas = new OffscreenCanvas(bmp.width, bmp.height)
-        const g = canvas.getContext('2d')!
-        g.drawImage(bmp, 0, 0)
-        return g.getImageData(0, 0, bmp.width, bmp.height).data
-      }
-      const [p, q] = await Promise.all([decode(x), decode(y)])
-      if (p.length !== q.length) throw new Error('screenshots of different sizes')
-      let n = 0
-      for (let i = 0; i < p.length; i += 4)
-        if (
-          Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) >
-          40
-        )
-          n++
-      return n
-    },
-    [a.toString('base64'), b.toString('base64')] as const,
-  )
-}

@@ -48,10 +48,11 @@ export function luminance([r, g, b]: [number, number, number]): number {
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
 }
 
-/** How many pixels differ between two screenshots of the same size (any channel by more than 2). */
-export async function pixelsChanged(page: Page, a: Buffer, b: Buffer): Promise<number> {
+/** Pixels that differ between two screenshots of the same size: the sum of the RGB channels'
+ * differences over `threshold` (40: a visible change; a few units: any change but rounding). */
+export async function pixelDiff(page: Page, a: Buffer, b: Buffer, threshold = 40): Promise<number> {
   return page.evaluate(
-    async ([x, y]) => {
+    async ([x, y, t]) => {
       const decode = async (b64: string): Promise<ImageData> => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
         const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }))
@@ -64,15 +65,16 @@ export async function pixelsChanged(page: Page, a: Buffer, b: Buffer): Promise<n
         throw new Error(
           `screenshots differ in size: ${p.width}×${p.height}, ${q.width}×${q.height}`,
         )
-      let changed = 0
-      for (let i = 0; i < p.data.length; i += 4)
-        for (let c = 0; c < 4; c++)
-          if (Math.abs(p.data[i + c] - q.data[i + c]) > 2) {
-            changed++
-            break
-          }
-      return changed
+      const [d, e] = [p.data, q.data]
+      let n = 0
+      for (let i = 0; i < d.length; i += 4)
+        if (
+          Math.abs(d[i] - e[i]) + Math.abs(d[i + 1] - e[i + 1]) + Math.abs(d[i + 2] - e[i + 2]) >
+          t
+        )
+          n++
+      return n
     },
-    [a.toString('base64'), b.toString('base64')] as const,
+    [a.toString('base64'), b.toString('base64'), threshold] as const,
   )
 }
