@@ -270,8 +270,16 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   let s = await graph.waitForRenderAfter(renders)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
   expect(s.edgeFrames.reused).toBeGreaterThan(before.reused)
-  const lit = await graph.stageShot()
-  expect(await pixelDiff(page, calm, lit, 6)).toBeGreaterThan(100)
+  // its edges are drawn above the layer, in the accent colour, at least 1.5 px wide
+  const lit = await graph.edgesDrawnOf(node.id)
+  expect(lit.length).toBeGreaterThan(0)
+  for (const e of lit) {
+    expect(e.depth).toBe('topEdges')
+    expect(e.size).toBeGreaterThanOrEqual(1.5)
+  }
+  expect(new Set(lit.map((e) => e.color)).size).toBe(1)
+  const shot = await graph.stageShot()
+  expect(await pixelDiff(page, calm, shot, 6)).toBeGreaterThan(100)
   await wb.screenshot('hover-neighbourhood')
 
   // leaving puts back exactly the picture before
@@ -281,6 +289,7 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   s = await graph.waitForRenderAfter(renders)
   expect(await pixelDiff(page, calm, await graph.stageShot(), 6)).toBe(0)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
+  expect((await graph.edgesDrawnOf(node.id)).every((e) => e.depth === 'edges')).toBe(true)
 
   // a change to the edges themselves draws them again
   renders = s.renders

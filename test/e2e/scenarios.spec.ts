@@ -99,9 +99,11 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   await scenario.play('reference')
   expect(await scenario.step()).toEqual({ step: 0, steps: ref.path.length })
   let before = await graph.stage().screenshot()
+  const edgesDrawn: number[] = []
   for (let k = 0; k < ref.path.length; k++) {
     if (k > 0) await scenario.press('next', k)
     const s = await graph.status()
+    edgesDrawn.push(s.edgeFrames.drawn)
     const p = ref.path[k]
     expect(s.overlay).toBe(
       `${LABEL.reference} · round ${p.round} / ${ref.path.at(-1)!.round} · loss ${usd(p.loss)}`,
@@ -124,6 +126,8 @@ test('an analyst plays the reference cascade on the graph round by round to the 
     // each step is drawn fast (software WebGL in CI: generous bound; BENCHMARKS.md has the numbers)
     expect(s.lastOverlayMs!).toBeLessThan(1000)
   }
+  // a step lights other edges over the cached layer of dimmed ones: none is rasterised again
+  expect(new Set(edgesDrawn.slice(1)).size).toBe(1)
   // the user guide's picture: the cascade at its last round beside the scenario
   await wb.screenshot('scenario')
   // at the end, next stays at the last round; first goes back to the shock

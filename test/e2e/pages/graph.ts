@@ -103,6 +103,22 @@ export class GraphEditor {
     await this.page.mouse.move(box.x + p.x, box.y + p.y)
   }
 
+  /** How sigma draws the edges of `node` that are shown: depth layer, colour and width. */
+  edgesDrawnOf(node: string): Promise<{ depth: string; color: string; size: number }[]> {
+    return this.page.evaluate(
+      ([id, n]) => {
+        const s = window.__sigma![id]
+        return s
+          .getGraph()
+          .edges(n)
+          .map((e) => s.getEdgeDisplayData(e))
+          .filter((d) => d && d.visibility !== 'hidden')
+          .map((d) => ({ depth: String(d!.depth), color: d!.color, size: d!.size }))
+      },
+      [this.id, node] as const,
+    )
+  }
+
   /** Whether sigma holds `node` as hovered. */
   isHovered(node: string): Promise<boolean> {
     return this.page.evaluate(([id, n]) => !!window.__sigma![id].getNodeState(n).isHovered, [

@@ -6,18 +6,35 @@
 // sigma has no such cache; its custom layer programs give the hook: one at the `edges` depth
 // (drawn before that depth's edges) and one at `topEdges` (after them). Between the two, sigma's
 // edge program is redirected into our framebuffer when the cache is stale and skipped when it is
-// fresh; at `topEdges` the texture is blitted, so lit (hovered) edges still draw on top of it.
+// fresh; at `topEdges` the texture is blitted, so lit edges (a hover's neighbourhood, the edges a
+// playback step colours) draw on top of it as item states, without touching the layer. An edge
+// that was on top when the layer was drawn is missing from it: when it comes back under, it waits
+// at the `edgesLate` depth (state `isLate`) and is drawn into the layer once, on top of what is
+// there (exact for the overlays' dimmed edges: one colour, so the blending order does not matter).
 // It relies on three things of sigma 4.0.4 (pinned in package.json): `edges` is the first depth
 // layer (nothing is under the edges), the edge program is `sigma.edgeProgram` with
 // `render(params, offset, count)`, and that render binds framebuffer `null` for its visual pass.
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 
+type AddLayer = (
+  id: string,
+  depth: string,
+  factory: (gl: WebGL2RenderingContext) => { render(p: RenderParams): void; kill(): void },
+) => void
+
 interface EdgeProgramLike {
   render(params: RenderParams, offset?: number, count?: number): void
 }
 
-type Phase = 'pass' | 'record' | 'skip'
+type Phase = 'pass' | 'record' | 'append' | 'skip'
+
+/** Depth layers of a view with the cache: sigma's, with `edgesLate` between the two edge depths. */
+export const EDGE_CACHE_DEPTHS = ['edges', 'edgesLate', 'topEdges', 'nodes', 'topNodes'] as const
+
+/** Why an edge is drawn on top of the layer, and the sigma item state that puts it there. */
+const TOP_STATES = { hover: 'isHighlighted', overlay: 'isOverlaid' } as const
+export type TopReason = keyof typeof TOP_STATES
 
 export class EdgeCache {
   /** Bumped by anything that changes what the edges look like (a refresh that touches edges). */
@@ -31,27 +48,80 @@ export class EdgeCache {
   private texture: WebGLTexture | null = null
   private size = { w: 0, h: 0 }
   private wrapped: EdgeProgramLike | null = null
-  /** Frames that rasterised the edges, and frames that copied them (for the benches). */
-  readonly counts = { drawn: 0, reused: 0 }
+  /** Frames that rasterised the edges, frames that added late edges, frames that copied them. */
+  readonly counts = { drawn: 0, appended: 0, reused: 0 }
+  /** Edges on top of the layer, by reason; an edge may have both. */
+  private readonly top: Record<TopReason, Set<string>> = { hover: new Set(), overlay: new Set() }
+  /** Edges that were on top when the layer was drawn: the layer lacks them. */
+  private missing = new Set<string>()
+  /** Edges back under the layer that it lacks: drawn into it by the next frame. */
+  private late = new Set<string>()
 
-  constructor(
-    private readonly sigma: Sigma,
-    /** Called when a frame draws the edges anew (the view notes which edges were lit then). */
-    private readonly onRecord: () => void = () => {},
-  ) {
-    sigma.addCustomLayerProgram('edge-cache-begin', 'edges', (gl) => ({
-      render: (params) => this.begin(gl, params),
-      kill: () => this.release(),
-    }))
-    sigma.addCustomLayerProgram('edge-cache-end', 'topEdges', (gl) => ({
-      render: () => this.end(gl),
-      kill: () => {},
-    }))
+  constructor(private readonly sigma: Sigma) {
+    // `edgesLate` must be declared in the view's primitives (EDGE_CACHE_DEPTHS)
+    const layers: [
+      string,
+      'edges' | 'edgesLate' | 'topEdges',
+      (gl: WebGL2RenderingContext, p: RenderParams) => void,
+    ][] = [
+      ['edge-cache-begin', 'edges', (gl, p) => this.begin(gl, p)],
+      ['edge-cache-late', 'edgesLate', () => this.beginLate()],
+      ['edge-cache-end', 'topEdges', (gl) => this.end(gl)],
+    ]
+    for (const [id, depth, render] of layers)
+      (sigma as unknown as { addCustomLayerProgram: AddLayer }).addCustomLayerProgram(
+        id,
+        depth,
+        (gl) => ({
+          render: (params) => render(gl, params),
+          kill: () => (depth === 'edges' ? this.release() : undefined),
+        }),
+      )
   }
 
   /** The edges changed: the next frame draws them again. */
   invalidate(): void {
     this.version++
+  }
+
+  /**
+   * Draws `keys` on top of the layer for `why` (replacing that reason's set), through the sigma
+   * item state of that reason: no edge of the layer is drawn again. Keys not in the graph are
+   * ignored.
+   */
+  setTop(why: TopReason, keys: Iterable<string>): void {
+    const graph = this.sigma.getGraph()
+    const before = this.top[why]
+    const after = new Set<string>()
+    for (const k of keys) if (graph.hasEdge(k)) after.add(k)
+    const off: string[] = []
+    for (const k of before) if (!after.has(k) && graph.hasEdge(k)) off.push(k)
+    const on: string[] = []
+    for (const k of after) if (!before.has(k)) on.push(k)
+    this.top[why] = after
+    const state = TOP_STATES[why]
+    this.setStates(off, { [state]: false })
+    this.setStates(on, { [state]: true })
+    const other = this.top[why === 'hover' ? 'overlay' : 'hover']
+    const back = off.filter((k) => !other.has(k) && this.missing.delete(k))
+    if (back.length) {
+      for (const k of back) this.late.add(k)
+      this.setStates(back, { isLate: true })
+    }
+  }
+
+  /** A new graph: no edge is on top or late any more (their states go with the old graph). */
+  resetTop(): void {
+    const graph = this.sigma.getGraph()
+    const all = [...this.top.hover, ...this.top.overlay, ...this.late].filter((k) =>
+      graph.hasEdge(k),
+    )
+    this.setStates(all, { isHighlighted: false, isOverlaid: false, isLate: false })
+    this.top.hover.clear()
+    this.top.overlay.clear()
+    this.late.clear()
+    this.missing.clear()
+    this.invalidate()
   }
 
   private begin(gl: WebGL2RenderingContext, p: RenderParams): void {
@@ -79,13 +149,24 @@ export class EdgeCache {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
   }
 
+  /** At `edgesLate`: a fresh layer takes the late edges in (drawn over it, not cleared). */
+  private beginLate(): void {
+    if (this.phase === 'skip' && this.late.size) this.phase = 'append'
+  }
+
   private end(gl: WebGL2RenderingContext): void {
     // a frame that drew no edge at this depth (the camera moving with hideEdgesOnMove, or no edges)
     // leaves the cache stale: the next still frame draws them
     if (this.phase === 'record' && this.recorded > 0) {
       this.drawnKey = this.key
       this.counts.drawn++
-      this.onRecord()
+      // the layer now lacks exactly the edges on top; the late ones are in it
+      this.missing = new Set([...this.top.hover, ...this.top.overlay])
+      this.settleLate()
+    } else if (this.phase === 'append') {
+      this.counts.appended++
+      this.settleLate()
+      this.phase = 'skip'
     } else if (this.phase === 'skip') this.counts.reused++
     const fresh = this.phase !== 'pass' && this.drawnKey === this.key
     this.phase = 'pass'
@@ -95,6 +176,30 @@ export class EdgeCache {
     gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
     gl.blitFramebuffer(0, 0, w, h, 0, 0, w, h, gl.COLOR_BUFFER_BIT, gl.NEAREST)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+  }
+
+  /** sigma's setEdgesState with the view's custom states (isOverlaid, isLate). */
+  private setStates(keys: string[], state: Record<string, boolean>): void {
+    if (keys.length)
+      (this.sigma.setEdgesState as (k: string[], s: Record<string, boolean>) => void).call(
+        this.sigma,
+        keys,
+        state,
+      )
+  }
+
+  /** Late edges drawn into the layer go back to the `edges` depth (after this frame). */
+  private settleLate(): void {
+    if (!this.late.size) return
+    const keys = [...this.late]
+    this.late.clear()
+    queueMicrotask(() => {
+      const graph = this.sigma.getGraph()
+      this.setStates(
+        keys.filter((k) => graph.hasEdge(k)),
+        { isLate: false },
+      )
+    })
   }
 
   /** sigma's edge program, drawing into the cache while recording and not at all while fresh.

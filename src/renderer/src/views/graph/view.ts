@@ -4,6 +4,7 @@
 // sigma. Readability comes from the view (log sizes and opacities, labels by size, edges hidden
 // while moving, filters), never from dropping data.
 import Graph from 'graphology'
+import type { Attributes } from 'graphology-types'
 import Sigma from 'sigma'
 import { pathLine } from 'sigma/rendering'
 import type { StylesDeclaration } from 'sigma/types'
@@ -32,7 +33,7 @@ import {
   type FilterResult,
   type FilterState,
 } from './filters'
-import { EdgeCache } from './edge-cache'
+import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
@@ -126,8 +127,6 @@ export class GraphView implements Editor {
   /** Items lit by the hovered node (its neighbours and edges), to unlight on leave. */
   private lit: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] }
   private edgeCache: EdgeCache | null = null
-  /** Whether edges were lit (drawn on top, not into the cache) when the cache was last drawn. */
-  private cacheHadLit = false
   private selected: string | null = null
   private requested: string | null = null
   /** A week asked for before the universe was loaded. */
@@ -534,17 +533,21 @@ export class GraphView implements Editor {
         minEdgeThickness: 0.3,
       } as Record<string, unknown>,
       styles: GRAPH_STYLES,
+      // edges an overlay lights (a playback step's carriers) and edges waiting to join the cached
+      // layer (edge-cache.ts)
+      customEdgeState: { isOverlaid: false, isLate: false },
       // Straight edges only. sigma's default edge paths (line + self-loop) draw every edge with
       // the loop's 66 vertices (an instance carries the largest path's vertex count) through a
       // path-selecting shader: at 75k edges that is 5M vertices a frame, 10–13 s in software
       // WebGL (SwiftShader), every frame. Every importer drops self-loops (import/normalize.ts),
       // so a week never has one (sigma would draw a stray one as a zero-length straight edge),
       // and a straight edge needs 4 vertices.
-      primitives: { edges: { paths: [pathLine()] } },
-    })
+      primitives: { depthLayers: EDGE_CACHE_DEPTHS, edges: { paths: [pathLine()] } },
+      // (the view holds sigma by its default type: the custom states and depth are this file's)
+    } as unknown as ConstructorParameters<typeof Sigma>[2])
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
-    const cache = new EdgeCache(sigma, () => (this.cacheHadLit = this.lit.edges.length > 0))
+    const cache = new EdgeCache(sigma)
     this.status.edgeFrames = cache.counts
     this.edgeCache = cache
     // every refresh that can change an edge's look redraws the cached edges: all but a refresh of
@@ -894,12 +897,22 @@ export class GraphView implements Editor {
     })
     const spec = this.edgeSpec
     const changedEdges = new Set<string>()
+    const overlaid: string[] = []
     g.forEachEdge((key, attrs) => {
       const a = attrs as unknown as EdgeAttrs
-      const { hidden, color, size, hc, hs } = a
+      const { hidden, color, size, hc, hs, over, oc, os } = a
       Object.assign(a, spec.get(key))
       this.styleEdge(a)
-      if (a.hidden !== hidden || a.color !== color || a.size !== size || a.hc !== hc || a.hs !== hs)
+      if (a.over) overlaid.push(key)
+      if (
+        a.hidden !== hidden ||
+        a.color !== color ||
+        a.size !== size ||
+        a.hc !== hc ||
+        a.hs !== hs ||
+        // the lit look of an edge lit before and after (a state change restyles the others)
+        (a.over && over && (a.oc !== oc || a.os !== os))
+      )
         changedEdges.add(key)
     })
     for (const key of this.addedInPlace) changedEdges.add(key)
@@ -913,6 +926,7 @@ export class GraphView implements Editor {
       this.pendingGraph = null
       this.swapGraph(next)
       this.lit = { nodes: [], edges: [] }
+      this.edgeCache?.resetTop()
       if (this.selected) this.sigma.setNodeState(this.selected, { isHighlighted: true })
     } else if (changedNodes.length || changedEdges.size || this.structureChanged) {
       this.sigma.refresh({
@@ -923,6 +937,7 @@ export class GraphView implements Editor {
       })
       this.structureChanged = false
     }
+    this.edgeCache?.setTop('overlay', overlaid)
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
     const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
     this.status.shownNodes = shownNodes
@@ -982,8 +997,15 @@ export class GraphView implements Editor {
     let base: string
     let opacity = a.opacity
     const oc = o && a.e >= 0 ? this.overlayEdgeColor[a.e] : undefined
+    // an overlay that dims the other edges lights its own through a state, over the cached layer
+    // of dimmed edges: a playback step then redraws only the lit ones (edge-cache.ts)
+    a.over = !!oc && !!o?.dimOtherEdges
+    if (a.over) {
+      a.oc = this.alpha(oc!, Math.max(0.7, opacity))
+      a.os = Math.max(1, a.base)
+    }
     if (a.e === -2) base = a.own ?? c.accent
-    else if (oc) {
+    else if (oc && !a.over) {
       base = oc
       opacity = Math.max(0.7, opacity)
       a.size = Math.max(1, a.base)
@@ -1005,20 +1027,20 @@ export class GraphView implements Editor {
   private highlightNeighbourhood(node: string | null): void {
     const sigma = this.sigma
     if (!sigma) return
-    // edges lit when the cache was drawn are missing from it (they drew on top): unlit, they
-    // must be drawn into it again
-    if (this.cacheHadLit && this.lit.edges.length) this.edgeCache?.invalidate()
     const keepSelected = (k: string): boolean => k !== this.selected
     sigma.setNodesState(this.lit.nodes.filter(keepSelected), { isHighlighted: false })
-    sigma.setEdgesState(this.lit.edges, { isHighlighted: false })
     this.lit = { nodes: [], edges: [] }
-    if (!node || !this.graph.hasNode(node)) return
+    if (!node || !this.graph.hasNode(node)) {
+      this.edgeCache?.setTop('hover', [])
+      return
+    }
     const nodes = this.graph
       .neighbors(node)
       .filter((n) => !this.graph.getNodeAttribute(n, 'hidden'))
     const edges = this.graph.edges(node).filter((e) => !this.graph.getEdgeAttribute(e, 'hidden'))
     sigma.setNodesState(nodes, { isHighlighted: true })
-    sigma.setEdgesState(edges, { isHighlighted: true })
+    // lit edges draw on top of the cached layer (edge-cache.ts)
+    this.edgeCache?.setTop('hover', edges)
     this.lit = { nodes, edges }
   }
 
@@ -1372,6 +1394,10 @@ interface EdgeAttrs extends EdgeSpec {
   /** Colour and width when lit by a hovered node. */
   hc: string
   hs: number
+  /** Lit by an overlay that dims the other edges (state `isOverlaid`): its colour and width. */
+  over: boolean
+  oc: string
+  os: number
 }
 
 /** The parts of sigma 4.0.4's renderer that in-place edge reconciliation drives directly (not in
@@ -1383,14 +1409,28 @@ interface SigmaEdgeIndex {
   unbindGraphHandlers(): void
 }
 
-const UNSTYLED = { hidden: true, size: 0, color: '#0000', hc: '#0000', hs: 0 }
+const UNSTYLED = {
+  hidden: true,
+  size: 0,
+  color: '#0000',
+  hc: '#0000',
+  hs: 0,
+  over: false,
+  oc: '#0000',
+  os: 0,
+}
 
 // Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
 // state. No reducers: sigma merges a reducer's result into its display data with a generic object
 // spread on every refresh of every item, which cost ~1 s per real-scale week in software WebGL;
 // attribute bindings write straight into the display data, and item states restyle only the items
 // whose state changed (a hover touches the hovered node's neighbourhood, not 75k edges).
-const GRAPH_STYLES: StylesDeclaration = {
+const GRAPH_STYLES: StylesDeclaration<
+  Attributes,
+  Attributes,
+  object,
+  { isOverlaid: boolean; isLate: boolean }
+> = {
   nodes: [
     {
       x: { attribute: 'x' },
@@ -1399,7 +1439,12 @@ const GRAPH_STYLES: StylesDeclaration = {
       color: { attribute: 'color', defaultValue: '#999' },
       label: { attribute: 'label' },
       labelColor: { attribute: 'lc', defaultValue: '#000' },
-      depth: { whenState: ['isHovered', 'isHighlighted'], then: 'topNodes', else: 'nodes' },
+      // (a state list is an AND in sigma 4: an OR is nested)
+      depth: {
+        whenState: 'isHovered',
+        then: 'topNodes',
+        else: { whenState: 'isHighlighted', then: 'topNodes', else: 'nodes' },
+      },
     },
     { whenData: 'hidden', then: { visibility: 'hidden' } },
     { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
@@ -1409,9 +1454,18 @@ const GRAPH_STYLES: StylesDeclaration = {
     {
       size: { attribute: 'size', defaultValue: 1 },
       color: { attribute: 'color', defaultValue: '#ccc' },
-      depth: { whenState: ['isHighlighted', 'isHovered'], then: 'topEdges', else: 'edges' },
+      depth: {
+        whenState: 'isHighlighted',
+        then: 'topEdges',
+        else: {
+          whenState: 'isOverlaid',
+          then: 'topEdges',
+          else: { whenState: 'isLate', then: 'edgesLate', else: 'edges' },
+        },
+      },
     },
     { whenData: 'hidden', then: { visibility: 'hidden' } },
+    { whenState: 'isOverlaid', then: { color: { attribute: 'oc' }, size: { attribute: 'os' } } },
     { whenState: 'isHighlighted', then: { color: { attribute: 'hc' }, size: { attribute: 'hs' } } },
   ],
 }
