@@ -304,6 +304,35 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   await wb.expectNoErrors()
 })
 
+test('an analyst pans the week: the edges move with the view, then are drawn again at rest', async () => {
+  const box = (await graph.stage().boundingBox())!
+  const at = (fx: number, fy: number): [number, number] => [
+    box.x + box.width * fx,
+    box.y + box.height * fy,
+  ]
+  const before = (await graph.status()).edgeFrames
+  await page.mouse.move(...at(0.5, 0.5))
+  await page.mouse.down()
+  for (let i = 1; i <= 8; i++) {
+    await page.mouse.move(...at(0.5 + 0.02 * i, 0.5 + 0.01 * i))
+    await page.waitForTimeout(16)
+  }
+  // while the view moves, sigma draws no edge: the last picture is shown where it moved to
+  await expect
+    .poll(async () => (await graph.status()).edgeFrames.moved)
+    .toBeGreaterThan(before.moved)
+  const moving = await graph.stagePixels()
+  await page.mouse.up()
+  // at rest the edges are drawn again for the new view
+  await expect
+    .poll(async () => (await graph.status()).edgeFrames.drawn)
+    .toBeGreaterThan(before.drawn)
+  const still = await graph.stagePixels()
+  expect(moving.drawn).toBeGreaterThan(0.5 * still.drawn)
+  await graph.fit()
+  await wb.expectNoErrors()
+})
+
 test('an analyst splits two weeks side by side', async () => {
   const first = await graph.status()
   await graph.button('split').click()

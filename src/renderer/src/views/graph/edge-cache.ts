@@ -15,7 +15,7 @@
 // layer (nothing is under the edges), the edge program is `sigma.edgeProgram` with
 // `render(params, offset, count)`, and that render binds framebuffer `null` for its visual pass.
 import type Sigma from 'sigma'
-import type { RenderParams } from 'sigma/types'
+import type { CameraState, RenderParams } from 'sigma/types'
 
 type AddLayer = (
   id: string,
@@ -48,8 +48,10 @@ export class EdgeCache {
   private texture: WebGLTexture | null = null
   private size = { w: 0, h: 0 }
   private wrapped: EdgeProgramLike | null = null
-  /** Frames that rasterised the edges, frames that added late edges, frames that copied them. */
-  readonly counts = { drawn: 0, appended: 0, reused: 0 }
+  /** Frames that rasterised the edges, added late edges, copied them, or showed them moved. */
+  readonly counts = { drawn: 0, appended: 0, reused: 0, moved: 0 }
+  /** What the layer holds: the edges' version, the camera and size it was drawn at. */
+  private drawn: { version: number; camera: CameraState; w: number; h: number } | null = null
   /** Edges on top of the layer, by reason; an edge may have both. */
   private readonly top: Record<TopReason, Set<string>> = { hover: new Set(), overlay: new Set() }
   /** Edges that were on top when the layer was drawn: the layer lacks them. */
@@ -142,11 +144,41 @@ export class EdgeCache {
     }
     this.phase = 'record'
     this.recorded = 0
+    // cleared at the first edge drawn: a frame that draws none (the camera moving, edges hidden
+    // on move) keeps the last picture to show moved
     this.ensureTarget(gl, Math.round(p.width * p.pixelRatio), Math.round(p.height * p.pixelRatio))
-    gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo)
-    gl.clearColor(0, 0, 0, 0)
-    gl.clear(gl.COLOR_BUFFER_BIT)
+  }
+
+  /**
+   * While the camera moves (sigma draws no edge), the last picture moved with it: the viewport
+   * rectangle it was drawn for, mapped through the old camera to the graph and back through the
+   * current one, is where it goes now. Only for a pan or a zoom of the same edges at the same size.
+   */
+  private blitMoved(gl: WebGL2RenderingContext): boolean {
+    const d = this.drawn
+    if (!this.fbo || !d || d.version !== this.version) return false
+    const { w, h } = this.size
+    const dims = this.sigma.getDimensions()
+    const now = this.sigma.getCamera().getState()
+    if (now.angle !== d.camera.angle || d.w !== w || d.h !== h) return false
+    const to = (x: number, y: number) =>
+      this.sigma.framedGraphToViewport(
+        this.sigma.viewportToFramedGraph({ x, y }, { cameraState: d.camera }),
+      )
+    const a = to(0, 0)
+    const b = to(dims.width, dims.height)
+    const sx = w / dims.width
+    const sy = h / dims.height
+    // GL's rows run bottom-up
+    const x0 = Math.round(a.x * sx)
+    const x1 = Math.round(b.x * sx)
+    const y0 = Math.round(h - a.y * sy)
+    const y1 = Math.round(h - b.y * sy)
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.fbo)
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
+    gl.blitFramebuffer(0, h, w, 0, x0, y0, x1, y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    return true
   }
 
   /** At `edgesLate`: a fresh layer takes the late edges in (drawn over it, not cleared). */
@@ -157,8 +189,19 @@ export class EdgeCache {
   private end(gl: WebGL2RenderingContext): void {
     // a frame that drew no edge at this depth (the camera moving with hideEdgesOnMove, or no edges)
     // leaves the cache stale: the next still frame draws them
+    if (this.phase === 'record' && this.recorded === 0) {
+      this.phase = 'pass'
+      if (this.blitMoved(gl)) this.counts.moved++
+      return
+    }
     if (this.phase === 'record' && this.recorded > 0) {
       this.drawnKey = this.key
+      this.drawn = {
+        version: this.version,
+        camera: { ...this.sigma.getCamera().getState() },
+        w: this.size.w,
+        h: this.size.h,
+      }
       this.counts.drawn++
       // the layer now lacks exactly the edges on top; the late ones are in it
       this.missing = new Set([...this.top.hover, ...this.top.overlay])
@@ -214,6 +257,11 @@ export class EdgeCache {
       const gl = this.gl
       const fbo = this.fbo
       const bind = gl.bindFramebuffer.bind(gl)
+      if (this.phase === 'record' && this.recorded === 0) {
+        bind(gl.FRAMEBUFFER, fbo)
+        gl.clearColor(0, 0, 0, 0)
+        gl.clear(gl.COLOR_BUFFER_BIT)
+      }
       // the program binds the default framebuffer for its visual pass: send that to the cache
       gl.bindFramebuffer = (target, framebuffer) => bind(target, framebuffer ?? fbo)
       try {
@@ -258,6 +306,7 @@ export class EdgeCache {
     this.texture = texture
     this.size = { w, h }
     this.drawnKey = null
+    this.drawn = null
   }
 
   private release(): void {
@@ -268,5 +317,6 @@ export class EdgeCache {
     this.fbo = null
     this.texture = null
     this.drawnKey = null
+    this.drawn = null
   }
 }

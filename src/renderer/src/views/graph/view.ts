@@ -86,8 +86,9 @@ export interface GraphStatus {
   lastOverlayMs: number | null
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
-  /** Frames that rasterised the edges and frames that reused the cached edge layer (edge-cache.ts). */
-  edgeFrames: { drawn: number; reused: number }
+  /** Frames that rasterised the edges, added late ones to the cached layer, reused it as it was,
+   * or showed it moved with the camera (edge-cache.ts). */
+  edgeFrames: { drawn: number; appended: number; reused: number; moved: number }
 }
 
 declare global {
@@ -163,7 +164,7 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
-      edgeFrames: { drawn: 0, reused: 0 },
+      edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0 },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
