@@ -5,10 +5,12 @@
 // and puts the choice in the command that reproduces the report; `query --model` and
 // `export --model` read the chosen model's run, not a newer run of another model.
 import Database from 'better-sqlite3'
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EXIT } from '../../src/cli/exit-codes'
+import { defaultModelDir, readManifest } from '../../src/engine/forecast/model'
+import { renamedModelCopy } from '../engine/model-fixture'
 import { runCli, runCliJson, withDemoArchive } from './run-cli'
 
 const WEEK = '2025-08-11'
@@ -21,14 +23,8 @@ withDemoArchive('dx-cli-model-choice-', (d, a) => {
   dir = d
   archive = a
   // another 1-week model: the shipped graphs under another name, in a folder of its own
-  const shipped = join(process.cwd(), 'resources', 'models', 'h1')
-  chosenDir = join(dir, 'chosen-h1')
-  cpSync(shipped, chosenDir, { recursive: true })
-  const manifest = JSON.parse(readFileSync(join(chosenDir, 'model.json'), 'utf8')) as {
-    name: string
-  }
-  shippedName = manifest.name
-  writeFileSync(join(chosenDir, 'model.json'), JSON.stringify({ ...manifest, name: CHOSEN }))
+  chosenDir = renamedModelCopy(dir, CHOSEN)
+  shippedName = readManifest(defaultModelDir(1)!).name
 })
 
 describe('dexposure risk --forecast H --model', () => {

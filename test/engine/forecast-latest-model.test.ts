@@ -4,7 +4,7 @@
 // answered, by folder and by name; without a model the newest of any. Bad values are 400s naming
 // the field, through the loopback server as the renderer calls it. `export.graph` of a forecast
 // graph takes the model the same way (the Forecast view's Ĝ export).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ import { startServer, type RunningServer } from '../../src/server'
 import type { CallResponse } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
 import { runJob } from './jobs'
+import { renamedModelCopy } from './model-fixture'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-forecast-latest-'))
 const file = join(dir, 'a.sqlite')
@@ -26,7 +27,7 @@ const file = join(dir, 'a.sqlite')
 const WEEK = '2025-06-02'
 const OTHER_WEEK = '2025-06-09'
 const CHOSEN = 'the chosen copy'
-const chosenDir = join(dir, 'chosen-h1')
+let chosenDir = ''
 const shippedDir = defaultModelDir(1)!
 const shipped = readManifest(shippedDir)
 let archive: Archive
@@ -38,10 +39,7 @@ let newerRun = 0
 beforeAll(async () => {
   archive = Archive.open(file)
   await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  // another model for h=1: the shipped graphs under another name (a run records name + sha256)
-  cpSync(shippedDir, chosenDir, { recursive: true })
-  const manifest = JSON.parse(readFileSync(join(chosenDir, 'model.json'), 'utf8')) as object
-  writeFileSync(join(chosenDir, 'model.json'), JSON.stringify({ ...manifest, name: CHOSEN }))
+  chosenDir = renamedModelCopy(dir, CHOSEN)
   service = new EngineService(archive)
   // the chosen model's run first, then a newer one of the shipped model for the same week
   chosenRun = (await runForecast(archive, { week: WEEK, horizon: 1, modelDir: chosenDir, top: 0 }))

@@ -4,7 +4,7 @@
 // never another model's, even a newer one; another model's run alone is refused with CONFLICT
 // naming both models. Bad values of the new request fields are 400s naming the field, through the
 // loopback server as the renderer calls it.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +18,7 @@ import { UserStore } from '../../src/engine/store/user-store'
 import type { CallResponse, EventPayload } from '../../src/shared/api'
 import type { ReportResult } from '../../src/shared/api-report'
 import { DexposureError } from '../../src/shared/errors'
+import { renamedModelCopy } from './model-fixture'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-model-choice-'))
 const file = join(dir, 'a.sqlite')
@@ -25,7 +26,7 @@ const file = join(dir, 'a.sqlite')
 const WEEK = '2025-06-02'
 const WEEK2 = '2025-06-09'
 const CHOSEN = 'the chosen copy'
-const chosenDir = join(dir, 'chosen-h1')
+let chosenDir = ''
 const shipped = readManifest(defaultModelDir(1)!)
 let archive: Archive
 let service: EngineService
@@ -35,10 +36,7 @@ const done = new Map<string, EventPayload<'job.done'>>()
 beforeAll(async () => {
   archive = Archive.open(file)
   await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  // another model for h=1: the shipped graphs under another name (a run records name + sha256)
-  cpSync(defaultModelDir(1)!, chosenDir, { recursive: true })
-  const manifest = JSON.parse(readFileSync(join(chosenDir, 'model.json'), 'utf8')) as object
-  writeFileSync(join(chosenDir, 'model.json'), JSON.stringify({ ...manifest, name: CHOSEN }))
+  chosenDir = renamedModelCopy(dir, CHOSEN)
   service = new EngineService(archive)
   service.on('job.done', (p) => done.set((p as EventPayload<'job.done'>).id, p as never))
   server = await startServer({
