@@ -11,6 +11,8 @@
 // that was on top when the layer was drawn is missing from it: when it comes back under, it waits
 // at the `edgesLate` depth (state `isLate`) and is drawn into the layer once, on top of what is
 // there (exact for the overlays' dimmed edges: one colour, so the blending order does not matter).
+// While the camera moves sigma draws no edge (hideEdgesOnMove): the last picture is blitted where
+// the camera took it, and drawn again at rest.
 // It relies on three things of sigma 4.0.4 (pinned in package.json): `edges` is the first depth
 // layer (nothing is under the edges), the edge program is `sigma.edgeProgram` with
 // `render(params, offset, count)`, and that render binds framebuffer `null` for its visual pass.
