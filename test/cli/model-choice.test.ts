@@ -27,19 +27,24 @@ withDemoArchive('dx-cli-model-choice-', (d, a) => {
   shippedName = readManifest(defaultModelDir(1)!).name
 })
 
+/** `dexposure forecast --week W --horizon 1 --top 0 [more]`: the stored run's id and model. */
+const forecast = (week: string, ...more: string[]): { run_id: number; model: string } =>
+  runCliJson([
+    '--archive',
+    archive,
+    'forecast',
+    '--week',
+    week,
+    '--horizon',
+    '1',
+    '--top',
+    '0',
+    ...more,
+  ])
+
 describe('dexposure risk --forecast H --model', () => {
   it("refuses another model's stored run, naming both models, then measures the chosen one's", () => {
-    const f = runCliJson<{ run_id: number; model: string }>([
-      '--archive',
-      archive,
-      'forecast',
-      '--week',
-      WEEK,
-      '--horizon',
-      '1',
-      '--top',
-      '0',
-    ])
+    const f = forecast(WEEK)
     expect(f.model).toBe(shippedName)
     const args = ['--archive', archive, 'risk', '--week', WEEK, '--forecast', '1']
     const quick = ['--scenario', 'top-protocol', '--method', 'reference']
@@ -59,19 +64,7 @@ describe('dexposure risk --forecast H --model', () => {
 
     // forecast with the chosen model: now its run (older than none, newer than the shipped one) is
     // read; naming the shipped model by name still reads the shipped model's run
-    const g = runCliJson<{ run_id: number }>([
-      '--archive',
-      archive,
-      'forecast',
-      '--week',
-      WEEK,
-      '--horizon',
-      '1',
-      '--top',
-      '0',
-      '--model',
-      chosenDir,
-    ])
+    const g = forecast(WEEK, '--model', chosenDir)
     const ok = runCli([...args, ...quick, '--model', chosenDir])
     expect(ok.code).toBe(0)
     expect(ok.stdout).toContain(`forecast graph from forecast run ${g.run_id}, model ${CHOSEN}`)
@@ -146,21 +139,8 @@ describe('dexposure report --model', () => {
 describe('dexposure query --model and export --model', () => {
   it("read the chosen model's older run, not another model's newer one", () => {
     const week = '2025-07-28'
-    const forecast = (...more: string[]): { run_id: number } =>
-      runCliJson([
-        '--archive',
-        archive,
-        'forecast',
-        '--week',
-        week,
-        '--horizon',
-        '1',
-        '--top',
-        '0',
-        ...more,
-      ])
-    const chosen = forecast('--model', chosenDir).run_id
-    const newer = forecast().run_id
+    const chosen = forecast(week, '--model', chosenDir).run_id
+    const newer = forecast(week).run_id
     expect(newer).toBeGreaterThan(chosen)
     // both models hold the same graphs: a third of the newer run's pairs go, so the rows tell the
     // runs apart

@@ -52,6 +52,30 @@ function manyWeeks(file: string, weeks: number, badWeek = -1, cut = false) {
   writeFileSync(file, cut ? text.slice(0, -40) : text)
 }
 
+/**
+ * Imports a bad file in-thread (archive a) and with `workers` workers (archive b): both refuse it
+ * with BAD_INPUT and leave their archive as it was; answers [in-thread error, workers' error].
+ */
+async function refusedBoth(file: string, workers: number): Promise<DexposureError[]> {
+  const errors: DexposureError[] = []
+  for (const [t, opts] of [
+    [a, { workers: 0 }],
+    [b, { workers, workerScript: WORKER }],
+  ] as const) {
+    const before = snapshot(t.archive)
+    await importFile(t.archive, file, opts).then(
+      () => expect.unreachable(),
+      (e: DexposureError) => errors.push(e),
+    )
+    expect(snapshot(t.archive)).toEqual(before)
+  }
+  for (const e of errors) {
+    expect(e).toBeInstanceOf(DexposureError)
+    expect(e.code).toBe('BAD_INPUT')
+  }
+  return errors
+}
+
 describe('DeXposure import with worker threads', () => {
   // The test setup builds it; without it the import would quietly take the in-thread path and
   // these tests would compare that path with itself.
@@ -77,20 +101,7 @@ describe('DeXposure import with worker threads', () => {
   it('reports the first error in file order, with its location, and changes nothing', async () => {
     const file = join(a.dir, 'bad.json')
     manyWeeks(file, 10, 4, true) // week 4 has a bad size, and the file is truncated at the end
-    const errors: DexposureError[] = []
-    for (const [t, opts] of [
-      [a, { workers: 0 }],
-      [b, { workers: 2, workerScript: WORKER }],
-    ] as const) {
-      const before = snapshot(t.archive)
-      await importFile(t.archive, file, opts).then(
-        () => expect.unreachable(),
-        (e: DexposureError) => errors.push(e),
-      )
-      expect(snapshot(t.archive)).toEqual(before)
-    }
-    expect(errors[1]).toBeInstanceOf(DexposureError)
-    expect(errors[1].code).toBe('BAD_INPUT')
+    const errors = await refusedBoth(file, 2)
     expect(errors[1].message).toBe(errors[0].message)
     expect(errors[1].location).toEqual(errors[0].location)
     expect(errors[1].location).toMatchObject({
@@ -111,20 +122,7 @@ describe('DeXposure import with worker threads', () => {
     // still be the one the in-thread path reports, and nothing of those weeks may stay.
     const file = join(a.dir, 'cut.json')
     manyWeeks(file, 10, -1, true)
-    const errors: DexposureError[] = []
-    for (const [t, opts] of [
-      [a, { workers: 0 }],
-      [b, { workers: 1, workerScript: WORKER }],
-    ] as const) {
-      const before = snapshot(t.archive)
-      await importFile(t.archive, file, opts).then(
-        () => expect.unreachable(),
-        (e: DexposureError) => errors.push(e),
-      )
-      expect(snapshot(t.archive)).toEqual(before)
-    }
-    expect(errors[1]).toBeInstanceOf(DexposureError)
-    expect(errors[1].code).toBe('BAD_INPUT')
+    const errors = await refusedBoth(file, 1)
     expect(errors[1].message).toMatch(/truncated/)
     expect(errors[1].message).toBe(errors[0].message)
     expect(errors[1].location).toEqual(errors[0].location)
