@@ -250,7 +250,7 @@ test('an analyst clicks a node and reads its panel and TVL chart', async () => {
   await wb.expectNoErrors()
 })
 
-test('an analyst hovers a node: its neighbourhood lights up over edges drawn once, not again', async () => {
+test('an analyst hovers a node: its neighbourhood lights up over edges and nodes drawn once, not again', async () => {
   await graph.closePanel()
   const box = (await graph.stage().boundingBox())!
   const away = async (): Promise<void> => {
@@ -261,7 +261,11 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   await graph.waitForRenderAfter((await graph.status()).renders - 1)
   const calm = await graph.stageShot()
   const before = (await graph.status()).edgeFrames
+  const nodesBefore = (await graph.status()).nodeFrames
   expect(before.drawn).toBeGreaterThan(0)
+  expect(nodesBefore.drawn).toBeGreaterThan(0)
+  // the nodes put back from their cached layer are the nodes sigma draws itself
+  expect(await pixelDiff(page, calm, await graph.stageShotNodesDrawnDirectly(), 6)).toBe(0)
 
   // hovering lights the node's edges on top of the cached layer: no edge is rasterised again
   let renders = (await graph.status()).renders
@@ -270,6 +274,9 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   let s = await graph.waitForRenderAfter(renders)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
   expect(s.edgeFrames.reused).toBeGreaterThan(before.reused)
+  // … and no node either: the lit ones are drawn over the cached layer
+  expect(s.nodeFrames.drawn).toBe(nodesBefore.drawn)
+  expect(s.nodeFrames.reused).toBeGreaterThan(nodesBefore.reused)
   // its edges are drawn above the layer, in the accent colour, at least 1.5 px wide
   const lit = await graph.edgesDrawnOf(node.id)
   expect(lit.length).toBeGreaterThan(0)
@@ -289,7 +296,18 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   s = await graph.waitForRenderAfter(renders)
   expect(await pixelDiff(page, calm, await graph.stageShot(), 6)).toBe(0)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
+  expect(s.nodeFrames.drawn).toBe(nodesBefore.drawn)
   expect((await graph.edgesDrawnOf(node.id)).every((e) => e.depth === 'edges')).toBe(true)
+
+  // the pointer finds nodes in the cached picking image too: another node lights up
+  const other = (await graph.visibleNodes())[1]
+  renders = s.renders
+  await graph.hoverNode(other.id)
+  await expect.poll(() => graph.isHovered(other.id)).toBe(true)
+  s = await graph.waitForRenderAfter(renders)
+  expect(s.nodeFrames.drawn).toBe(nodesBefore.drawn)
+  await away()
+  await expect.poll(() => graph.isHovered(other.id)).toBe(false)
 
   // a change to the edges themselves draws them again
   renders = s.renders
@@ -304,29 +322,37 @@ test('an analyst hovers a node: its neighbourhood lights up over edges drawn onc
   await wb.expectNoErrors()
 })
 
-test('an analyst pans the week: the edges move with the view, then are drawn again at rest', async () => {
+test('an analyst pans the week: the edges move with the view, then edges and nodes are drawn again at rest', async () => {
   const box = (await graph.stage().boundingBox())!
   const at = (fx: number, fy: number): [number, number] => [
     box.x + box.width * fx,
     box.y + box.height * fy,
   ]
   const before = (await graph.status()).edgeFrames
+  const nodesBefore = (await graph.status()).nodeFrames
   await page.mouse.move(...at(0.5, 0.5))
   await page.mouse.down()
   for (let i = 1; i <= 8; i++) {
     await page.mouse.move(...at(0.5 + 0.02 * i, 0.5 + 0.01 * i))
     await page.waitForTimeout(16)
   }
-  // while the view moves, sigma draws no edge: the last picture is shown where it moved to
+  // while the view moves, sigma draws no edge: the last picture is shown where it moved to, and
+  // the nodes' picture with it
   await expect
     .poll(async () => (await graph.status()).edgeFrames.moved)
     .toBeGreaterThan(before.moved)
+  expect((await graph.status()).nodeFrames.moved).toBeGreaterThan(nodesBefore.moved)
   const moving = await graph.stagePixels()
+  await wb.screenshot('panning')
   await page.mouse.up()
   // at rest the edges are drawn again for the new view
   await expect
     .poll(async () => (await graph.status()).edgeFrames.drawn)
     .toBeGreaterThan(before.drawn)
+  // … and the nodes
+  await expect
+    .poll(async () => (await graph.status()).nodeFrames.drawn)
+    .toBeGreaterThan(nodesBefore.drawn)
   const still = await graph.stagePixels()
   expect(moving.drawn).toBeGreaterThan(0.5 * still.drawn)
   await graph.fit()

@@ -96,6 +96,35 @@ export class GraphEditor {
     })
   }
 
+  /** A screenshot of the stage with sigma drawing the nodes itself: node-cache.ts wraps the node
+   * program's `render` on the instance, and without the wrapper sigma's own (the prototype's)
+   * runs. The wrapper is put back and the stage drawn again before this returns. */
+  async stageShotNodesDrawnDirectly(): Promise<Buffer> {
+    const toggle = async (off: boolean): Promise<void> => {
+      const renders = (await this.status()).renders
+      await this.page.evaluate(
+        ([id, off]) => {
+          const s = window.__sigma![id]
+          const held = window as unknown as { __nodeRender?: unknown }
+          const program = (s as unknown as { nodeProgram: Record<string, unknown> }).nodeProgram
+          if (off) {
+            held.__nodeRender = program.render
+            delete program.render
+          } else program.render = held.__nodeRender
+          s.scheduleRender()
+        },
+        [this.id, off] as const,
+      )
+      await this.waitForRenderAfter(renders)
+    }
+    await toggle(true)
+    try {
+      return await this.stageShot()
+    } finally {
+      await toggle(false)
+    }
+  }
+
   /** Moves the pointer onto a node where it is drawn (sigma lights its neighbourhood). */
   async hoverNode(node: string): Promise<void> {
     const p = await this.screenPosition(node)

@@ -17,7 +17,16 @@
 // layer (nothing is under the edges), the edge program is `sigma.edgeProgram` with
 // `render(params, offset, count)`, and that render binds framebuffer `null` for its visual pass.
 import type Sigma from 'sigma'
-import type { CameraState, RenderParams } from 'sigma/types'
+import type { RenderParams } from 'sigma/types'
+import {
+  LayerTarget,
+  canvasSize,
+  clearTarget,
+  drawInto,
+  frameKey,
+  movedRect,
+  type DrawnAt,
+} from './layer-target'
 
 type AddLayer = (
   id: string,
@@ -45,15 +54,12 @@ export class EdgeCache {
   private phase: Phase = 'pass'
   private key = ''
   private recorded = 0
-  private gl: WebGL2RenderingContext | null = null
-  private fbo: WebGLFramebuffer | null = null
-  private texture: WebGLTexture | null = null
-  private size = { w: 0, h: 0 }
+  private readonly target = new LayerTarget('edge cache')
   private wrapped: EdgeProgramLike | null = null
   /** Frames that rasterised the edges, added late edges, copied them, or showed them moved. */
   readonly counts = { drawn: 0, appended: 0, reused: 0, moved: 0 }
   /** What the layer holds: the edges' version, the camera and size it was drawn at. */
-  private drawn: { version: number; camera: CameraState; w: number; h: number } | null = null
+  private drawn: DrawnAt | null = null
   /** Edges on top of the layer, by reason; an edge may have both. */
   private readonly top: Record<TopReason, Set<string>> = { hover: new Set(), overlay: new Set() }
   /** Edges that were on top when the layer was drawn: the layer lacks them. */
@@ -130,17 +136,8 @@ export class EdgeCache {
 
   private begin(gl: WebGL2RenderingContext, p: RenderParams): void {
     this.wrapEdgeProgram()
-    this.key = [
-      this.version,
-      p.width,
-      p.height,
-      p.pixelRatio,
-      p.sizeRatio,
-      p.zoomRatio,
-      p.minEdgeThickness,
-      ...p.matrix,
-    ].join(',')
-    if (this.key === this.drawnKey && this.fbo) {
+    this.key = frameKey(this.version, p)
+    if (this.key === this.drawnKey && this.target.fbo) {
       this.phase = 'skip'
       return
     }
@@ -148,37 +145,22 @@ export class EdgeCache {
     this.recorded = 0
     // cleared at the first edge drawn: a frame that draws none (the camera moving, edges hidden
     // on move) keeps the last picture to show moved
-    this.ensureTarget(gl, Math.round(p.width * p.pixelRatio), Math.round(p.height * p.pixelRatio))
+    const { w, h } = canvasSize(p)
+    if (this.target.ensure(gl, w, h)) {
+      this.drawnKey = null
+      this.drawn = null
+    }
   }
 
-  /**
-   * While the camera moves (sigma draws no edge), the last picture moved with it: the viewport
-   * rectangle it was drawn for, mapped through the old camera to the graph and back through the
-   * current one, is where it goes now. Only for a pan or a zoom of the same edges at the same size.
-   */
+  /** While the camera moves (sigma draws no edge), the last picture moved with it (a pan or a
+   * zoom of the same edges at the same size). */
   private blitMoved(gl: WebGL2RenderingContext): boolean {
-    const d = this.drawn
-    if (!this.fbo || !d || d.version !== this.version) return false
-    const { w, h } = this.size
-    const dims = this.sigma.getDimensions()
-    const now = this.sigma.getCamera().getState()
-    if (now.angle !== d.camera.angle || d.w !== w || d.h !== h) return false
-    const to = (x: number, y: number) =>
-      this.sigma.framedGraphToViewport(
-        this.sigma.viewportToFramedGraph({ x, y }, { cameraState: d.camera }),
-      )
-    const a = to(0, 0)
-    const b = to(dims.width, dims.height)
-    const sx = w / dims.width
-    const sy = h / dims.height
-    // GL's rows run bottom-up
-    const x0 = Math.round(a.x * sx)
-    const x1 = Math.round(b.x * sx)
-    const y0 = Math.round(h - a.y * sy)
-    const y1 = Math.round(h - b.y * sy)
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.fbo)
+    const { fbo, w, h } = this.target
+    const to = fbo && movedRect(this.sigma, this.drawn, this.version, w, h)
+    if (!to) return false
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, fbo)
     gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
-    gl.blitFramebuffer(0, h, w, 0, x0, y0, x1, y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
+    gl.blitFramebuffer(0, 0, w, h, to.x0, to.y0, to.x1, to.y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
     return true
   }
@@ -201,8 +183,8 @@ export class EdgeCache {
       this.drawn = {
         version: this.version,
         camera: { ...this.sigma.getCamera().getState() },
-        w: this.size.w,
-        h: this.size.h,
+        w: this.target.w,
+        h: this.target.h,
       }
       this.counts.drawn++
       // the layer now lacks exactly the edges on top; the late ones are in it
@@ -215,12 +197,7 @@ export class EdgeCache {
     } else if (this.phase === 'skip') this.counts.reused++
     const fresh = this.phase !== 'pass' && this.drawnKey === this.key
     this.phase = 'pass'
-    if (!fresh || !this.fbo) return
-    const { w, h } = this.size
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.fbo)
-    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
-    gl.blitFramebuffer(0, 0, w, h, 0, 0, w, h, gl.COLOR_BUFFER_BIT, gl.NEAREST)
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    if (fresh && this.target.fbo) this.target.copyTo(null)
   }
 
   /** sigma's setEdgesState with the view's custom states (isOverlaid, isLate). */
@@ -254,70 +231,18 @@ export class EdgeCache {
     if (!program || program === this.wrapped) return
     const render = program.render.bind(program)
     program.render = (params, offset, count) => {
+      const { gl, fbo } = this.target
       if (this.phase === 'skip') return
-      if (this.phase === 'pass' || !this.gl || !this.fbo) return render(params, offset, count)
-      const gl = this.gl
-      const fbo = this.fbo
-      const bind = gl.bindFramebuffer.bind(gl)
-      if (this.phase === 'record' && this.recorded === 0) {
-        bind(gl.FRAMEBUFFER, fbo)
-        gl.clearColor(0, 0, 0, 0)
-        gl.clear(gl.COLOR_BUFFER_BIT)
-      }
-      // the program binds the default framebuffer for its visual pass: send that to the cache
-      gl.bindFramebuffer = (target, framebuffer) => bind(target, framebuffer ?? fbo)
-      try {
-        render(params, offset, count)
-        this.recorded++
-      } finally {
-        delete (gl as unknown as { bindFramebuffer?: unknown }).bindFramebuffer
-        bind(gl.FRAMEBUFFER, null)
-      }
+      if (this.phase === 'pass' || !gl || !fbo) return render(params, offset, count)
+      if (this.phase === 'record' && this.recorded === 0) clearTarget(gl, fbo)
+      drawInto(gl, fbo, () => render(params, offset, count))
+      this.recorded++
     }
     this.wrapped = program
   }
 
-  private ensureTarget(gl: WebGL2RenderingContext, w: number, h: number): void {
-    if (this.gl !== gl) {
-      // a restored context: the old objects died with the old one
-      this.gl = gl
-      this.fbo = null
-      this.texture = null
-      this.size = { w: 0, h: 0 }
-    }
-    if (this.fbo && this.size.w === w && this.size.h === h) return
-    this.release()
-    this.gl = gl
-    const texture = gl.createTexture()
-    gl.bindTexture(gl.TEXTURE_2D, texture)
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
-    gl.bindTexture(gl.TEXTURE_2D, null)
-    const fbo = gl.createFramebuffer()
-    gl.bindFramebuffer(gl.FRAMEBUFFER, fbo)
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0)
-    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
-    if (status !== gl.FRAMEBUFFER_COMPLETE) {
-      gl.deleteFramebuffer(fbo)
-      gl.deleteTexture(texture)
-      throw new Error(`edge cache: framebuffer incomplete (status 0x${status.toString(16)})`)
-    }
-    this.fbo = fbo
-    this.texture = texture
-    this.size = { w, h }
-    this.drawnKey = null
-    this.drawn = null
-  }
-
   private release(): void {
-    if (this.gl) {
-      if (this.fbo) this.gl.deleteFramebuffer(this.fbo)
-      if (this.texture) this.gl.deleteTexture(this.texture)
-    }
-    this.fbo = null
-    this.texture = null
+    this.target.release()
     this.drawnKey = null
     this.drawn = null
   }

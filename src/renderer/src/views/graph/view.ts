@@ -34,6 +34,7 @@ import {
   type FilterState,
 } from './filters'
 import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
+import { NodeCache } from './node-cache'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
@@ -89,6 +90,9 @@ export interface GraphStatus {
   /** Frames that rasterised the edges, added late ones to the cached layer, reused it as it was,
    * or showed it moved with the camera (edge-cache.ts). */
   edgeFrames: { drawn: number; appended: number; reused: number; moved: number }
+  /** Frames that drew the nodes into their cached layer, reused it, or showed it moved with the
+   * camera (node-cache.ts). */
+  nodeFrames: { drawn: number; reused: number; moved: number }
 }
 
 declare global {
@@ -165,6 +169,7 @@ export class GraphView implements Editor {
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
       edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0 },
+      nodeFrames: { drawn: 0, reused: 0, moved: 0 },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -551,13 +556,22 @@ export class GraphView implements Editor {
     const cache = new EdgeCache(sigma)
     this.status.edgeFrames = cache.counts
     this.edgeCache = cache
+    const nodes = new NodeCache(sigma)
+    this.status.nodeFrames = nodes.counts
     // every refresh that can change an edge's look redraws the cached edges: all but a refresh of
-    // nodes alone (a selection, a playback step's node colours); item states (hover) never refresh
+    // nodes alone (a selection, a playback step's node colours); item states (hover) never refresh.
+    // The node layer is drawn again after any refresh touching nodes (and any re-process).
     const refresh = sigma.refresh.bind(sigma)
     sigma.refresh = (opts) => {
-      if (!opts?.partialGraph || opts.partialGraph.edges?.length) cache.invalidate()
+      const partial = opts?.partialGraph
+      if (!partial || partial.edges?.length) cache.invalidate()
+      if (!partial || partial.nodes?.length) nodes.invalidate()
       return refresh(opts)
     }
+    // sigma's graph listeners hold the refresh they were bound with: bind them to this one
+    const handlers = sigma as unknown as SigmaEdgeIndex
+    handlers.unbindGraphHandlers()
+    handlers.bindGraphHandlers()
     sigma.on('afterRender', () => {
       this.status.renders++
       if (this.status.week && !this.status.rendered) this.status.rendered = true

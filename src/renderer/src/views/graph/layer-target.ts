@@ -1,0 +1,175 @@
+// What the view's cached layers (edge-cache.ts, node-cache.ts) share: an offscreen colour target,
+// the key of what a frame of sigma would draw into it, and sigma's programs drawing into it.
+import type Sigma from 'sigma'
+import type { CameraState, RenderParams } from 'sigma/types'
+
+/** A texture and the framebuffer that draws into it, sized to sigma's canvas or picking buffer. */
+export class LayerTarget {
+  gl: WebGL2RenderingContext | null = null
+  fbo: WebGLFramebuffer | null = null
+  texture: WebGLTexture | null = null
+  w = 0
+  h = 0
+
+  constructor(private readonly name: string) {}
+
+  /** Makes the target `w`×`h` in `gl`; true when it was (re)made, so its content is gone. */
+  ensure(gl: WebGL2RenderingContext, w: number, h: number): boolean {
+    // a restored context: the old objects died with the old one
+    if (this.gl !== gl) this.forget()
+    if (this.fbo && this.w === w && this.h === h) return false
+    this.release()
+    this.gl = gl
+    const texture = gl.createTexture()
+    gl.bindTexture(gl.TEXTURE_2D, texture)
+    // RGBA/UNSIGNED_BYTE as sigma's picking texture, so either can be blitted to the other
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
+    gl.bindTexture(gl.TEXTURE_2D, null)
+    const fbo = gl.createFramebuffer()
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fbo)
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0)
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    if (status !== gl.FRAMEBUFFER_COMPLETE) {
+      gl.deleteFramebuffer(fbo)
+      gl.deleteTexture(texture)
+      throw new Error(`${this.name}: framebuffer incomplete (status 0x${status.toString(16)})`)
+    }
+    this.fbo = fbo
+    this.texture = texture
+    this.w = w
+    this.h = h
+    return true
+  }
+
+  /** Copies `from` (a framebuffer of this target's size, null for the canvas) into the target,
+   * or the target into `to`. */
+  copyFrom(from: WebGLFramebuffer | null): void {
+    this.blit(from, this.fbo)
+  }
+  copyTo(to: WebGLFramebuffer | null): void {
+    this.blit(this.fbo, to)
+  }
+
+  private blit(read: WebGLFramebuffer | null, draw: WebGLFramebuffer | null): void {
+    const gl = this.gl!
+    const { w, h } = this
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, read)
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, draw)
+    gl.blitFramebuffer(0, 0, w, h, 0, 0, w, h, gl.COLOR_BUFFER_BIT, gl.NEAREST)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+  }
+
+  release(): void {
+    if (this.gl) {
+      if (this.fbo) this.gl.deleteFramebuffer(this.fbo)
+      if (this.texture) this.gl.deleteTexture(this.texture)
+    }
+    this.forget()
+  }
+
+  private forget(): void {
+    this.fbo = null
+    this.texture = null
+    this.w = 0
+    this.h = 0
+  }
+}
+
+/** Everything of a frame's parameters that changes where sigma draws an item, with the layer's
+ * own version (bumped when its items change look): equal keys, equal pictures. */
+export function frameKey(version: number, p: RenderParams): string {
+  return [
+    version,
+    p.width,
+    p.height,
+    p.pixelRatio,
+    p.sizeRatio,
+    p.zoomRatio,
+    p.minEdgeThickness,
+    ...p.matrix,
+  ].join(',')
+}
+
+/** The size of sigma's canvas in device pixels. */
+export function canvasSize(p: RenderParams): { w: number; h: number } {
+  return { w: Math.round(p.width * p.pixelRatio), h: Math.round(p.height * p.pixelRatio) }
+}
+
+/**
+ * Runs `draw` (a sigma program's render) with its visual pass sent to `fbo`: sigma's programs
+ * bind framebuffer `null` (the canvas) for it and their picking framebuffer for picking, which
+ * is left alone.
+ */
+export function drawInto(
+  gl: WebGL2RenderingContext,
+  fbo: WebGLFramebuffer,
+  draw: () => void,
+): void {
+  const bind = gl.bindFramebuffer.bind(gl)
+  gl.bindFramebuffer = (target, framebuffer) => bind(target, framebuffer ?? fbo)
+  try {
+    draw()
+  } finally {
+    delete (gl as unknown as { bindFramebuffer?: unknown }).bindFramebuffer
+    bind(gl.FRAMEBUFFER, null)
+  }
+}
+
+/** Clears `fbo` to transparent. */
+export function clearTarget(gl: WebGL2RenderingContext, fbo: WebGLFramebuffer): void {
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fbo)
+  gl.clearColor(0, 0, 0, 0)
+  gl.clear(gl.COLOR_BUFFER_BIT)
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+}
+
+/** What a layer holds: its items' version, and the camera and size it was drawn at. */
+export interface DrawnAt {
+  version: number
+  camera: CameraState
+  w: number
+  h: number
+}
+
+/** A rectangle of the canvas in GL pixels: (x0, y0) its bottom-left corner, (x1, y1) top-right. */
+export interface GlRect {
+  x0: number
+  y0: number
+  x1: number
+  y1: number
+}
+
+/**
+ * Where a layer's picture goes while the camera moves: the viewport it was drawn for, mapped
+ * through the camera it was drawn with to the graph and back through the current one. Null when
+ * the picture cannot stand in for the current one (its items changed, or the size or rotation).
+ */
+export function movedRect(
+  sigma: Sigma,
+  drawn: DrawnAt | null,
+  version: number,
+  w: number,
+  h: number,
+): GlRect | null {
+  if (!drawn || drawn.version !== version || drawn.w !== w || drawn.h !== h) return null
+  if (sigma.getCamera().getState().angle !== drawn.camera.angle) return null
+  const dims = sigma.getDimensions()
+  const to = (x: number, y: number) =>
+    sigma.framedGraphToViewport(
+      sigma.viewportToFramedGraph({ x, y }, { cameraState: drawn.camera }),
+    )
+  const topLeft = to(0, 0)
+  const bottomRight = to(dims.width, dims.height)
+  const sx = w / dims.width
+  const sy = h / dims.height
+  // GL's rows run bottom-up
+  return {
+    x0: Math.round(topLeft.x * sx),
+    y0: Math.round(h - bottomRight.y * sy),
+    x1: Math.round(bottomRight.x * sx),
+    y1: Math.round(h - topLeft.y * sy),
+  }
+}
