@@ -330,6 +330,12 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
   ]
   const before = (await graph.status()).edgeFrames
   const nodesBefore = (await graph.status()).nodeFrames
+  // sigma re-processes every item when its data changes; a pan changes none
+  await page.evaluate((id) => {
+    const w = window as unknown as { __processed: number }
+    w.__processed = 0
+    window.__sigma![id].on('afterProcess', () => w.__processed++)
+  }, graph.id)
   await page.mouse.move(...at(0.5, 0.5))
   await page.mouse.down()
   for (let i = 1; i <= 8; i++) {
@@ -355,6 +361,9 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
     .toBeGreaterThan(nodesBefore.drawn)
   const still = await graph.stagePixels()
   expect(moving.drawn).toBeGreaterThan(0.5 * still.drawn)
+  expect(
+    await page.evaluate(() => (window as unknown as { __processed: number }).__processed),
+  ).toBe(0)
   await graph.fit()
   await wb.expectNoErrors()
 })

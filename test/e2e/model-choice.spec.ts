@@ -7,13 +7,17 @@
 // with its change, sparkline and full series, and puts that edge on the graph. Then another model
 // forecasts the week again (a newer run): a scenario on the forecast graph and the weekly report
 // still read the chosen model's run, and the report's Provenance says the model was chosen; the
-// Forecast view and table open the chosen model's stored run without forecasting again.
+// Forecast view and table open the chosen model's stored run without forecasting again, and Ĝ
+// saved from the view is that run's.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import Graph from 'graphology'
+import { parse as parseGexf } from 'graphology-gexf'
 import { cliWeeks, dexposure } from './cli'
 import { ModelManager } from './pages/backtest'
+import { Downloads } from './pages/downloads'
 import { Dashboard } from './pages/dashboard'
 import { ForecastView } from './pages/forecast'
 import type { GraphEditor } from './pages/graph'
@@ -320,5 +324,27 @@ test("the Forecast view and table open the chosen model's stored run, not foreca
     newest.run_id,
   )
   await wb.screenshot('model-choice-forecast-older-run')
+
+  // Ĝ saved from the view is that run too: the GEXF names run and model, and holds its pairs at
+  // the view's threshold
+  await fv.setThreshold(0.5)
+  const [file] = await new Downloads(page).exportForecastGraph(fv.root, 'gexf')
+  expect(file.name).toBe(`dexposure-forecast-${WEEK}-h1-p0.5.gexf`)
+  const gexf = parseGexf(Graph, file.bytes.toString('utf8'))
+  const description = file.bytes.toString('utf8').match(/<description>([^<]*)</)![1]
+  expect(description).toContain(`run ${chosen.run_id}, model ${shipped.name}`)
+  expect(description).not.toContain(`run ${newest.run_id}`)
+  const pairs = (
+    JSON.parse(
+      dexposure(
+        demo.archive,
+        '--json',
+        'query',
+        `select count(*) from forecast_edges where run_id = ${chosen.run_id} and probability >= 0.5`,
+      ),
+    ) as { statements: { data: [[number]] }[] }
+  ).statements[0].data[0][0]
+  expect(pairs).toBeGreaterThan(0)
+  expect(gexf.size).toBe(pairs)
   await wb.expectNoErrors()
 })

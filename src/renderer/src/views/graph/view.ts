@@ -35,6 +35,7 @@ import {
 } from './filters'
 import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
 import { NodeCache } from './node-cache'
+import { routeRefreshes } from './refresh'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
@@ -558,20 +559,7 @@ export class GraphView implements Editor {
     this.edgeCache = cache
     const nodes = new NodeCache(sigma)
     this.status.nodeFrames = nodes.counts
-    // every refresh that can change an edge's look redraws the cached edges: all but a refresh of
-    // nodes alone (a selection, a playback step's node colours); item states (hover) never refresh.
-    // The node layer is drawn again after any refresh touching nodes (and any re-process).
-    const refresh = sigma.refresh.bind(sigma)
-    sigma.refresh = (opts) => {
-      const partial = opts?.partialGraph
-      if (!partial || partial.edges?.length) cache.invalidate()
-      if (!partial || partial.nodes?.length) nodes.invalidate()
-      return refresh(opts)
-    }
-    // sigma's graph listeners hold the refresh they were bound with: bind them to this one
-    const handlers = sigma as unknown as SigmaEdgeIndex
-    handlers.unbindGraphHandlers()
-    handlers.bindGraphHandlers()
+    routeRefreshes(sigma, cache, nodes)
     sigma.on('afterRender', () => {
       this.status.renders++
       if (this.status.week && !this.status.rendered) this.status.rendered = true

@@ -1,0 +1,49 @@
+// Which of sigma's refreshes redraw the view's cached layers (edge-cache.ts, node-cache.ts).
+import type Sigma from 'sigma'
+
+interface Invalidated {
+  invalidate(): void
+}
+
+interface SigmaGraphHandlers {
+  bindGraphHandlers(): void
+  unbindGraphHandlers(): void
+}
+
+/**
+ * Routes every refresh of `sigma` through the caches: one that can change an edge's look (all but
+ * a refresh of nodes alone: a selection, a playback step's node colours) redraws the edges, one
+ * that touches nodes redraws the nodes; item states (hover) never refresh. sigma's graph listeners
+ * are bound again so that their refreshes come this way too (they hold the refresh they were
+ * bound with).
+ * One refresh is turned into a render: the full refresh sigma's mouse captor asks for after a drag
+ * so that edges hidden while moving are drawn again. It re-indexes and re-processes every item
+ * (≈ 1 s at 75k edges in software WebGL) and would throw both layers away, though nothing but the
+ * camera changed, and the layers are keyed by the camera already.
+ */
+export function routeRefreshes(sigma: Sigma, edges: Invalidated, nodes: Invalidated): void {
+  const refresh = sigma.refresh.bind(sigma)
+  let dragEnded = false
+  sigma.refresh = (opts) => {
+    if (!opts && dragEnded) {
+      dragEnded = false
+      sigma.scheduleRender()
+      return sigma
+    }
+    const partial = opts?.partialGraph
+    if (!partial || partial.edges?.length) edges.invalidate()
+    if (!partial || partial.nodes?.length) nodes.invalidate()
+    return refresh(opts)
+  }
+  const handlers = sigma as unknown as SigmaGraphHandlers
+  handlers.unbindGraphHandlers()
+  handlers.bindGraphHandlers()
+  // the captor emits "mouseup" before its deferred refresh (a timer of 0 set just before): a
+  // timer set now runs after it, so only that refresh is turned into a render
+  const captor = sigma.getMouseCaptor()
+  captor.on('mouseup', () => {
+    if (!captor.draggedEvents) return
+    dragEnded = true
+    setTimeout(() => (dragEnded = false), 0)
+  })
+}
