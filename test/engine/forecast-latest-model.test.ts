@@ -4,60 +4,44 @@
 // answered, by folder and by name; without a model the newest of any. Bad values are 400s naming
 // the field, through the loopback server as the renderer calls it. `export.graph` of a forecast
 // graph takes the model the same way (the Forecast view's Ĝ export).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillArchiveWithDemo } from '../../src/engine/demo'
 import { defaultModelDir, readManifest } from '../../src/engine/forecast/model'
 import { runForecast } from '../../src/engine/forecast/run'
 import { exportSource } from '../../src/engine/export/source'
-import { EngineService } from '../../src/engine/service'
-import { Archive } from '../../src/engine/store/archive'
-import { UserStore } from '../../src/engine/store/user-store'
-import { startServer, type RunningServer } from '../../src/server'
+import type { EngineService } from '../../src/engine/service'
+import type { Archive } from '../../src/engine/store/archive'
 import type { CallResponse } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
 import { runJob } from './jobs'
-import { renamedModelCopy } from './model-fixture'
+import { modelChoiceArchive, type ModelChoiceArchive } from './model-fixture'
 
-const dir = mkdtempSync(join(tmpdir(), 'dx-forecast-latest-'))
-const file = join(dir, 'a.sqlite')
 /** Anchor weeks of the demo archive (2021-06-07 … 2025-08-18 weekly). */
 const WEEK = '2025-06-02'
 const OTHER_WEEK = '2025-06-09'
 const CHOSEN = 'the chosen copy'
 let chosenDir = ''
+let dir = ''
 const shippedDir = defaultModelDir(1)!
 const shipped = readManifest(shippedDir)
+let fixture: ModelChoiceArchive
 let archive: Archive
 let service: EngineService
-let server: RunningServer
 let chosenRun = 0
 let newerRun = 0
 
 beforeAll(async () => {
-  archive = Archive.open(file)
-  await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  chosenDir = renamedModelCopy(dir, CHOSEN)
-  service = new EngineService(archive)
+  fixture = await modelChoiceArchive('dx-forecast-latest-', CHOSEN)
+  ;({ archive, service, chosenDir, dir } = fixture)
   // the chosen model's run first, then a newer one of the shipped model for the same week
   chosenRun = (await runForecast(archive, { week: WEEK, horizon: 1, modelDir: chosenDir, top: 0 }))
     .run_id
   newerRun = (await runForecast(archive, { week: WEEK, horizon: 1, modelDir: shippedDir, top: 0 }))
     .run_id
-  server = await startServer({
-    archivePath: file,
-    userStore: new UserStore(join(dir, 'user', 'user.json')),
-  })
 }, 240_000)
 
-afterAll(async () => {
-  await server?.close()
-  service?.close()
-  archive?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => fixture?.close())
 
 const latest = async (req: object) =>
   (await service.handle('forecast.latest', req)) as CallResponse<'forecast.latest'>
@@ -99,14 +83,7 @@ describe('forecast.latest with a model', () => {
 })
 
 describe('forecast.latest through the loopback server', () => {
-  const call = async (body: unknown) => {
-    const res = await fetch(`${new URL(server.url).origin}/api/forecast.latest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(body),
-    })
-    return { status: res.status, body: (await res.json()) as unknown }
-  }
+  const call = (body: unknown) => fixture.post('forecast.latest', body)
 
   it('is a 400 naming the field for a malformed model, a 404 for one that is not there', async () => {
     for (const model of ['', 12, ['a'], 'x'.repeat(5000)]) {

@@ -4,60 +4,39 @@
 // never another model's, even a newer one; another model's run alone is refused with CONFLICT
 // naming both models. Bad values of the new request fields are 400s naming the field, through the
 // loopback server as the renderer calls it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillArchiveWithDemo } from '../../src/engine/demo'
 import { defaultModelDir, readManifest } from '../../src/engine/forecast/model'
 import { runForecast } from '../../src/engine/forecast/run'
-import { EngineService } from '../../src/engine/service'
-import { Archive } from '../../src/engine/store/archive'
-import { startServer, type RunningServer } from '../../src/server'
-import { UserStore } from '../../src/engine/store/user-store'
-import type { CallResponse, EventPayload } from '../../src/shared/api'
+import type { EngineService } from '../../src/engine/service'
+import type { Archive } from '../../src/engine/store/archive'
+import type { CallResponse } from '../../src/shared/api'
 import type { ReportResult } from '../../src/shared/api-report'
 import { DexposureError } from '../../src/shared/errors'
-import { renamedModelCopy } from './model-fixture'
+import { jobDone, type JobDone } from './jobs'
+import { modelChoiceArchive, type ModelChoiceArchive } from './model-fixture'
 
-const dir = mkdtempSync(join(tmpdir(), 'dx-model-choice-'))
-const file = join(dir, 'a.sqlite')
 /** Anchor weeks of the demo archive (2021-06-07 … 2025-08-18 weekly). */
 const WEEK = '2025-06-02'
 const WEEK2 = '2025-06-09'
 const CHOSEN = 'the chosen copy'
 let chosenDir = ''
+let dir = ''
 const shipped = readManifest(defaultModelDir(1)!)
+let fixture: ModelChoiceArchive
 let archive: Archive
 let service: EngineService
-let server: RunningServer
-const done = new Map<string, EventPayload<'job.done'>>()
 
 beforeAll(async () => {
-  archive = Archive.open(file)
-  await fillArchiveWithDemo(archive, { scale: 'small', seed: 42 })
-  chosenDir = renamedModelCopy(dir, CHOSEN)
-  service = new EngineService(archive)
-  service.on('job.done', (p) => done.set((p as EventPayload<'job.done'>).id, p as never))
-  server = await startServer({
-    archivePath: file,
-    userStore: new UserStore(join(dir, 'user', 'user.json')),
-  })
+  fixture = await modelChoiceArchive('dx-model-choice-', CHOSEN)
+  ;({ archive, service, chosenDir, dir } = fixture)
 }, 180_000)
 
-afterAll(async () => {
-  await server?.close()
-  service.close()
-  archive.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => fixture?.close())
 
-async function finished(id: string): Promise<EventPayload<'job.done'>> {
-  for (let i = 0; i < 4800 && !done.has(id); i++) await new Promise((r) => setTimeout(r, 50))
-  const d = done.get(id)
-  if (!d) throw new Error(`job ${id} did not finish`)
-  return d
-}
+/** How job `id` ended (it ends asynchronously: listened to right after it was started). */
+const finished = (id: string): Promise<JobDone> => jobDone(service, id)
 
 const refusal = (p: Promise<unknown>): Promise<DexposureError> =>
   p.then(
@@ -270,14 +249,10 @@ describe('a chosen model in the engine', () => {
 
 describe('bad model choices are refused, naming the field', () => {
   const call = async (name: string, body: unknown) => {
-    const res = await fetch(`${new URL(server.url).origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(body),
-    })
+    const r = await fixture.post(name, body)
     return {
-      status: res.status,
-      error: ((await res.json()) as { error: { code: string; message: string } }).error,
+      status: r.status,
+      error: (r.body as { error: { code: string; message: string } }).error,
     }
   }
 
