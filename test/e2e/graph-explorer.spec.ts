@@ -262,6 +262,7 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
   const calm = await graph.stageShot()
   const before = (await graph.status()).edgeFrames
   const nodesBefore = (await graph.status()).nodeFrames
+  const passBefore = (await graph.status()).framePass
   expect(before.drawn).toBeGreaterThan(0)
   expect(nodesBefore.drawn).toBeGreaterThan(0)
   // the nodes put back from their cached layer are the nodes sigma draws itself
@@ -274,9 +275,11 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
   let s = await graph.waitForRenderAfter(renders)
   expect(s.edgeFrames.drawn).toBe(before.drawn)
   expect(s.edgeFrames.reused).toBeGreaterThan(before.reused)
-  // … and no node either: the lit ones are drawn over the cached layer
+  // … and no node either: the lit ones are drawn over the cached layer; nor is where each edge
+  // meets its nodes computed again
   expect(s.nodeFrames.drawn).toBe(nodesBefore.drawn)
   expect(s.nodeFrames.reused).toBeGreaterThan(nodesBefore.reused)
+  expect(s.framePass.run).toBe(passBefore.run)
   // its edges are drawn above the layer, in the accent colour, at least 1.5 px wide
   const lit = await graph.edgesDrawnOf(node.id)
   expect(lit.length).toBeGreaterThan(0)
@@ -309,11 +312,14 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
   await away()
   await expect.poll(() => graph.isHovered(other.id)).toBe(false)
 
+  expect(s.framePass.run).toBe(passBefore.run)
+
   // a change to the edges themselves draws them again
   renders = s.renders
   await graph.control('exposure-threshold').fill('8')
   s = await graph.waitForRenderAfter(renders)
   expect(s.edgeFrames.drawn).toBeGreaterThan(before.drawn)
+  expect(s.framePass.run).toBeGreaterThan(passBefore.run)
   expect(await pixelDiff(page, calm, await graph.stageShot(), 6)).toBeGreaterThan(100)
   renders = s.renders
   await graph.control('exposure-threshold').fill('0')
@@ -330,6 +336,7 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
   ]
   const before = (await graph.status()).edgeFrames
   const nodesBefore = (await graph.status()).nodeFrames
+  const passBefore = (await graph.status()).framePass
   // sigma re-processes every item when its data changes; a pan changes none
   await page.evaluate((id) => {
     const w = window as unknown as { __processed: number }
@@ -364,6 +371,8 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
   expect(
     await page.evaluate(() => (window as unknown as { __processed: number }).__processed),
   ).toBe(0)
+  // a pan does not zoom: where each edge meets its nodes is not computed again
+  expect((await graph.status()).framePass.run).toBe(passBefore.run)
   await graph.fit()
   await wb.expectNoErrors()
 })

@@ -48,8 +48,11 @@ const TOP_STATES = { hover: 'isHighlighted', overlay: 'isOverlaid' } as const
 export type TopReason = keyof typeof TOP_STATES
 
 export class EdgeCache {
-  /** Bumped by anything that changes what the edges look like (a refresh that touches edges). */
-  private version = 0
+  private changes = 0
+  /** Bumped whenever the edges change look (readers key what they derive from them on it). */
+  get version(): number {
+    return this.changes
+  }
   private drawnKey: string | null = null
   private phase: Phase = 'pass'
   private key = ''
@@ -91,7 +94,7 @@ export class EdgeCache {
 
   /** The edges changed: the next frame draws them again. */
   invalidate(): void {
-    this.version++
+    this.changes++
   }
 
   /**

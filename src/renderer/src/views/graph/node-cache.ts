@@ -53,7 +53,11 @@ const DEPTH = 'nodes'
 const UNIT = 15
 
 export class NodeCache {
-  private version = 0
+  private changes = 0
+  /** Bumped whenever the nodes change look (readers key what they derive from them on it). */
+  get version(): number {
+    return this.changes
+  }
   private phase: 'pass' | 'record' | 'skip' | 'moved' = 'pass'
   private key = ''
   private drawnKey: string | null = null
@@ -96,7 +100,7 @@ export class NodeCache {
 
   /** The nodes changed look: the next frame draws them again. */
   invalidate(): void {
-    this.version++
+    this.changes++
   }
 
   private get internals(): SigmaNodeInternals {

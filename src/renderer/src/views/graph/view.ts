@@ -34,6 +34,7 @@ import {
   type FilterState,
 } from './filters'
 import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
+import { EdgeFramePassCache } from './frame-pass'
 import { NodeCache } from './node-cache'
 import { routeRefreshes } from './refresh'
 import { FiltersPanel } from './filters-panel'
@@ -94,6 +95,8 @@ export interface GraphStatus {
   /** Frames that drew the nodes into their cached layer, reused it, or showed it moved with the
    * camera (node-cache.ts). */
   nodeFrames: { drawn: number; reused: number; moved: number }
+  /** Frames that ran sigma's edge frame pass, and frames that kept its output (frame-pass.ts). */
+  framePass: { run: number; kept: number }
 }
 
 declare global {
@@ -171,6 +174,7 @@ export class GraphView implements Editor {
       lastOverlayPresentedMs: null,
       edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0 },
+      framePass: { run: 0, kept: 0 },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -559,6 +563,7 @@ export class GraphView implements Editor {
     this.edgeCache = cache
     const nodes = new NodeCache(sigma)
     this.status.nodeFrames = nodes.counts
+    this.status.framePass = new EdgeFramePassCache(sigma, cache, nodes).counts
     routeRefreshes(sigma, cache, nodes)
     sigma.on('afterRender', () => {
       this.status.renders++
