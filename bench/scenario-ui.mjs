@@ -142,10 +142,18 @@ try {
             })
             next.click()
             await shown
+            const graph = Object.values(window.__graphs).find((g) => g.overlay)
             out.push({
               wall: performance.now() - t,
               step: Number(box.dataset.stepMs),
               overlay: Math.max(...Object.values(window.__graphs).map((g) => g.lastOverlayMs ?? 0)),
+              // what the graph's frames did so far (cumulative): the cached layers' counters
+              frames: graph && {
+                renders: graph.renders,
+                edges: { ...graph.edgeFrames },
+                nodes: { ...graph.nodeFrames },
+                framePass: { ...graph.framePass },
+              },
             })
           }
           return out
@@ -156,6 +164,8 @@ try {
     console.error(
       `${m}: ${forward.length} steps, ms each: ${forward.map((x) => x.wall.toFixed(0))}`,
     )
+    if (process.env.BENCH_DEBUG)
+      for (const x of forward) console.error(`  ${x.wall.toFixed(0)} ms`, JSON.stringify(x.frames))
     // back to the first round and forward again: overlays already built (a lookup + the draw)
     await editor
       .locator('.playback-controls button[data-action="first"]')

@@ -228,9 +228,26 @@ async function hoverAndPan(page, id) {
       )
     }
   })
-  // frames that drew the edges and frames that reused the cached edge layer (edge-cache.ts)
-  const edgeFrames = () => page.evaluate((k) => ({ ...window.__graphs[k].edgeFrames }), id)
-  const framesBefore = await edgeFrames()
+  // what each frame did with the cached layers (edge-cache.ts, node-cache.ts) and sigma's edge
+  // frame pass (frame-pass.ts): counters, read before and after each phase
+  const frames = () =>
+    page.evaluate((k) => {
+      const g = window.__graphs[k]
+      return {
+        renders: { n: g.renders },
+        edges: { ...g.edgeFrames },
+        nodes: { ...g.nodeFrames },
+        framePass: { ...g.framePass },
+      }
+    }, id)
+  const delta = (a, b) =>
+    Object.fromEntries(
+      Object.keys(b).map((k) => [
+        k,
+        Object.fromEntries(Object.keys(b[k]).map((c) => [c, b[k][c] - a[k][c]])),
+      ]),
+    )
+  const framesBefore = await frames()
   const box = await page.locator(`[data-editor="${id}"] .graph-stage`).boundingBox()
   const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy]
   const moveMs = []
@@ -256,7 +273,7 @@ async function hoverAndPan(page, id) {
     await page.waitForTimeout(16)
   }
   const hoverS = (Date.now() - t0) / 1000
-  const framesHovered = await edgeFrames()
+  const framesHovered = await frames()
 
   // panning: up to 2 drags of 15 steps from the centre
   const DRAGS = 2
@@ -280,8 +297,10 @@ async function hoverAndPan(page, id) {
     drags++
     await page.waitForTimeout(200)
   }
-  await page.mouse.wheel(0, -400)
   const panS = (Date.now() - t1) / 1000
+  await page.waitForTimeout(3000)
+  const framesPanned = await frames()
+  await page.mouse.wheel(0, -400)
   // every input's frame done (or 120 s): the last ones may still wait for SwiftShader
   const settled = await waitUntil(
     page,
@@ -308,10 +327,7 @@ async function hoverAndPan(page, id) {
       inputToFrameDoneMs: hoverInputs.length
         ? summary(hoverInputs.map((r) => r.done - r.ts))
         : null,
-      edgeFrames: {
-        drawn: framesHovered.drawn - framesBefore.drawn,
-        reused: framesHovered.reused - framesBefore.reused,
-      },
+      frames: delta(framesBefore, framesHovered),
     },
     longTasks: long.length,
     maxTaskMs: long.length ? Math.max(...long.map(([, d]) => d)) : 0,
@@ -324,6 +340,8 @@ async function hoverAndPan(page, id) {
       planned: `${DRAGS}×${STEPS}`,
       deadlineS: Number(values['pan-s']),
       s: panS,
+      // the two drags and the redraw at rest after them (3 s), not the wheel
+      frames: delta(framesHovered, framesPanned),
     },
     wheel: 1,
     // Playwright's own wait per mouse move (it returns once the renderer took the event)

@@ -20,6 +20,7 @@ import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import {
   LayerTarget,
+  addLayer,
   canvasSize,
   clearTarget,
   drawInto,
@@ -27,12 +28,6 @@ import {
   movedRect,
   type DrawnAt,
 } from './layer-target'
-
-type AddLayer = (
-  id: string,
-  depth: string,
-  factory: (gl: WebGL2RenderingContext) => { render(p: RenderParams): void; kill(): void },
-) => void
 
 interface EdgeProgramLike {
   render(params: RenderParams, offset?: number, count?: number): void
@@ -72,24 +67,15 @@ export class EdgeCache {
 
   constructor(private readonly sigma: Sigma) {
     // `edgesLate` must be declared in the view's primitives (EDGE_CACHE_DEPTHS)
-    const layers: [
-      string,
-      'edges' | 'edgesLate' | 'topEdges',
-      (gl: WebGL2RenderingContext, p: RenderParams) => void,
-    ][] = [
-      ['edge-cache-begin', 'edges', (gl, p) => this.begin(gl, p)],
-      ['edge-cache-late', 'edgesLate', () => this.beginLate()],
-      ['edge-cache-end', 'topEdges', (gl) => this.end(gl)],
-    ]
-    for (const [id, depth, render] of layers)
-      (sigma as unknown as { addCustomLayerProgram: AddLayer }).addCustomLayerProgram(
-        id,
-        depth,
-        (gl) => ({
-          render: (params) => render(gl, params),
-          kill: () => (depth === 'edges' ? this.release() : undefined),
-        }),
-      )
+    addLayer(
+      sigma,
+      'edge-cache-begin',
+      'edges',
+      (gl, p) => this.begin(gl, p),
+      () => this.release(),
+    )
+    addLayer(sigma, 'edge-cache-late', 'edgesLate', () => this.beginLate())
+    addLayer(sigma, 'edge-cache-end', 'topEdges', (gl) => this.end(gl))
   }
 
   /** The edges changed: the next frame draws them again. */

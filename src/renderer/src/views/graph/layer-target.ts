@@ -3,6 +3,28 @@
 import type Sigma from 'sigma'
 import type { CameraState, RenderParams } from 'sigma/types'
 
+type AddLayer = (
+  id: string,
+  depth: string,
+  factory: (gl: WebGL2RenderingContext) => { render(p: RenderParams): void; kill(): void },
+) => void
+
+/** Adds a custom layer program to sigma at `depth` (drawn before that depth's items): `render`
+ * each frame, `kill` when sigma lets the program go (its context lost or sigma killed). */
+export function addLayer(
+  sigma: Sigma,
+  id: string,
+  depth: string,
+  render: (gl: WebGL2RenderingContext, p: RenderParams) => void,
+  kill: () => void = () => undefined,
+): void {
+  ;(sigma as unknown as { addCustomLayerProgram: AddLayer }).addCustomLayerProgram(
+    id,
+    depth,
+    (gl) => ({ render: (p) => render(gl, p), kill }),
+  )
+}
+
 /** A texture and the framebuffer that draws into it, sized to sigma's canvas or picking buffer. */
 export class LayerTarget {
   gl: WebGL2RenderingContext | null = null

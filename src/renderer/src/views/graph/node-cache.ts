@@ -22,6 +22,7 @@ import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import {
   LayerTarget,
+  addLayer,
   canvasSize,
   clearTarget,
   drawInto,
@@ -30,12 +31,6 @@ import {
   type DrawnAt,
   type GlRect,
 } from './layer-target'
-
-type AddLayer = (
-  id: string,
-  depth: string,
-  factory: (gl: WebGL2RenderingContext) => { render(p: RenderParams): void; kill(): void },
-) => void
 
 interface Range {
   offset: number
@@ -83,17 +78,14 @@ export class NodeCache {
   readonly counts = { drawn: 0, reused: 0, moved: 0 }
 
   constructor(private readonly sigma: Sigma) {
-    const add = (
-      sigma as unknown as { addCustomLayerProgram: AddLayer }
-    ).addCustomLayerProgram.bind(sigma)
-    add('node-cache-begin', DEPTH, (gl) => ({
-      render: (p) => this.begin(gl, p),
-      kill: () => this.release(),
-    }))
-    add('node-cache-end', 'topNodes', () => ({
-      render: () => this.end(),
-      kill: () => undefined,
-    }))
+    addLayer(
+      sigma,
+      'node-cache-begin',
+      DEPTH,
+      (gl, p) => this.begin(gl, p),
+      () => this.release(),
+    )
+    addLayer(sigma, 'node-cache-end', 'topNodes', () => this.end())
     // every re-process rewrites sigma's node buffers (and may move positions)
     sigma.on('afterProcess', () => this.invalidate())
   }
