@@ -23,10 +23,12 @@ interface SigmaGraphHandlers {
  */
 export function routeRefreshes(sigma: Sigma, edges: Invalidated, nodes: Invalidated): void {
   const refresh = sigma.refresh.bind(sigma)
-  let dragEnded = false
+  /** The graph under the drag that just ended (a refresh of another graph, as `setGraph` asks
+   * for, is a real one), until the captor's deferred refresh has run. */
+  let dragEnded: unknown = null
   sigma.refresh = (opts) => {
-    if (!opts && dragEnded) {
-      dragEnded = false
+    if (!opts && dragEnded && dragEnded === sigma.getGraph()) {
+      dragEnded = null
       sigma.scheduleRender()
       return sigma
     }
@@ -43,7 +45,7 @@ export function routeRefreshes(sigma: Sigma, edges: Invalidated, nodes: Invalida
   const captor = sigma.getMouseCaptor()
   captor.on('mouseup', () => {
     if (!captor.draggedEvents) return
-    dragEnded = true
-    setTimeout(() => (dragEnded = false), 0)
+    dragEnded = sigma.getGraph()
+    setTimeout(() => (dragEnded = null), 0)
   })
 }
