@@ -581,6 +581,14 @@ export class GraphView implements Editor {
       this.stage.style.cursor = ''
       this.highlightNeighbourhood(null)
     })
+    // a drag that starts on a node pans the view: its neighbourhood goes out at the first step,
+    // so the moved layers are all a drag step draws (a lit hub kept hundreds of nodes and labels
+    // drawn live each step until the pointer's hover was resolved again: 430–550 ms a step here)
+    const captor = sigma.getMouseCaptor()
+    captor.on('mousemovebody', () => {
+      if (captor.isMouseDown && captor.draggedEvents > 0 && this.lit.nodes.length)
+        this.highlightNeighbourhood(null)
+    })
     // the stage changes size with the side panels and the dock's splits, not only the window:
     // sigma must resize and redraw (a resize alone leaves a blank canvas)
     const resized = new ResizeObserver(() => {
