@@ -37,7 +37,8 @@ export class LayerTarget {
 
   /** Makes the target `w`×`h` in `gl`; true when it was (re)made, so its content is gone. */
   ensure(gl: WebGL2RenderingContext, w: number, h: number): boolean {
-    // a restored context: the old objects died with the old one
+    // another context: its objects are not ours (a restored context keeps the same object, but sigma
+    // kills the layer programs on restore, and their kill releases the target)
     if (this.gl !== gl) this.forget()
     if (this.fbo && this.w === w && this.h === h) return false
     this.release()
