@@ -57,6 +57,24 @@ test('an analyst opens the demo archive and sees its last week drawn, labelled s
   await wb.expectNoErrors()
 })
 
+test('the week is drawn by plain draw calls, the same picture as sigma draws with instancing', async () => {
+  // software WebGL pays ≈ 17 µs per instance: edges and nodes go out as one plain draw each
+  expect((await graph.status()).drawModes).toEqual({ edges: 'flat', nodes: 'flat' })
+  const flat = await graph.redrawCountingDraws(true)
+  expect(flat.instanced).toBe(0)
+  expect(flat.flat).toBeGreaterThan(0)
+  const flatShot = await graph.stageShot()
+  const instanced = await graph.redrawCountingDraws(false)
+  expect(instanced.flat).toBe(0)
+  expect(instanced.instanced).toBeGreaterThan(0)
+  const instancedShot = await graph.stageShot()
+  await graph.redrawCountingDraws(true)
+  expect((await pixelStats(page, flatShot)).drawn).toBeGreaterThan(2_000)
+  // not one pixel differs: the same shaders, the same items in the same order
+  expect(await pixelDiff(page, flatShot, instancedShot, 0)).toBe(0)
+  await wb.expectNoErrors()
+})
+
 test('an analyst opens a crisis week and sees all its nodes counted and drawn', async () => {
   await wb.openWeekFromExplorer(CRISIS)
   const s = await graph.waitForWeek(CRISIS)

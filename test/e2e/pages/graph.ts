@@ -125,6 +125,58 @@ export class GraphEditor {
     }
   }
 
+  /**
+   * Draws the whole stage again (every layer re-rasterised) with sigma's edge and node programs
+   * drawn flat (flat-draw.ts) or, `flat` false, instanced as sigma draws them, and counts the
+   * draw calls those programs made of each kind meanwhile.
+   */
+  async redrawCountingDraws(flat: boolean): Promise<{ flat: number; instanced: number }> {
+    const renders = (await this.status()).renders
+    await this.page.evaluate(
+      ([id, flat]) => {
+        type Info = { program: WebGLProgram }
+        type Program = { normalProgram: Info; pickProgram: Info | null; dxFlat: unknown }
+        const s = window.__sigma![id] as unknown as {
+          edgeProgram: Program
+          nodeProgram: Program
+          webGLContext: WebGL2RenderingContext
+          refresh(): void
+        }
+        const programs = [s.edgeProgram, s.nodeProgram]
+        for (const p of programs) (p.dxFlat as { setEnabled(on: boolean): void }).setEnabled(flat)
+        const ours = new Set(
+          programs.flatMap((p) => [p.normalProgram.program, p.pickProgram?.program]),
+        )
+        const gl = s.webGLContext
+        const counts = { flat: 0, instanced: 0 }
+        ;(window as unknown as { __drawCounts: typeof counts }).__drawCounts = counts
+        const current = (): boolean => ours.has(gl.getParameter(gl.CURRENT_PROGRAM))
+        const plain = gl.drawArrays.bind(gl)
+        const instanced = gl.drawArraysInstanced.bind(gl)
+        gl.drawArrays = (...a) => {
+          if (current()) counts.flat++
+          plain(...a)
+        }
+        gl.drawArraysInstanced = (...a) => {
+          if (current()) counts.instanced++
+          instanced(...a)
+        }
+        s.refresh()
+      },
+      [this.id, flat] as const,
+    )
+    await this.waitForRenderAfter(renders)
+    return this.page.evaluate((id) => {
+      const gl = (window.__sigma![id] as unknown as { webGLContext: WebGL2RenderingContext })
+        .webGLContext
+      const own = gl as unknown as Record<string, unknown>
+      delete own.drawArrays
+      delete own.drawArraysInstanced
+      return (window as unknown as { __drawCounts: { flat: number; instanced: number } })
+        .__drawCounts
+    }, this.id)
+  }
+
   /** Moves the pointer onto a node where it is drawn (sigma lights its neighbourhood). */
   async hoverNode(node: string): Promise<void> {
     const p = await this.screenPosition(node)

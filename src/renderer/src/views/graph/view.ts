@@ -34,6 +34,7 @@ import {
   type FilterState,
 } from './filters'
 import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
+import { drawFlat, type DrawModes } from './flat-draw'
 import { EdgeFramePassCache } from './frame-pass'
 import { NodeCache } from './node-cache'
 import { routeRefreshes } from './refresh'
@@ -97,6 +98,8 @@ export interface GraphStatus {
   nodeFrames: { drawn: number; reused: number; moved: number }
   /** Frames that ran sigma's edge frame pass, and frames that kept its output (frame-pass.ts). */
   framePass: { run: number; kept: number }
+  /** How sigma's edge and node programs draw: 'flat' (flat-draw.ts), or instanced and why. */
+  drawModes: DrawModes
 }
 
 declare global {
@@ -175,6 +178,7 @@ export class GraphView implements Editor {
       edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0 },
       framePass: { run: 0, kept: 0 },
+      drawModes: { edges: null, nodes: null },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
 
@@ -558,6 +562,13 @@ export class GraphView implements Editor {
     } as unknown as ConstructorParameters<typeof Sigma>[2])
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
+    drawFlat(sigma, this.status.drawModes, (kind, reason) =>
+      this.deps.log.add(
+        'warning',
+        'graph',
+        `${kind} are drawn instanced (slower in software WebGL): ${reason}`,
+      ),
+    )
     const cache = new EdgeCache(sigma)
     this.status.edgeFrames = cache.counts
     this.edgeCache = cache
