@@ -221,7 +221,13 @@ try {
   }
   const flatShot = await shot(true)
   const instancedShot = await shot(false)
-  await shot(true)
+  const flatAgain = await shot(true)
+  if (process.env.BENCH_DEBUG) {
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync('.tmp/fd-flat.png', flatShot)
+    writeFileSync('.tmp/fd-inst.png', instancedShot)
+    writeFileSync('.tmp/fd-flat2.png', flatAgain)
+  }
   const side = (what) => {
     const f = median(times[what].flat.map((t) => t.presented))
     const i = median(times[what].instanced.map((t) => t.presented))

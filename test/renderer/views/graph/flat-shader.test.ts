@@ -119,7 +119,7 @@ describe('flatVertexShader: the same shader reading its attributes itself', () =
     expect(out).toContain('a_opacity = uintBitsToFloat(dx0.w);')
     // the colour's bytes in memory order: red is the lowest byte of the little-endian word
     expect(out).toContain(
-      'a_color = vec4(float(dx0.y & 255u), float((dx0.y >> 8) & 255u), float((dx0.y >> 16) & 255u), float(dx0.y >> 24)) / 255.0;',
+      'a_color = vec4(float(dx0.y & 255u), float((dx0.y >> 8) & 255u), float((dx0.y >> 16) & 255u), float(dx0.y >> 24)) * (1.0 / 255.0);',
     )
     expect(out).toContain('const float DX_a_side[4] = float[](-1.0, 1.0, -1.0, 1.0);')
     expect(out).toContain('a_side = DX_a_side[corner];')

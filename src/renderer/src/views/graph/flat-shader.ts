@@ -157,9 +157,11 @@ export function flatVertexShader(source: string, layout: FlatLayout): string {
     if (a.packed) {
       if (type !== 'vec4') throw new NotFlattenable(`${a.name} is packed bytes but ${type}`)
       const s = slot(a.slot)
-      // bytes in memory order: the first (red) is the lowest of the little-endian word
+      // bytes in memory order: the first (red) is the lowest of the little-endian word; times
+      // 1/255 as the vertex fetch of normalised bytes does it here (a division rounds otherwise:
+      // ~1 % of a real-scale week's pixels came out 1–23 levels off)
       lines.push(
-        `  ${a.name} = vec4(float(${s} & 255u), float((${s} >> 8) & 255u), float((${s} >> 16) & 255u), float(${s} >> 24)) / 255.0;`,
+        `  ${a.name} = vec4(float(${s} & 255u), float((${s} >> 8) & 255u), float((${s} >> 16) & 255u), float(${s} >> 24)) * (1.0 / 255.0);`,
       )
     } else {
       if (type !== TYPES[a.size])
