@@ -7,12 +7,12 @@
 // going back to the first round (overlays already built).
 //
 //   node bench/scenario-ui.mjs [--archive bench/data/real-scale.sqlite] [--renderer DIR]
-//                              [--keep-copy | --no-copy]
+//                              [--keep-copy | --no-copy] [--profile FILE.cpuprofile]
 //
 // A scenario run is stored in the archive, so the bench works on a copy in a temporary folder
 // (deleted at the end). Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and
 // node builds (`npm run build`).
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ui from './ui-harness.mjs'
@@ -25,6 +25,9 @@ const { values } = parseArgs({
     'no-copy': { type: 'boolean', default: false },
     /** A renderer build to serve instead of out/renderer (a copy no concurrent build replaces). */
     renderer: { type: 'string' },
+    /** A CPU profile of the renderer during the forward steps, written to this file (.cpuprofile)
+     * with the functions of most self time printed (a readable build: DEXPOSURE_MINIFY=0). */
+    profile: { type: 'string' },
   },
 })
 const source = ui.requireArchive(values.archive)
@@ -100,6 +103,12 @@ try {
   // ---- playback data of each method: click → round 0 drawn on the graph
   const playback = {}
   const steps = {}
+  const profiler = values.profile ? await page.context().newCDPSession(page) : null
+  const profiles = []
+  if (profiler) {
+    await profiler.send('Profiler.enable')
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 })
+  }
   for (const m of METHODS) {
     await editor.locator('select.playback-method').selectOption(m, { timeout: 600_000 })
     const box = editor.locator('.playback')
@@ -160,7 +169,9 @@ try {
         },
         [from, to],
       )
+    if (profiler) await profiler.send('Profiler.start')
     const forward = n > 1 ? await drive(1, Math.min(n - 1, MAX_STEPS)) : []
+    if (profiler) profiles.push((await profiler.send('Profiler.stop')).profile)
     console.error(
       `${m}: ${forward.length} steps, ms each: ${forward.map((x) => x.wall.toFixed(0))}`,
     )
@@ -186,6 +197,14 @@ try {
       revisitClickToDrawnMs: again.length ? ui.summary(again.map((x) => x.wall)) : null,
     }
   }
+  if (profiler) {
+    writeFileSync(values.profile, JSON.stringify(profiles))
+    for (const [i, p] of profiles.entries()) {
+      console.error(`profile of ${METHODS[i]}'s forward steps, self time (ms):`)
+      for (const [name, ms] of selfTimes(p).slice(0, 25))
+        console.error(`  ${ms.toFixed(0).padStart(6)} ${name}`)
+    }
+  }
   const endToEnd = runMs + METHODS.reduce((a, m) => a + playback[m], 0)
   console.log(
     JSON.stringify(
@@ -209,4 +228,16 @@ try {
   await browser?.close()
   await server?.stop()
   if (!values['keep-copy']) rmSync(dir, { recursive: true, force: true })
+}
+
+/** A CDP CPU profile's self time by function (name, file:line), most first. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map()
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  })
+  return [...self.entries()].sort((a, b) => b[1] - a[1])
 }
