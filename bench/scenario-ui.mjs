@@ -151,7 +151,9 @@ try {
             })
             next.click()
             await shown
-            const graph = Object.values(window.__graphs).find((g) => g.overlay)
+            const [id, graph] = Object.entries(window.__graphs).find(([, g]) => g.overlay) ?? []
+            // sigma's edge depths: fragments (draw calls) and edges in each
+            const depths = id && window.__sigma[id].depthRanges.edges
             out.push({
               wall: performance.now() - t,
               step: Number(box.dataset.stepMs),
@@ -162,6 +164,12 @@ try {
                 edges: { ...graph.edgeFrames },
                 nodes: { ...graph.nodeFrames },
                 framePass: { ...graph.framePass },
+                edgeDepths: Object.fromEntries(
+                  Object.entries(depths ?? {}).map(([d, f]) => [
+                    d,
+                    [f.length, f.reduce((n, x) => n + x.count, 0)],
+                  ]),
+                ),
               },
             })
           }

@@ -99,22 +99,34 @@ export class GraphEditor {
   /** A screenshot of the stage with sigma drawing the nodes itself: node-cache.ts wraps the node
    * program's `render` on the instance, and without the wrapper sigma's own (the prototype's)
    * runs. The wrapper is put back and the stage drawn again before this returns. */
-  async stageShotNodesDrawnDirectly(): Promise<Buffer> {
-    const toggle = async (off: boolean): Promise<void> => {
+  stageShotNodesDrawnDirectly(): Promise<Buffer> {
+    return this.stageShotWhile(([id, direct]) => {
+      const s = window.__sigma![id]
+      const held = window as unknown as { __nodeRender?: unknown }
+      const program = (s as unknown as { nodeProgram: Record<string, unknown> }).nodeProgram
+      if (direct) {
+        held.__nodeRender = program.render
+        delete program.render
+      } else program.render = held.__nodeRender
+    })
+  }
+
+  /** A screenshot of the stage with the lit edges drawn by sigma each frame instead of put back
+   * from their layer (edge-cache.ts `cacheTop`); the layer is used again before this returns. */
+  stageShotLitEdgesDrawnDirectly(): Promise<Buffer> {
+    return this.stageShotWhile(([id, direct]) => {
+      const s = window.__sigma![id] as unknown as { dxEdgeCache: { cacheTop: boolean } }
+      s.dxEdgeCache.cacheTop = !direct
+    })
+  }
+
+  /** A screenshot of the stage drawn with `set([id, true])` done in the page; `set([id, false])`
+   * undoes it, and the stage is drawn again, before this returns. */
+  private async stageShotWhile(set: (arg: readonly [string, boolean]) => void): Promise<Buffer> {
+    const toggle = async (on: boolean): Promise<void> => {
       const renders = (await this.status()).renders
-      await this.page.evaluate(
-        ([id, off]) => {
-          const s = window.__sigma![id]
-          const held = window as unknown as { __nodeRender?: unknown }
-          const program = (s as unknown as { nodeProgram: Record<string, unknown> }).nodeProgram
-          if (off) {
-            held.__nodeRender = program.render
-            delete program.render
-          } else program.render = held.__nodeRender
-          s.scheduleRender()
-        },
-        [this.id, off] as const,
-      )
+      await this.page.evaluate(set, [this.id, on] as const)
+      await this.page.evaluate((id) => window.__sigma![id].scheduleRender(), this.id)
       await this.waitForRenderAfter(renders)
     }
     await toggle(true)

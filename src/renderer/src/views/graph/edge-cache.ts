@@ -7,7 +7,9 @@
 // (drawn before that depth's edges) and one at `topEdges` (after them). Between the two, sigma's
 // edge program is redirected into our framebuffer when the cache is stale and skipped when it is
 // fresh; at `topEdges` the texture is blitted, so lit edges (a hover's neighbourhood, the edges a
-// playback step colours) draw on top of it as item states, without touching the layer. An edge
+// playback step colours) draw on top of it as item states, without touching the layer; they have
+// a layer of their own too, drawn when they change and composited before the nodes (a DebtRank
+// step lights 74k of a real-scale week's 75k edges, the same ones step after step). An edge
 // that was on top when the layer was drawn is missing from it: when it comes back under, it waits
 // at the `edgesLate` depth (state `isLate`) and is drawn into the layer once, on top of what is
 // there (exact for the overlays' dimmed edges: one colour, so the blending order does not matter).
@@ -19,6 +21,7 @@
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import {
+  Compositor,
   LayerTarget,
   addLayer,
   canvasSize,
@@ -29,11 +32,15 @@ import {
   type DrawnAt,
 } from './layer-target'
 
+interface SigmaEdgeDepths {
+  depthRanges: { edges: Record<string, { offset: number; count: number }[] | undefined> }
+}
+
 interface EdgeProgramLike {
   render(params: RenderParams, offset?: number, count?: number): void
 }
 
-type Phase = 'pass' | 'record' | 'append' | 'skip'
+type Phase = 'pass' | 'record' | 'append' | 'skip' | 'topRecord' | 'topSkip'
 
 /** Depth layers of a view with the cache: sigma's, with `edgesLate` between the two edge depths. */
 export const EDGE_CACHE_DEPTHS = ['edges', 'edgesLate', 'topEdges', 'nodes', 'topNodes'] as const
@@ -54,8 +61,19 @@ export class EdgeCache {
   private recorded = 0
   private readonly target = new LayerTarget('edge cache')
   private wrapped: EdgeProgramLike | null = null
-  /** Frames that rasterised the edges, added late edges, copied them, or showed them moved. */
-  readonly counts = { drawn: 0, appended: 0, reused: 0, moved: 0 }
+  /** Frames that rasterised the edges, added late edges, copied them, or showed them moved; and
+   * frames that drew the lit edges into their layer, or put that layer back as it was. */
+  readonly counts = { drawn: 0, appended: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 }
+  /** The lit edges (the `topEdges` depth) kept in a layer of their own (false: drawn each frame,
+   * as sigma does; the story comparing the two sets it). */
+  cacheTop = true
+  /** Bumped when the lit edges change: which they are, or how any edge looks. */
+  private topChanges = 0
+  private topKey = ''
+  private topDrawnKey: string | null = null
+  private topRecorded = 0
+  private readonly topTarget = new LayerTarget('lit edge cache')
+  private readonly compositor = new Compositor('lit edge cache')
   /** What the layer holds: the edges' version, the camera and size it was drawn at. */
   private drawn: DrawnAt | null = null
   /** Edges on top of the layer, by reason; an edge may have both. */
@@ -75,12 +93,17 @@ export class EdgeCache {
       () => this.release(),
     )
     addLayer(sigma, 'edge-cache-late', 'edgesLate', () => this.beginLate())
-    addLayer(sigma, 'edge-cache-end', 'topEdges', (gl) => this.end(gl))
+    addLayer(sigma, 'edge-cache-end', 'topEdges', (gl, p) => this.end(gl, p))
+    // after the lit edges, before the nodes (this layer is registered before the node cache's)
+    addLayer(sigma, 'edge-cache-top-end', 'nodes', (gl, p) => this.endTop(gl, p))
+    // reachable from sigma, for the story that compares the lit layer with sigma's own drawing
+    Object.defineProperty(sigma, 'dxEdgeCache', { value: this, configurable: true })
   }
 
   /** The edges changed: the next frame draws them again. */
   invalidate(): void {
     this.changes++
+    this.topChanges++
   }
 
   /**
@@ -98,6 +121,7 @@ export class EdgeCache {
     const on: string[] = []
     for (const k of after) if (!before.has(k)) on.push(k)
     this.top[why] = after
+    if (on.length || off.length) this.topChanges++
     const state = TOP_STATES[why]
     this.setStates(off, { [state]: false })
     this.setStates(on, { [state]: true })
@@ -159,7 +183,7 @@ export class EdgeCache {
     if (this.phase === 'skip' && this.late.size) this.phase = 'append'
   }
 
-  private end(gl: WebGL2RenderingContext): void {
+  private end(gl: WebGL2RenderingContext, p: RenderParams): void {
     // a frame that drew no edge at this depth (the camera moving with hideEdgesOnMove, or no edges)
     // leaves the cache stale: the next still frame draws them
     if (this.phase === 'record' && this.recorded === 0) {
@@ -187,6 +211,41 @@ export class EdgeCache {
     const fresh = this.phase !== 'pass' && this.drawnKey === this.key
     this.phase = 'pass'
     if (fresh && this.target.fbo) this.target.copyTo(null)
+    this.beginTop(gl, p)
+  }
+
+  /**
+   * At `topEdges`, once the layer is down: the lit edges go into a layer of their own when they
+   * or the camera changed, and are not drawn at all while that layer is fresh; `endTop` puts it
+   * over the edges. A playback step that lights most of the week's edges (DebtRank's carriers:
+   * 74k of 75k) then costs their raster only when the lit set changes.
+   */
+  private beginTop(gl: WebGL2RenderingContext, p: RenderParams): void {
+    const ranges = (this.sigma as unknown as SigmaEdgeDepths).depthRanges.edges.topEdges
+    if (!this.cacheTop || !ranges?.some((r) => r.count > 0)) return
+    this.topKey = frameKey(this.topChanges, p)
+    if (this.topKey === this.topDrawnKey && this.topTarget.fbo) {
+      this.phase = 'topSkip'
+      return
+    }
+    const { w, h } = canvasSize(p)
+    if (this.topTarget.ensure(gl, w, h)) this.topDrawnKey = null
+    this.phase = 'topRecord'
+    this.topRecorded = 0
+  }
+
+  /** Before the nodes: the lit edges' layer over the edges (unless nothing was drawn into it:
+   * the camera moving, edges hidden on move). */
+  private endTop(gl: WebGL2RenderingContext, p: RenderParams): void {
+    const phase = this.phase
+    this.phase = 'pass'
+    if (phase === 'topRecord' && this.topRecorded > 0) {
+      this.topDrawnKey = this.topKey
+      this.counts.topDrawn++
+    } else if (phase === 'topSkip') this.counts.topReused++
+    else return
+    const { w, h } = canvasSize(p)
+    this.compositor.draw(gl, this.topTarget.texture!, p, { x0: 0, y0: 0, x1: w, y1: h })
   }
 
   /** sigma's setEdgesState with the view's custom states (isOverlaid, isLate). */
@@ -220,8 +279,15 @@ export class EdgeCache {
     if (!program || program === this.wrapped) return
     const render = program.render.bind(program)
     program.render = (params, offset, count) => {
+      if (this.phase === 'topRecord') {
+        const top = this.topTarget
+        if (this.topRecorded === 0) clearTarget(top.gl!, top.fbo!)
+        drawInto(top.gl!, top.fbo!, () => render(params, offset, count))
+        this.topRecorded++
+        return
+      }
       const { gl, fbo } = this.target
-      if (this.phase === 'skip') return
+      if (this.phase === 'skip' || this.phase === 'topSkip') return
       if (this.phase === 'pass' || !gl || !fbo) return render(params, offset, count)
       if (this.phase === 'record' && this.recorded === 0) clearTarget(gl, fbo)
       drawInto(gl, fbo, () => render(params, offset, count))
@@ -232,6 +298,9 @@ export class EdgeCache {
 
   private release(): void {
     this.target.release()
+    this.topTarget.release()
+    this.compositor.release()
+    this.topDrawnKey = null
     this.drawnKey = null
     this.drawn = null
   }

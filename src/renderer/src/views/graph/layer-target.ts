@@ -196,3 +196,102 @@ export function movedRect(
     y1: Math.round(h - topLeft.y * sy),
   }
 }
+
+/** Where a layer is put back: a texture unit sigma does not use (it uses 1–7; flat-draw.ts 14). */
+const UNIT = 15
+
+/** Draws a layer's texture over what the canvas holds, with sigma's blending (premultiplied
+ * "over", ONE / ONE_MINUS_SRC_ALPHA): "over" is associative, so drawing a layer of items equals
+ * drawing its items there. GL state it changes is put back. */
+export class Compositor {
+  private made: {
+    gl: WebGL2RenderingContext
+    program: WebGLProgram
+    vao: WebGLVertexArrayObject
+    layer: WebGLUniformLocation | null
+    rect: WebGLUniformLocation | null
+  } | null = null
+
+  constructor(private readonly name: string) {}
+
+  /** `texture` (a layer of the canvas's size) drawn into the rectangle `to` of the canvas. */
+  draw(gl: WebGL2RenderingContext, texture: WebGLTexture, p: RenderParams, to: GlRect): void {
+    const c = this.program(gl)
+    const { w, h } = canvasSize(p)
+    const program = gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null
+    const vao = gl.getParameter(gl.VERTEX_ARRAY_BINDING) as WebGLVertexArrayObject | null
+    const active = gl.getParameter(gl.ACTIVE_TEXTURE) as number
+    const blend = gl.isEnabled(gl.BLEND)
+    gl.activeTexture(gl.TEXTURE0 + UNIT)
+    const bound = gl.getParameter(gl.TEXTURE_BINDING_2D) as WebGLTexture | null
+    gl.bindTexture(gl.TEXTURE_2D, texture)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    gl.viewport(0, 0, w, h)
+    gl.useProgram(c.program)
+    gl.uniform1i(c.layer, UNIT)
+    gl.uniform4f(c.rect, to.x0, to.y0, to.x1, to.y1)
+    gl.bindVertexArray(c.vao)
+    gl.enable(gl.BLEND)
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
+    gl.drawArrays(gl.TRIANGLES, 0, 3)
+    gl.bindVertexArray(vao)
+    gl.useProgram(program)
+    gl.bindTexture(gl.TEXTURE_2D, bound)
+    gl.activeTexture(active)
+    if (!blend) gl.disable(gl.BLEND)
+  }
+
+  private program(gl: WebGL2RenderingContext): NonNullable<Compositor['made']> {
+    if (this.made?.gl === gl) return this.made
+    // one triangle covering the canvas; each pixel in the rectangle takes the layer's texel at the
+    // same place in it (in place: the texel centre, so the copy is exact)
+    const vertex = `#version 300 es
+void main() {
+  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+}`
+    const fragment = `#version 300 es
+precision highp float;
+uniform sampler2D u_layer;
+uniform vec4 u_rect;
+out vec4 color;
+void main() {
+  vec2 uv = (gl_FragCoord.xy - u_rect.xy) / (u_rect.zw - u_rect.xy);
+  if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) discard;
+  color = texture(u_layer, uv);
+}`
+    const program = gl.createProgram()
+    for (const [type, source] of [
+      [gl.VERTEX_SHADER, vertex],
+      [gl.FRAGMENT_SHADER, fragment],
+    ] as const) {
+      const shader = gl.createShader(type)!
+      gl.shaderSource(shader, source)
+      gl.compileShader(shader)
+      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
+        throw new Error(`${this.name}: shader: ${gl.getShaderInfoLog(shader)}`)
+      gl.attachShader(program, shader)
+      gl.deleteShader(shader)
+    }
+    gl.linkProgram(program)
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+      throw new Error(`${this.name}: program: ${gl.getProgramInfoLog(program)}`)
+    this.made = {
+      gl,
+      program,
+      vao: gl.createVertexArray(),
+      layer: gl.getUniformLocation(program, 'u_layer'),
+      rect: gl.getUniformLocation(program, 'u_rect'),
+    }
+    return this.made
+  }
+
+  release(): void {
+    const c = this.made
+    if (c && !c.gl.isContextLost()) {
+      c.gl.deleteProgram(c.program)
+      c.gl.deleteVertexArray(c.vao)
+    }
+    this.made = null
+  }
+}

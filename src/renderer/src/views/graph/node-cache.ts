@@ -21,6 +21,7 @@
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import {
+  Compositor,
   LayerTarget,
   addLayer,
   canvasSize,
@@ -44,8 +45,6 @@ interface SigmaNodeInternals {
 }
 
 const DEPTH = 'nodes'
-/** Where the layer is put back: a texture unit sigma does not use (it uses 1–7). */
-const UNIT = 15
 
 export class NodeCache {
   private changes = 0
@@ -67,13 +66,7 @@ export class NodeCache {
   private readonly visual = new LayerTarget('node cache')
   private readonly picking = new LayerTarget('node cache picking')
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
-  private composite: {
-    gl: WebGL2RenderingContext
-    program: WebGLProgram
-    vao: WebGLVertexArrayObject
-    layer: WebGLUniformLocation | null
-    rect: WebGLUniformLocation | null
-  } | null = null
+  private readonly compositor = new Compositor('node cache')
   /** Frames that drew the nodes into the layer, reused it, or showed it moved with the camera. */
   readonly counts = { drawn: 0, reused: 0, moved: 0 }
 
@@ -173,92 +166,15 @@ export class NodeCache {
         this.picking.copyTo(p.pickingFrameBuffer)
         this.counts.reused++
       } else this.counts.moved++
-      this.drawLayer(gl, p, this.rect!)
+      this.compositor.draw(gl, this.visual.texture!, p, this.rect!)
     }
     this.wrapped = program
-  }
-
-  /** The layer over what the canvas holds, at `to`, with sigma's blending (premultiplied "over"). */
-  private drawLayer(gl: WebGL2RenderingContext, p: RenderParams, to: GlRect): void {
-    const c = this.compositeProgram(gl)
-    const { w, h } = canvasSize(p)
-    const program = gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null
-    const vao = gl.getParameter(gl.VERTEX_ARRAY_BINDING) as WebGLVertexArrayObject | null
-    const active = gl.getParameter(gl.ACTIVE_TEXTURE) as number
-    const blend = gl.isEnabled(gl.BLEND)
-    gl.activeTexture(gl.TEXTURE0 + UNIT)
-    const texture = gl.getParameter(gl.TEXTURE_BINDING_2D) as WebGLTexture | null
-    gl.bindTexture(gl.TEXTURE_2D, this.visual.texture)
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
-    gl.viewport(0, 0, w, h)
-    gl.useProgram(c.program)
-    gl.uniform1i(c.layer, UNIT)
-    gl.uniform4f(c.rect, to.x0, to.y0, to.x1, to.y1)
-    gl.bindVertexArray(c.vao)
-    gl.enable(gl.BLEND)
-    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
-    gl.drawArrays(gl.TRIANGLES, 0, 3)
-    gl.bindVertexArray(vao)
-    gl.useProgram(program)
-    gl.bindTexture(gl.TEXTURE_2D, texture)
-    gl.activeTexture(active)
-    if (!blend) gl.disable(gl.BLEND)
-  }
-
-  private compositeProgram(gl: WebGL2RenderingContext): NonNullable<NodeCache['composite']> {
-    if (this.composite?.gl === gl) return this.composite
-    // one triangle covering the canvas; each pixel in the rectangle takes the layer's texel at the
-    // same place in it (in place: the texel centre, so the copy is exact)
-    const vertex = `#version 300 es
-void main() {
-  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
-  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
-}`
-    const fragment = `#version 300 es
-precision highp float;
-uniform sampler2D u_layer;
-uniform vec4 u_rect;
-out vec4 color;
-void main() {
-  vec2 uv = (gl_FragCoord.xy - u_rect.xy) / (u_rect.zw - u_rect.xy);
-  if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) discard;
-  color = texture(u_layer, uv);
-}`
-    const program = gl.createProgram()
-    for (const [type, source] of [
-      [gl.VERTEX_SHADER, vertex],
-      [gl.FRAGMENT_SHADER, fragment],
-    ] as const) {
-      const shader = gl.createShader(type)!
-      gl.shaderSource(shader, source)
-      gl.compileShader(shader)
-      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
-        throw new Error(`node cache: shader: ${gl.getShaderInfoLog(shader)}`)
-      gl.attachShader(program, shader)
-      gl.deleteShader(shader)
-    }
-    gl.linkProgram(program)
-    if (!gl.getProgramParameter(program, gl.LINK_STATUS))
-      throw new Error(`node cache: program: ${gl.getProgramInfoLog(program)}`)
-    this.composite = {
-      gl,
-      program,
-      vao: gl.createVertexArray(),
-      layer: gl.getUniformLocation(program, 'u_layer'),
-      rect: gl.getUniformLocation(program, 'u_rect'),
-    }
-    return this.composite
   }
 
   private release(): void {
     this.visual.release()
     this.picking.release()
-    const c = this.composite
-    if (c && !c.gl.isContextLost()) {
-      c.gl.deleteProgram(c.program)
-      c.gl.deleteVertexArray(c.vao)
-    }
-    this.composite = null
+    this.compositor.release()
     this.drawnKey = null
     this.drawn = null
   }

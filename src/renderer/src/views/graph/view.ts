@@ -92,8 +92,16 @@ export interface GraphStatus {
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
   /** Frames that rasterised the edges, added late ones to the cached layer, reused it as it was,
-   * or showed it moved with the camera (edge-cache.ts). */
-  edgeFrames: { drawn: number; appended: number; reused: number; moved: number }
+   * or showed it moved with the camera; and frames that drew the lit edges into their own layer,
+   * or put that layer back (edge-cache.ts). */
+  edgeFrames: {
+    drawn: number
+    appended: number
+    reused: number
+    moved: number
+    topDrawn: number
+    topReused: number
+  }
   /** Frames that drew the nodes into their cached layer, reused it, or showed it moved with the
    * camera (node-cache.ts). */
   nodeFrames: { drawn: number; reused: number; moved: number }
@@ -176,7 +184,7 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
-      edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0 },
+      edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0 },
       framePass: { run: 0, kept: 0 },
       drawModes: { edges: null, nodes: null },
@@ -652,35 +660,35 @@ export class GraphView implements Editor {
     // Edges are keyed by their pair (holder · count + issuer), so a pair keeps its key from week
     // to week and a step of the timeline only drops and adds the edges that changed.
     const spec = new Map<string, EdgeSpec>()
-    const ends = new Map<string, [number, number]>()
     for (let e = 0; e < w.edgeSource.length; e++) {
       const s = scale(w.edgeWeight[e])
       const key = String(w.edgeSource[e] * u.count + w.edgeTarget[e])
       spec.set(key, { e, base: s.size, opacity: s.opacity, diff: diff ? diff.kinds[e] : 0 })
-      ends.set(key, [w.edgeSource[e], w.edgeTarget[e]])
     }
+    // the ends of the edges not of this week (a week's edge has them at its index e)
+    const otherEnds = new Map<string, [number, number]>()
     if (diff && this.compareWeek)
       for (const j of diff.vanished) {
         const c = this.compareWeek
         const s = scale(c.edgeWeight[j])
         const key = `v${c.edgeSource[j] * u.count + c.edgeTarget[j]}`
         spec.set(key, { e: -1, base: s.size, opacity: s.opacity, diff: 2 })
-        ends.set(key, [c.edgeSource[j], c.edgeTarget[j]])
+        otherEnds.set(key, [c.edgeSource[j], c.edgeTarget[j]])
       }
     const extra = this.overlay?.extraEdges ?? []
-    const pairs = new Set<number>()
-    for (const key of spec.keys()) if (key[0] !== 'v') pairs.add(Number(key))
     for (let i = 0; i < extra.length; i++) {
       const x = extra[i]
       const si = u.index.get(x.source)
       const ti = u.index.get(x.target)
       // a predicted edge that exists in the week is drawn as the week's edge, recoloured
-      if (si === undefined || ti === undefined || pairs.has(si * u.count + ti)) continue
+      if (si === undefined || ti === undefined || spec.has(String(si * u.count + ti))) continue
       const key = `x${si * u.count + ti}`
       spec.set(key, { e: -2, base: x.size ?? 1, opacity: x.opacity ?? 1, diff: 0, own: x.color })
-      ends.set(key, [si, ti])
+      otherEnds.set(key, [si, ti])
     }
     this.edgeSpec = spec
+    const ends = (key: string, e: number): [number, number] =>
+      e >= 0 ? [w.edgeSource[e], w.edgeTarget[e]] : otherEnds.get(key)!
     // In place when a good part of the edges persist (a step of the timeline: about half of a
     // real-scale week's 70k pairs carry on to the next), so only the pairs that changed are
     // dropped and added; a new graph handed to sigma in one go otherwise (a far week, a reload).
@@ -689,20 +697,22 @@ export class GraphView implements Editor {
     g.forEachEdge((key) => {
       if (!spec.has(key)) drop.push(key)
     })
-    let add = 0
-    for (const key of spec.keys()) if (!g.hasEdge(key)) add++
+    const add: string[] = []
+    for (const key of spec.keys()) if (!g.hasEdge(key)) add.push(key)
     const inPlace =
       this.sigma !== null &&
       !this.pendingGraph &&
       g.order === u.count &&
-      spec.size - add >= 0.25 * spec.size
+      spec.size - add.length >= 0.25 * spec.size
     if (inPlace) {
       this.highlightNeighbourhood(null)
-      this.reconcileEdges(drop, ends)
+      this.reconcileEdges(drop, add, ends)
     } else {
       const target = this.nodeGraph(u)
-      for (const [key, [si, ti]] of ends)
-        target.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...spec.get(key)! })
+      for (const [key, a] of spec) {
+        const [si, ti] = ends(key, a.e)
+        target.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...a })
+      }
       this.pendingGraph = target
     }
     this.status.nodes = w.nodes.length
@@ -714,7 +724,11 @@ export class GraphView implements Editor {
    * every item on each dropped edge: sigma's own index is updated here, edge by edge, and the
    * next recompute hands the changed edges over with one full process (new edges need places
    * in sigma's programs). */
-  private reconcileEdges(drop: string[], ends: Map<string, [number, number]>): void {
+  private reconcileEdges(
+    drop: string[],
+    add: string[],
+    ends: (key: string, e: number) => [number, number],
+  ): void {
     const u = this.universe!
     const g = this.graph
     const sg = this.sigma as unknown as SigmaEdgeIndex
@@ -725,16 +739,14 @@ export class GraphView implements Editor {
         sg.removeEdge(key)
         g.dropEdge(key)
       }
-      for (const [key, [si, ti]] of ends)
-        if (!g.hasEdge(key)) {
-          g.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], {
-            ...UNSTYLED,
-            ...this.edgeSpec.get(key)!,
-          })
-          // sigma builds the edge's display data in the next recompute's refresh (once, styled)
-          sg.edgeGroups.register(key)
-          this.addedInPlace.push(key)
-        }
+      for (const key of add) {
+        const a = this.edgeSpec.get(key)!
+        const [si, ti] = ends(key, a.e)
+        g.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...a })
+        // sigma builds the edge's display data in the next recompute's refresh (once, styled)
+        sg.edgeGroups.register(key)
+        this.addedInPlace.push(key)
+      }
     } finally {
       sg.bindGraphHandlers()
     }
