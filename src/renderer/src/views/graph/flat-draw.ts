@@ -63,9 +63,9 @@ export type DrawMode = 'flat' | `instanced: ${string}`
 
 /** Where the item texture is bound: a unit sigma does not use (it uses 1–7; the node layer 15). */
 const UNIT = 14
-/** Texels per row of the item texture (SwiftShader and any WebGL2 allow 4096). */
+/** Texels per row of the item texture (WebGL 2 guarantees 2048 a side: 4M items in all). */
 const WIDTH = 2048
-const METHODS = ['bindProgram', 'unbindProgram', 'drawWebGL', 'kill'] as const
+const METHODS = ['bindProgram', 'unbindProgram', 'drawWebGL'] as const
 
 /** One sigma program, drawn flat. */
 export class FlatProgram {
@@ -79,31 +79,51 @@ export class FlatProgram {
   private rows = 0
   private uploaded = -1
   private uploadedCapacity = -1
-  private enabled = false
 
-  /** Throws NotFlattenable (or a shader compile error) when the program cannot be drawn flat. */
-  constructor(private readonly program: SigmaProgram) {
+  /**
+   * Throws NotFlattenable (or a shader compile error) when the program cannot be drawn flat;
+   * `onFallback` hears why it goes back to sigma's instanced draw later (items past the texture).
+   */
+  constructor(
+    private readonly program: SigmaProgram,
+    private readonly onFallback: (reason: string) => void,
+  ) {
     if (!program.isInstanced) throw new NotFlattenable('not instanced')
     this.gl = program.normalProgram.gl
     this.layout = flatLayout(program)
     const vs = flatVertexShader(program.VERTEX_SHADER_SOURCE, this.layout)
     const fs = program.FRAGMENT_SHADER_SOURCE
     const normal = program.getProgramInfo('normal', this.gl, vs, fs, null)
-    const pick = program.pickProgram
-      ? program.getProgramInfo('pick', this.gl, withPickingMode(vs), withPickingMode(fs), null)
-      : null
+    let pick: ProgramInfo | null = null
+    try {
+      if (program.pickProgram)
+        pick = program.getProgramInfo(
+          'pick',
+          this.gl,
+          withPickingMode(vs),
+          withPickingMode(fs),
+          null,
+        )
+    } catch (e) {
+      deleteInfo(this.gl, normal)
+      throw e
+    }
     this.flat = { normal, pick }
     this.original = { normal: program.normalProgram, pick: program.pickProgram }
     this.vao = this.gl.createVertexArray()
     // reachable from the program, for the story that compares with sigma's own draw
     Object.defineProperty(program, 'dxFlat', { value: this, configurable: true })
+    const kill = program.kill.bind(program)
+    program.kill = () => {
+      kill()
+      this.release()
+    }
     this.setEnabled(true)
   }
 
   /** Draws flat (true) or as sigma does (false: kept for the story that compares the two). */
   setEnabled(on: boolean): void {
     const p = this.program as unknown as Record<string, unknown>
-    this.enabled = on
     if (!on) {
       for (const m of METHODS) delete p[m]
       this.program.normalProgram = this.original.normal
@@ -113,36 +133,41 @@ export class FlatProgram {
     const proto = Object.getPrototypeOf(this.program) as SigmaProgram
     this.program.normalProgram = this.flat.normal
     this.program.pickProgram = this.flat.pick
-    this.program.bindProgram = (info) =>
-      this.owns(info) ? this.bind() : proto.bindProgram.call(this.program, info)
+    this.program.bindProgram = (info) => {
+      if (!this.owns(info)) return proto.bindProgram.call(this.program, info)
+      const tooMany = this.bind()
+      if (!tooMany) return
+      // sigma's render reads its infos again for each call: from here on it draws instanced
+      const pick = info === this.flat.pick
+      this.setEnabled(false)
+      this.onFallback(tooMany)
+      proto.bindProgram.call(this.program, pick ? this.original.pick! : this.original.normal)
+    }
     this.program.unbindProgram = (info) =>
       this.owns(info) ? this.gl.bindVertexArray(null) : proto.unbindProgram.call(this.program, info)
     this.program.drawWebGL = (method, info) =>
       this.owns(info) ? this.draw(info) : proto.drawWebGL.call(this.program, method, info)
-    this.program.kill = () => {
-      // sigma kills the infos it holds; the others and the texture are ours
-      proto.kill.call(this.program)
-      this.release()
-    }
-  }
-
-  get isEnabled(): boolean {
-    return this.enabled
   }
 
   private owns(info: ProgramInfo): boolean {
     return info === this.flat.normal || info === this.flat.pick
   }
 
-  /** The item buffer into the texture (when sigma changed it), and no vertex attributes. */
-  private bind(): void {
+  /** The item buffer into the texture (when sigma changed it), and no vertex attributes; or why
+   * the items do not fit in a texture. */
+  private bind(): string | null {
     const gl = this.gl
     const p = this.program
-    gl.bindVertexArray(this.vao)
-    if (this.uploaded === p.bufferGeneration && this.uploadedCapacity === p.capacity) return
+    if (this.uploaded === p.bufferGeneration && this.uploadedCapacity === p.capacity) {
+      gl.bindVertexArray(this.vao)
+      return null
+    }
     const perItem = this.layout.texelsPerItem
     const texels = Math.max(1, p.capacity * perItem)
     const rows = Math.ceil(texels / WIDTH)
+    const max = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number
+    if (rows > max) return `${p.capacity} items take more than a ${WIDTH}×${max} texture`
+    gl.bindVertexArray(this.vao)
     const data = this.itemWords(texels)
     const active = gl.getParameter(gl.ACTIVE_TEXTURE) as number
     gl.activeTexture(gl.TEXTURE0 + UNIT)
@@ -186,6 +211,7 @@ export class FlatProgram {
     gl.activeTexture(active)
     this.uploaded = p.bufferGeneration
     this.uploadedCapacity = p.capacity
+    return null
   }
 
   /** sigma's item buffer as whole texels: itself when an item fills whole texels, else spread. */
@@ -229,18 +255,23 @@ export class FlatProgram {
 
   private release(): void {
     const gl = this.gl
-    for (const info of [this.original.normal, this.original.pick])
-      if (info && info !== this.program.normalProgram && info !== this.program.pickProgram) {
-        gl.deleteProgram(info.program)
-        gl.deleteShader(info.vertexShader)
-        gl.deleteShader(info.fragmentShader)
-        gl.deleteBuffer(info.buffer)
-        if (info.constantBuffer instanceof WebGLBuffer) gl.deleteBuffer(info.constantBuffer)
-      }
+    // sigma kills the infos it holds; the other pair is ours to delete
+    for (const info of [this.original.normal, this.original.pick, this.flat.normal, this.flat.pick])
+      if (info && info !== this.program.normalProgram && info !== this.program.pickProgram)
+        deleteInfo(gl, info)
     if (this.texture) gl.deleteTexture(this.texture)
     if (this.vao) gl.deleteVertexArray(this.vao)
     this.texture = null
   }
+}
+
+/** Deletes what sigma's `getProgramInfo` made. */
+function deleteInfo(gl: WebGL2RenderingContext, info: ProgramInfo): void {
+  gl.deleteProgram(info.program)
+  gl.deleteShader(info.vertexShader)
+  gl.deleteShader(info.fragmentShader)
+  gl.deleteBuffer(info.buffer)
+  if (info.constantBuffer instanceof WebGLBuffer) gl.deleteBuffer(info.constantBuffer)
 }
 
 /** How the view's programs draw, by kind. */
@@ -267,14 +298,16 @@ export function drawFlat(
   const seen = new WeakMap<object, FlatProgram | null>()
   const ensure = (kind: keyof DrawModes, program: SigmaProgram | undefined): void => {
     if (!program || seen.has(program)) return
+    const fallback = (reason: string): void => {
+      modes[kind] = `instanced: ${reason}`
+      onFallback(kind, reason)
+    }
     try {
-      seen.set(program, new FlatProgram(program))
+      seen.set(program, new FlatProgram(program, fallback))
       modes[kind] = 'flat'
     } catch (e) {
       seen.set(program, null)
-      const reason = e instanceof Error ? e.message : String(e)
-      modes[kind] = `instanced: ${reason}`
-      onFallback(kind, reason)
+      fallback(e instanceof Error ? e.message : String(e))
     }
   }
   const flatten = (): void => {
