@@ -112,12 +112,27 @@ export class GraphEditor {
   }
 
   /** A screenshot of the stage with the lit edges drawn by sigma each frame instead of put back
-   * from their layer (edge-cache.ts `cacheTop`); the layer is used again before this returns. */
+   * from their layer (edge-cache.ts `topLayerMin`); the layer is used again before this returns. */
   stageShotLitEdgesDrawnDirectly(): Promise<Buffer> {
     return this.stageShotWhile(([id, direct]) => {
-      const s = window.__sigma![id] as unknown as { dxEdgeCache: { cacheTop: boolean } }
-      s.dxEdgeCache.cacheTop = !direct
+      const s = window.__sigma![id] as unknown as { dxEdgeCache: { topLayerMin: number } }
+      s.dxEdgeCache.topLayerMin = direct ? Infinity : 0
     })
+  }
+
+  /** Keeps the lit edges in their own layer from `n` lit edges on (edge-cache.ts `topLayerMin`),
+   * and draws the stage again. */
+  async setLitLayerMin(n: number): Promise<GraphStatus> {
+    const renders = (await this.status()).renders
+    await this.page.evaluate(
+      ([id, n]) => {
+        const s = window.__sigma![id]
+        ;(s as unknown as { dxEdgeCache: { topLayerMin: number } }).dxEdgeCache.topLayerMin = n
+        s.scheduleRender()
+      },
+      [this.id, n] as const,
+    )
+    return this.waitForRenderAfter(renders)
   }
 
   /** A screenshot of the stage drawn with `set([id, true])` done in the page; `set([id, false])`

@@ -64,9 +64,11 @@ export class EdgeCache {
   /** Frames that rasterised the edges, added late edges, copied them, or showed them moved; and
    * frames that drew the lit edges into their layer, or put that layer back as it was. */
   readonly counts = { drawn: 0, appended: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 }
-  /** The lit edges (the `topEdges` depth) kept in a layer of their own (false: drawn each frame,
-   * as sigma does; the story comparing the two sets it). */
-  cacheTop = true
+  /** The lit edges (the `topEdges` depth) are kept in a layer of their own from this many on;
+   * fewer are drawn each frame, as sigma does: the layer costs a full-canvas composite a frame,
+   * about what drawing a thousand edges costs in software WebGL (a hover lights tens to a few
+   * thousand, a DebtRank step up to the whole week). Stories set it to compare the two. */
+  topLayerMin = 1000
   /** Bumped when the lit edges change: which they are, or how any edge looks. */
   private topChanges = 0
   private topKey = ''
@@ -156,6 +158,9 @@ export class EdgeCache {
     }
     this.phase = 'record'
     this.recorded = 0
+    // the lit edges' compositor, compiled with the layer rather than at the first hover (a
+    // synchronous compile in software WebGL: ≈ 30 ms of a 129 ms first-hover task)
+    this.compositor.prepare(gl)
     // cleared at the first edge drawn: a frame that draws none (the camera moving, edges hidden
     // on move) keeps the last picture to show moved
     const { w, h } = canvasSize(p)
@@ -222,7 +227,9 @@ export class EdgeCache {
    */
   private beginTop(gl: WebGL2RenderingContext, p: RenderParams): void {
     const ranges = (this.sigma as unknown as SigmaEdgeDepths).depthRanges.edges.topEdges
-    if (!this.cacheTop || !ranges?.some((r) => r.count > 0)) return
+    let lit = 0
+    for (const r of ranges ?? []) lit += r.count
+    if (lit === 0 || lit < this.topLayerMin) return
     this.topKey = frameKey(this.topChanges, p)
     if (this.topKey === this.topDrawnKey && this.topTarget.fbo) {
       this.phase = 'topSkip'

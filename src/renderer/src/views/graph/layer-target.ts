@@ -241,6 +241,12 @@ export class Compositor {
     if (!blend) gl.disable(gl.BLEND)
   }
 
+  /** Compiles the program now (the first draw would: a frame that is not waited for, rather
+   * than the first hover's). */
+  prepare(gl: WebGL2RenderingContext): void {
+    this.program(gl)
+  }
+
   private program(gl: WebGL2RenderingContext): NonNullable<Compositor['made']> {
     if (this.made?.gl === gl) return this.made
     // one triangle covering the canvas; each pixel in the rectangle takes the layer's texel at the
