@@ -158,8 +158,8 @@ export class EdgeCache {
     }
     this.phase = 'record'
     this.recorded = 0
-    // the lit edges' compositor, compiled with the layer rather than at the first hover (a
-    // synchronous compile in software WebGL: ≈ 30 ms of a 129 ms first-hover task)
+    // the lit edges' compositor, compiled with the layer rather than in the first frame that
+    // lights many edges (a compile the main thread waits for in software WebGL)
     this.compositor.prepare(gl)
     // cleared at the first edge drawn: a frame that draws none (the camera moving, edges hidden
     // on move) keeps the last picture to show moved
