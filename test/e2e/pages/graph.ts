@@ -13,6 +13,25 @@ export interface CameraState {
   angle: number
 }
 
+/** An edge as the edge layer draws it (edge-layer.ts), from the view's `dxEdges` hook. */
+export interface DrawnEdge {
+  source: string
+  target: string
+  depth: string
+  color: string
+  size: number
+}
+
+/** The graph view's hooks on its sigma instance, for stories (view.ts, edge-layer.ts). */
+interface EdgeHooks {
+  dxEdges: { edgesOf(node: string): DrawnEdge[]; held(): number }
+  dxEdgeLayer: {
+    topLayerMin: number
+    enabled: boolean
+    base: { data: Uint32Array; count: number }
+  }
+}
+
 export class GraphEditor {
   readonly root: Locator
 
@@ -47,15 +66,15 @@ export class GraphEditor {
     return this.status()
   }
 
-  /** What sigma holds: the graph's edges, and how many of them it has display data for (an
-   * edge dropped or added in place during a timeline step must be neither left over nor missing). */
-  drawnEdges(): Promise<{ edges: number; withDisplayData: number }> {
+  /** The edges the view holds (the week's, with a diff's or an overlay's) and how many the edge
+   * layer draws; sigma itself holds none (edge-layer.ts). */
+  drawnEdges(): Promise<{ held: number; drawn: number; inSigma: number }> {
     return this.page.evaluate((id) => {
-      const sigma = window.__sigma![id]
-      const edges = sigma.getGraph().edges()
+      const s = window.__sigma![id] as unknown as EdgeHooks & { getGraph(): { size: number } }
       return {
-        edges: edges.length,
-        withDisplayData: edges.filter((e) => sigma.getEdgeDisplayData(e) !== undefined).length,
+        held: s.dxEdges.held(),
+        drawn: s.dxEdgeLayer.base.count,
+        inSigma: s.getGraph().size,
       }
     }, this.id)
   }
@@ -111,23 +130,60 @@ export class GraphEditor {
     })
   }
 
-  /** A screenshot of the stage with the lit edges drawn by sigma each frame instead of put back
-   * from their layer (edge-cache.ts `topLayerMin`); the layer is used again before this returns. */
+  /** A screenshot of the stage with the lit edges drawn each frame instead of put back from
+   * their layer (edge-layer.ts `topLayerMin`); the layer is used again before this returns. */
   stageShotLitEdgesDrawnDirectly(): Promise<Buffer> {
     return this.stageShotWhile(([id, direct]) => {
-      const s = window.__sigma![id] as unknown as { dxEdgeCache: { topLayerMin: number } }
-      s.dxEdgeCache.topLayerMin = direct ? Infinity : 0
+      const s = window.__sigma![id] as unknown as EdgeHooks
+      s.dxEdgeLayer.topLayerMin = direct ? Infinity : 0
     })
   }
 
-  /** Keeps the lit edges in their own layer from `n` lit edges on (edge-cache.ts `topLayerMin`),
+  /**
+   * A screenshot of the stage with the edges drawn by sigma's own edge program instead of the
+   * edge layer: the layer's base edges are added to sigma's graph with their colours and widths
+   * (in the layer's order) and the layer is switched off. Both are undone, and the stage drawn
+   * again, before this returns.
+   */
+  stageShotEdgesDrawnBySigma(): Promise<Buffer> {
+    return this.stageShotWhile(([id, bySigma]) => {
+      type Graph = {
+        forEachNode(f: (key: string, a: { i: number }) => void): void
+        addDirectedEdgeWithKey(key: string, s: string, t: string, a: object): void
+        dropEdge(key: string): void
+        edges(): string[]
+      }
+      const s = window.__sigma![id] as unknown as EdgeHooks & { getGraph(): Graph }
+      const g = s.getGraph()
+      const layer = s.dxEdgeLayer
+      layer.enabled = !bySigma
+      if (!bySigma) {
+        for (const e of g.edges()) g.dropEdge(e)
+        return
+      }
+      const key: string[] = []
+      g.forEachNode((k, a) => (key[a.i] = k))
+      const { data, count } = layer.base
+      const f = new Float32Array(data.buffer)
+      for (let k = 0; k < count; k++) {
+        const c = data[4 * k + 2]
+        const color = `rgba(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255}, ${(c >>> 24) / 255})`
+        g.addDirectedEdgeWithKey(`t${k}`, key[data[4 * k]], key[data[4 * k + 1]], {
+          color,
+          size: f[4 * k + 3],
+        })
+      }
+    })
+  }
+
+  /** Keeps the lit edges in their own layer from `n` lit edges on (edge-layer.ts `topLayerMin`),
    * and draws the stage again. */
   async setLitLayerMin(n: number): Promise<GraphStatus> {
     const renders = (await this.status()).renders
     await this.page.evaluate(
       ([id, n]) => {
         const s = window.__sigma![id]
-        ;(s as unknown as { dxEdgeCache: { topLayerMin: number } }).dxEdgeCache.topLayerMin = n
+        ;(s as unknown as EdgeHooks).dxEdgeLayer.topLayerMin = n
         s.scheduleRender()
       },
       [this.id, n] as const,
@@ -211,18 +267,11 @@ export class GraphEditor {
     await this.page.mouse.move(box.x + p.x, box.y + p.y)
   }
 
-  /** How sigma draws the edges of `node` that are shown: depth layer, colour and width. */
-  edgesDrawnOf(node: string): Promise<{ depth: string; color: string; size: number }[]> {
+  /** How the edge layer draws the edges of `node` that are shown: lit (`topEdges`) or in the
+   * base (`edges`), colour and width. */
+  edgesDrawnOf(node: string): Promise<DrawnEdge[]> {
     return this.page.evaluate(
-      ([id, n]) => {
-        const s = window.__sigma![id]
-        return s
-          .getGraph()
-          .edges(n)
-          .map((e) => s.getEdgeDisplayData(e))
-          .filter((d) => d && d.visibility !== 'hidden')
-          .map((d) => ({ depth: String(d!.depth), color: d!.color, size: d!.size }))
-      },
+      ([id, n]) => (window.__sigma![id] as unknown as EdgeHooks).dxEdges.edgesOf(n),
       [this.id, node] as const,
     )
   }
@@ -322,10 +371,8 @@ export class GraphEditor {
         const s = window.__sigma![id]
         const g = s.getGraph()
         const near = new Set<string>([c])
-        g.forEachEdge(c, (e, _a, src, dst) => {
-          const d = s.getEdgeDisplayData(e)
-          if (d && d.visibility !== 'hidden') near.add(src).add(dst)
-        })
+        for (const e of (s as unknown as EdgeHooks).dxEdges.edgesOf(c))
+          near.add(e.source).add(e.target)
         let ok = true
         g.forEachNode((n) => {
           const d = s.getNodeDisplayData(n)

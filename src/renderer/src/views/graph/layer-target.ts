@@ -1,4 +1,4 @@
-// What the view's cached layers (edge-cache.ts, node-cache.ts) share: an offscreen colour target,
+// What the view's cached layers (edge-layer.ts, node-cache.ts) share: an offscreen colour target,
 // the key of what a frame of sigma would draw into it, and sigma's programs drawing into it.
 import type Sigma from 'sigma'
 import type { CameraState, RenderParams } from 'sigma/types'

@@ -2,7 +2,7 @@
 // back while neither the nodes nor the camera change. Why our own: sigma 4 draws every node twice
 // a frame (on screen and into its picking buffer), and in software WebGL (SwiftShader) a
 // real-scale week's 10,889 nodes cost ≈ 380 ms of a ≈ 480 ms frame once the edges are cached
-// (edge-cache.ts; BENCHMARKS.md), paid again by every hover.
+// (edge-layer.ts; BENCHMARKS.md), paid again by every hover.
 // The layer holds the `nodes` depth. Unlike the edges, something is under it, so it is composited
 // (a blended full-screen triangle: sigma draws premultiplied colours with ONE, ONE_MINUS_SRC_ALPHA,
 // and "over" is associative, so drawing the layer equals drawing its nodes), and the picking

@@ -1,4 +1,5 @@
-// Which of sigma's refreshes redraw the view's cached layers (edge-cache.ts, node-cache.ts).
+// Which of sigma's refreshes redraw the view's cached node layer (node-cache.ts). The edges are
+// not sigma's (edge-layer.ts): the view says when they change.
 import type Sigma from 'sigma'
 
 interface Invalidated {
@@ -11,17 +12,16 @@ interface SigmaGraphHandlers {
 }
 
 /**
- * Routes every refresh of `sigma` through the caches: one that can change an edge's look (all but
- * a refresh of nodes alone: a selection, a playback step's node colours) redraws the edges, one
- * that touches nodes redraws the nodes; item states (hover) never refresh. sigma's graph listeners
+ * Routes every refresh of `sigma` through the node cache: one that touches nodes redraws them;
+ * item states (hover) never refresh. sigma's graph listeners
  * are bound again so that their refreshes come this way too (they hold the refresh they were
  * bound with).
  * One refresh is turned into a render: the full refresh sigma's mouse captor asks for after a drag
- * so that edges hidden while moving are drawn again. It re-indexes and re-processes every item
- * (≈ 1 s at 75k edges in software WebGL) and would throw both layers away, though nothing but the
+ * so that edges hidden while moving are drawn again. It re-indexes and re-processes every node
+ * and would throw the node layer away, though nothing but the
  * camera changed, and the layers are keyed by the camera already.
  */
-export function routeRefreshes(sigma: Sigma, edges: Invalidated, nodes: Invalidated): void {
+export function routeRefreshes(sigma: Sigma, nodes: Invalidated): void {
   const refresh = sigma.refresh.bind(sigma)
   /** The graph under the drag that just ended (a refresh of another graph, as `setGraph` asks
    * for, is a real one), until the captor's deferred refresh has run. */
@@ -33,7 +33,6 @@ export function routeRefreshes(sigma: Sigma, edges: Invalidated, nodes: Invalida
       return sigma
     }
     const partial = opts?.partialGraph
-    if (!partial || partial.edges?.length) edges.invalidate()
     if (!partial || partial.nodes?.length) nodes.invalidate()
     return refresh(opts)
   }

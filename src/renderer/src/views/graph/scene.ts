@@ -1,5 +1,6 @@
-// Builds the SVG export's scene from what sigma shows: the visible nodes and edges with their
-// display colours and sizes, at the current camera or framing the whole graph.
+// Builds the SVG export's scene from what the view shows: the visible nodes (from sigma) and the
+// drawn edges (from the edge layer's lists) with their colours and sizes, at the current camera or
+// framing the whole graph.
 import type Sigma from 'sigma'
 import type { SvgEdge, SvgNode, SvgScene } from '../../../../shared/graph-svg'
 
@@ -12,8 +13,21 @@ export interface SceneText {
   muted: string
 }
 
+/** An edge as drawn: its ends by node key, its width in pixels, its colour (alpha included). */
+export interface DrawnEdge {
+  source: string
+  target: string
+  width: number
+  color: string
+}
+
 /** The scene in pixels of the stage (current view) or of a fitted frame (whole graph). */
-export function sceneFromSigma(sigma: Sigma, text: SceneText, whole: boolean): SvgScene {
+export function sceneFromSigma(
+  sigma: Sigma,
+  drawnEdges: Iterable<DrawnEdge>,
+  text: SceneText,
+  whole: boolean,
+): SvgScene {
   const graph = sigma.getGraph()
   const { width, height } = sigma.getDimensions()
   const override = whole ? { cameraState: { x: 0.5, y: 0.5, ratio: 1, angle: 0 } } : undefined
@@ -40,22 +54,20 @@ export function sceneFromSigma(sigma: Sigma, text: SceneText, whole: boolean): S
     })
   })
   const edges: SvgEdge[] = []
-  graph.forEachEdge((key, _attrs, source, target) => {
-    const d = sigma.getEdgeDisplayData(key)
-    if (!d || d.visibility === 'hidden') return
-    const a = where.get(source)
-    const b = where.get(target)
-    if (!a || !b) return
+  for (const e of drawnEdges) {
+    const a = where.get(e.source)
+    const b = where.get(e.target)
+    if (!a || !b) continue
     edges.push({
       x1: a.x,
       y1: a.y,
       x2: b.x,
       y2: b.y,
-      width: Math.max(0.3, d.size),
-      color: d.color,
-      opacity: d.opacity ?? 1,
+      width: Math.max(0.3, e.width),
+      color: e.color,
+      opacity: 1,
     })
-  })
+  }
   return { width, height, nodes, edges, ...text }
 }
 

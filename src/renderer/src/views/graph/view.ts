@@ -1,7 +1,8 @@
 // The graph explorer: a whole week drawn with sigma.js (every node and edge), at positions the
 // engine's layout keeps stable across weeks. One graphology graph holds every node of every week;
-// switching week updates sizes, colours and visibility and swaps the edges, without rebuilding
-// sigma. Readability comes from the view (log sizes and opacities, labels by size, edges hidden
+// the week's edges are typed arrays drawn by our own layer in sigma (edge-items.ts,
+// edge-layer.ts). Switching week updates sizes, colours and visibility and refills the edge
+// arrays, without rebuilding sigma. Readability comes from the view (log sizes and opacities, labels by size, edges hidden
 // while moving, filters), never from dropping data.
 import Graph from 'graphology'
 import type { Attributes } from 'graphology-types'
@@ -33,17 +34,27 @@ import {
   type FilterResult,
   type FilterState,
 } from './filters'
-import { EDGE_CACHE_DEPTHS, EdgeCache } from './edge-cache'
+import {
+  buildEdgeSet,
+  cssOfPacked,
+  EdgeItems,
+  edgesOf,
+  EdgeOrigin,
+  ITEM_WORDS,
+  packColor,
+  type EdgeSet,
+  type ExtraEdge,
+} from './edge-items'
+import { EdgeLayer } from './edge-layer'
 import { fastDepthRanges } from './depth-ranges'
 import { drawFlat, type DrawModes } from './flat-draw'
-import { EdgeFramePassCache } from './frame-pass'
 import { NodeCache } from './node-cache'
 import { routeRefreshes } from './refresh'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
 import { pairKey, type GraphOverlay } from './overlay'
 import { saveBlob } from '../../services/downloads'
-import { sceneFromSigma, svgToPng } from './scene'
+import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
@@ -91,12 +102,11 @@ export interface GraphStatus {
   lastOverlayMs: number | null
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
-  /** Frames that rasterised the edges, added late ones to the cached layer, reused it as it was,
-   * or showed it moved with the camera; and frames that drew the lit edges into their own layer,
-   * or put that layer back (edge-cache.ts). */
+  /** Frames that rasterised the edges, reused their layer as it was, or showed it moved with the
+   * camera; and frames that drew the lit edges into their own layer, or put that layer back
+   * (edge-layer.ts). */
   edgeFrames: {
     drawn: number
-    appended: number
     reused: number
     moved: number
     topDrawn: number
@@ -105,9 +115,8 @@ export interface GraphStatus {
   /** Frames that drew the nodes into their cached layer, reused it, or showed it moved with the
    * camera (node-cache.ts). */
   nodeFrames: { drawn: number; reused: number; moved: number }
-  /** Frames that ran sigma's edge frame pass, and frames that kept its output (frame-pass.ts). */
-  framePass: { run: number; kept: number }
-  /** How sigma's edge and node programs draw: 'flat' (flat-draw.ts), or instanced and why. */
+  /** How sigma's node program (and its edge program, which the view leaves empty) draw: 'flat'
+   * (flat-draw.ts), or instanced and why. */
   drawModes: DrawModes
 }
 
@@ -119,7 +128,6 @@ declare global {
   }
 }
 
-type DiffKind = 0 | 1 | 2 | 3 | 4
 // same, appeared, vanished, grew, shrank
 const DIFF_LABELS = ['unchanged', 'appeared', 'vanished', 'grew > 10 %', 'shrank > 10 %']
 
@@ -134,10 +142,8 @@ export class GraphView implements Editor {
   private readonly timeline: Timeline
   private readonly searchInput: HTMLInputElement
   private readonly searchList: HTMLUListElement
+  /** Every node of every week; no edges (the edge layer draws them from `edgeSet`). */
   private graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: true })
-  /** The next week's graph, built off-screen and handed to sigma in one go (sigma reacts to every
-   * graph event: swapping 75k edges in place costs seconds, building a new graph a fraction). */
-  private pendingGraph: Graph | null = null
   private sigma: Sigma | null = null
   private universe: LoadedUniverse | null = null
   private week: LoadedWeek | null = null
@@ -145,9 +151,13 @@ export class GraphView implements Editor {
   private filtered: FilterResult | null = null
   private legend: LegendEntry[] = []
   private params: Required<GraphParams>
-  /** Items lit by the hovered node (its neighbours and edges), to unlight on leave. */
-  private lit: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] }
-  private edgeCache: EdgeCache | null = null
+  /** Nodes lit by the hovered node (its neighbours), to unlight on leave, and the node. */
+  private lit: { nodes: string[]; node: number } = { nodes: [], node: -1 }
+  private edgeLayer: EdgeLayer | null = null
+  /** The shown edges (the week's, a diff's vanished ones, an overlay's extra ones). */
+  private edgeSet: EdgeSet | null = null
+  /** Whether each universe node is shown now (written by recompute). */
+  private nodeShown = new Uint8Array(0)
   private selected: string | null = null
   private requested: string | null = null
   /** A week asked for before the universe was loaded. */
@@ -184,9 +194,8 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
-      edgeFrames: { drawn: 0, appended: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 },
+      edgeFrames: { drawn: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0 },
-      framePass: { run: 0, kept: 0 },
       drawModes: { edges: null, nodes: null },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
@@ -357,7 +366,7 @@ export class GraphView implements Editor {
     for (const off of this.offs.splice(0)) off()
     this.sigma?.kill()
     this.sigma = null
-    this.edgeCache = null
+    this.edgeLayer = null
     this.panel.hide()
     delete window.__graphs?.[this.ctx.id]
     delete window.__sigma?.[this.ctx.id]
@@ -424,7 +433,6 @@ export class GraphView implements Editor {
       edges: t2 - t1,
       styles: t3 - t2,
       frame: t4 - t3,
-      inPlace: this.lastInPlace ? 1 : 0,
     }
     const timings = this.status.timings
     this.whenPresented(() => {
@@ -520,7 +528,6 @@ export class GraphView implements Editor {
   }
 
   private buildNodes(u: LoadedUniverse): void {
-    this.pendingGraph = null
     this.swapGraph(this.nodeGraph(u))
   }
 
@@ -557,17 +564,9 @@ export class GraphView implements Editor {
         minEdgeThickness: 0.3,
       } as Record<string, unknown>,
       styles: GRAPH_STYLES,
-      // edges an overlay lights (a playback step's carriers) and edges waiting to join the cached
-      // layer (edge-cache.ts)
-      customEdgeState: { isOverlaid: false, isLate: false },
-      // Straight edges only. sigma's default edge paths (line + self-loop) draw every edge with
-      // the loop's 66 vertices (an instance carries the largest path's vertex count) through a
-      // path-selecting shader: at 75k edges that is 5M vertices a frame, 10–13 s in software
-      // WebGL (SwiftShader), every frame. Every importer drops self-loops (import/normalize.ts),
-      // so a week never has one (sigma would draw a stray one as a zero-length straight edge),
-      // and a straight edge needs 4 vertices.
-      primitives: { depthLayers: EDGE_CACHE_DEPTHS, edges: { paths: [pathLine()] } },
-      // (the view holds sigma by its default type: the custom states and depth are this file's)
+      // sigma holds no edge (the edge layer draws them): its edge program is made with the one
+      // path it needs least (its defaults add the self-loop's 66-vertex path to every program)
+      primitives: { edges: { paths: [pathLine()] } },
     } as unknown as ConstructorParameters<typeof Sigma>[2])
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
@@ -579,13 +578,21 @@ export class GraphView implements Editor {
         `${kind} are drawn instanced (slower in software WebGL): ${reason}`,
       ),
     )
-    const cache = new EdgeCache(sigma)
-    this.status.edgeFrames = cache.counts
-    this.edgeCache = cache
+    const layer = new EdgeLayer(sigma, { positions: () => this.nodePositions() })
+    this.status.edgeFrames = layer.counts
+    this.edgeLayer = layer
+    // node positions in sigma's framed space change only with the graph or its bounding box
+    sigma.on('afterProcess', () => (this.positionsChecked = false))
+    Object.defineProperty(sigma, 'dxEdges', {
+      value: {
+        edgesOf: (node: string) => this.edgesDrawnOf(node),
+        held: () => this.edgeSet?.count ?? 0,
+      },
+      configurable: true,
+    })
     const nodes = new NodeCache(sigma)
     this.status.nodeFrames = nodes.counts
-    this.status.framePass = new EdgeFramePassCache(sigma, cache, nodes).counts
-    routeRefreshes(sigma, cache, nodes)
+    routeRefreshes(sigma, nodes)
     sigma.on('afterRender', () => {
       this.status.renders++
       if (this.status.week && !this.status.rendered) this.status.rendered = true
@@ -649,131 +656,66 @@ export class GraphView implements Editor {
     })
   }
 
-  /** Replaces the graph's edges with the week's (and, diffing, the vanished ones of the other). */
+  /** The week's edges as typed arrays (and, diffing, the vanished ones of the other week; with
+   * an overlay, its edges not in the week). */
   private loadEdges(): void {
     const u = this.universe!
     const w = this.week!
     // one scale for every week: the largest TVL of any node bounds any exposure to it
     const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
-    const scale = edgeScale(globalMax)
-    const diff = this.compareWeek ? diffEdges(u.count, w, this.compareWeek) : null
-    // Edges are keyed by their pair (holder · count + issuer), so a pair keeps its key from week
-    // to week and a step of the timeline only drops and adds the edges that changed.
-    const spec = new Map<string, EdgeSpec>()
-    for (let e = 0; e < w.edgeSource.length; e++) {
-      const s = scale(w.edgeWeight[e])
-      const key = String(w.edgeSource[e] * u.count + w.edgeTarget[e])
-      spec.set(key, { e, base: s.size, opacity: s.opacity, diff: diff ? diff.kinds[e] : 0 })
+    const extra: ExtraEdge[] = []
+    this.extraEdgeColors = []
+    for (const x of this.overlay?.extraEdges ?? []) {
+      const source = u.index.get(x.source)
+      const target = u.index.get(x.target)
+      if (source === undefined || target === undefined) continue
+      extra.push({ source, target, width: x.size ?? 1, opacity: x.opacity ?? 1 })
+      this.extraEdgeColors.push(x.color)
     }
-    // the ends of the edges not of this week (a week's edge has them at its index e)
-    const otherEnds = new Map<string, [number, number]>()
-    if (diff && this.compareWeek)
-      for (const j of diff.vanished) {
-        const c = this.compareWeek
-        const s = scale(c.edgeWeight[j])
-        const key = `v${c.edgeSource[j] * u.count + c.edgeTarget[j]}`
-        spec.set(key, { e: -1, base: s.size, opacity: s.opacity, diff: 2 })
-        otherEnds.set(key, [c.edgeSource[j], c.edgeTarget[j]])
-      }
-    const extra = this.overlay?.extraEdges ?? []
-    for (let i = 0; i < extra.length; i++) {
-      const x = extra[i]
-      const si = u.index.get(x.source)
-      const ti = u.index.get(x.target)
-      // a predicted edge that exists in the week is drawn as the week's edge, recoloured
-      if (si === undefined || ti === undefined || spec.has(String(si * u.count + ti))) continue
-      const key = `x${si * u.count + ti}`
-      spec.set(key, { e: -2, base: x.size ?? 1, opacity: x.opacity ?? 1, diff: 0, own: x.color })
-      otherEnds.set(key, [si, ti])
-    }
-    this.edgeSpec = spec
-    const ends = (key: string, e: number): [number, number] =>
-      e >= 0 ? [w.edgeSource[e], w.edgeTarget[e]] : otherEnds.get(key)!
-    // In place when a good part of the edges persist (a step of the timeline: about half of a
-    // real-scale week's 70k pairs carry on to the next), so only the pairs that changed are
-    // dropped and added; a new graph handed to sigma in one go otherwise (a far week, a reload).
-    const g = this.graph
-    const drop: string[] = []
-    g.forEachEdge((key) => {
-      if (!spec.has(key)) drop.push(key)
-    })
-    const add: string[] = []
-    for (const key of spec.keys()) if (!g.hasEdge(key)) add.push(key)
-    const inPlace =
-      this.sigma !== null &&
-      !this.pendingGraph &&
-      g.order === u.count &&
-      spec.size - add.length >= 0.25 * spec.size
-    if (inPlace) {
-      this.highlightNeighbourhood(null)
-      this.reconcileEdges(drop, add, ends)
-    } else {
-      const target = this.nodeGraph(u)
-      for (const [key, a] of spec) {
-        const [si, ti] = ends(key, a.e)
-        target.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...a })
-      }
-      this.pendingGraph = target
-    }
+    this.edgeSet = buildEdgeSet(u.count, w, edgeScale(globalMax), this.compareWeek, extra)
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
-    this.lastInPlace = inPlace
   }
 
-  /** Drops and adds edges in the shown graph without sigma's per-event handlers, which re-index
-   * every item on each dropped edge: sigma's own index is updated here, edge by edge, and the
-   * next recompute hands the changed edges over with one full process (new edges need places
-   * in sigma's programs). */
-  private reconcileEdges(
-    drop: string[],
-    add: string[],
-    ends: (key: string, e: number) => [number, number],
-  ): void {
-    const u = this.universe!
-    const g = this.graph
-    const sg = this.sigma as unknown as SigmaEdgeIndex
-    sg.unbindGraphHandlers()
-    try {
-      for (const key of drop) {
-        sg.edgeGroups.unregister(key)
-        sg.removeEdge(key)
-        g.dropEdge(key)
-      }
-      for (const key of add) {
-        const a = this.edgeSpec.get(key)!
-        const [si, ti] = ends(key, a.e)
-        g.addDirectedEdgeWithKey(key, u.ids[si], u.ids[ti], { ...UNSTYLED, ...a })
-        // sigma builds the edge's display data in the next recompute's refresh (once, styled)
-        sg.edgeGroups.register(key)
-        this.addedInPlace.push(key)
-      }
-    } finally {
-      sg.bindGraphHandlers()
-    }
-    this.structureChanged = true
-  }
+  /** The colour of each overlay extra edge, by its index among those resolved. */
+  private extraEdgeColors: string[] = []
 
-  private lastInPlace = false
-
-  /** Edges added in place that sigma has not seen yet (handed to it by the next recompute). */
-  private addedInPlace: string[] = []
-
-  /** Edges were added or dropped in place since sigma last indexed the graph. */
-  private structureChanged = false
-
-  /** Hands sigma a new graph. Its parallel-edge index keeps the graph it was built with (sigma
-   * 4.0.4's setGraph does not update it), so it is pointed at the new one first. */
+  /** Hands sigma a new graph (of nodes). Its parallel-edge index keeps the graph it was built
+   * with (sigma 4.0.4's setGraph does not update it), so it is pointed at the new one first. */
   private swapGraph(graph: Graph): void {
     this.graph = graph
-    this.addedInPlace = []
     if (!this.sigma) return
     ;(this.sigma as unknown as SigmaEdgeIndex).edgeGroups.graph = graph
     this.sigma.setGraph(graph)
-    this.structureChanged = false
   }
 
-  /** The shown edges' week-dependent attributes by edge key, written in each recompute. */
-  private edgeSpec = new Map<string, EdgeSpec>()
+  /** Each universe node's position in sigma's framed graph space, for the edge layer: read from
+   * sigma's node display data after it processed the nodes, versioned when any moved. */
+  private nodePositions(): { xy: Float32Array; version: number } {
+    const u = this.universe
+    const sigma = this.sigma
+    if (!this.positionsChecked && u && sigma) {
+      this.positionsChecked = true
+      const xy = this.positions.length === 2 * u.count ? this.positions : new Float32Array(2 * u.count)
+      let moved = xy !== this.positions
+      for (let i = 0; i < u.count; i++) {
+        const d = sigma.getNodeDisplayData(u.ids[i])
+        const x = d ? d.x : NaN
+        const y = d ? d.y : NaN
+        if (!moved && !(Object.is(xy[2 * i], Math.fround(x)) && Object.is(xy[2 * i + 1], Math.fround(y))))
+          moved = true
+        xy[2 * i] = x
+        xy[2 * i + 1] = y
+      }
+      this.positions = xy
+      if (moved) this.positionsVersion++
+    }
+    return { xy: this.positions, version: this.positionsVersion }
+  }
+
+  private positions = new Float32Array(0)
+  private positionsVersion = 0
+  private positionsChecked = false
 
   /** Draws an overlay over the week (or removes it): positions, filters and camera stay. */
   async setOverlay(overlay: GraphOverlay | null): Promise<void> {
@@ -873,41 +815,34 @@ export class GraphView implements Editor {
     w.nodes.forEach((n, i) => (sizeOf[n] = w.size[i]))
     const globalMax = maxOf(u.maxSize)
     const sizeFor = sizeScale(globalMax)
-    const g = this.pendingGraph ?? this.graph
-    // vanished edges of a diff have their ends kept visible too
+    const g = this.graph
+    const set = this.edgeSet
+    // the ends of a diff's vanished edges and of an overlay's extra edges are kept visible too
     this.extraNodes.clear()
-    if (this.compareWeek)
-      g.forEachEdge((key, _a, s, t) => {
-        if (key.startsWith('v')) {
-          const ok = this.filtered!.nodeKeep
-          const si = u.index.get(s)!
-          const ti = u.index.get(t)!
-          if (ok[si] || ok[ti] || !isFiltered(this.params.filters)) {
-            this.extraNodes.add(si)
-            this.extraNodes.add(ti)
-          }
-        }
-      })
-    if (this.overlay?.extraEdges)
-      for (const x of this.overlay.extraEdges) {
-        const si = u.index.get(x.source)
-        const ti = u.index.get(x.target)
-        if (si !== undefined && ti !== undefined) {
-          this.extraNodes.add(si)
-          this.extraNodes.add(ti)
+    if (set)
+      for (let k = w.edgeSource.length; k < set.count; k++) {
+        const vanished = set.origin[k] === EdgeOrigin.Vanished
+        if (vanished && !(!isFiltered(this.params.filters) || this.filtered.nodeKeep[set.source[k]] || this.filtered.nodeKeep[set.target[k]]))
+          continue
+        if (vanished || this.overlay) {
+          this.extraNodes.add(set.source[k])
+          this.extraNodes.add(set.target[k])
         }
       }
     const keep = this.filtered.nodeKeep
     const o = this.overlay
     const labelColor = this.colors.label
-    // Attributes are written in place, silently, and only the items whose display attributes
-    // changed are handed to sigma: an overlay step or a filter change restyles tens of items,
-    // not 75k edges (graphology's updateEach* events make sigma reprocess every item).
+    if (this.nodeShown.length !== u.count) this.nodeShown = new Uint8Array(u.count)
+    const shown = this.nodeShown
+    // Attributes are written in place, silently, and only the nodes whose display attributes
+    // changed are handed to sigma: an overlay step or a filter change restyles tens of nodes,
+    // not 11k (graphology's updateEach* events make sigma reprocess every item).
     const changedNodes: string[] = []
-    const toggled: string[] = []
+    let reindex = false
     g.forEachNode((key, attrs) => {
       const i = attrs.i as number
       const hidden = !(keep[i] === 1 || this.extraNodes.has(i))
+      shown[i] = hidden ? 0 : 1
       const mark = key === this.selected || !!o?.marked?.has(key)
       let label = attrs.name as string | null
       const size = o?.nodeSizes?.get(key) ?? sizeFor(sizeOf[i])
@@ -926,7 +861,8 @@ export class GraphView implements Editor {
         attrs.size !== size ||
         attrs.color !== color
       ) {
-        if (attrs.hidden !== hidden) toggled.push(key)
+        // sigma's label grid and program order follow sizes and visibility
+        if (attrs.hidden !== hidden || attrs.size !== size) reindex = true
         attrs.hidden = hidden
         attrs.lc = labelColor
         attrs.mark = mark
@@ -936,49 +872,16 @@ export class GraphView implements Editor {
         changedNodes.push(key)
       }
     })
-    const spec = this.edgeSpec
-    const changedEdges = new Set<string>()
-    const overlaid: string[] = []
-    g.forEachEdge((key, attrs) => {
-      const a = attrs as unknown as EdgeAttrs
-      const { hidden, color, size, hc, hs, over, oc, os } = a
-      Object.assign(a, spec.get(key))
-      this.styleEdge(a)
-      if (a.over) overlaid.push(key)
-      if (
-        a.hidden !== hidden ||
-        a.color !== color ||
-        a.size !== size ||
-        a.hc !== hc ||
-        a.hs !== hs ||
-        // the lit look of an edge lit before and after (a state change restyles the others)
-        (a.over && over && (a.oc !== oc || a.os !== os))
-      )
-        changedEdges.add(key)
-    })
-    for (const key of this.addedInPlace) changedEdges.add(key)
-    this.addedInPlace = []
-    // an edge is drawn only between shown nodes: those of a node shown or hidden now are redrawn
-    if (!this.pendingGraph)
-      for (const n of toggled) g.forEachEdge(n, (key) => changedEdges.add(key))
-    this.status.timings.restyled = changedNodes.length + changedEdges.size
-    if (this.pendingGraph) {
-      const next = this.pendingGraph
-      this.pendingGraph = null
-      this.swapGraph(next)
-      this.lit = { nodes: [], edges: [] }
-      this.edgeCache?.resetTop()
-      if (this.selected) this.sigma.setNodeState(this.selected, { isHighlighted: true })
-    } else if (changedNodes.length || changedEdges.size || this.structureChanged) {
+    this.status.timings.restyled = changedNodes.length
+    if (changedNodes.length)
       this.sigma.refresh({
-        partialGraph: { nodes: changedNodes, edges: [...changedEdges] },
-        // edges added in place have no place in sigma's programs yet: a full process gives them one
-        skipIndexation: !this.structureChanged,
+        partialGraph: { nodes: changedNodes },
+        skipIndexation: !reindex,
         schedule: true,
       })
-      this.structureChanged = false
-    }
-    this.edgeCache?.setTop('overlay', overlaid)
+    this.fillEdges()
+    if (this.lit.node >= 0) this.highlightNeighbourhood(u.ids[this.lit.node])
+    this.sigma.scheduleRender()
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
     const shownEdges = this.filtered.edgeKeep.reduce((a, b) => a + b, 0)
     this.status.shownNodes = shownNodes
@@ -1023,66 +926,151 @@ export class GraphView implements Editor {
     this.recompute()
   }
 
-  /** An edge's display attributes (read by GRAPH_STYLES): hidden by the filters, coloured by
-   * diff kind or overlay, width and opacity by exposure. */
-  private styleEdge(a: EdgeAttrs): void {
+  /** The edge layer's lists for the current week, filters, diff and overlay: every shown edge in
+   * its colour and width by exposure (the base) and the edges an overlay lights over them. A list
+   * equal to the one drawn is not handed over (a playback step keeps the same dimmed base). */
+  private fillEdges(): void {
+    const set = this.edgeSet
+    const layer = this.edgeLayer
     const f = this.filtered
+    if (!set || !layer || !f) return
     const o = this.overlay
     const c = this.colors
-    a.hidden =
-      !f ||
-      (a.e >= 0 && !f.edgeKeep[a.e]) ||
-      (a.e === -1 && !!this.params.filters.exposure) ||
-      (a.e === -2 && !o)
-    a.size = a.base
-    let base: string
-    let opacity = a.opacity
-    const oc = o && a.e >= 0 ? this.overlayEdgeColor[a.e] : undefined
-    // an overlay that dims the other edges lights its own through a state, over the cached layer
-    // of dimmed edges: a playback step then redraws only the lit ones (edge-cache.ts)
-    a.over = !!oc && !!o?.dimOtherEdges
-    if (a.over) {
-      a.oc = this.alpha(oc!, Math.max(0.7, opacity))
-      a.os = Math.max(1, a.base)
+    const shown = this.nodeShown
+    const exposureFiltered = !!this.params.filters.exposure
+    const diffColors = [c.edge, c.added, c.removed, c.grew, c.shrank]
+    const base = this.spareBase
+    const lit = this.spareLit
+    base.reset(set.count)
+    lit.reset(0)
+    if (this.drawnAs.length < set.count) this.drawnAs = new Int32Array(set.count)
+    const drawnAs = this.drawnAs
+    for (let k = 0; k < set.count; k++) {
+      drawnAs[k] = -1
+      const origin = set.origin[k]
+      const ref = set.ref[k]
+      const s = set.source[k]
+      const t = set.target[k]
+      const visible =
+        origin === EdgeOrigin.Week
+          ? f.edgeKeep[ref] === 1
+          : origin === EdgeOrigin.Vanished
+            ? !exposureFiltered
+            : !!o
+      // an edge is drawn only between shown nodes
+      if (!visible || !shown[s] || !shown[t]) continue
+      let width = set.width[k]
+      let opacity = set.opacity[k]
+      let color: string
+      const oc = o && origin === EdgeOrigin.Week ? this.overlayEdgeColor[ref] : undefined
+      if (origin === EdgeOrigin.Extra) color = this.extraEdgeColors[ref] ?? c.accent
+      else if (oc && o?.dimOtherEdges) {
+        // lit over the dimmed base: a playback step then redraws only the lit edges
+        lit.push(k, s, t, packColor(oc, Math.max(0.7, opacity)), Math.max(1, width))
+        color = c.edge
+        opacity *= 0.15
+      } else if (oc) {
+        color = oc
+        opacity = Math.max(0.7, opacity)
+        width = Math.max(1, width)
+      } else if (o?.dimOtherEdges) {
+        color = c.edge
+        opacity *= 0.15
+      } else {
+        color = diffColors[set.diff[k]]
+        if (this.compareWeek) opacity = set.diff[k] ? Math.max(0.45, opacity) : opacity * 0.35
+      }
+      drawnAs[k] = base.count
+      base.push(k, s, t, packColor(color, opacity), width)
     }
-    if (a.e === -2) base = a.own ?? c.accent
-    else if (oc && !a.over) {
-      base = oc
-      opacity = Math.max(0.7, opacity)
-      a.size = Math.max(1, a.base)
-    } else if (o?.dimOtherEdges) {
-      base = c.edge
-      opacity *= 0.15
-    } else {
-      base = [c.edge, c.added, c.removed, c.grew, c.shrank][a.diff]
-      if (this.compareWeek) opacity = a.diff ? Math.max(0.45, opacity) : opacity * 0.35
+    if (!base.equals(layer.base)) {
+      this.spareBase = layer.base
+      layer.base = base
+      layer.baseChanged()
     }
-    a.color = this.alpha(base, opacity)
-    // lit by a hover: one accent colour, at least 1.5 px, so the neighbourhood stands out
-    a.hc = this.alpha(c.accent, 0.9)
-    a.hs = Math.max(1.5, a.size)
+    if (!lit.equals(layer.lit.overlay)) {
+      this.spareLit = layer.lit.overlay
+      layer.lit.overlay = lit
+      layer.litChanged()
+    }
   }
 
-  /** Lights the hovered node's neighbours and edges (sigma item states: only those items are
-   * restyled, so hovering stays cheap at 75k edges); null unlights. */
+  /** Lists the layer does not hold, filled by the next fillEdges. */
+  private spareBase = new EdgeItems()
+  private spareLit = new EdgeItems()
+  /** Each edge's item in the layer's base list (−1: not drawn), by edge of `edgeSet`. */
+  private drawnAs = new Int32Array(0)
+
+  /** Lights the hovered node's neighbours (sigma node states) and its drawn edges (the edge
+   * layer's hover list, drawn over the base: no edge of the base is drawn again); null unlights. */
   private highlightNeighbourhood(node: string | null): void {
     const sigma = this.sigma
-    if (!sigma) return
+    const layer = this.edgeLayer
+    if (!sigma || !layer) return
     const keepSelected = (k: string): boolean => k !== this.selected
     sigma.setNodesState(this.lit.nodes.filter(keepSelected), { isHighlighted: false })
-    this.lit = { nodes: [], edges: [] }
-    if (!node || !this.graph.hasNode(node)) {
-      this.edgeCache?.setTop('hover', [])
+    const hadEdges = layer.lit.hover.count > 0
+    this.lit = { nodes: [], node: -1 }
+    layer.lit.hover.reset(0)
+    const u = this.universe
+    const set = this.edgeSet
+    const n = node === null || !u ? undefined : u.index.get(node)
+    if (n === undefined || !set) {
+      if (hadEdges) layer.litChanged()
+      sigma.scheduleRender()
       return
     }
-    const nodes = this.graph
-      .neighbors(node)
-      .filter((n) => !this.graph.getNodeAttribute(n, 'hidden'))
-    const edges = this.graph.edges(node).filter((e) => !this.graph.getEdgeAttribute(e, 'hidden'))
+    const base = layer.base
+    const accent = packColor(this.colors.accent, 0.9)
+    const near = new Set<number>()
+    for (const e of edgesOf(set, n)) {
+      const other = set.source[e] === n ? set.target[e] : set.source[e]
+      if (this.nodeShown[other]) near.add(other)
+      const k = this.drawnAs[e]
+      // lit: one accent colour, at least 1.5 px, so the neighbourhood stands out
+      if (k >= 0) layer.lit.hover.push(e, set.source[e], set.target[e], accent, Math.max(1.5, base.width(k)))
+    }
+    near.delete(n)
+    const nodes = [...near].map((i) => u!.ids[i])
     sigma.setNodesState(nodes, { isHighlighted: true })
-    // lit edges draw on top of the cached layer (edge-cache.ts)
-    this.edgeCache?.setTop('hover', edges)
-    this.lit = { nodes, edges }
+    layer.litChanged()
+    this.lit = { nodes, node: n }
+    sigma.scheduleRender()
+  }
+
+  /** How the edges of `node` are drawn now (stories): lit (`topEdges`) or in the base (`edges`),
+   * with their colour and width. */
+  private edgesDrawnOf(
+    node: string,
+  ): { source: string; target: string; depth: string; color: string; size: number }[] {
+    const u = this.universe
+    const set = this.edgeSet
+    const layer = this.edgeLayer
+    const n = u?.index.get(node)
+    if (!set || !layer || n === undefined) return []
+    const litAt = new Map<number, [number, number]>()
+    for (const why of ['overlay', 'hover'] as const) {
+      const list = layer.lit[why]
+      for (let k = 0; k < list.count; k++) litAt.set(list.edge[k], [list.color(k), list.width(k)])
+    }
+    const out: ReturnType<GraphView['edgesDrawnOf']> = []
+    for (const e of edgesOf(set, n)) {
+      const k = this.drawnAs[e]
+      if (k < 0) continue
+      const l = litAt.get(e)
+      const ends = { source: u!.ids[set.source[e]], target: u!.ids[set.target[e]] }
+      out.push(
+        l
+          ? { ...ends, depth: 'topEdges', color: cssOfPacked(l[0]), size: l[1] }
+          : {
+              ...ends,
+              depth: 'edges',
+              color: cssOfPacked(layer.base.color(k)),
+              size: layer.base.width(k),
+            },
+      )
+    }
+    return out
   }
 
   /** withAlpha, cached by opacity in 1/40 steps, then by colour (one string per colour and
@@ -1149,7 +1137,8 @@ export class GraphView implements Editor {
 
   private diffLegend(): LegendEntry[] {
     const counts = [0, 0, 0, 0, 0]
-    this.graph.forEachEdge((_k, a) => counts[(a as EdgeAttrs).diff]++)
+    const set = this.edgeSet
+    for (let k = 0; set && k < set.count; k++) if (set.origin[k] !== EdgeOrigin.Extra) counts[set.diff[k]]++
     const c = this.colors
     const colors = [c.edge, c.added, c.removed, c.grew, c.shrank]
     return [1, 2, 3, 4, 0].map((k) => ({
@@ -1308,6 +1297,7 @@ export class GraphView implements Editor {
     const svg = sceneToSvg(
       sceneFromSigma(
         this.sigma,
+        this.drawnEdges(),
         {
           title: `DeXposure exposure network — week of ${this.week.week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`,
           subtitle: `${this.caption.textContent ?? ''}`,
@@ -1324,6 +1314,21 @@ export class GraphView implements Editor {
     else saveBlob(await svgToPng(svg), name)
     this.deps.log.info('export', `saved ${name}`)
     return name
+  }
+
+  /** The edges as the layer draws them, the overlay's lit ones last (over the others). */
+  private *drawnEdges(): Generator<DrawnEdge> {
+    const layer = this.edgeLayer
+    const u = this.universe
+    if (!layer || !u) return
+    for (const list of [layer.base, layer.lit.overlay])
+      for (let k = 0, o = 0; k < list.count; k++, o += ITEM_WORDS)
+        yield {
+          source: u.ids[list.data[o]],
+          target: u.ids[list.data[o + 1]],
+          color: cssOfPacked(list.color(k)),
+          width: list.width(k),
+        }
   }
 
   private applyTheme(c: ThemeColors): void {
@@ -1418,63 +1423,19 @@ export class GraphView implements Editor {
   private shownSearch: PaletteItem[] = []
 }
 
-interface EdgeSpec {
-  /** Index of the edge in the shown week, −1 for a vanished edge drawn from the compared week,
-   * −2 for an overlay's extra edge (e.g. predicted to appear). */
-  e: number
-  /** Width and opacity by exposure (log scales fixed across weeks). */
-  base: number
-  opacity: number
-  diff: DiffKind
-  /** An overlay edge's own colour. */
-  own?: string
-}
-
-interface EdgeAttrs extends EdgeSpec {
-  // display attributes, written by styleEdge and read by GRAPH_STYLES
-  hidden: boolean
-  size: number
-  color: string
-  /** Colour and width when lit by a hovered node. */
-  hc: string
-  hs: number
-  /** Lit by an overlay that dims the other edges (state `isOverlaid`): its colour and width. */
-  over: boolean
-  oc: string
-  os: number
-}
-
-/** The parts of sigma 4.0.4's renderer that in-place edge reconciliation drives directly (not in
- * its public types; pinned version in package.json). */
+/** The part of sigma 4.0.4's renderer that `swapGraph` points at the new graph (not in its public
+ * types; pinned version in package.json). */
 interface SigmaEdgeIndex {
-  edgeGroups: { graph: Graph; register(edge: string): void; unregister(edge: string): void }
-  removeEdge(edge: string): void
-  bindGraphHandlers(): void
-  unbindGraphHandlers(): void
-}
-
-const UNSTYLED = {
-  hidden: true,
-  size: 0,
-  color: '#0000',
-  hc: '#0000',
-  hs: 0,
-  over: false,
-  oc: '#0000',
-  os: 0,
+  edgeGroups: { graph: Graph }
 }
 
 // Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
 // state. No reducers: sigma merges a reducer's result into its display data with a generic object
 // spread on every refresh of every item, which cost ~1 s per real-scale week in software WebGL;
 // attribute bindings write straight into the display data, and item states restyle only the items
-// whose state changed (a hover touches the hovered node's neighbourhood, not 75k edges).
-const GRAPH_STYLES: StylesDeclaration<
-  Attributes,
-  Attributes,
-  object,
-  { isOverlaid: boolean; isLate: boolean }
-> = {
+// whose state changed (a hover touches the hovered node's neighbourhood). No edge styles: sigma
+// holds no edge (edge-layer.ts).
+const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
   nodes: [
     {
       x: { attribute: 'x' },
@@ -1494,49 +1455,6 @@ const GRAPH_STYLES: StylesDeclaration<
     { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
     { whenState: 'isHighlighted', then: { labelVisibility: 'visible' } },
   ],
-  edges: [
-    {
-      size: { attribute: 'size', defaultValue: 1 },
-      color: { attribute: 'color', defaultValue: '#ccc' },
-      depth: {
-        whenState: 'isHighlighted',
-        then: 'topEdges',
-        else: {
-          whenState: 'isOverlaid',
-          then: 'topEdges',
-          else: { whenState: 'isLate', then: 'edgesLate', else: 'edges' },
-        },
-      },
-    },
-    { whenData: 'hidden', then: { visibility: 'hidden' } },
-    { whenState: 'isOverlaid', then: { color: { attribute: 'oc' }, size: { attribute: 'os' } } },
-    { whenState: 'isHighlighted', then: { color: { attribute: 'hc' }, size: { attribute: 'hs' } } },
-  ],
-}
-
-/** Each shown-week edge's change against the compared week, and the compared week's edges that
- * vanished. Pairs are keyed by universe indices (holder · count + issuer). */
-function diffEdges(
-  count: number,
-  w: LoadedWeek,
-  c: LoadedWeek,
-): { kinds: DiffKind[]; vanished: number[] } {
-  const before = new Map<number, number>()
-  for (let j = 0; j < c.edgeSource.length; j++)
-    before.set(c.edgeSource[j] * count + c.edgeTarget[j], c.edgeWeight[j])
-  const seen = new Set<number>()
-  const kinds: DiffKind[] = new Array(w.edgeSource.length)
-  for (let e = 0; e < w.edgeSource.length; e++) {
-    const key = w.edgeSource[e] * count + w.edgeTarget[e]
-    seen.add(key)
-    const b = before.get(key)
-    const a = w.edgeWeight[e]
-    kinds[e] = b === undefined ? 1 : a > b * 1.1 ? 3 : a < b / 1.1 ? 4 : 0
-  }
-  const vanished: number[] = []
-  for (let j = 0; j < c.edgeSource.length; j++)
-    if (!seen.has(c.edgeSource[j] * count + c.edgeTarget[j])) vanished.push(j)
-  return { kinds, vanished }
 }
 
 function maxOf(a: ArrayLike<number>): number {

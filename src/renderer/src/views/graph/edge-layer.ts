@@ -1,0 +1,226 @@
+// The week's edges, drawn by our own program (edge-program.ts) as a layer of sigma at the `edges`
+// depth: sigma itself holds no edge. Why: sigma 4 keeps edges in graphology and re-processes every
+// one on each structural change (≈ 1.4 s of JS a week switch at 75k edges), and rasterises every
+// edge on every frame (in software WebGL — SwiftShader: machines without a usable GPU, and every
+// machine our tests and benches run on — ≈ 1 s at 75k edges, paid again by a hover or a
+// playback step that changes no edge).
+// Two lists are drawn: the base edges (every shown edge, in the view's colours) and the lit edges
+// over them (an overlay's, e.g. the edges a playback step carried loss over, then a hovered
+// node's). The base is drawn into an offscreen texture when it or the camera changes and copied to
+// the screen otherwise; while the camera moves (sigma's `hideEdgesOnMove`) its last picture is
+// shown moved with the camera, and drawn again at rest. The lit edges are drawn each frame while
+// they are few (a hover's tens), and from `topLayerMin` on kept in a texture of their own, drawn
+// when they change (a DebtRank step lights up to the whole week, mostly the same from step to
+// step) and composited otherwise. A lit edge is also in the base, under its lit look.
+import type Sigma from 'sigma'
+import type { RenderParams } from 'sigma/types'
+import { EdgeItems } from './edge-items'
+import { EdgeProgram, ItemTexture } from './edge-program'
+import {
+  Compositor,
+  LayerTarget,
+  addLayer,
+  canvasSize,
+  clearTarget,
+  frameKey,
+  movedRect,
+  type DrawnAt,
+} from './layer-target'
+
+/** Why an edge is lit; drawn in this order (a hover's edges on top). */
+export type LitReason = 'overlay' | 'hover'
+
+/** Where the layer finds each universe node's position in sigma's framed graph space. */
+export interface NodePositions {
+  /** x, y per universe node, and a version bumped when any moved. */
+  positions(): { xy: Float32Array; version: number }
+}
+
+interface Captor {
+  isMoving: boolean
+  draggedEvents: number
+  currentWheelDirection: number
+}
+
+export class EdgeLayer {
+  /** Every shown edge, in the view's colours (the view swaps in a new list, then calls
+   * `baseChanged`). */
+  base = new EdgeItems()
+  /** Lit edges by reason (likewise, then `litChanged`). */
+  readonly lit: Record<LitReason, EdgeItems> = { overlay: new EdgeItems(), hover: new EdgeItems() }
+  /** Frames that drew the base, copied it, or showed it moved; and frames that drew the lit
+   * edges into their layer, or put that layer back as it was. */
+  readonly counts = { drawn: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 }
+  /** The lit edges are kept in a layer of their own from this many on; fewer are drawn each
+   * frame: the layer costs a full-canvas composite a frame, about what drawing a thousand edges
+   * costs in software WebGL. Stories set it to compare the two. */
+  topLayerMin = 1000
+  /** Off: the layer draws nothing (a story has sigma draw the same edges, to compare). */
+  enabled = true
+
+  private baseVersion = 0
+  private litVersion = 0
+  private readonly program = new EdgeProgram()
+  private readonly baseTexture = new ItemTexture()
+  private readonly litTextures: Record<LitReason, ItemTexture> = {
+    overlay: new ItemTexture(),
+    hover: new ItemTexture(),
+  }
+  private readonly target = new LayerTarget('edge layer')
+  private readonly topTarget = new LayerTarget('lit edge layer')
+  private readonly compositor = new Compositor('lit edge layer')
+  private drawnKey: string | null = null
+  private drawn: DrawnAt | null = null
+  private topDrawnKey: string | null = null
+  private positionsVersion = -1
+
+  constructor(
+    private readonly sigma: Sigma,
+    private readonly nodes: NodePositions,
+  ) {
+    addLayer(
+      sigma,
+      'edge-layer',
+      'edges',
+      (gl, p) => this.render(gl, p),
+      () => this.release(),
+    )
+    // reachable from sigma, for stories and benches
+    Object.defineProperty(sigma, 'dxEdgeLayer', { value: this, configurable: true })
+  }
+
+  /** The base list changed (the view refilled it): the next frame draws it again. */
+  baseChanged(): void {
+    this.baseVersion++
+  }
+
+  /** A lit list changed. */
+  litChanged(): void {
+    this.litVersion++
+  }
+
+  /** How many edges are lit now. */
+  get litCount(): number {
+    return this.lit.overlay.count + this.lit.hover.count
+  }
+
+  private render(gl: WebGL2RenderingContext, p: RenderParams): void {
+    if (!this.enabled) return
+    const { xy, version } = this.nodes.positions()
+    if (version !== this.positionsVersion) {
+      // node positions are part of both pictures
+      this.positionsVersion = version
+      this.baseVersion++
+      this.litVersion++
+    }
+    const { w, h } = canvasSize(p)
+    if (this.moving()) {
+      const to = this.target.fbo && movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
+      if (to) {
+        gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.target.fbo)
+        gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
+        gl.blitFramebuffer(0, 0, w, h, to.x0, to.y0, to.x1, to.y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
+        gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+        this.counts.moved++
+      }
+      return
+    }
+    this.drawBase(gl, p, xy, w, h)
+    this.drawLit(gl, p, xy, w, h)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    gl.viewport(0, 0, w, h)
+  }
+
+  private drawBase(
+    gl: WebGL2RenderingContext,
+    p: RenderParams,
+    xy: Float32Array,
+    w: number,
+    h: number,
+  ): void {
+    if (this.target.ensure(gl, w, h)) {
+      this.drawnKey = null
+      this.drawn = null
+      // the compositor and the program are compiled with the layer, not at the first frame that
+      // lights many edges (a compile the main thread waits for in software WebGL)
+      this.compositor.prepare(gl)
+      this.program.prepare(gl)
+    }
+    const key = frameKey(this.baseVersion, p)
+    if (key !== this.drawnKey) {
+      this.baseTexture.sync(gl, this.base, this.baseVersion)
+      clearTarget(gl, this.target.fbo!)
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.target.fbo)
+      gl.viewport(0, 0, w, h)
+      this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p)
+      this.drawnKey = key
+      this.drawn = {
+        version: this.baseVersion,
+        camera: { ...this.sigma.getCamera().getState() },
+        w,
+        h,
+      }
+      this.counts.drawn++
+    } else this.counts.reused++
+    this.target.copyTo(null)
+  }
+
+  private drawLit(
+    gl: WebGL2RenderingContext,
+    p: RenderParams,
+    xy: Float32Array,
+    w: number,
+    h: number,
+  ): void {
+    const lit = this.litCount
+    if (!lit) return
+    for (const why of ['overlay', 'hover'] as const)
+      this.litTextures[why].sync(gl, this.lit[why], this.litVersion)
+    const drawAll = (): void => {
+      for (const why of ['overlay', 'hover'] as const)
+        this.program.draw(gl, this.litTextures[why], xy, this.positionsVersion, p)
+    }
+    if (lit < this.topLayerMin) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+      gl.viewport(0, 0, w, h)
+      drawAll()
+      return
+    }
+    if (this.topTarget.ensure(gl, w, h)) this.topDrawnKey = null
+    const key = frameKey(this.litVersion, p)
+    if (key !== this.topDrawnKey) {
+      clearTarget(gl, this.topTarget.fbo!)
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.topTarget.fbo)
+      gl.viewport(0, 0, w, h)
+      drawAll()
+      this.topDrawnKey = key
+      this.counts.topDrawn++
+    } else this.counts.topReused++
+    this.compositor.draw(gl, this.topTarget.texture!, p, { x0: 0, y0: 0, x1: w, y1: h })
+  }
+
+  /** sigma's own test for hiding edges while the camera moves (sigma 4.0.4's render). */
+  private moving(): boolean {
+    if (!this.sigma.getSetting('hideEdgesOnMove')) return false
+    const captor = this.sigma.getMouseCaptor() as unknown as Captor
+    return (
+      this.sigma.getCamera().isAnimating() ||
+      captor.isMoving ||
+      !!captor.draggedEvents ||
+      !!captor.currentWheelDirection
+    )
+  }
+
+  private release(): void {
+    this.target.release()
+    this.topTarget.release()
+    this.compositor.release()
+    this.program.release()
+    this.baseTexture.release()
+    this.litTextures.overlay.release()
+    this.litTextures.hover.release()
+    this.drawnKey = null
+    this.drawn = null
+    this.topDrawnKey = null
+  }
+}
