@@ -1,8 +1,8 @@
-// sigma's programs drawn flat (views/graph/flat-draw.ts) against sigma's own instanced draw, in
-// headless Chromium (software WebGL) on the largest real-scale week, in the same page: the edge
-// layer drawn again (one edge refreshed: the cached layer and the frame pass are redone) and the
-// node layer drawn again (one node refreshed: nodes and their picking image), each from the
-// render call to the frame presented, alternating the two ways; and the two pictures compared.
+// sigma's node program drawn flat (views/graph/flat-draw.ts) against sigma's own instanced draw,
+// in headless Chromium (software WebGL) on the largest real-scale week, in the same page: the node
+// layer drawn again (one node refreshed: nodes and their picking image), from the render call to
+// the frame presented, alternating the two ways; and the two pictures compared. (The edges are not
+// sigma's: bench/edge-layer.mjs measures their layer against sigma's edge program.)
 // A second part draws 75k short quads in a bare WebGL2 page, instanced and as one plain draw, to
 // show the per-instance cost behind it with nothing of sigma around.
 //
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 requireArchive(values.archive)
 
-/** Frames of `what` ('edges' | 'nodes') drawn again `runs` times: [render call, to presented] ms. */
+/** Frames of `what` (here 'nodes') drawn again `runs` times: [render call, to presented] ms. */
 const redraws = (page, id, what, flat) =>
   page.evaluate(
     async ([id, what, flat, runs]) => {
@@ -198,9 +198,9 @@ try {
     const g = window.__graphs[i]
     return { nodes: g.nodes, edges: g.edges, drawModes: g.drawModes }
   }, id)
-  const times = { edges: { flat: [], instanced: [] }, nodes: { flat: [], instanced: [] } }
+  const times = { nodes: { flat: [], instanced: [] } }
   // alternating, so a change of the machine's load falls on both ways alike
-  for (const what of ['edges', 'nodes'])
+  for (const what of ['nodes'])
     for (const flat of [true, false, true, false])
       times[what][flat ? 'flat' : 'instanced'].push(...(await redraws(page, id, what, flat)))
   const shot = async (flat) => {
@@ -245,7 +245,6 @@ try {
     loadAvgAtStart: loadAtStart.map((x) => Math.round(x * 100) / 100),
     week: values.week,
     ...status,
-    edgeLayerRedraw: side('edges'),
     nodeLayerRedraw: side('nodes'),
     samePicture: Buffer.compare(flatShot, instancedShot) === 0,
     bare75kQuads: {

@@ -152,8 +152,8 @@ try {
             next.click()
             await shown
             const [id, graph] = Object.entries(window.__graphs).find(([, g]) => g.overlay) ?? []
-            // sigma's edge depths: fragments (draw calls) and edges in each
-            const depths = id && window.__sigma[id].depthRanges.edges
+            // the edge layer's lists: edges in the base and lit by the overlay and the hover
+            const layer = id && window.__sigma[id].dxEdgeLayer
             out.push({
               wall: performance.now() - t,
               step: Number(box.dataset.stepMs),
@@ -163,13 +163,11 @@ try {
                 renders: graph.renders,
                 edges: { ...graph.edgeFrames },
                 nodes: { ...graph.nodeFrames },
-                framePass: { ...graph.framePass },
-                edgeDepths: Object.fromEntries(
-                  Object.entries(depths ?? {}).map(([d, f]) => [
-                    d,
-                    [f.length, f.reduce((n, x) => n + x.count, 0)],
-                  ]),
-                ),
+                edgeLists: layer && {
+                  base: layer.base.count,
+                  overlay: layer.lit.overlay.count,
+                  hover: layer.lit.hover.count,
+                },
               },
             })
           }

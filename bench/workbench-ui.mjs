@@ -228,8 +228,8 @@ async function hoverAndPan(page, id) {
       )
     }
   })
-  // what each frame did with the cached layers (edge-cache.ts, node-cache.ts) and sigma's edge
-  // frame pass (frame-pass.ts): counters, read before and after each phase
+  // what each frame did with the cached layers (edge-layer.ts, node-cache.ts): counters, read
+  // before and after each phase
   const frames = () =>
     page.evaluate((k) => {
       const g = window.__graphs[k]
@@ -237,7 +237,6 @@ async function hoverAndPan(page, id) {
         renders: { n: g.renders },
         edges: { ...g.edgeFrames },
         nodes: { ...g.nodeFrames },
-        framePass: { ...g.framePass },
       }
     }, id)
   const delta = (a, b) =>

@@ -113,7 +113,15 @@ export function buildEdgeSet(
   let k = n
   for (const j of vanished) {
     const s = scale(compare!.edgeWeight[j])
-    put(k, compare!.edgeSource[j], compare!.edgeTarget[j], EdgeOrigin.Vanished, j, s.size, s.opacity)
+    put(
+      k,
+      compare!.edgeSource[j],
+      compare!.edgeTarget[j],
+      EdgeOrigin.Vanished,
+      j,
+      s.size,
+      s.opacity,
+    )
     set.diff[k++] = 2
   }
   for (const i of extras) {
@@ -171,7 +179,10 @@ export function parseColor(css: string): Rgba {
   } else {
     const m = /^rgba?\(([^)]+)\)$/i.exec(s)
     if (m) {
-      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number)
+      const p = m[1]
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number)
       if (p.length >= 3 && p.every((x) => Number.isFinite(x)))
         c = [p[0], p[1], p[2], p.length > 3 ? Math.round(p[3] * 255) : 255]
     }
@@ -237,7 +248,8 @@ export class EdgeItems {
   /** Whether both lists draw the same edges the same way. */
   equals(other: EdgeItems): boolean {
     if (this.count !== other.count) return false
-    for (let i = 0; i < this.count * ITEM_WORDS; i++) if (this.data[i] !== other.data[i]) return false
+    for (let i = 0; i < this.count * ITEM_WORDS; i++)
+      if (this.data[i] !== other.data[i]) return false
     for (let k = 0; k < this.count; k++) if (this.edge[k] !== other.edge[k]) return false
     return true
   }

@@ -112,10 +112,30 @@ export class ItemTexture {
     const words = TEXTURE_WIDTH * ITEM_WORDS
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4)
     if (full)
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, TEXTURE_WIDTH, full, gl.RGBA_INTEGER, gl.UNSIGNED_INT, items.data.subarray(0, full * words))
+      gl.texSubImage2D(
+        gl.TEXTURE_2D,
+        0,
+        0,
+        0,
+        TEXTURE_WIDTH,
+        full,
+        gl.RGBA_INTEGER,
+        gl.UNSIGNED_INT,
+        items.data.subarray(0, full * words),
+      )
     const rest = items.count - full * TEXTURE_WIDTH
     if (rest)
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, full, rest, 1, gl.RGBA_INTEGER, gl.UNSIGNED_INT, items.data.subarray(full * words, full * words + rest * ITEM_WORDS))
+      gl.texSubImage2D(
+        gl.TEXTURE_2D,
+        0,
+        0,
+        full,
+        rest,
+        1,
+        gl.RGBA_INTEGER,
+        gl.UNSIGNED_INT,
+        items.data.subarray(full * words, full * words + rest * ITEM_WORDS),
+      )
     gl.bindTexture(gl.TEXTURE_2D, null)
     gl.activeTexture(active)
     this.uploaded = version

@@ -696,13 +696,17 @@ export class GraphView implements Editor {
     const sigma = this.sigma
     if (!this.positionsChecked && u && sigma) {
       this.positionsChecked = true
-      const xy = this.positions.length === 2 * u.count ? this.positions : new Float32Array(2 * u.count)
+      const xy =
+        this.positions.length === 2 * u.count ? this.positions : new Float32Array(2 * u.count)
       let moved = xy !== this.positions
       for (let i = 0; i < u.count; i++) {
         const d = sigma.getNodeDisplayData(u.ids[i])
         const x = d ? d.x : NaN
         const y = d ? d.y : NaN
-        if (!moved && !(Object.is(xy[2 * i], Math.fround(x)) && Object.is(xy[2 * i + 1], Math.fround(y))))
+        if (
+          !moved &&
+          !(Object.is(xy[2 * i], Math.fround(x)) && Object.is(xy[2 * i + 1], Math.fround(y)))
+        )
           moved = true
         xy[2 * i] = x
         xy[2 * i + 1] = y
@@ -819,16 +823,23 @@ export class GraphView implements Editor {
     const set = this.edgeSet
     // the ends of a diff's vanished edges and of an overlay's extra edges are kept visible too
     this.extraNodes.clear()
-    if (set)
-      for (let k = w.edgeSource.length; k < set.count; k++) {
-        const vanished = set.origin[k] === EdgeOrigin.Vanished
-        if (vanished && !(!isFiltered(this.params.filters) || this.filtered.nodeKeep[set.source[k]] || this.filtered.nodeKeep[set.target[k]]))
-          continue
-        if (vanished || this.overlay) {
-          this.extraNodes.add(set.source[k])
-          this.extraNodes.add(set.target[k])
-        }
+    const ok = this.filtered.nodeKeep
+    const filtered = isFiltered(this.params.filters)
+    for (let k = w.edgeSource.length; set && k < set.count; k++) {
+      const [s, t] = [set.source[k], set.target[k]]
+      if (set.origin[k] === EdgeOrigin.Vanished && (ok[s] || ok[t] || !filtered)) {
+        this.extraNodes.add(s)
+        this.extraNodes.add(t)
       }
+    }
+    for (const x of this.overlay?.extraEdges ?? []) {
+      const s = u.index.get(x.source)
+      const t = u.index.get(x.target)
+      if (s !== undefined && t !== undefined) {
+        this.extraNodes.add(s)
+        this.extraNodes.add(t)
+      }
+    }
     const keep = this.filtered.nodeKeep
     const o = this.overlay
     const labelColor = this.colors.label
@@ -1028,7 +1039,8 @@ export class GraphView implements Editor {
       if (this.nodeShown[other]) near.add(other)
       const k = this.drawnAs[e]
       // lit: one accent colour, at least 1.5 px, so the neighbourhood stands out
-      if (k >= 0) layer.lit.hover.push(e, set.source[e], set.target[e], accent, Math.max(1.5, base.width(k)))
+      if (k >= 0)
+        layer.lit.hover.push(e, set.source[e], set.target[e], accent, Math.max(1.5, base.width(k)))
     }
     near.delete(n)
     const nodes = [...near].map((i) => u!.ids[i])
@@ -1138,7 +1150,8 @@ export class GraphView implements Editor {
   private diffLegend(): LegendEntry[] {
     const counts = [0, 0, 0, 0, 0]
     const set = this.edgeSet
-    for (let k = 0; set && k < set.count; k++) if (set.origin[k] !== EdgeOrigin.Extra) counts[set.diff[k]]++
+    for (let k = 0; set && k < set.count; k++)
+      if (set.origin[k] !== EdgeOrigin.Extra) counts[set.diff[k]]++
     const c = this.colors
     const colors = [c.edge, c.added, c.removed, c.grew, c.shrank]
     return [1, 2, 3, 4, 0].map((k) => ({
