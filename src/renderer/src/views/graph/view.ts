@@ -581,8 +581,6 @@ export class GraphView implements Editor {
     const layer = new EdgeLayer(sigma, { positions: () => this.nodePositions() })
     this.status.edgeFrames = layer.counts
     this.edgeLayer = layer
-    // node positions in sigma's framed space change only with the graph or its bounding box
-    sigma.on('afterProcess', () => (this.positionsChecked = false))
     Object.defineProperty(sigma, 'dxEdges', {
       value: {
         edgesOf: (node: string) => this.edgesDrawnOf(node),
@@ -689,37 +687,35 @@ export class GraphView implements Editor {
     this.sigma.setGraph(graph)
   }
 
-  /** Each universe node's position in sigma's framed graph space, for the edge layer: read from
-   * sigma's node display data after it processed the nodes, versioned when any moved. */
+  /** Each universe node's position in sigma's framed graph space, for the edge layer: the
+   * universe's positions through sigma's normalisation (a scale and an offset, fixed by the
+   * graph's bounding box), computed again only when that map or the universe changed. (Reading
+   * sigma's node display data instead copies each node's whole record: ≈ 90 ms at 11k nodes.) */
   private nodePositions(): { xy: Float32Array; version: number } {
     const u = this.universe
     const sigma = this.sigma
-    if (!this.positionsChecked && u && sigma) {
-      this.positionsChecked = true
-      const xy =
-        this.positions.length === 2 * u.count ? this.positions : new Float32Array(2 * u.count)
-      let moved = xy !== this.positions
+    if (!u || !sigma) return { xy: this.positions.xy, version: this.positions.version }
+    const o = sigma.graphToFramedGraph({ x: 0, y: 0 })
+    const one = sigma.graphToFramedGraph({ x: 1, y: 1 })
+    const map = [o.x, o.y, one.x - o.x, one.y - o.y]
+    const p = this.positions
+    if (p.of !== u || map.some((v, i) => v !== p.map[i])) {
+      const xy = p.xy.length === 2 * u.count ? p.xy : new Float32Array(2 * u.count)
       for (let i = 0; i < u.count; i++) {
-        const d = sigma.getNodeDisplayData(u.ids[i])
-        const x = d ? d.x : NaN
-        const y = d ? d.y : NaN
-        if (
-          !moved &&
-          !(Object.is(xy[2 * i], Math.fround(x)) && Object.is(xy[2 * i + 1], Math.fround(y)))
-        )
-          moved = true
-        xy[2 * i] = x
-        xy[2 * i + 1] = y
+        xy[2 * i] = map[0] + map[2] * u.x[i]
+        xy[2 * i + 1] = map[1] + map[3] * u.y[i]
       }
-      this.positions = xy
-      if (moved) this.positionsVersion++
+      this.positions = { of: u, map, xy, version: p.version + 1 }
     }
-    return { xy: this.positions, version: this.positionsVersion }
+    return { xy: this.positions.xy, version: this.positions.version }
   }
 
-  private positions = new Float32Array(0)
-  private positionsVersion = 0
-  private positionsChecked = false
+  private positions: {
+    of: LoadedUniverse | null
+    map: number[]
+    xy: Float32Array
+    version: number
+  } = { of: null, map: [], xy: new Float32Array(0), version: 0 }
 
   /** Draws an overlay over the week (or removes it): positions, filters and camera stay. */
   async setOverlay(overlay: GraphOverlay | null): Promise<void> {
