@@ -100,6 +100,17 @@ try {
     .locator('.risk-totals tbody tr')
     .evaluateAll((rows) => rows.map((r) => ({ ...r.dataset })))
 
+  // BENCH_DEBUG: the engine's side of each method's playback data (server time and size)
+  if (process.env.BENCH_DEBUG)
+    for (const method of METHODS) {
+      const t = Date.now()
+      const r = await call('risk.playback', { runId, scenario: 'top5-protocols', method })
+      console.error(
+        `${method}: risk.playback ${Date.now() - t} ms, ${r.steps.length} steps, ` +
+          `${(JSON.stringify(r).length / 2 ** 20).toFixed(1)} MiB as JSON`,
+      )
+    }
+
   // ---- playback data of each method: click → round 0 drawn on the graph
   const playback = {}
   const steps = {}

@@ -232,7 +232,8 @@ export class AnalysisCalls {
         }
       },
       'risk.result': (r) => riskResultView(a, r),
-      'risk.playback': (r) => riskPlayback(a, this.universe(), r.runId, r.scenario, r.method),
+      'risk.playback': (r) =>
+        riskPlayback(a, this.universe(), r.runId, r.scenario, r.method, r.edgeLoss),
       'risk.comparison': (r) => riskComparisonView(a, r.week, r.horizon, r.forecastRun),
       'risk.stress': (r) => {
         checkWeek(a, r.week)

@@ -295,9 +295,15 @@ export const RiskPlaybackSchema = z.object({
       changed: packed('Int32[]: positions in `nodes` whose loss or state changed in this step'),
       nodeLoss: packed('Float64[changed]: their cumulative loss after the step (USD)'),
       nodeState: packed('Int32[changed]: 0 healthy, 1 distressed, 2 defaulted'),
-      edgeSource: packed('Int32[]: universe index of the holder of each edge that carried loss'),
-      edgeTarget: packed('Int32[]: universe index of the issuer'),
-      edgeLoss: packed('Float64[]: loss passed along it in this step (USD)'),
+      /** The edges that carry loss at this step, as changes from the previous step
+       * (shared/risk/carriers.ts): the previous step's carriers without `edgeStopped`, in order,
+       * then `edgeSource` → `edgeTarget`. */
+      edgeSource: packed('Int32[]: universe index of the holder of each edge that starts carrying'),
+      edgeTarget: packed('Int32[]: universe index of its issuer'),
+      edgeStopped: packed("Int32[]: positions in the previous step's carriers that stop carrying"),
+      edgeLoss: packed(
+        "Float64[]: loss passed along each of the step's carriers, in their order (USD); only with `edgeLoss`",
+      ).optional(),
     }),
   ),
 })
@@ -703,7 +709,13 @@ export const analysisCalls = {
   },
   /** Per-step node losses and states and the edges that carried loss, for the graph's playback. */
   'risk.playback': {
-    request: z.object({ runId: z.number().int().positive(), scenario: z.string().min(1), method }),
+    request: z.object({
+      runId: z.number().int().positive(),
+      scenario: z.string().min(1),
+      method,
+      /** Also send the loss each carrier passes at each step (`edgeLoss`; large for DebtRank). */
+      edgeLoss: z.boolean().optional(),
+    }),
     response: RiskPlaybackSchema,
   },
   /** The stored comparison of G(t), Ĝ(t+h) and the realised G(t+h) (`risk --forecast`), or null. */

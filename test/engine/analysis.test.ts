@@ -17,6 +17,7 @@ import { Archive } from '../../src/engine/store/archive'
 import type { CallResponse, EventPayload } from '../../src/shared/api'
 import { DexposureError } from '../../src/shared/errors'
 import { decodeFloat32, decodeFloat64, decodeInt32 } from '../../src/shared/packed'
+import { carriersOfSteps } from '../../src/shared/risk/carriers'
 import { STAT_KEYS } from '../../src/shared/risk/stats'
 
 const dir = mkdtempSync(join(tmpdir(), 'dx-analysis-'))
@@ -270,8 +271,29 @@ describe('scenario runs and playback', () => {
         runId,
         scenario: 'top5-protocols',
         method,
+        edgeLoss: true,
       })) as CallResponse<'risk.playback'>
       expect(p.matchesStored).toBe(true)
+      // without `edgeLoss` the same steps, without the per-carrier losses
+      const lean = (await call('risk.playback', {
+        runId,
+        scenario: 'top5-protocols',
+        method,
+      })) as CallResponse<'risk.playback'>
+      expect(lean.steps).toEqual(p.steps.map(({ edgeLoss: _, ...s }) => s))
+      // carriers come as changes from the step before; rebuilt, each is an edge of the week
+      const carriers = carriersOfSteps(
+        p.steps.map((s) => ({
+          source: decodeInt32(s.edgeSource),
+          target: decodeInt32(s.edgeTarget),
+          stopped: decodeInt32(s.edgeStopped),
+        })),
+      )
+      const frame = (await call('week.frame', { week: WEEK })) as CallResponse<'week.frame'>
+      const count = view.universe.ids.length
+      const weekPairs = new Set<number>()
+      const [fs, ft] = [decodeInt32(frame.edgeSource), decodeInt32(frame.edgeTarget)]
+      fs.forEach((x, e) => weekPairs.add(x * count + ft[e]))
       expect(p.revision).toBe(view.revision)
       const stored = (await call('risk.result', {
         runId,
@@ -295,10 +317,11 @@ describe('scenario runs and playback', () => {
           loss[c] = nl[k]
           state[c] = ns[k]
         })
-        const es = decodeInt32(s.edgeSource)
-        expect(decodeInt32(s.edgeTarget)).toHaveLength(es.length)
-        expect(decodeFloat64(s.edgeLoss)).toHaveLength(es.length)
-        carried += es.length
+        const c = carriers[p.steps.indexOf(s)]
+        expect(decodeInt32(s.edgeTarget)).toHaveLength(decodeInt32(s.edgeSource).length)
+        expect(decodeFloat64(s.edgeLoss!)).toHaveLength(c.source.length)
+        c.source.forEach((x, j) => expect(weekPairs.has(x * count + c.target[j])).toBe(true))
+        carried += c.source.length
         let total = 0
         for (const x of loss) total += x
         expect(total).toBeCloseTo(s.loss, -1)

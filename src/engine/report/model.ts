@@ -9,6 +9,7 @@ import { REPORT_SECTIONS, type ReportRequest, type ReportSection } from '../../s
 import { addWeeks } from '../../shared/dates'
 import { DexposureError } from '../../shared/errors'
 import { decodeFloat64, decodeInt32 } from '../../shared/packed'
+import { carriersOfSteps } from '../../shared/risk/carriers'
 import type { ContagionMethod } from '../../shared/risk/contagion/types'
 import { scenarioByName } from '../../shared/risk/scenarios'
 import { readBacktest } from '../forecast/backtest-store'
@@ -431,6 +432,13 @@ function snapshots(p: CallResponse<'risk.playback'>): {
 } {
   const nodes = decodeInt32(p.nodes)
   const shocked = decodeInt32(p.shocked)
+  const carriers = carriersOfSteps(
+    p.steps.map((s) => ({
+      source: decodeInt32(s.edgeSource),
+      target: decodeInt32(s.edgeTarget),
+      stopped: decodeInt32(s.edgeStopped),
+    })),
+  )
   const state = new Int32Array(nodes.length)
   const loss = new Float64Array(nodes.length)
   const snap = (k: number): { round: number; nodes: NodeState } => {
@@ -444,8 +452,8 @@ function snapshots(p: CallResponse<'risk.playback'>): {
         state: Int32Array.from(touched, (i) => state[i]),
         loss: Float64Array.from(touched, (i) => loss[i]),
         shocked,
-        edgeSource: decodeInt32(s.edgeSource),
-        edgeTarget: decodeInt32(s.edgeTarget),
+        edgeSource: carriers[k].source,
+        edgeTarget: carriers[k].target,
       },
     }
   }

@@ -7,6 +7,7 @@
 import type { CallResponse } from '../../shared/api'
 import { DexposureError } from '../../shared/errors'
 import { encodePacked } from '../../shared/packed'
+import { carrierChanges, type Carriers } from '../../shared/risk/carriers'
 import { runMethod, type ContagionParams } from '../../shared/risk/contagion/run'
 import type { ContagionMethod, ContagionTrace } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, type RiskGraph } from '../../shared/risk/graph'
@@ -51,6 +52,8 @@ export function riskPlayback(
   runId: number,
   scenario: string,
   method: ContagionMethod,
+  /** Send the loss each carrier passes at each step too (`edgeLoss`). */
+  withEdgeLoss = false,
 ): CallResponse<'risk.playback'> {
   const run = contagionRun(archive, runId)
   const stored = archive.db
@@ -105,6 +108,8 @@ export function riskPlayback(
   const u = (i: number) => (uni[i] >= 0 ? uni[i] : (uni[i] = universeOf(i)))
   const prevLoss = new Float64Array(g.n)
   const prevState = new Uint8Array(g.n)
+  let prevCarriers: Carriers = { source: new Int32Array(0), target: new Int32Array(0) }
+  const pair = (s: number, t: number): number => s * view.universe.ids.length + t
   const steps = trace.steps.map((s, k) => {
     const changed: number[] = []
     const loss: number[] = []
@@ -118,12 +123,14 @@ export function riskPlayback(
         prevState[i] = s.states[i]
       }
     const m = s.carriers.length
-    const src = new Int32Array(m)
-    const dst = new Int32Array(m)
+    const carriers: Carriers = { source: new Int32Array(m), target: new Int32Array(m) }
     for (let c = 0; c < m; c++) {
-      src[c] = u(g.src[s.carriers[c]])
-      dst[c] = u(g.dst[s.carriers[c]])
+      carriers.source[c] = u(g.src[s.carriers[c]])
+      carriers.target[c] = u(g.dst[s.carriers[c]])
     }
+    // carriers as changes from the previous step (shared/risk/carriers.ts)
+    const { changes, rebuilt, order } = carrierChanges(prevCarriers, carriers, pair)
+    prevCarriers = rebuilt
     const p = result.path[k]
     return {
       round: p.round,
@@ -133,9 +140,12 @@ export function riskPlayback(
       changed: encodePacked(Int32Array.from(changed)),
       nodeLoss: encodePacked(Float64Array.from(loss)),
       nodeState: encodePacked(Int32Array.from(state)),
-      edgeSource: encodePacked(src),
-      edgeTarget: encodePacked(dst),
-      edgeLoss: encodePacked(s.carried),
+      edgeSource: encodePacked(changes.source),
+      edgeTarget: encodePacked(changes.target),
+      edgeStopped: encodePacked(changes.stopped),
+      ...(withEdgeLoss
+        ? { edgeLoss: encodePacked(Float64Array.from(order, (c) => s.carried[c])) }
+        : {}),
     }
   })
   return {

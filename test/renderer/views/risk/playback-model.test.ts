@@ -13,11 +13,13 @@ import {
   type PlaybackResponse,
 } from '../../../../src/renderer/src/views/risk/playback-model'
 import { pairKey } from '../../../../src/renderer/src/views/graph/overlay'
+import { carrierChanges, type Carriers } from '../../../../src/shared/risk/carriers'
 
 const ids = ['A', 'B', 'C', 'D', 'E']
 const i32 = (xs: number[]) => encodePacked(Int32Array.from(xs))
 const f64 = (xs: number[]) => encodePacked(Float64Array.from(xs))
 
+/** A step with its node changes and its carriers (holder, issuer, loss passed), whole. */
 function step(
   round: number,
   loss: number,
@@ -32,10 +34,27 @@ function step(
     changed: i32(changed.map((c) => c[0])),
     nodeLoss: f64(changed.map((c) => c[1])),
     nodeState: i32(changed.map((c) => c[2])),
-    edgeSource: i32(edges.map((e) => e[0])),
-    edgeTarget: i32(edges.map((e) => e[1])),
-    edgeLoss: f64(edges.map((e) => e[2])),
+    edges,
   }
+}
+
+/** Steps as the engine sends them: carriers as changes from the step before. */
+function sent(steps: ReturnType<typeof step>[]): PlaybackResponse['steps'] {
+  let before: Carriers = { source: new Int32Array(0), target: new Int32Array(0) }
+  return steps.map(({ edges, ...s }) => {
+    const after = {
+      source: Int32Array.from(edges, (e) => e[0]),
+      target: Int32Array.from(edges, (e) => e[1]),
+    }
+    const { changes, rebuilt } = carrierChanges(before, after, (a, b) => a * 100 + b)
+    before = rebuilt
+    return {
+      ...s,
+      edgeSource: encodePacked(changes.source),
+      edgeTarget: encodePacked(changes.target),
+      edgeStopped: encodePacked(changes.stopped),
+    }
+  })
 }
 
 // touched nodes: positions 0..3 → universe 4 (E), 1 (B), 2 (C), 0 (A); E is shocked
@@ -53,7 +72,7 @@ const response: PlaybackResponse = {
   tvl: f64([100, 50, 40, 10]),
   shocked: i32([4]),
   matchesStored: true,
-  steps: [
+  steps: sent([
     step(0, 30, [[0, 30, 1]]),
     // E (issuer) passes loss to its holders B and C: edges B → E and C → E
     step(
@@ -78,7 +97,7 @@ const response: PlaybackResponse = {
       ],
       [[0, 1, 40]],
     ),
-  ],
+  ]),
 }
 
 const usd = (x: number) => `$${x}`
@@ -164,7 +183,7 @@ describe('playback frames', () => {
       decodePlayback({
         ...response,
         method: 'eisenberg-noe',
-        steps: [response.steps[0], { ...response.steps[2], round: 5 }],
+        steps: sent([step(0, 30, [[0, 30, 1]]), step(5, 100, [[1, 50, 2]], [[0, 1, 40]])]),
       }),
       { ids, usd },
     )

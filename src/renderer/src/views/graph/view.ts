@@ -527,9 +527,16 @@ export class GraphView implements Editor {
     })
   }
 
+  /** The universe's nodes in a new graph, handed to sigma by the next recompute with the week's
+   * sizes, colours and visibility written: sigma then processes 11k nodes once, not once as
+   * built (all hidden) and again as styled. */
   private buildNodes(u: LoadedUniverse): void {
-    this.swapGraph(this.nodeGraph(u))
+    this.graph = this.nodeGraph(u)
+    this.handedOver = false
   }
+
+  /** Whether sigma holds `graph` (see buildNodes). */
+  private handedOver = false
 
   /** A graph holding every node of the universe at its stored position (no edges yet). Simple,
    * not multi: a week has one edge per ordered pair (the import policy merges repeats), and
@@ -552,7 +559,8 @@ export class GraphView implements Editor {
   }
 
   private createSigma(): void {
-    const sigma = new Sigma(this.graph, this.stage, {
+    // an empty graph: the nodes come with the first week's styles (buildNodes)
+    const sigma = new Sigma(new Graph({ type: 'directed' }), this.stage, {
       settings: {
         // sigma 4 sizes items in graph units by default, which makes pixel-sized nodes cover the
         // stage (toolchain.md); screen units keep sizes in pixels.
@@ -623,7 +631,7 @@ export class GraphView implements Editor {
     })
     resized.observe(this.stage)
     this.offs.push(() => resized.disconnect())
-    this.applyTheme(this.colors)
+    this.applyTheme(this.colors, false)
   }
 
   /** Frames the bulk of the layout: the 0.5–99.5 % range of positions, so a few far-flung
@@ -880,7 +888,14 @@ export class GraphView implements Editor {
       }
     })
     this.status.timings.restyled = changedNodes.length
-    if (changedNodes.length)
+    if (!this.handedOver) {
+      // a new graph (buildNodes): one full process, styled; item states start afresh
+      this.handedOver = true
+      this.swapGraph(g)
+      this.lit = { nodes: [], node: -1 }
+      if (this.selected && g.hasNode(this.selected))
+        this.sigma.setNodeState(this.selected, { isHighlighted: true })
+    } else if (changedNodes.length)
       this.sigma.refresh({
         partialGraph: { nodes: changedNodes },
         skipIndexation: !reindex,
@@ -1264,13 +1279,15 @@ export class GraphView implements Editor {
   private markSelected(before: string | null, after: string | null): void {
     const g = this.graph
     const marked = this.overlay?.marked
+    // (a graph not handed to sigma yet gets the selection's state when it is: recompute)
+    const sigma = this.handedOver ? this.sigma : null
     if (before && before !== after && g.hasNode(before)) {
       g.setNodeAttribute(before, 'mark', !!marked?.has(before))
-      this.sigma?.setNodeState(before, { isHighlighted: false })
+      sigma?.setNodeState(before, { isHighlighted: false })
     }
     if (after && g.hasNode(after)) {
       g.setNodeAttribute(after, 'mark', true)
-      this.sigma?.setNodeState(after, { isHighlighted: true })
+      sigma?.setNodeState(after, { isHighlighted: true })
     }
   }
 
@@ -1340,10 +1357,12 @@ export class GraphView implements Editor {
         }
   }
 
-  private applyTheme(c: ThemeColors): void {
+  /** The theme's colours on the stage, the timeline and (`restyle`) the graph. */
+  private applyTheme(c: ThemeColors, restyle = true): void {
     this.colors = c
     this.stage.style.background = c.background
     this.timeline.setColors({ line: c.accent, bars: withAlpha(c.muted, 0.35), marker: c.removed })
+    if (!restyle) return
     if (this.week) this.recompute()
     else this.sigma?.refresh()
   }

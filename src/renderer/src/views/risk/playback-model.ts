@@ -7,6 +7,7 @@
 // Pure: no DOM, unit-tested (test/renderer/views/risk/playback-model.test.ts).
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64, decodeInt32 } from '../../../../shared/packed'
+import { carriersOfSteps } from '../../../../shared/risk/carriers'
 import type { LegendEntry } from '../graph/appearance'
 import { pairKey, type GraphOverlay, type OverlayEdge } from '../graph/overlay'
 
@@ -49,9 +50,9 @@ export interface DecodedStep {
   changed: Int32Array
   nodeLoss: Float64Array
   nodeState: Int32Array
+  /** The edges that carry loss at this step (rebuilt from the engine's changes). */
   edgeSource: Int32Array
   edgeTarget: Int32Array
-  edgeLoss: Float64Array
 }
 
 export interface DecodedPlayback {
@@ -73,6 +74,13 @@ export interface DecodedPlayback {
 }
 
 export function decodePlayback(r: PlaybackResponse): DecodedPlayback {
+  const carriers = carriersOfSteps(
+    r.steps.map((s) => ({
+      source: decodeInt32(s.edgeSource),
+      target: decodeInt32(s.edgeTarget),
+      stopped: decodeInt32(s.edgeStopped),
+    })),
+  )
   return {
     runId: r.runId,
     scenario: r.scenario,
@@ -86,7 +94,7 @@ export function decodePlayback(r: PlaybackResponse): DecodedPlayback {
     nodes: decodeInt32(r.nodes),
     tvl: decodeFloat64(r.tvl),
     shocked: decodeInt32(r.shocked),
-    steps: r.steps.map((s) => ({
+    steps: r.steps.map((s, k) => ({
       round: s.round,
       loss: s.loss,
       distressed: s.distressed,
@@ -94,9 +102,8 @@ export function decodePlayback(r: PlaybackResponse): DecodedPlayback {
       changed: decodeInt32(s.changed),
       nodeLoss: decodeFloat64(s.nodeLoss),
       nodeState: decodeInt32(s.nodeState),
-      edgeSource: decodeInt32(s.edgeSource),
-      edgeTarget: decodeInt32(s.edgeTarget),
-      edgeLoss: decodeFloat64(s.edgeLoss),
+      edgeSource: carriers[k].source,
+      edgeTarget: carriers[k].target,
     })),
   }
 }
