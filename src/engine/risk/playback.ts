@@ -7,7 +7,7 @@
 import type { CallResponse } from '../../shared/api'
 import { DexposureError } from '../../shared/errors'
 import { encodePacked } from '../../shared/packed'
-import { carrierChanges, type Carriers } from '../../shared/risk/carriers'
+import { idChanges } from '../../shared/risk/carriers'
 import { runMethod, type ContagionParams } from '../../shared/risk/contagion/run'
 import type { ContagionMethod, ContagionTrace } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, type RiskGraph } from '../../shared/risk/graph'
@@ -108,8 +108,9 @@ export function riskPlayback(
   const u = (i: number) => (uni[i] >= 0 ? uni[i] : (uni[i] = universeOf(i)))
   const prevLoss = new Float64Array(g.n)
   const prevState = new Uint8Array(g.n)
-  let prevCarriers: Carriers = { source: new Int32Array(0), target: new Int32Array(0) }
-  const pair = (s: number, t: number): number => s * view.universe.ids.length + t
+  // the previous step's carriers (graph edge ids) in the order the receiver holds them
+  let prevCarriers = new Int32Array(0)
+  const scratch = new Int32Array(g.e).fill(-1)
   const steps = trace.steps.map((s, k) => {
     const changed: number[] = []
     const loss: number[] = []
@@ -122,15 +123,13 @@ export function riskPlayback(
         prevLoss[i] = s.losses[i]
         prevState[i] = s.states[i]
       }
-    const m = s.carriers.length
-    const carriers: Carriers = { source: new Int32Array(m), target: new Int32Array(m) }
-    for (let c = 0; c < m; c++) {
-      carriers.source[c] = u(g.src[s.carriers[c]])
-      carriers.target[c] = u(g.dst[s.carriers[c]])
-    }
     // carriers as changes from the previous step (shared/risk/carriers.ts)
-    const { changes, rebuilt, order } = carrierChanges(prevCarriers, carriers, pair)
-    prevCarriers = rebuilt
+    const carriers = s.carriers
+    const { added, stopped, order } = idChanges(prevCarriers, carriers, scratch)
+    // (plain loops: `Int32Array.from` over 74k carriers × 34 steps cost ≈ 0.5 s here)
+    const next = new Int32Array(order.length)
+    for (let j = 0; j < order.length; j++) next[j] = carriers[order[j]]
+    prevCarriers = next
     const p = result.path[k]
     return {
       round: p.round,
@@ -140,9 +139,9 @@ export function riskPlayback(
       changed: encodePacked(Int32Array.from(changed)),
       nodeLoss: encodePacked(Float64Array.from(loss)),
       nodeState: encodePacked(Int32Array.from(state)),
-      edgeSource: encodePacked(changes.source),
-      edgeTarget: encodePacked(changes.target),
-      edgeStopped: encodePacked(changes.stopped),
+      edgeSource: encodePacked(Int32Array.from(added, (c) => u(g.src[carriers[c]]))),
+      edgeTarget: encodePacked(Int32Array.from(added, (c) => u(g.dst[carriers[c]]))),
+      edgeStopped: encodePacked(stopped),
       ...(withEdgeLoss
         ? { edgeLoss: encodePacked(Float64Array.from(order, (c) => s.carried[c])) }
         : {}),

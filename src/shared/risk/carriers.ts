@@ -16,49 +16,77 @@ export interface CarrierChanges extends Carriers {
   stopped: Int32Array
 }
 
+/** What changed between two lists of distinct ids: positions in `after` of the ids not in
+ * `before` (`added`), positions in `before` of the ids not in `after` (`stopped`), and `order`:
+ * `after` as the receiver rebuilds it (kept ids in `before`'s order, then the added), as positions
+ * in `after`. `scratch` is −1 at every id (length: the id space) and is left so. O(|before| +
+ * |after|) with no hashing: a DebtRank step keeps 74k carriers, over 30 steps. */
+export function idChanges(
+  before: ArrayLike<number>,
+  after: ArrayLike<number>,
+  scratch: Int32Array,
+): { added: Int32Array; stopped: Int32Array; order: Int32Array } {
+  for (let c = 0; c < after.length; c++) scratch[after[c]] = c
+  const stopped: number[] = []
+  const order: number[] = []
+  for (let p = 0; p < before.length; p++) {
+    const c = scratch[before[p]]
+    if (c < 0) stopped.push(p)
+    else {
+      order.push(c)
+      scratch[before[p]] = -2 // kept
+    }
+  }
+  const added: number[] = []
+  for (let c = 0; c < after.length; c++) {
+    if (scratch[after[c]] !== -2) {
+      added.push(c)
+      order.push(c)
+    }
+    scratch[after[c]] = -1
+  }
+  return {
+    added: Int32Array.from(added),
+    stopped: Int32Array.from(stopped),
+    order: Int32Array.from(order),
+  }
+}
+
 /**
  * The changes from `before` (the previous step's carriers as the receiver holds them: the
  * `rebuilt` of the previous call) to `after`; `rebuilt`, `after` in the order the receiver
  * rebuilds it; and `order`, where each of those is in `after` (a carrier's data in step order,
  * e.g. the loss it passes, goes out in that order). `key` names a pair uniquely (e.g.
- * holder · count + issuer).
+ * holder · count + issuer). (The engine diffs its graph's edge ids with `idChanges` directly.)
  */
 export function carrierChanges(
   before: Carriers,
   after: Carriers,
   key: (source: number, target: number) => number,
 ): { changes: CarrierChanges; rebuilt: Carriers; order: Int32Array } {
-  const at = new Map<number, number>()
-  for (let c = 0; c < after.source.length; c++) at.set(key(after.source[c], after.target[c]), c)
-  const stopped: number[] = []
-  const order: number[] = []
-  const kept = new Set<number>()
-  for (let c = 0; c < before.source.length; c++) {
-    const k = key(before.source[c], before.target[c])
-    const a = at.get(k)
-    if (a === undefined || kept.has(a)) stopped.push(c)
-    else {
-      kept.add(a)
-      order.push(a)
-    }
-  }
-  const added: number[] = []
-  for (let c = 0; c < after.source.length; c++)
-    if (!kept.has(c)) {
-      added.push(c)
-      order.push(c)
-    }
+  // pairs → dense ids
+  const ids = new Map<number, number>()
+  const idsOf = (c: Carriers): Int32Array =>
+    Int32Array.from(c.source, (s, i) => {
+      const k = key(s, c.target[i])
+      let id = ids.get(k)
+      if (id === undefined) ids.set(k, (id = ids.size))
+      return id
+    })
+  const b = idsOf(before)
+  const a = idsOf(after)
+  const { added, stopped, order } = idChanges(b, a, new Int32Array(ids.size).fill(-1))
   return {
     changes: {
       source: Int32Array.from(added, (c) => after.source[c]),
       target: Int32Array.from(added, (c) => after.target[c]),
-      stopped: Int32Array.from(stopped),
+      stopped,
     },
     rebuilt: {
       source: Int32Array.from(order, (c) => after.source[c]),
       target: Int32Array.from(order, (c) => after.target[c]),
     },
-    order: Int32Array.from(order),
+    order,
   }
 }
 
