@@ -18,10 +18,10 @@ import {
   machine,
   median,
   newPage,
+  openDrawnWeek,
   requireArchive,
   startServer,
   tempDir,
-  waitUntil,
 } from './ui-harness.mjs'
 
 const { values } = parseArgs({
@@ -35,37 +35,10 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 requireArchive(values.archive)
 
-/** Moves the layer's base edges into sigma's graph (or back): [ms of the hand-over]. */
+/** Moves the layer's base edges into sigma's graph (or back): ms of the hand-over (graphology
+ * adds, sigma's full process and one render). */
 const handOver = (page, id, toSigma) =>
-  page.evaluate(
-    ([id, toSigma]) => {
-      const s = window.__sigma[id]
-      const g = s.getGraph()
-      const layer = s.dxEdgeLayer
-      const t0 = performance.now()
-      layer.enabled = !toSigma
-      if (!toSigma) {
-        g.clearEdges()
-        s.refresh()
-        return performance.now() - t0
-      }
-      const key = []
-      g.forEachNode((k, a) => (key[a.i] = k))
-      const { data, count } = layer.base
-      const f = new Float32Array(data.buffer)
-      for (let k = 0; k < count; k++) {
-        const c = data[4 * k + 2]
-        const color = `rgba(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255}, ${(c >>> 24) / 255})`
-        g.addDirectedEdgeWithKey(`t${k}`, key[data[4 * k]], key[data[4 * k + 1]], {
-          color,
-          size: f[4 * k + 3],
-        })
-      }
-      s.refresh()
-      return performance.now() - t0
-    },
-    [id, toSigma],
-  )
+  page.evaluate(([id, on]) => window.__sigma[id].dxEdgeLayer.drawBySigma(on), [id, toSigma])
 
 /** The edges drawn again `runs` times by `way`: [render call, to presented] ms. */
 const redraws = (page, id, way) =>
@@ -107,26 +80,7 @@ const browser = await launchBrowser()
 const loadAtStart = loadavg()
 try {
   const page = await newPage(browser)
-  await page.goto(server.url)
-  await waitUntil(
-    page,
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    600_000,
-  )
-  await page.evaluate(
-    (week) => window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week } })),
-    values.week,
-  )
-  const id = await waitUntil(
-    page,
-    (w) =>
-      Object.keys(window.__graphs).find(
-        (i) => window.__graphs[i].week === w && window.__graphs[i].rendered,
-      ),
-    values.week,
-    600_000,
-  )
+  const id = await openDrawnWeek(page, server.url, values.week)
   const status = await page.evaluate((i) => {
     const g = window.__graphs[i]
     return { nodes: g.nodes, edges: g.edges, drawn: window.__sigma[i].dxEdgeLayer.base.count }

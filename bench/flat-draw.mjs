@@ -17,6 +17,7 @@ import {
   machine,
   median,
   newPage,
+  openDrawnWeek,
   requireArchive,
   startServer,
   tempDir,
@@ -174,26 +175,7 @@ const browser = await launchBrowser()
 const loadAtStart = loadavg()
 try {
   const page = await newPage(browser)
-  await page.goto(server.url)
-  await waitUntil(
-    page,
-    () => Object.values(window.__graphs ?? {}).some((g) => g.rendered),
-    null,
-    600_000,
-  )
-  await page.evaluate(
-    (week) => window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week } })),
-    values.week,
-  )
-  const id = await waitUntil(
-    page,
-    (w) =>
-      Object.keys(window.__graphs).find(
-        (i) => window.__graphs[i].week === w && window.__graphs[i].rendered,
-      ),
-    values.week,
-    600_000,
-  )
+  const id = await openDrawnWeek(page, server.url, values.week)
   const status = await page.evaluate((i) => {
     const g = window.__graphs[i]
     return { nodes: g.nodes, edges: g.edges, drawModes: g.drawModes }

@@ -198,6 +198,25 @@ export const waitForGraph = (page, week = null, timeoutMs = 600_000) =>
     timeoutMs,
   )
 
+/** Loads the workbench, opens `week` in a graph tab and waits for it to be drawn: its editor id. */
+export async function openDrawnWeek(page, url, week) {
+  await page.goto(url)
+  await waitForGraph(page)
+  await page.evaluate(
+    (w) => window.dispatchEvent(new CustomEvent('dx:open-graph', { detail: { week: w } })),
+    week,
+  )
+  return waitUntil(
+    page,
+    (w) =>
+      Object.keys(window.__graphs).find(
+        (i) => window.__graphs[i].week === w && window.__graphs[i].rendered,
+      ),
+    week,
+    600_000,
+  )
+}
+
 /** The renderer's JS heap after a forced garbage collection, in MiB (CDP). */
 export async function heapMb(page) {
   const cdp = await page.context().newCDPSession(page)

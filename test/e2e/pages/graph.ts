@@ -27,8 +27,8 @@ interface EdgeHooks {
   dxEdges: { edgesOf(node: string): DrawnEdge[]; held(): number }
   dxEdgeLayer: {
     topLayerMin: number
-    enabled: boolean
-    base: { data: Uint32Array; count: number }
+    base: { count: number }
+    drawBySigma(on: boolean): number
   }
 }
 
@@ -147,32 +147,7 @@ export class GraphEditor {
    */
   stageShotEdgesDrawnBySigma(): Promise<Buffer> {
     return this.stageShotWhile(([id, bySigma]) => {
-      type Graph = {
-        forEachNode(f: (key: string, a: { i: number }) => void): void
-        addDirectedEdgeWithKey(key: string, s: string, t: string, a: object): void
-        dropEdge(key: string): void
-        edges(): string[]
-      }
-      const s = window.__sigma![id] as unknown as EdgeHooks & { getGraph(): Graph }
-      const g = s.getGraph()
-      const layer = s.dxEdgeLayer
-      layer.enabled = !bySigma
-      if (!bySigma) {
-        for (const e of g.edges()) g.dropEdge(e)
-        return
-      }
-      const key: string[] = []
-      g.forEachNode((k, a) => (key[a.i] = k))
-      const { data, count } = layer.base
-      const f = new Float32Array(data.buffer)
-      for (let k = 0; k < count; k++) {
-        const c = data[4 * k + 2]
-        const color = `rgba(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255}, ${(c >>> 24) / 255})`
-        g.addDirectedEdgeWithKey(`t${k}`, key[data[4 * k]], key[data[4 * k + 1]], {
-          color,
-          size: f[4 * k + 3],
-        })
-      }
+      ;(window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer.drawBySigma(bySigma)
     })
   }
 

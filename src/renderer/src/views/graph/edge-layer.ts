@@ -14,7 +14,7 @@
 // step) and composited otherwise. A lit edge is also in the base, under its lit look.
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
-import { EdgeItems } from './edge-items'
+import { EdgeItems, ITEM_WORDS } from './edge-items'
 import { EdgeProgram, ItemTexture } from './edge-program'
 import {
   Compositor,
@@ -99,6 +99,31 @@ export class EdgeLayer {
     this.litVersion++
   }
 
+  /**
+   * For stories and benches: the base edges handed to sigma's own edge program instead (added to
+   * its graph in the layer's order, with their colours and widths; this layer off), or, `false`,
+   * taken back. The graph's nodes carry their universe index as `i`. Returns the ms it took.
+   */
+  drawBySigma(on: boolean): number {
+    const t0 = performance.now()
+    const g = this.sigma.getGraph()
+    this.enabled = !on
+    if (!on) g.clearEdges()
+    else {
+      const key: string[] = []
+      g.forEachNode((k, a) => (key[a.i as number] = k))
+      for (let k = 0; k < this.base.count; k++) {
+        const [o, c] = [k * ITEM_WORDS, this.base.color(k)]
+        g.addDirectedEdgeWithKey(`t${k}`, key[this.base.data[o]], key[this.base.data[o + 1]], {
+          color: `rgba(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255}, ${(c >>> 24) / 255})`,
+          size: this.base.width(k),
+        })
+      }
+    }
+    this.sigma.refresh()
+    return performance.now() - t0
+  }
+
   /** How many edges are lit now. */
   get litCount(): number {
     return this.lit.overlay.count + this.lit.hover.count
@@ -149,10 +174,9 @@ export class EdgeLayer {
     const key = frameKey(this.baseVersion, p)
     if (key !== this.drawnKey) {
       this.baseTexture.sync(gl, this.base, this.baseVersion)
-      clearTarget(gl, this.target.fbo!)
-      gl.bindFramebuffer(gl.FRAMEBUFFER, this.target.fbo)
-      gl.viewport(0, 0, w, h)
-      this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p)
+      redraw(gl, this.target, () =>
+        this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p),
+      )
       this.drawnKey = key
       this.drawn = {
         version: this.baseVersion,
@@ -189,10 +213,7 @@ export class EdgeLayer {
     if (this.topTarget.ensure(gl, w, h)) this.topDrawnKey = null
     const key = frameKey(this.litVersion, p)
     if (key !== this.topDrawnKey) {
-      clearTarget(gl, this.topTarget.fbo!)
-      gl.bindFramebuffer(gl.FRAMEBUFFER, this.topTarget.fbo)
-      gl.viewport(0, 0, w, h)
-      drawAll()
+      redraw(gl, this.topTarget, drawAll)
       this.topDrawnKey = key
       this.counts.topDrawn++
     } else this.counts.topReused++
@@ -223,4 +244,12 @@ export class EdgeLayer {
     this.drawn = null
     this.topDrawnKey = null
   }
+}
+
+/** Clears `target` and runs `draw` into it (its framebuffer bound, the viewport its size). */
+function redraw(gl: WebGL2RenderingContext, target: LayerTarget, draw: () => void): void {
+  clearTarget(gl, target.fbo!)
+  gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
+  gl.viewport(0, 0, target.w, target.h)
+  draw()
 }

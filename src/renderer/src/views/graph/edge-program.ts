@@ -6,7 +6,8 @@
 // extremities): the same width in pixels for the same size, the same camera matrix and ratios
 // from sigma's render parameters, ≈ 1 px of feathering, premultiplied "over" blending.
 import type { RenderParams } from 'sigma/types'
-import { ITEM_WORDS, type EdgeItems } from './edge-items'
+import type { EdgeItems } from './edge-items'
+import { uintTexture, writeUintTexels } from './layer-target'
 
 /** Texels per row of the item and node textures (WebGL 2 guarantees 2048 a side: 4M items). */
 export const TEXTURE_WIDTH = 2048
@@ -100,42 +101,11 @@ export class ItemTexture {
     gl.activeTexture(gl.TEXTURE0 + ITEM_UNIT)
     if (!this.texture || rows > this.rows) {
       if (this.texture) gl.deleteTexture(this.texture)
-      this.texture = gl.createTexture()
-      gl.bindTexture(gl.TEXTURE_2D, this.texture)
       // rounded up to a power of two rows, so a growing week does not reallocate each step
       this.rows = 2 ** Math.ceil(Math.log2(rows))
-      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32UI, TEXTURE_WIDTH, this.rows)
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
+      this.texture = uintTexture(gl, TEXTURE_WIDTH, this.rows)
     } else gl.bindTexture(gl.TEXTURE_2D, this.texture)
-    const full = Math.floor(items.count / TEXTURE_WIDTH)
-    const words = TEXTURE_WIDTH * ITEM_WORDS
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4)
-    if (full)
-      gl.texSubImage2D(
-        gl.TEXTURE_2D,
-        0,
-        0,
-        0,
-        TEXTURE_WIDTH,
-        full,
-        gl.RGBA_INTEGER,
-        gl.UNSIGNED_INT,
-        items.data.subarray(0, full * words),
-      )
-    const rest = items.count - full * TEXTURE_WIDTH
-    if (rest)
-      gl.texSubImage2D(
-        gl.TEXTURE_2D,
-        0,
-        0,
-        full,
-        rest,
-        1,
-        gl.RGBA_INTEGER,
-        gl.UNSIGNED_INT,
-        items.data.subarray(full * words, full * words + rest * ITEM_WORDS),
-      )
+    writeUintTexels(gl, items.data, items.count, TEXTURE_WIDTH)
     gl.bindTexture(gl.TEXTURE_2D, null)
     gl.activeTexture(active)
     this.uploaded = version

@@ -14,7 +14,7 @@
 // `unbindProgram` with them. A program the rewrite does not understand stays instanced, and the
 // view reports why.
 import type Sigma from 'sigma'
-import { addLayer } from './layer-target'
+import { addLayer, uintTexture, writeUintTexels } from './layer-target'
 import {
   FLAT_UNIFORMS,
   NotFlattenable,
@@ -173,41 +173,10 @@ export class FlatProgram {
     gl.activeTexture(gl.TEXTURE0 + UNIT)
     if (!this.texture || rows !== this.rows) {
       if (this.texture) gl.deleteTexture(this.texture)
-      this.texture = gl.createTexture()
-      gl.bindTexture(gl.TEXTURE_2D, this.texture)
-      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32UI, WIDTH, rows)
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
+      this.texture = uintTexture(gl, WIDTH, rows)
       this.rows = rows
     } else gl.bindTexture(gl.TEXTURE_2D, this.texture)
-    const full = Math.floor(texels / WIDTH)
-    if (full > 0)
-      gl.texSubImage2D(
-        gl.TEXTURE_2D,
-        0,
-        0,
-        0,
-        WIDTH,
-        full,
-        gl.RGBA_INTEGER,
-        gl.UNSIGNED_INT,
-        data,
-        0,
-      )
-    const rest = texels - full * WIDTH
-    if (rest > 0)
-      gl.texSubImage2D(
-        gl.TEXTURE_2D,
-        0,
-        0,
-        full,
-        rest,
-        1,
-        gl.RGBA_INTEGER,
-        gl.UNSIGNED_INT,
-        data,
-        full * WIDTH * 4,
-      )
+    writeUintTexels(gl, data, texels, WIDTH)
     gl.activeTexture(active)
     this.uploaded = p.bufferGeneration
     this.uploadedCapacity = p.capacity

@@ -301,3 +301,42 @@ void main() {
     this.made = null
   }
 }
+
+/** A new RGBA32UI texture of `width` × `rows` texels, nearest filtering, left bound to TEXTURE_2D
+ * of the active unit (the item textures of flat-draw.ts and edge-program.ts). */
+export function uintTexture(gl: WebGL2RenderingContext, width: number, rows: number): WebGLTexture {
+  const texture = gl.createTexture()
+  gl.bindTexture(gl.TEXTURE_2D, texture)
+  gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32UI, width, rows)
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
+  return texture
+}
+
+/** Writes the first `texels` RGBA32UI texels of `data` (four words each) into the bound texture,
+ * `width` texels a row from the first: the full rows, then what is left of the last. */
+export function writeUintTexels(
+  gl: WebGL2RenderingContext,
+  data: Uint32Array,
+  texels: number,
+  width: number,
+): void {
+  const full = Math.floor(texels / width)
+  const rest = texels - full * width
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4)
+  if (full > 0)
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, full, gl.RGBA_INTEGER, gl.UNSIGNED_INT, data, 0)
+  if (rest > 0)
+    gl.texSubImage2D(
+      gl.TEXTURE_2D,
+      0,
+      0,
+      full,
+      rest,
+      1,
+      gl.RGBA_INTEGER,
+      gl.UNSIGNED_INT,
+      data,
+      full * width * 4,
+    )
+}
