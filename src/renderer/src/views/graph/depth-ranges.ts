@@ -1,9 +1,9 @@
 // sigma's bookkeeping of which buffer positions each depth layer draws, updated by binary search.
-// Why our own: when an item changes depth (an edge lit on top by a hover or a playback step, and
+// Why our own: when an item changes depth (a node lit on top by a hover or a playback step, and
 // back), sigma 4.0.4 finds its fragment by scanning the depth's fragments from the first. Lit
-// items leave one hole each in the `edges` depth, so lighting L edges costs O(L²): a real-scale
-// DebtRank step (thousands of carriers) spent ≈ 240 ms there, a reference-cascade step ≈ 150 ms
-// (bench/scenario-ui.mjs --profile). The fragments stay sigma's own arrays, sorted and disjoint,
+// items leave one hole each in their depth, so lighting L items costs O(L²): when sigma still drew
+// the edges, a real-scale DebtRank step (thousands of carriers) spent ≈ 240 ms there
+// (bench/scenario-ui.mjs --profile); nodes are lit by the hundred. The fragments stay sigma's own arrays, sorted and disjoint,
 // changed exactly as sigma changes them; only the search is faster. sigma calls these through its
 // instance methods `updateNodeDepthRanges` / `updateEdgeDepthRanges`, which are replaced on the
 // instance.

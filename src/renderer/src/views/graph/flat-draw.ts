@@ -2,8 +2,9 @@
 // as one instance of an instanced draw, and in software WebGL (SwiftShader: machines without a
 // usable GPU, and every machine our tests and benches run on) each instance costs ≈ 17 µs whatever
 // its shader or size — 75k short quads took 1.3–2.6 s instanced and 0.4 s as one plain draw of
-// 6 vertices each (bench/flat-draw.mjs, BENCHMARKS.md). A real-scale week's 75k edges paid that
-// at every switch, first render and redraw at rest, its 11k nodes twice (screen and picking).
+// 6 vertices each (bench/flat-draw.mjs, BENCHMARKS.md). A real-scale week's 11k nodes paid that
+// twice a redraw (screen and picking). (sigma holds no edge since the edge layer, edge-layer.ts,
+// draws them; its edge program is flattened all the same.)
 // The program keeps everything of sigma's but the draw: its item buffer goes up as an integer
 // texture (the same bytes, no NaN canonicalised as a float texture could), its vertex shader is
 // rewritten to read its attributes from there (flat-shader.ts), and `drawWebGL` issues
