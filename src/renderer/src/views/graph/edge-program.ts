@@ -7,7 +7,7 @@
 // from sigma's render parameters, ≈ 1 px of feathering, premultiplied "over" blending.
 import type { RenderParams } from 'sigma/types'
 import type { EdgeItems } from './edge-items'
-import { uintTexture, writeUintTexels } from './layer-target'
+import { linkProgram, uintTexture, writeUintTexels } from './layer-target'
 
 /** Texels per row of the item and node textures (WebGL 2 guarantees 2048 a side: 4M items). */
 export const TEXTURE_WIDTH = 2048
@@ -193,22 +193,7 @@ export class EdgeProgram {
     if (this.made?.gl === gl) return this.made
     this.made = null
     this.nodesUploaded = -1
-    const program = gl.createProgram()
-    for (const [type, source] of [
-      [gl.VERTEX_SHADER, VERTEX],
-      [gl.FRAGMENT_SHADER, FRAGMENT],
-    ] as const) {
-      const shader = gl.createShader(type)!
-      gl.shaderSource(shader, source)
-      gl.compileShader(shader)
-      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
-        throw new Error(`edge layer: shader: ${gl.getShaderInfoLog(shader)}`)
-      gl.attachShader(program, shader)
-      gl.deleteShader(shader)
-    }
-    gl.linkProgram(program)
-    if (!gl.getProgramParameter(program, gl.LINK_STATUS))
-      throw new Error(`edge layer: program: ${gl.getProgramInfoLog(program)}`)
+    const program = linkProgram(gl, VERTEX, FRAGMENT, 'edge layer')
     const u: Made['u'] = {}
     for (const name of [
       'u_items',

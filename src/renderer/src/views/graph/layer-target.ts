@@ -266,22 +266,7 @@ void main() {
   if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) discard;
   color = texture(u_layer, uv);
 }`
-    const program = gl.createProgram()
-    for (const [type, source] of [
-      [gl.VERTEX_SHADER, vertex],
-      [gl.FRAGMENT_SHADER, fragment],
-    ] as const) {
-      const shader = gl.createShader(type)!
-      gl.shaderSource(shader, source)
-      gl.compileShader(shader)
-      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
-        throw new Error(`${this.name}: shader: ${gl.getShaderInfoLog(shader)}`)
-      gl.attachShader(program, shader)
-      gl.deleteShader(shader)
-    }
-    gl.linkProgram(program)
-    if (!gl.getProgramParameter(program, gl.LINK_STATUS))
-      throw new Error(`${this.name}: program: ${gl.getProgramInfoLog(program)}`)
+    const program = linkProgram(gl, vertex, fragment, this.name)
     this.made = {
       gl,
       program,
@@ -339,4 +324,30 @@ export function writeUintTexels(
       data,
       full * width * 4,
     )
+}
+
+/** A linked WebGL program of the two shaders; compile and link errors name `name`. */
+export function linkProgram(
+  gl: WebGL2RenderingContext,
+  vertex: string,
+  fragment: string,
+  name: string,
+): WebGLProgram {
+  const program = gl.createProgram()
+  for (const [type, source] of [
+    [gl.VERTEX_SHADER, vertex],
+    [gl.FRAGMENT_SHADER, fragment],
+  ] as const) {
+    const shader = gl.createShader(type)!
+    gl.shaderSource(shader, source)
+    gl.compileShader(shader)
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
+      throw new Error(`${name}: shader: ${gl.getShaderInfoLog(shader)}`)
+    gl.attachShader(program, shader)
+    gl.deleteShader(shader)
+  }
+  gl.linkProgram(program)
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+    throw new Error(`${name}: program: ${gl.getProgramInfoLog(program)}`)
+  return program
 }
