@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { carrierChanges, carriersOfSteps, type Carriers } from '../../../src/shared/risk/carriers'
+import { carriersOfSteps, type Carriers } from '../../../src/shared/risk/carriers'
+import { carrierChanges } from './carrier-changes'
 
 const N = 40
 const key = (s: number, t: number): number => s * N + t

@@ -13,7 +13,8 @@ import {
   type PlaybackResponse,
 } from '../../../../src/renderer/src/views/risk/playback-model'
 import { pairKey } from '../../../../src/renderer/src/views/graph/overlay'
-import { carrierChanges, type Carriers } from '../../../../src/shared/risk/carriers'
+import type { Carriers } from '../../../../src/shared/risk/carriers'
+import { carrierChanges } from '../../../shared/risk/carrier-changes'
 
 const ids = ['A', 'B', 'C', 'D', 'E']
 const i32 = (xs: number[]) => encodePacked(Int32Array.from(xs))
