@@ -360,6 +360,9 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
 })
 
 test('an analyst pans the week: the edges move with the view, then edges and nodes are drawn again at rest', async () => {
+  // where a week's edges take longer than a frame to rasterise (a real-scale week in software
+  // WebGL) the layer draws them again in parts over several frames; here, 500 edges a frame
+  await graph.drawEdgesInParts(500)
   const box = (await graph.stage().boundingBox())!
   const at = (fx: number, fy: number): [number, number] => [
     box.x + box.width * fx,
@@ -398,6 +401,17 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
     .toBeGreaterThan(nodesBefore.drawn)
   const still = await graph.stagePixels()
   expect(moving.drawn).toBeGreaterThan(0.5 * still.drawn)
+  // the edges came in parts, the last picture shown moved until the new one was whole; whole, it
+  // is the picture one draw call gives, to the pixel
+  const rest = await graph.status()
+  expect(rest.edgeFrames.parts - before.parts).toBeGreaterThanOrEqual(
+    Math.ceil((await graph.drawnEdges()).drawn / 500),
+  )
+  const inParts = await graph.stageShot()
+  const whole = await graph.stageShotEdgesDrawnWhole()
+  expect((await pixelStats(page, inParts)).drawn).toBeGreaterThan(2_000)
+  expect(await pixelDiff(page, inParts, whole, 0)).toBe(0)
+  await graph.drawEdgesInParts(null)
   expect(
     await page.evaluate(() => (window as unknown as { __processed: number }).__processed),
   ).toBe(0)

@@ -28,7 +28,9 @@ interface EdgeHooks {
   dxEdgeLayer: {
     topLayerMin: number
     base: { count: number }
+    pace: { fixed: number | null }
     drawBySigma(on: boolean): number
+    baseChanged(): void
   }
 }
 
@@ -148,6 +150,31 @@ export class GraphEditor {
   stageShotEdgesDrawnBySigma(): Promise<Buffer> {
     return this.stageShotWhile(([id, bySigma]) => {
       ;(window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer.drawBySigma(bySigma)
+    })
+  }
+
+  /** Has the edge layer draw its base in parts of `n` edges a frame after a camera move, as it
+   * does on its own for a large week in software WebGL (raster-pace.ts); null: as it measures. */
+  drawEdgesInParts(n: number | null): Promise<void> {
+    return this.page.evaluate(
+      ([id, n]) => {
+        ;(window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer.pace.fixed = n
+      },
+      [this.id, n] as const,
+    )
+  }
+
+  /** A screenshot of the stage with the edges drawn again whole, in one draw call. */
+  stageShotEdgesDrawnWhole(): Promise<Buffer> {
+    return this.stageShotWhile(([id, whole]) => {
+      const layer = (window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer
+      const w = window as unknown as { __parts?: number | null }
+      if (whole) {
+        w.__parts = layer.pace.fixed
+        layer.pace.fixed = null
+        // a new version: the last picture cannot stand in, so the base is drawn at once
+        layer.baseChanged()
+      } else layer.pace.fixed = w.__parts ?? null
     })
   }
 

@@ -11,11 +11,18 @@
 // shown moved with the camera, and drawn again at rest. The lit edges are drawn each frame while
 // they are few (a hover's tens), and from `topLayerMin` on kept in a texture of their own, drawn
 // when they change (a DebtRank step lights up to the whole week, mostly the same from step to
-// step) and composited otherwise. A lit edge is also in the base, under its lit look.
+// step) and composited otherwise. A lit edge is also in the base, under its lit look. An overlay
+// that fades the week's other edges (a playback round, a spillover cell) shows the base's picture
+// at a lower opacity (`dim`) rather than drawing the base again in fainter colours: entering or
+// leaving it costs a composite, not a raster of the week. Where rasterising the whole base takes
+// longer than a frame's budget (raster-pace.ts), a base drawn again only because the camera moved
+// is drawn in parts over the next frames into a second target, the last picture shown moved until
+// the new one is whole.
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import { EdgeItems, ITEM_WORDS } from './edge-items'
 import { EdgeProgram, ItemTexture } from './edge-program'
+import { RasterPace } from './raster-pace'
 import {
   Compositor,
   LayerTarget,
@@ -25,6 +32,7 @@ import {
   frameKey,
   movedRect,
   type DrawnAt,
+  type GlRect,
 } from './layer-target'
 
 /** Why an edge is lit; drawn in this order (a hover's edges on top). */
@@ -50,13 +58,17 @@ export class EdgeLayer {
   readonly lit: Record<LitReason, EdgeItems> = { overlay: new EdgeItems(), hover: new EdgeItems() }
   /** Frames that drew the base, copied it, or showed it moved; and frames that drew the lit
    * edges into their layer, or put that layer back as it was. */
-  readonly counts = { drawn: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 }
+  readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 }
+  /** Edges per frame when the base is drawn in parts. */
+  readonly pace = new RasterPace()
   /** The lit edges are kept in a layer of their own from this many on; fewer are drawn each
    * frame: the layer costs a full-canvas composite a frame, about what drawing a thousand edges
    * costs in software WebGL. Stories set it to compare the two. */
   topLayerMin = 1000
   /** Off: the layer draws nothing (a story has sigma draw the same edges, to compare). */
   enabled = true
+  /** The base's picture is shown at this opacity (1: as drawn). */
+  dim = 1
 
   private baseVersion = 0
   private litVersion = 0
@@ -66,9 +78,13 @@ export class EdgeLayer {
     overlay: new ItemTexture(),
     hover: new ItemTexture(),
   }
-  private readonly target = new LayerTarget('edge layer')
+  private target = new LayerTarget('edge layer')
+  /** The base being drawn in parts (then swapped with `target`), its frame key, its next item. */
+  private pending = new LayerTarget('edge layer, next picture')
+  private pendingKey: string | null = null
+  private pendingFrom = 0
   private readonly topTarget = new LayerTarget('lit edge layer')
-  private readonly compositor = new Compositor('lit edge layer')
+  private readonly compositor = new Compositor('edge layer')
   private drawnKey: string | null = null
   private drawn: DrawnAt | null = null
   private topDrawnKey: string | null = null
@@ -124,6 +140,13 @@ export class EdgeLayer {
     return performance.now() - t0
   }
 
+  /** Base item `k`'s colour as shown (packed RGBA: its alpha times `dim`). */
+  baseColor(k: number): number {
+    const c = this.base.color(k)
+    if (this.dim === 1) return c
+    return ((c & 0xffffff) | (Math.round((c >>> 24) * this.dim) << 24)) >>> 0
+  }
+
   /** How many edges are lit now. */
   get litCount(): number {
     return this.lit.overlay.count + this.lit.hover.count
@@ -142,10 +165,7 @@ export class EdgeLayer {
     if (this.moving()) {
       const to = this.target.fbo && movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
       if (to) {
-        gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.target.fbo)
-        gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
-        gl.blitFramebuffer(0, 0, w, h, to.x0, to.y0, to.x1, to.y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
-        gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+        this.show(gl, p, to)
         this.counts.moved++
       }
       return
@@ -171,22 +191,75 @@ export class EdgeLayer {
       this.compositor.prepare(gl)
       this.program.prepare(gl)
     }
+    const whole = { x0: 0, y0: 0, x1: w, y1: h }
     const key = frameKey(this.baseVersion, p)
-    if (key !== this.drawnKey) {
-      this.baseTexture.sync(gl, this.base, this.baseVersion)
+    if (key === this.drawnKey) {
+      this.counts.reused++
+      this.show(gl, p, whole)
+      return
+    }
+    this.baseTexture.sync(gl, this.base, this.baseVersion)
+    const count = this.base.count
+    const chunk = this.pace.chunk(count)
+    // in parts only when the last picture can stand in, moved (the camera alone changed)
+    const moved = chunk < count ? movedRect(this.sigma, this.drawn, this.baseVersion, w, h) : null
+    if (!moved) {
+      this.pendingKey = null
       redraw(gl, this.target, () =>
         this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p),
       )
-      this.drawnKey = key
-      this.drawn = {
-        version: this.baseVersion,
-        camera: { ...this.sigma.getCamera().getState() },
-        w,
-        h,
-      }
-      this.counts.drawn++
-    } else this.counts.reused++
-    this.target.copyTo(null)
+      const t0 = performance.now()
+      requestAnimationFrame(() => this.pace.record(count, performance.now() - t0))
+      this.drawnAt(key, w, h)
+      this.show(gl, p, whole)
+      return
+    }
+    if (this.pending.ensure(gl, w, h) || this.pendingKey !== key) {
+      clearTarget(gl, this.pending.fbo!)
+      this.pendingKey = key
+      this.pendingFrom = 0
+    }
+    const to = Math.min(count, this.pendingFrom + chunk)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.pending.fbo)
+    gl.viewport(0, 0, w, h)
+    this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p, this.pendingFrom, to)
+    this.pendingFrom = to
+    this.counts.parts++
+    if (to < count) {
+      this.show(gl, p, moved)
+      this.sigma.scheduleRender()
+      return
+    }
+    ;[this.target, this.pending] = [this.pending, this.target]
+    this.pendingKey = null
+    this.drawnAt(key, w, h)
+    this.show(gl, p, whole)
+  }
+
+  /** The base's picture in `target` is now the one for `key`. */
+  private drawnAt(key: string, w: number, h: number): void {
+    this.drawnKey = key
+    this.drawn = {
+      version: this.baseVersion,
+      camera: { ...this.sigma.getCamera().getState() },
+      w,
+      h,
+    }
+    this.counts.drawn++
+  }
+
+  /** The base's picture put on the canvas at `to` (its own place, or moved with the camera). */
+  private show(gl: WebGL2RenderingContext, p: RenderParams, to: GlRect): void {
+    if (this.dim < 1) {
+      this.compositor.draw(gl, this.target.texture!, p, to, this.dim)
+      return
+    }
+    // the layer is the first thing drawn on the canvas: a copy is the same as "over"
+    const { w, h } = this.target
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.target.fbo)
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
+    gl.blitFramebuffer(0, 0, w, h, to.x0, to.y0, to.x1, to.y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null)
   }
 
   private drawLit(
@@ -234,6 +307,8 @@ export class EdgeLayer {
 
   private release(): void {
     this.target.release()
+    this.pending.release()
+    this.pendingKey = null
     this.topTarget.release()
     this.compositor.release()
     this.program.release()

@@ -130,7 +130,8 @@ export class EdgeProgram {
   /**
    * Draws `items` (already synced) into the bound framebuffer with sigma's blending; `nodes`
    * holds each universe node's position in sigma's framed graph space (x, y pairs), `nodesVersion`
-   * says when it changed. GL state it changes is put back.
+   * says when it changed. Items `from` to `to` (exclusive) only, when given. GL state it changes
+   * is put back.
    */
   draw(
     gl: WebGL2RenderingContext,
@@ -138,8 +139,11 @@ export class EdgeProgram {
     nodes: Float32Array,
     nodesVersion: number,
     p: RenderParams,
+    from = 0,
+    to = items.count,
   ): void {
-    if (!items.count || !items.texture) return
+    to = Math.min(to, items.count)
+    if (to <= from || !items.texture) return
     const m = this.program(gl)
     const program = gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null
     const vao = gl.getParameter(gl.VERTEX_ARRAY_BINDING) as WebGLVertexArrayObject | null
@@ -162,7 +166,8 @@ export class EdgeProgram {
     gl.bindVertexArray(m.vao)
     gl.enable(gl.BLEND)
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
-    gl.drawArrays(gl.TRIANGLES, 0, items.count * 6)
+    // gl_VertexID counts from `first`: the shader finds item `from` first
+    gl.drawArrays(gl.TRIANGLES, from * 6, (to - from) * 6)
     gl.bindVertexArray(vao)
     gl.useProgram(program)
     gl.bindTexture(gl.TEXTURE_2D, boundItems)

@@ -210,12 +210,20 @@ export class Compositor {
     vao: WebGLVertexArrayObject
     layer: WebGLUniformLocation | null
     rect: WebGLUniformLocation | null
+    opacity: WebGLUniformLocation | null
   } | null = null
 
   constructor(private readonly name: string) {}
 
-  /** `texture` (a layer of the canvas's size) drawn into the rectangle `to` of the canvas. */
-  draw(gl: WebGL2RenderingContext, texture: WebGLTexture, p: RenderParams, to: GlRect): void {
+  /** `texture` (a layer of the canvas's size) drawn into the rectangle `to` of the canvas, its
+   * picture at `opacity`. */
+  draw(
+    gl: WebGL2RenderingContext,
+    texture: WebGLTexture,
+    p: RenderParams,
+    to: GlRect,
+    opacity = 1,
+  ): void {
     const c = this.program(gl)
     const { w, h } = canvasSize(p)
     const program = gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null
@@ -230,6 +238,7 @@ export class Compositor {
     gl.useProgram(c.program)
     gl.uniform1i(c.layer, UNIT)
     gl.uniform4f(c.rect, to.x0, to.y0, to.x1, to.y1)
+    gl.uniform1f(c.opacity, opacity)
     gl.bindVertexArray(c.vao)
     gl.enable(gl.BLEND)
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
@@ -260,11 +269,13 @@ void main() {
 precision highp float;
 uniform sampler2D u_layer;
 uniform vec4 u_rect;
+uniform float u_opacity;
 out vec4 color;
 void main() {
   vec2 uv = (gl_FragCoord.xy - u_rect.xy) / (u_rect.zw - u_rect.xy);
   if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) discard;
-  color = texture(u_layer, uv);
+  // premultiplied: the whole texel scales
+  color = texture(u_layer, uv) * u_opacity;
 }`
     const program = linkProgram(gl, vertex, fragment, this.name)
     this.made = {
@@ -273,6 +284,7 @@ void main() {
       vao: gl.createVertexArray(),
       layer: gl.getUniformLocation(program, 'u_layer'),
       rect: gl.getUniformLocation(program, 'u_rect'),
+      opacity: gl.getUniformLocation(program, 'u_opacity'),
     }
     return this.made
   }

@@ -102,13 +102,14 @@ export interface GraphStatus {
   lastOverlayMs: number | null
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
-  /** Frames that rasterised the edges, reused their layer as it was, or showed it moved with the
-   * camera; and frames that drew the lit edges into their own layer, or put that layer back
-   * (edge-layer.ts). */
+  /** Frames that finished rasterising the edges, reused their layer as it was, showed it moved
+   * with the camera, or drew a part of the next picture (a large base after a camera move); and
+   * frames that drew the lit edges into their own layer, or put that layer back (edge-layer.ts). */
   edgeFrames: {
     drawn: number
     reused: number
     moved: number
+    parts: number
     topDrawn: number
     topReused: number
   }
@@ -129,6 +130,8 @@ declare global {
 }
 
 // same, appeared, vanished, grew, shrank
+/** The opacity of the week's other edges under an overlay that fades them. */
+const DIMMED = 0.15
 const DIFF_LABELS = ['unchanged', 'appeared', 'vanished', 'grew > 10 %', 'shrank > 10 %']
 
 export class GraphView implements Editor {
@@ -194,7 +197,7 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
-      edgeFrames: { drawn: 0, reused: 0, moved: 0, topDrawn: 0, topReused: 0 },
+      edgeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0 },
       drawModes: { edges: null, nodes: null },
     }
@@ -961,6 +964,8 @@ export class GraphView implements Editor {
     const shown = this.nodeShown
     const exposureFiltered = !!this.params.filters.exposure
     const diffColors = [c.edge, c.added, c.removed, c.grew, c.shrank]
+    // the other edges faded: the base is the week as drawn without the overlay, shown fainter
+    const dim = !!o?.dimOtherEdges
     const base = this.spareBase
     const lit = this.spareLit
     base.reset(set.count)
@@ -985,19 +990,17 @@ export class GraphView implements Editor {
       let opacity = set.opacity[k]
       let color: string
       const oc = o && origin === EdgeOrigin.Week ? this.overlayEdgeColor[ref] : undefined
+      if (dim && (oc || origin === EdgeOrigin.Extra)) {
+        // lit over the faded base: a playback step then redraws only the lit edges
+        const lc = oc ?? this.extraEdgeColors[ref] ?? c.accent
+        lit.push(k, s, t, packColor(lc, Math.max(0.7, opacity)), Math.max(1, width))
+        if (!oc) continue
+      }
       if (origin === EdgeOrigin.Extra) color = this.extraEdgeColors[ref] ?? c.accent
-      else if (oc && o?.dimOtherEdges) {
-        // lit over the dimmed base: a playback step then redraws only the lit edges
-        lit.push(k, s, t, packColor(oc, Math.max(0.7, opacity)), Math.max(1, width))
-        color = c.edge
-        opacity *= 0.15
-      } else if (oc) {
+      else if (oc && !dim) {
         color = oc
         opacity = Math.max(0.7, opacity)
         width = Math.max(1, width)
-      } else if (o?.dimOtherEdges) {
-        color = c.edge
-        opacity *= 0.15
       } else {
         color = diffColors[set.diff[k]]
         if (this.compareWeek) opacity = set.diff[k] ? Math.max(0.45, opacity) : opacity * 0.35
@@ -1009,6 +1012,11 @@ export class GraphView implements Editor {
       this.spareBase = layer.base
       layer.base = base
       layer.baseChanged()
+    }
+    const shownDim = dim ? DIMMED : 1
+    if (layer.dim !== shownDim) {
+      layer.dim = shownDim
+      this.sigma?.scheduleRender()
     }
     if (!lit.equals(layer.lit.overlay)) {
       this.spareLit = layer.lit.overlay
@@ -1088,7 +1096,7 @@ export class GraphView implements Editor {
           : {
               ...ends,
               depth: 'edges',
-              color: cssOfPacked(layer.base.color(k)),
+              color: cssOfPacked(layer.baseColor(k)),
               size: layer.base.width(k),
             },
       )
@@ -1352,7 +1360,7 @@ export class GraphView implements Editor {
         yield {
           source: u.ids[list.data[o]],
           target: u.ids[list.data[o + 1]],
-          color: cssOfPacked(list.color(k)),
+          color: cssOfPacked(list === layer.base ? layer.baseColor(k) : list.color(k)),
           width: list.width(k),
         }
   }
