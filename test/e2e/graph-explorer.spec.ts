@@ -360,9 +360,9 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
 })
 
 test('an analyst pans the week: the edges move with the view, then edges and nodes are drawn again at rest', async () => {
-  // where a week's edges take longer than a frame to rasterise (a real-scale week in software
-  // WebGL) the layer draws them again in parts over several frames; here, 500 edges a frame
-  await graph.drawEdgesInParts(500)
+  // where a week takes longer than a frame to rasterise (a real-scale week in software WebGL) the
+  // layers draw it again in parts over several frames; here, 100 nodes then 500 edges a frame
+  await graph.drawInParts(500, 100)
   const box = (await graph.stage().boundingBox())!
   const at = (fx: number, fy: number): [number, number] => [
     box.x + box.width * fx,
@@ -401,17 +401,25 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
     .toBeGreaterThan(nodesBefore.drawn)
   const still = await graph.stagePixels()
   expect(moving.drawn).toBeGreaterThan(0.5 * still.drawn)
-  // the edges came in parts, the last picture shown moved until the new one was whole; whole, it
-  // is the picture one draw call gives, to the pixel
+  // nodes and edges came in parts, the last pictures shown moved until the new ones were whole;
+  // whole, they are the picture one draw call each gives, to the pixel
   const rest = await graph.status()
   expect(rest.edgeFrames.parts - before.parts).toBeGreaterThanOrEqual(
     Math.ceil((await graph.drawnEdges()).drawn / 500),
   )
+  expect(rest.nodeFrames.parts - nodesBefore.parts).toBeGreaterThanOrEqual(
+    Math.ceil(rest.shownNodes / 100) - 1,
+  )
   const inParts = await graph.stageShot()
-  const whole = await graph.stageShotEdgesDrawnWhole()
+  const whole = await graph.stageShotDrawnWhole()
   expect((await pixelStats(page, inParts)).drawn).toBeGreaterThan(2_000)
   expect(await pixelDiff(page, inParts, whole, 0)).toBe(0)
-  await graph.drawEdgesInParts(null)
+  // the picking image came in parts too: the pointer finds a node where it is now drawn
+  const [node] = await graph.visibleNodes()
+  await graph.hoverNode(node.id)
+  await expect.poll(() => graph.isHovered(node.id)).toBe(true)
+  await page.mouse.move(box.x + 4, box.y + box.height / 2)
+  await graph.drawInParts(null, null)
   expect(
     await page.evaluate(() => (window as unknown as { __processed: number }).__processed),
   ).toBe(0)

@@ -32,6 +32,7 @@ interface EdgeHooks {
     drawBySigma(on: boolean): number
     baseChanged(): void
   }
+  dxNodeCache: { pace: { fixed: number | null }; invalidate(): void }
 }
 
 export class GraphEditor {
@@ -153,28 +154,34 @@ export class GraphEditor {
     })
   }
 
-  /** Has the edge layer draw its base in parts of `n` edges a frame after a camera move, as it
-   * does on its own for a large week in software WebGL (raster-pace.ts); null: as it measures. */
-  drawEdgesInParts(n: number | null): Promise<void> {
+  /** Has the edge layer and the node layer draw their pictures in parts of `edges` and `nodes`
+   * a frame after a camera move, as they do on their own for a large week in software WebGL
+   * (raster-pace.ts); null: as they measure. */
+  drawInParts(edges: number | null, nodes: number | null): Promise<void> {
     return this.page.evaluate(
-      ([id, n]) => {
-        ;(window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer.pace.fixed = n
+      ([id, edges, nodes]) => {
+        const s = window.__sigma![id] as unknown as EdgeHooks
+        s.dxEdgeLayer.pace.fixed = edges
+        s.dxNodeCache.pace.fixed = nodes
       },
-      [this.id, n] as const,
+      [this.id, edges, nodes] as const,
     )
   }
 
-  /** A screenshot of the stage with the edges drawn again whole, in one draw call. */
-  stageShotEdgesDrawnWhole(): Promise<Buffer> {
+  /** A screenshot of the stage with the edges and the nodes drawn again whole, each in one draw
+   * call. */
+  stageShotDrawnWhole(): Promise<Buffer> {
     return this.stageShotWhile(([id, whole]) => {
-      const layer = (window.__sigma![id] as unknown as EdgeHooks).dxEdgeLayer
-      const w = window as unknown as { __parts?: number | null }
+      const s = window.__sigma![id] as unknown as EdgeHooks
+      const w = window as unknown as { __parts?: (number | null)[] }
       if (whole) {
-        w.__parts = layer.pace.fixed
-        layer.pace.fixed = null
-        // a new version: the last picture cannot stand in, so the base is drawn at once
-        layer.baseChanged()
-      } else layer.pace.fixed = w.__parts ?? null
+        w.__parts = [s.dxEdgeLayer.pace.fixed, s.dxNodeCache.pace.fixed]
+        s.dxEdgeLayer.pace.fixed = null
+        s.dxNodeCache.pace.fixed = null
+        // new versions: the last pictures cannot stand in, so both are drawn at once
+        s.dxEdgeLayer.baseChanged()
+        s.dxNodeCache.invalidate()
+      } else [s.dxEdgeLayer.pace.fixed, s.dxNodeCache.pace.fixed] = w.__parts ?? [null, null]
     })
   }
 

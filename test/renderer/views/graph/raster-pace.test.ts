@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { RasterPace } from '../../../../src/renderer/src/views/graph/raster-pace'
 
 describe('RasterPace', () => {
-  it('draws everything at once until a whole draw was measured', () => {
+  it('draws everything at once until a draw was measured', () => {
     expect(new RasterPace().chunk(75_485)).toBe(75_485)
   })
 
@@ -17,25 +17,37 @@ describe('RasterPace', () => {
   })
 
   it('keeps a whole base that a GPU draws within a frame', () => {
-    const pace = new RasterPace(40, 4_000)
+    const pace = new RasterPace(70, 1_000)
     pace.record(75_485, 16.7)
     expect(pace.chunk(75_485)).toBe(75_485)
   })
 
-  it('never splits below its floor, and learns nothing from small draws', () => {
+  it('never splits below its floor', () => {
     const pace = new RasterPace(40, 4_000)
     pace.record(75_485, 10_000)
     expect(pace.chunk(75_485)).toBe(4_000)
-    const fresh = new RasterPace(40, 4_000)
-    fresh.record(2_000, 5_000)
-    expect(fresh.chunk(75_485)).toBe(75_485)
     // the latest measurement counts: the machine got faster
     pace.record(75_485, 20)
     expect(pace.chunk(75_485)).toBe(75_485)
   })
 
+  it('settles where a frame of a part takes the budget, whatever the frame costs besides', () => {
+    // a frame costs F = 35 ms besides its part, and c = 0.0086 ms an edge: the budget B = 70 ms
+    // holds (B − F) / c = 4,069 edges; measured per part, the estimate converges there
+    const [F, c, B] = [35, 0.0086, 70]
+    const pace = new RasterPace(B, 500)
+    pace.record(75_485, F + c * 75_485)
+    for (let k = 0; k < 30; k++) {
+      const x = pace.chunk(75_485)
+      pace.record(x, F + c * x)
+    }
+    const settled = pace.chunk(75_485)
+    expect(Math.abs(settled - (B - F) / c)).toBeLessThan(50)
+    expect(F + c * settled).toBeLessThanOrEqual(B + 0.5)
+  })
+
   it('takes a part size set from outside over what it measured', () => {
-    const pace = new RasterPace()
+    const pace = new RasterPace(40, 4_000)
     pace.record(75_485, 650)
     pace.fixed = 500
     expect(pace.chunk(2_435)).toBe(500)

@@ -42,6 +42,9 @@ export type LitReason = 'overlay' | 'hover'
 export interface NodePositions {
   /** x, y per universe node, and a version bumped when any moved. */
   positions(): { xy: Float32Array; version: number }
+  /** Whether this frame draws the nodes' cached picture again (node-cache.ts): a part of the
+   * edges then waits for a frame that does not. */
+  drawsIn?(p: RenderParams): boolean
 }
 
 interface Captor {
@@ -208,8 +211,7 @@ export class EdgeLayer {
       redraw(gl, this.target, () =>
         this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p),
       )
-      const t0 = performance.now()
-      requestAnimationFrame(() => this.pace.record(count, performance.now() - t0))
+      this.pace.time(count)
       this.drawnAt(key, w, h)
       this.show(gl, p, whole)
       return
@@ -219,12 +221,17 @@ export class EdgeLayer {
       this.pendingKey = key
       this.pendingFrom = 0
     }
-    const to = Math.min(count, this.pendingFrom + chunk)
-    gl.bindFramebuffer(gl.FRAMEBUFFER, this.pending.fbo)
-    gl.viewport(0, 0, w, h)
-    this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p, this.pendingFrom, to)
-    this.pendingFrom = to
-    this.counts.parts++
+    let to = this.pendingFrom
+    // the nodes' picture first, when this frame draws it (or a part of it)
+    if (!this.nodes.drawsIn?.(p)) {
+      to = Math.min(count, this.pendingFrom + chunk)
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.pending.fbo)
+      gl.viewport(0, 0, w, h)
+      this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p, this.pendingFrom, to)
+      this.pace.time(to - this.pendingFrom)
+      this.pendingFrom = to
+      this.counts.parts++
+    }
     if (to < count) {
       this.show(gl, p, moved)
       this.sigma.scheduleRender()

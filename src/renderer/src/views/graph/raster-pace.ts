@@ -1,38 +1,43 @@
-// How many edges one frame can rasterise within a time budget, learnt from the frames that drew
-// the whole base list: the time from issuing the draw to the next animation frame. With a GPU
+// How many items (edges, nodes) one frame can rasterise within a time budget, learnt from the
+// frames that drew them: the time from issuing the draw to the next animation frame. With a GPU
 // that is about a frame interval and nothing is split. In software WebGL (SwiftShader: machines
 // without a usable GPU) the page waits at the next frame for the raster — the compositor reads
-// the canvas back, and sigma's hover picking reads its buffer after every frame — so after a
-// camera move the edge layer draws a large base over several frames, showing its last picture
-// moved meanwhile, and no frame (nor the pointer's picking read) waits for the whole week.
-
-/** Frames that drew fewer edges than this say little about the cost of one. */
-const MEASURED_MIN = 10_000
+// the canvas back — so after a camera move a large week's edges and nodes are drawn again in
+// parts over several frames, the last picture shown moved meanwhile, and no frame waits for the
+// whole week. Each frame that drew a part corrects the estimate: with a frame's fixed costs F
+// and c ms an item, a part of x items leads to the next part B·x / (F + c·x), which settles where
+// a frame takes the budget B.
 
 export class RasterPace {
-  /** ms per edge of the last whole draw measured; null before one. */
-  private perEdgeMs: number | null = null
-  /** Edges per frame set from outside (stories draw the small demo's week in parts), or null. */
+  /** ms per item of the last draw measured; null before one. */
+  private perItemMs: number | null = null
+  /** Items per frame set from outside (stories draw the small demo's week in parts), or null. */
   fixed: number | null = null
 
   constructor(
-    /** The raster time a frame of edges may take. */
-    readonly budgetMs = 40,
-    /** Never fewer edges a frame than this (a frame's fixed costs would dominate). */
-    readonly minChunk = 4_000,
+    /** The time a frame that draws a part may take, all of it. */
+    readonly budgetMs = 70,
+    /** Never fewer items a frame than this (a frame's fixed costs would dominate). */
+    readonly minChunk = 1_000,
   ) {}
 
-  /** A whole draw of `edges` took `ms` from its draw call to the next frame. */
-  record(edges: number, ms: number): void {
-    if (edges >= MEASURED_MIN && ms > 0) this.perEdgeMs = ms / edges
+  /** A draw of `items` (all of them, or a part) took `ms` from its draw call to the next frame. */
+  record(items: number, ms: number): void {
+    if (items > 0 && ms > 0) this.perItemMs = ms / items
   }
 
-  /** Edges to draw per frame out of `count`: all of them unless the last measured draw says
+  /** Items to draw per frame out of `count`: all of them unless the last measured draw says
    * they would take longer than the budget. */
   chunk(count: number): number {
     if (this.fixed !== null) return Math.min(count, Math.max(1, this.fixed))
-    if (this.perEdgeMs === null) return count
-    const fits = Math.floor(this.budgetMs / this.perEdgeMs)
+    if (this.perItemMs === null) return count
+    const fits = Math.floor(this.budgetMs / this.perItemMs)
     return Math.min(count, Math.max(this.minChunk, fits))
+  }
+
+  /** Measures the draw just issued: `items` drawn, timed to the next animation frame. */
+  time(items: number): void {
+    const t0 = performance.now()
+    requestAnimationFrame(() => this.record(items, performance.now() - t0))
   }
 }

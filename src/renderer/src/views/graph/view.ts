@@ -113,9 +113,9 @@ export interface GraphStatus {
     topDrawn: number
     topReused: number
   }
-  /** Frames that drew the nodes into their cached layer, reused it, or showed it moved with the
-   * camera (node-cache.ts). */
-  nodeFrames: { drawn: number; reused: number; moved: number }
+  /** Frames that finished drawing the nodes into their cached layer, reused it, showed it moved
+   * with the camera, or drew a part of the next picture (node-cache.ts). */
+  nodeFrames: { drawn: number; reused: number; moved: number; parts: number }
   /** How sigma's node program (and its edge program, which the view leaves empty) draw: 'flat'
    * (flat-draw.ts), or instanced and why. */
   drawModes: DrawModes
@@ -198,7 +198,7 @@ export class GraphView implements Editor {
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
       edgeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 },
-      nodeFrames: { drawn: 0, reused: 0, moved: 0 },
+      nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0 },
       drawModes: { edges: null, nodes: null },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
@@ -589,7 +589,12 @@ export class GraphView implements Editor {
         `${kind} are drawn instanced (slower in software WebGL): ${reason}`,
       ),
     )
-    const layer = new EdgeLayer(sigma, { positions: () => this.nodePositions() })
+    const nodes = new NodeCache(sigma)
+    this.status.nodeFrames = nodes.counts
+    const layer = new EdgeLayer(sigma, {
+      positions: () => this.nodePositions(),
+      drawsIn: (p) => nodes.drawsIn(p),
+    })
     this.status.edgeFrames = layer.counts
     this.edgeLayer = layer
     Object.defineProperty(sigma, 'dxEdges', {
@@ -599,8 +604,6 @@ export class GraphView implements Editor {
       },
       configurable: true,
     })
-    const nodes = new NodeCache(sigma)
-    this.status.nodeFrames = nodes.counts
     routeRefreshes(sigma, nodes)
     sigma.on('afterRender', () => {
       this.status.renders++
