@@ -16,6 +16,14 @@ describe('RasterPace', () => {
     expect(pace.chunk(3_000)).toBe(3_000)
   })
 
+  it('draws a small week whole however slow the frames were', () => {
+    const pace = new RasterPace(70, 1_000, 10_000)
+    pace.record(2_435, 700)
+    expect(pace.chunk(2_435)).toBe(2_435)
+    expect(pace.chunk(9_999)).toBe(9_999)
+    expect(pace.chunk(10_000)).toBe(1_000)
+  })
+
   it('keeps a whole base that a GPU draws within a frame', () => {
     const pace = new RasterPace(70, 1_000)
     pace.record(75_485, 16.7)

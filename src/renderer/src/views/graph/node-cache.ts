@@ -76,7 +76,7 @@ export class NodeCache {
   private nextKey: string | null = null
   private nextFrom = 0
   /** Nodes per frame when drawn in parts. */
-  readonly pace = new RasterPace(70, 500)
+  readonly pace = new RasterPace(70, 500, 5_000)
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
   private readonly compositor = new Compositor('node cache')
   /** Frames that finished drawing the nodes into the layer, reused it, showed it moved with the

@@ -19,6 +19,9 @@ export class RasterPace {
     readonly budgetMs = 70,
     /** Never fewer items a frame than this (a frame's fixed costs would dominate). */
     readonly minChunk = 1_000,
+    /** Fewer items than this are always drawn whole (a small week: one frame, however slow the
+     * machine, and no half-drawn picture to see or screenshot). */
+    readonly minSplit = 10_000,
   ) {}
 
   /** A draw of `items` (all of them, or a part) took `ms` from its draw call to the next frame. */
@@ -30,7 +33,7 @@ export class RasterPace {
    * they would take longer than the budget. */
   chunk(count: number): number {
     if (this.fixed !== null) return Math.min(count, Math.max(1, this.fixed))
-    if (this.perItemMs === null) return count
+    if (this.perItemMs === null || count < this.minSplit) return count
     const fits = Math.floor(this.budgetMs / this.perItemMs)
     return Math.min(count, Math.max(this.minChunk, fits))
   }
