@@ -12,8 +12,10 @@
 // archive's layout is computed on its first open (and stored); the bench waits for it, outside
 // the timings. Times of the new view come from the page itself: the moment the view sets its
 // `rendered` hook (sigma's afterRender), stamped by the harness, less the moment of the request;
-// and (…PresentedMs) to the frame presented, two animation frames later (ui-harness.mjs): with
-// software WebGL the main thread waits there for SwiftShader to raster the frame.
+// (…PresentedMs) to the frame presented, two animation frames later (ui-harness.mjs): with
+// software WebGL the main thread waits there for SwiftShader to raster the frame; and
+// (…CompleteMs) to the first frame presented with the week whole (its `whole` hook), which comes
+// later where a large week's edges are drawn in parts over several frames.
 //
 // Hovering and panning are bounded in time (--hover-s, --pan-s): with software WebGL each mouse
 // move can wait for a frame of 75k edges, and an unbounded run of them did not finish in 10 min.
@@ -52,7 +54,7 @@ const userDir = tempDir('user')
 const load = () => loadavg().map((x) => +x.toFixed(2))
 const browser = await launchBrowser(['--enable-precise-memory-info'])
 // the view's own hooks, stamped when set (ui-harness.mjs)
-const GRAPH_STAMPS = { __graphs: { each: true, props: ['rendered'] } }
+const GRAPH_STAMPS = { __graphs: { each: true, props: ['rendered', 'whole'] } }
 
 const result = { loadAvgAtStart: load() }
 try {
@@ -75,12 +77,23 @@ try {
     // navigation's start to the view's first afterRender, both the page's clock
     page = await newPage(browser, { stamps: GRAPH_STAMPS })
     await page.goto(server.url.replace('/?', '/?fresh=1&'))
+    // … and to the first frame with the week whole on screen (a large week's edges may come in
+    // parts over several frames in software WebGL: edge-layer.ts)
     const cold = await waitUntil(page, () => {
-      const g = Object.values(window.__graphs ?? {}).find((g) => g.__at['rendered:presented'])
-      return g && { drawn: g.__at.rendered, presented: g.__at['rendered:presented'] }
+      const g = Object.values(window.__graphs ?? {}).find(
+        (g) => g.__at['rendered:presented'] && g.__at['whole:presented'],
+      )
+      return (
+        g && {
+          drawn: g.__at.rendered,
+          presented: g.__at['rendered:presented'],
+          complete: g.__at['whole:presented'],
+        }
+      )
     })
     result.coldLoadToFirstRenderMs = cold.drawn
     result.coldLoadToPresentedMs = cold.presented
+    result.coldLoadToCompleteMs = cold.complete
     // the largest week (most edges, as the other UI benches pick it): from the Explorer's rows
     // ("10,889 n · 75,485 e · $…" after the week itself)
     const largest = await page.evaluate(() => {
@@ -109,6 +122,7 @@ try {
     const opened = await shown(page, { ids: before, week: largest.week })
     result.openLargestWeekMs = opened.ms
     result.openLargestWeekPresentedMs = opened.presentedMs
+    result.openLargestWeekCompleteMs = opened.completeMs
     result.largestWeekDrawn = { nodes: opened.nodes, edges: opened.edges }
 
     // week switches from the largest week, by the tab's timeline slider (each week loaded for the
@@ -139,8 +153,10 @@ try {
       max: Math.max(...switches.map((s) => s.ms)),
       n: switches.length,
     }
-    // to the frame presented (two animation frames after the hook: see ui-harness.mjs)
+    // to the frame presented (two animation frames after the hook: see ui-harness.mjs), and to
+    // the first frame presented with the week whole
     result.switchPresentedMs = summary(switches.map((s) => s.presentedMs))
+    result.switchCompleteMs = summary(switches.map((s) => s.completeMs))
 
     result.hoverPan = await hoverAndPan(page, opened.id)
     // partial results as they come (the old view's half rebuilds a renderer from git)
@@ -179,12 +195,14 @@ function shown(page, want) {
         g.week === week &&
         g.rendered &&
         g.__at.rendered >= t &&
-        g.__at['rendered:presented'] >= g.__at.rendered
+        g.__at['rendered:presented'] >= g.__at.rendered &&
+        g.timings?.complete !== undefined
         ? {
             id: key,
             week,
             ms: g.__at.rendered - t,
             presentedMs: g.__at['rendered:presented'] - t,
+            completeMs: g.timings.complete,
             switchMs: g.lastSwitchMs,
             timings: g.timings,
             nodes: g.nodes,

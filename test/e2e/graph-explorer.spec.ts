@@ -427,6 +427,30 @@ test('an analyst pans the week: the edges move with the view, then edges and nod
   await wb.expectNoErrors()
 })
 
+test('an analyst steps to the next week where drawing it takes longer than a frame: its edges come in parts, then the week whole', async () => {
+  const from = (await graph.status()).week
+  const at = weeks.findIndex((w) => w.week === from)
+  const { week: next, edges } = weeks[at + 1] ?? weeks[at - 1]
+  await graph.drawInParts(500, 100)
+  const before = (await graph.status()).edgeFrames
+  await wb.openWeekFromExplorer(next)
+  await graph.waitForWeek(next)
+  // the first frame showed the new week's nodes and its first edges; the rest came frame by frame
+  await expect.poll(async () => (await graph.status()).whole).toBe(true)
+  const s = await graph.status()
+  expect(s.edgeFrames.parts - before.parts).toBeGreaterThanOrEqual(Math.ceil(edges / 500))
+  await expect.poll(async () => (await graph.status()).timings.complete).toBeGreaterThan(0)
+  expect((await graph.status()).timings.complete).toBeGreaterThanOrEqual(s.timings.frame)
+  expect(await graph.drawnEdges()).toEqual({ held: edges, drawn: edges, inSigma: 0 })
+  // whole, it is the picture one draw call gives, to the pixel
+  const inParts = await graph.stageShot()
+  const whole = await graph.stageShotDrawnWhole()
+  expect((await pixelStats(page, inParts)).drawn).toBeGreaterThan(2_000)
+  expect(await pixelDiff(page, inParts, whole, 0)).toBe(0)
+  await graph.drawInParts(null, null)
+  await wb.expectNoErrors()
+})
+
 test('an analyst splits two weeks side by side', async () => {
   const first = await graph.status()
   await graph.button('split').click()

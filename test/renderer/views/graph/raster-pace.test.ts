@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { RasterPace } from '../../../../src/renderer/src/views/graph/raster-pace'
 
 describe('RasterPace', () => {
-  it('draws everything at once until a draw was measured', () => {
-    expect(new RasterPace().chunk(75_485)).toBe(75_485)
+  it('starts a large list with a first part until a draw was measured, a small one whole', () => {
+    const pace = new RasterPace(70, 1_000, 10_000)
+    expect(pace.chunk(75_485)).toBe(10_000)
+    expect(pace.chunk(9_000)).toBe(9_000)
+    // that part's frame, on a GPU (a frame interval): the parts grow to the whole list in two
+    // more frames, and later lists are drawn whole
+    pace.record(10_000, 16.7)
+    expect(pace.chunk(65_485)).toBe(Math.floor(70 / (16.7 / 10_000)))
+    pace.record(41_916, 16.7)
+    expect(pace.chunk(23_569)).toBe(23_569)
+    expect(pace.chunk(75_485)).toBe(75_485)
   })
 
   it('splits a base whose last whole draw took longer than the budget', () => {

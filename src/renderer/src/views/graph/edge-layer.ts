@@ -15,9 +15,9 @@
 // that fades the week's other edges (a playback round, a spillover cell) shows the base's picture
 // at a lower opacity (`dim`) rather than drawing the base again in fainter colours: entering or
 // leaving it costs a composite, not a raster of the week. Where rasterising the whole base takes
-// longer than a frame's budget (raster-pace.ts), a base drawn again only because the camera moved
-// is drawn in parts over the next frames into a second target, the last picture shown moved until
-// the new one is whole.
+// longer than a frame's budget (raster-pace.ts), the base is drawn in parts over the next frames
+// into a second target: after a camera move the last picture is shown moved until the new one is
+// whole; after a change of the edges (a week switch) the new picture is shown as it comes.
 import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import { EdgeItems, ITEM_WORDS } from './edge-items'
@@ -72,6 +72,8 @@ export class EdgeLayer {
   enabled = true
   /** The base's picture is shown at this opacity (1: as drawn). */
   dim = 1
+  /** The last frame showed the base as it is now, whole (not moved, not in part drawn). */
+  whole = true
 
   private baseVersion = 0
   private litVersion = 0
@@ -166,6 +168,7 @@ export class EdgeLayer {
     }
     const { w, h } = canvasSize(p)
     if (this.moving()) {
+      this.whole = false
       const to = this.target.fbo && movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
       if (to) {
         this.show(gl, p, to)
@@ -196,6 +199,7 @@ export class EdgeLayer {
     }
     const whole = { x0: 0, y0: 0, x1: w, y1: h }
     const key = frameKey(this.baseVersion, p)
+    this.whole = true
     if (key === this.drawnKey) {
       this.counts.reused++
       this.show(gl, p, whole)
@@ -204,9 +208,7 @@ export class EdgeLayer {
     this.baseTexture.sync(gl, this.base, this.baseVersion)
     const count = this.base.count
     const chunk = this.pace.chunk(count)
-    // in parts only when the last picture can stand in, moved (the camera alone changed)
-    const moved = chunk < count ? movedRect(this.sigma, this.drawn, this.baseVersion, w, h) : null
-    if (!moved) {
+    if (chunk >= count) {
       this.pendingKey = null
       redraw(gl, this.target, () =>
         this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p),
@@ -216,14 +218,18 @@ export class EdgeLayer {
       this.show(gl, p, whole)
       return
     }
+    // in parts: while they come, the last picture moved where the camera alone changed, else (a
+    // new week, a filter) the new picture as far as it is drawn
+    const moved = movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
     if (this.pending.ensure(gl, w, h) || this.pendingKey !== key) {
       clearTarget(gl, this.pending.fbo!)
       this.pendingKey = key
       this.pendingFrom = 0
     }
     let to = this.pendingFrom
-    // the nodes' picture first, when this frame draws it (or a part of it)
-    if (!this.nodes.drawsIn?.(p)) {
+    // after a camera move, the nodes' picture first when this frame draws it (or a part of it);
+    // a new picture starts with the nodes' (a frame shows none of the new week's edges otherwise)
+    if (!moved || !this.nodes.drawsIn?.(p)) {
       to = Math.min(count, this.pendingFrom + chunk)
       gl.bindFramebuffer(gl.FRAMEBUFFER, this.pending.fbo)
       gl.viewport(0, 0, w, h)
@@ -233,7 +239,9 @@ export class EdgeLayer {
       this.counts.parts++
     }
     if (to < count) {
-      this.show(gl, p, moved)
+      if (moved) this.show(gl, p, moved)
+      else this.show(gl, p, whole, this.pending)
+      this.whole = false
       this.sigma.scheduleRender()
       return
     }
@@ -255,15 +263,21 @@ export class EdgeLayer {
     this.counts.drawn++
   }
 
-  /** The base's picture put on the canvas at `to` (its own place, or moved with the camera). */
-  private show(gl: WebGL2RenderingContext, p: RenderParams, to: GlRect): void {
+  /** The base's picture (`from`) put on the canvas at `to` (its own place, or moved with the
+   * camera). */
+  private show(
+    gl: WebGL2RenderingContext,
+    p: RenderParams,
+    to: GlRect,
+    from: LayerTarget = this.target,
+  ): void {
     if (this.dim < 1) {
-      this.compositor.draw(gl, this.target.texture!, p, to, this.dim)
+      this.compositor.draw(gl, from.texture!, p, to, this.dim)
       return
     }
     // the layer is the first thing drawn on the canvas: a copy is the same as "over"
-    const { w, h } = this.target
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.target.fbo)
+    const { w, h } = from
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, from.fbo)
     gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null)
     gl.blitFramebuffer(0, 0, w, h, to.x0, to.y0, to.x1, to.y1, gl.COLOR_BUFFER_BIT, gl.LINEAR)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)

@@ -75,6 +75,8 @@ export class NodeCache {
   private nextPicking = new LayerTarget('node cache picking, next picture')
   private nextKey: string | null = null
   private nextFrom = 0
+  /** The last frame showed the nodes as they are now, whole (not moved, not in part drawn). */
+  whole = true
   /** Nodes per frame when drawn in parts. */
   readonly pace = new RasterPace(70, 500, 5_000)
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
@@ -140,6 +142,7 @@ export class NodeCache {
     this.key = frameKey(this.version, p)
     const { w, h } = canvasSize(p)
     this.rect = { x0: 0, y0: 0, x1: w, y1: h }
+    this.whole = true
     if (this.current(p)) {
       this.phase = 'skip'
       return
@@ -147,6 +150,7 @@ export class NodeCache {
     if (this.moving() || !p.pickingFrameBuffer) {
       this.rect = this.visual.fbo && movedRect(this.sigma, this.drawn, this.version, w, h)
       this.phase = this.rect ? 'moved' : 'pass'
+      this.whole = !this.rect
       return
     }
     const picking = pickingSize(p)
@@ -198,6 +202,7 @@ export class NodeCache {
         if (!this.drawPart(gl, params, render)) {
           // the last picture, moved, until the new one is whole; the pointer finds no node
           this.counts.parts++
+          this.whole = false
           this.compositor.draw(gl, this.visual.texture!, p, this.rect!)
           this.sigma.scheduleRender()
           return

@@ -30,10 +30,12 @@ export class RasterPace {
   }
 
   /** Items to draw per frame out of `count`: all of them unless the last measured draw says
-   * they would take longer than the budget. */
+   * they would take longer than the budget. Before any draw was measured, a large list starts
+   * with `minSplit` items, whose frame sizes the next part (with a GPU: the rest). */
   chunk(count: number): number {
     if (this.fixed !== null) return Math.min(count, Math.max(1, this.fixed))
-    if (this.perItemMs === null || count < this.minSplit) return count
+    if (count < this.minSplit) return count
+    if (this.perItemMs === null) return this.minSplit
     const fits = Math.floor(this.budgetMs / this.perItemMs)
     return Math.min(count, Math.max(this.minChunk, fits))
   }

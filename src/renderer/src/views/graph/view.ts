@@ -82,6 +82,9 @@ export interface GraphParams {
 export interface GraphStatus {
   week: string | null
   rendered: boolean
+  /** The last frame drew the view whole: no picture in parts or moved (edge-layer.ts,
+   * node-cache.ts); set false by each week request. */
+  whole: boolean
   renders: number
   nodes: number
   edges: number
@@ -91,7 +94,9 @@ export interface GraphStatus {
   /** ms from the week request to the first frame drawn with it. */
   lastSwitchMs: number | null
   /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame;
-   * `presented` (set a frame later): request → the frame on screen. In software WebGL the
+   * `presented` (set a frame later): request → the frame on screen; `complete`: request → the
+   * first frame with the week whole on screen (later than `presented` where a large week's
+   * edges are drawn in parts). In software WebGL the
    * compositor reads the canvas back after sigma's draw calls, which waits for the rasteriser
    * (seconds for 75k edges in SwiftShader); the next animation frame runs only after that, so
    * `presented` includes it and `lastSwitchMs` does not. */
@@ -186,6 +191,7 @@ export class GraphView implements Editor {
     this.status = {
       week: null,
       rendered: false,
+      whole: false,
       renders: 0,
       nodes: 0,
       edges: 0,
@@ -420,6 +426,7 @@ export class GraphView implements Editor {
     this.params.week = week
     this.status.week = week
     this.status.rendered = false
+    this.status.whole = false
     this.loadEdges()
     const t2 = performance.now()
     this.recompute()
@@ -428,16 +435,17 @@ export class GraphView implements Editor {
     this.ctx.setTitle(`Week ${week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`)
     this.deps.selection.set({ week })
     this.save()
+    const timings: Record<string, number> = { load: t1 - t0, edges: t2 - t1, styles: t3 - t2 }
+    this.wholeWaiters.push(() =>
+      this.whenPresented(() => {
+        if (this.status.timings === timings) timings.complete = performance.now() - t0
+      }),
+    )
     await this.nextFrame()
     const t4 = performance.now()
     this.status.lastSwitchMs = t4 - t0
-    this.status.timings = {
-      load: t1 - t0,
-      edges: t2 - t1,
-      styles: t3 - t2,
-      frame: t4 - t3,
-    }
-    const timings = this.status.timings
+    timings.frame = t4 - t3
+    this.status.timings = timings
     this.whenPresented(() => {
       if (this.status.timings === timings) timings.presented = performance.now() - t0
     })
@@ -608,6 +616,10 @@ export class GraphView implements Editor {
     sigma.on('afterRender', () => {
       this.status.renders++
       if (this.status.week && !this.status.rendered) this.status.rendered = true
+      // set on a change only: benches stamp the moment it becomes true
+      const whole = layer.whole && nodes.whole
+      if (whole !== this.status.whole) this.status.whole = whole
+      if (whole) for (const f of this.wholeWaiters.splice(0)) f()
       const cb = this.frameWaiters.splice(0)
       for (const f of cb) f()
     })
@@ -1027,6 +1039,9 @@ export class GraphView implements Editor {
       layer.litChanged()
     }
   }
+
+  /** Called at the next frame that draws the view whole. */
+  private wholeWaiters: (() => void)[] = []
 
   /** Lists the layer does not hold, filled by the next fillEdges. */
   private spareBase = new EdgeItems()
