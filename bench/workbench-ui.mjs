@@ -80,14 +80,20 @@ try {
     // … and to the first frame with the week whole on screen (a large week's edges may come in
     // parts over several frames in software WebGL: edge-layer.ts)
     const cold = await waitUntil(page, () => {
+      // (a build before the `whole` hook, undefined there, draws each frame whole: complete =
+      // presented)
+      // (`whole` is true before the week too, drawn empty: the week's is the setting after it)
       const g = Object.values(window.__graphs ?? {}).find(
-        (g) => g.__at['rendered:presented'] && g.__at['whole:presented'],
+        (g) =>
+          g.__at['rendered:presented'] &&
+          ((g.__at.whole >= g.__at.rendered && g.__at['whole:presented'] >= g.__at.whole) ||
+            g.whole === undefined),
       )
       return (
         g && {
           drawn: g.__at.rendered,
           presented: g.__at['rendered:presented'],
-          complete: g.__at['whole:presented'],
+          complete: g.__at['whole:presented'] ?? g.__at['rendered:presented'],
         }
       )
     })
@@ -196,13 +202,13 @@ function shown(page, want) {
         g.rendered &&
         g.__at.rendered >= t &&
         g.__at['rendered:presented'] >= g.__at.rendered &&
-        g.timings?.complete !== undefined
+        (g.timings?.complete !== undefined || g.whole === undefined)
         ? {
             id: key,
             week,
             ms: g.__at.rendered - t,
             presentedMs: g.__at['rendered:presented'] - t,
-            completeMs: g.timings.complete,
+            completeMs: g.timings?.complete ?? g.__at['rendered:presented'] - t,
             switchMs: g.lastSwitchMs,
             timings: g.timings,
             nodes: g.nodes,

@@ -906,6 +906,8 @@ export class GraphView implements Editor {
       }
     })
     this.status.timings.restyled = changedNodes.length
+    // the edges first: handing sigma a new graph draws a frame at once
+    this.fillEdges()
     if (!this.handedOver) {
       // a new graph (buildNodes): one full process, styled; item states start afresh
       this.handedOver = true
@@ -919,7 +921,6 @@ export class GraphView implements Editor {
         skipIndexation: !reindex,
         schedule: true,
       })
-    this.fillEdges()
     if (this.lit.node >= 0) this.highlightNeighbourhood(u.ids[this.lit.node])
     this.sigma.scheduleRender()
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
