@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildEdgeSet,
+  byExposure,
   cssOfPacked,
   EdgeItems,
   EdgeOrigin,
@@ -51,13 +52,33 @@ describe('buildEdgeSet', () => {
       EdgeOrigin.Vanished,
       EdgeOrigin.Extra,
     ])
-    // 3 → 0 appeared
-    expect([...set.diff]).toEqual([0, 3, 4, 1, 2, 0])
-    expect([...set.ref]).toEqual([0, 1, 2, 3, 3, 1])
+    // the week's edges largest first: 1 → 2 (500), 3 → 0 (200, appeared), 0 → 1, 2 → 3
+    expect([...set.ref]).toEqual([1, 3, 0, 2, 3, 1])
+    expect([...set.diff]).toEqual([3, 1, 0, 4, 2, 0])
+    expect([set.source[0], set.target[0]]).toEqual([1, 2])
     expect([set.source[4], set.target[4]]).toEqual([2, 0])
     expect([set.source[5], set.target[5], set.width[5]]).toEqual([3, 1, 2])
-    expect(set.width[1]).toBeCloseTo(5)
+    expect(set.width[0]).toBeCloseTo(5)
     expect(set.opacity[4]).toBeCloseTo(0.3)
+  })
+
+  it('orders edges by exposure, largest first, within a quarter of a binary order of magnitude', () => {
+    let seed = 11
+    const weights = Array.from({ length: 5_000 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % 7 === 0 ? 0 : Math.exp((seed % 2_800) / 100)
+    })
+    const at = byExposure(weights)
+    // a permutation
+    expect(new Set(at).size).toBe(weights.length)
+    expect(Math.min(...at)).toBe(0)
+    expect(Math.max(...at)).toBe(weights.length - 1)
+    const placed: number[] = []
+    at.forEach((k, e) => (placed[k] = weights[e]))
+    for (let k = 1; k < placed.length; k++)
+      expect(Math.log2(1 + placed[k]) - Math.log2(1 + placed[k - 1])).toBeLessThan(0.25)
+    // ties keep the week's order
+    expect([...byExposure([5, 5, 9, 5])]).toEqual([1, 2, 0, 3])
   })
 
   it('lists each node’s edges, both directions, against a brute-force scan', () => {

@@ -44,8 +44,9 @@ export interface ExtraEdge {
 }
 
 /**
- * The edges to show: the week's, then (diffing) the compared week's edges that vanished, then an
- * overlay's extra edges that are not in the week. Pairs are keyed by universe indices.
+ * The edges to show: the week's, largest exposure first (a week drawn in parts shows its largest
+ * exposures first), then (diffing) the compared week's edges that vanished, then an overlay's
+ * extra edges that are not in the week. Pairs are keyed by universe indices.
  */
 export function buildEdgeSet(
   nodeCount: number,
@@ -105,11 +106,12 @@ export function buildEdgeSet(
     set.width[k] = w
     set.opacity[k] = o
   }
+  const at = byExposure(week.edgeWeight)
   for (let e = 0; e < n; e++) {
     const s = scale(week.edgeWeight[e])
-    put(e, week.edgeSource[e], week.edgeTarget[e], EdgeOrigin.Week, e, s.size, s.opacity)
+    put(at[e], week.edgeSource[e], week.edgeTarget[e], EdgeOrigin.Week, e, s.size, s.opacity)
+    set.diff[at[e]] = diff[e]
   }
-  set.diff.set(diff)
   let k = n
   for (const j of vanished) {
     const s = scale(compare!.edgeWeight[j])
@@ -141,6 +143,27 @@ export function buildEdgeSet(
     edges[fill[set.target[e]]++] = e
   }
   return set
+}
+
+/** Each edge's place when the edges are ordered by exposure, largest first: a counting sort on
+ * a quarter of a binary order of magnitude (O(n), ≈ 1 ms at 75k; the order within a step is the
+ * week's), fine enough for the parts of a picture to come largest first. */
+export function byExposure(weights: ArrayLike<number>): Int32Array {
+  const n = weights.length
+  const key = new Int32Array(n)
+  let top = 0
+  for (let e = 0; e < n; e++) {
+    const w = weights[e]
+    key[e] = w > 0 ? Math.min(1023, Math.floor(4 * Math.log2(1 + w))) : 0
+    if (key[e] > top) top = key[e]
+  }
+  // descending keys: bucket b holds key top − b
+  const start = new Int32Array(top + 2)
+  for (let e = 0; e < n; e++) start[top - key[e] + 1]++
+  for (let b = 0; b <= top; b++) start[b + 1] += start[b]
+  const at = new Int32Array(n)
+  for (let e = 0; e < n; e++) at[e] = start[top - key[e]]++
+  return at
 }
 
 /** The edges touching universe node `n` (an edge listed once even where both ends are `n`). */
