@@ -23,6 +23,8 @@ describe('RasterPace', () => {
     expect(pace.chunk(75_485)).toBe(4_645)
     // a smaller base than a frame holds is drawn whole
     expect(pace.chunk(3_000)).toBe(3_000)
+    // a frame allowed more time holds more
+    expect(pace.chunk(75_485, 150)).toBe(Math.floor(150 / (650 / 75_485)))
   })
 
   it('draws a small week whole however slow the frames were', () => {

@@ -22,7 +22,7 @@ import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import { EdgeItems, ITEM_WORDS } from './edge-items'
 import { EdgeProgram, ItemTexture } from './edge-program'
-import { RasterPace } from './raster-pace'
+import { PACES } from './raster-pace'
 import {
   Compositor,
   LayerTarget,
@@ -53,6 +53,11 @@ interface Captor {
   currentWheelDirection: number
 }
 
+/** The time a frame that shows a new picture in parts may take: the week appears in the first
+ * frame and is whole a few frames later (in parts of 70 ms, the frames' fixed costs added ≈ 0.5 s
+ * to a real-scale week in SwiftShader); the 70 ms of camera moves keep panning fluid. */
+const REVEAL_BUDGET_MS = 150
+
 export class EdgeLayer {
   /** Every shown edge, in the view's colours (the view swaps in a new list, then calls
    * `baseChanged`). */
@@ -63,7 +68,7 @@ export class EdgeLayer {
    * edges into their layer, or put that layer back as it was. */
   readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 }
   /** Edges per frame when the base is drawn in parts. */
-  readonly pace = new RasterPace()
+  readonly pace = PACES.edges
   /** The lit edges are kept in a layer of their own from this many on; fewer are drawn each
    * frame: the layer costs a full-canvas composite a frame, about what drawing a thousand edges
    * costs in software WebGL. Stories set it to compare the two. */
@@ -207,20 +212,21 @@ export class EdgeLayer {
     }
     this.baseTexture.sync(gl, this.base, this.baseVersion)
     const count = this.base.count
-    const chunk = this.pace.chunk(count)
+    // in parts (below): while they come, the last picture moved where the camera alone changed,
+    // else (a new week, a filter) the new picture as far as it is drawn, in larger parts
+    const moved = movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
+    const chunk = this.pace.chunk(count, moved ? undefined : REVEAL_BUDGET_MS)
     if (chunk >= count) {
       this.pendingKey = null
       redraw(gl, this.target, () =>
         this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p),
       )
-      this.pace.time(count)
+      // a frame that also draws the nodes' picture says too much about edges
+      if (!this.nodes.drawsIn?.(p)) this.pace.time(count)
       this.drawnAt(key, w, h)
       this.show(gl, p, whole)
       return
     }
-    // in parts: while they come, the last picture moved where the camera alone changed, else (a
-    // new week, a filter) the new picture as far as it is drawn
-    const moved = movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
     if (this.pending.ensure(gl, w, h) || this.pendingKey !== key) {
       clearTarget(gl, this.pending.fbo!)
       this.pendingKey = key
@@ -229,12 +235,13 @@ export class EdgeLayer {
     let to = this.pendingFrom
     // after a camera move, the nodes' picture first when this frame draws it (or a part of it);
     // a new picture starts with the nodes' (a frame shows none of the new week's edges otherwise)
-    if (!moved || !this.nodes.drawsIn?.(p)) {
+    const nodesToo = !!this.nodes.drawsIn?.(p)
+    if (!moved || !nodesToo) {
       to = Math.min(count, this.pendingFrom + chunk)
       gl.bindFramebuffer(gl.FRAMEBUFFER, this.pending.fbo)
       gl.viewport(0, 0, w, h)
       this.program.draw(gl, this.baseTexture, xy, this.positionsVersion, p, this.pendingFrom, to)
-      this.pace.time(to - this.pendingFrom)
+      if (!nodesToo) this.pace.time(to - this.pendingFrom)
       this.pendingFrom = to
       this.counts.parts++
     }

@@ -35,7 +35,7 @@ import {
   type DrawnAt,
   type GlRect,
 } from './layer-target'
-import { RasterPace } from './raster-pace'
+import { PACES } from './raster-pace'
 
 interface Range {
   offset: number
@@ -78,7 +78,7 @@ export class NodeCache {
   /** The last frame showed the nodes as they are now, whole (not moved, not in part drawn). */
   whole = true
   /** Nodes per frame when drawn in parts. */
-  readonly pace = new RasterPace(70, 500, 5_000)
+  readonly pace = PACES.nodes
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
   private readonly compositor = new Compositor('node cache')
   /** Frames that finished drawing the nodes into the layer, reused it, showed it moved with the

@@ -30,13 +30,13 @@ export class RasterPace {
   }
 
   /** Items to draw per frame out of `count`: all of them unless the last measured draw says
-   * they would take longer than the budget. Before any draw was measured, a large list starts
+   * they would take longer than the budget (the pace's, or `budgetMs`). Before any draw was measured, a large list starts
    * with `minSplit` items, whose frame sizes the next part (with a GPU: the rest). */
-  chunk(count: number): number {
+  chunk(count: number, budgetMs = this.budgetMs): number {
     if (this.fixed !== null) return Math.min(count, Math.max(1, this.fixed))
     if (count < this.minSplit) return count
     if (this.perItemMs === null) return this.minSplit
-    const fits = Math.floor(this.budgetMs / this.perItemMs)
+    const fits = Math.floor(budgetMs / this.perItemMs)
     return Math.min(count, Math.max(this.minChunk, fits))
   }
 
@@ -45,4 +45,11 @@ export class RasterPace {
     const t0 = performance.now()
     requestAnimationFrame(() => this.record(items, performance.now() - t0))
   }
+}
+
+/** One pace per kind of item for every graph view: what a frame costs is the machine's (and a
+ * view opened later starts from what the others measured; views side by side share the frames). */
+export const PACES = {
+  edges: new RasterPace(70, 1_000, 10_000),
+  nodes: new RasterPace(70, 500, 5_000),
 }
