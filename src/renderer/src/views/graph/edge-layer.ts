@@ -54,9 +54,10 @@ interface Captor {
 }
 
 /** The time a frame that shows a new picture in parts may take: the week appears in the first
- * frame and is whole a few frames later (in parts of 70 ms, the frames' fixed costs added ≈ 0.5 s
- * to a real-scale week in SwiftShader); the 70 ms of camera moves keep panning fluid. */
-const REVEAL_BUDGET_MS = 150
+ * frame and is whole about when one draw would have finished (in SwiftShader, parts of 70 ms made
+ * a real-scale week whole ≈ 0.5 s later, 150 ms a forecast overlay ≈ 0.7 s later, 200 ms neither:
+ * BENCHMARKS.md); the 70 ms of camera moves keep panning fluid. */
+const REVEAL_BUDGET_MS = 200
 
 export class EdgeLayer {
   /** Every shown edge, in the view's colours (the view swaps in a new list, then calls
@@ -64,10 +65,10 @@ export class EdgeLayer {
   base = new EdgeItems()
   /** Lit edges by reason (likewise, then `litChanged`). */
   readonly lit: Record<LitReason, EdgeItems> = { overlay: new EdgeItems(), hover: new EdgeItems() }
-  /** Frames that drew the base, copied it, or showed it moved; and frames that drew the lit
-   * edges into their layer, or put that layer back as it was. */
+  /** Frames that finished drawing the base, copied it, showed it moved, or drew a part of the
+   * next picture; and frames that drew the lit edges into their layer, or put that layer back. */
   readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 }
-  /** Edges per frame when the base is drawn in parts. */
+  /** Edges per frame when the base is drawn in parts (shared by every view). */
   readonly pace = PACES.edges
   /** The lit edges are kept in a layer of their own from this many on; fewer are drawn each
    * frame: the layer costs a full-canvas composite a frame, about what drawing a thousand edges

@@ -77,7 +77,7 @@ export class NodeCache {
   private nextFrom = 0
   /** The last frame showed the nodes as they are now, whole (not moved, not in part drawn). */
   whole = true
-  /** Nodes per frame when drawn in parts. */
+  /** Nodes per frame when drawn in parts (shared by every view). */
   readonly pace = PACES.nodes
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
   private readonly compositor = new Compositor('node cache')

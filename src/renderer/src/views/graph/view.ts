@@ -83,7 +83,7 @@ export interface GraphStatus {
   week: string | null
   rendered: boolean
   /** The last frame drew the view whole: no picture in parts or moved (edge-layer.ts,
-   * node-cache.ts); set false by each week request. */
+   * node-cache.ts); set false by each week request and each overlay. */
   whole: boolean
   renders: number
   nodes: number
@@ -107,8 +107,12 @@ export interface GraphStatus {
   lastOverlayMs: number | null
   /** ms from setOverlay to the frame on screen (see `timings.presented`). */
   lastOverlayPresentedMs: number | null
+  /** ms from setOverlay to the first frame on screen with the view whole (later than
+   * `lastOverlayPresentedMs` where the overlay's new edge colours are drawn in parts). */
+  lastOverlayCompleteMs: number | null
   /** Frames that finished rasterising the edges, reused their layer as it was, showed it moved
-   * with the camera, or drew a part of the next picture (a large base after a camera move); and
+   * with the camera, or drew a part of the next picture (a large week after a switch or a camera
+   * move); and
    * frames that drew the lit edges into their own layer, or put that layer back (edge-layer.ts). */
   edgeFrames: {
     drawn: number
@@ -203,6 +207,7 @@ export class GraphView implements Editor {
       overlay: null,
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
+      lastOverlayCompleteMs: null,
       edgeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 },
       nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0 },
       drawModes: { edges: null, nodes: null },
@@ -767,6 +772,13 @@ export class GraphView implements Editor {
     if (!w) return
     if (hadExtra || overlay?.extraEdges?.length) this.loadEdges()
     this.recompute()
+    this.status.whole = false
+    this.status.lastOverlayCompleteMs = null
+    this.wholeWaiters.push(() =>
+      this.whenPresented(() => {
+        if (this.overlay === overlay) this.status.lastOverlayCompleteMs = performance.now() - t0
+      }),
+    )
     await this.nextFrame()
     this.status.lastOverlayMs = performance.now() - t0
     this.status.lastOverlayPresentedMs = null
