@@ -155,8 +155,9 @@ export class GraphEditor {
   }
 
   /** Has the edge layer and the node layer draw their pictures in parts of `edges` and `nodes`
-   * a frame after a camera move, as they do on their own for a large week in software WebGL
-   * (raster-pace.ts); null: as they measure. */
+   * a frame (edges after a switch or a camera move, nodes after a camera move), as they do on
+   * their own for a large week in software WebGL (raster-pace.ts; the pace is every view's);
+   * null: as they measure. */
   drawInParts(edges: number | null, nodes: number | null): Promise<void> {
     return this.page.evaluate(
       ([id, edges, nodes]) => {

@@ -2,11 +2,11 @@
 // frames that drew them: the time from issuing the draw to the next animation frame. With a GPU
 // that is about a frame interval and nothing is split. In software WebGL (SwiftShader: machines
 // without a usable GPU) the page waits at the next frame for the raster — the compositor reads
-// the canvas back — so after a camera move a large week's edges and nodes are drawn again in
-// parts over several frames, the last picture shown moved meanwhile, and no frame waits for the
-// whole week. Each frame that drew a part corrects the estimate: with a frame's fixed costs F
-// and c ms an item, a part of x items leads to the next part B·x / (F + c·x), which settles where
-// a frame takes the budget B.
+// the canvas back — so a large week's edges (after a switch or a camera move) and nodes (after a
+// camera move) are drawn in parts over several frames, and no frame waits for the whole week.
+// Each frame that drew a part corrects the estimate: with a frame's fixed costs F and c ms an
+// item, a part of x items leads to the next part B·x / (F + c·x), which settles where a frame
+// takes the budget B.
 
 export class RasterPace {
   /** ms per item of the last draw measured; null before one. */
@@ -30,8 +30,9 @@ export class RasterPace {
   }
 
   /** Items to draw per frame out of `count`: all of them unless the last measured draw says
-   * they would take longer than the budget (the pace's, or `budgetMs`). Before any draw was measured, a large list starts
-   * with `minSplit` items, whose frame sizes the next part (with a GPU: the rest). */
+   * they would take longer than the budget (the pace's, or `budgetMs`). Before any draw was
+   * measured, a large list starts with `minSplit` items, whose frame sizes the next part (with a
+   * GPU: the rest). */
   chunk(count: number, budgetMs = this.budgetMs): number {
     if (this.fixed !== null) return Math.min(count, Math.max(1, this.fixed))
     if (count < this.minSplit) return count
