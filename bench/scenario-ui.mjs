@@ -83,6 +83,7 @@ try {
     600_000,
     25,
   )
+  const statusMs = Date.now() - t0
   const runId = Number(/done \(run (\d+)\)/.exec(status)?.[1])
   if (!runId) throw new Error(`the scenario did not run: ${status}`)
   const editor = page.locator(`.scenario-view[data-run="${runId}"]`)
@@ -101,6 +102,23 @@ try {
     .evaluateAll((rows) => rows.map((r) => ({ ...r.dataset })))
 
   // BENCH_DEBUG: the engine's side of each method's playback data (server time and size)
+  if (process.env.BENCH_DEBUG) {
+    const t = Date.now()
+    await call('risk.result', { runId, scenario: 'top5-protocols', top: 200 })
+    console.error(`risk.result ${Date.now() - t} ms`)
+    console.error(
+      'graph after the run:',
+      JSON.stringify(
+        await page.evaluate(() =>
+          Object.values(window.__graphs).map((g) => ({
+            renders: g.renders,
+            edges: g.edgeFrames,
+            nodes: g.nodeFrames,
+          })),
+        ),
+      ),
+    )
+  }
   if (process.env.BENCH_DEBUG)
     for (const method of METHODS) {
       const t = Date.now()
@@ -232,6 +250,7 @@ try {
         nodes: largest.nodes,
         edges: largest.edges,
         totals,
+        runClickToDoneMs: statusMs,
         runClickToTotalsMs: runMs,
         playbackClickToRound0Ms: playback,
         endToEndThreeMethodsMs: endToEnd,

@@ -27,6 +27,8 @@ interface EdgeHooks {
   dxEdges: { edgesOf(node: string): DrawnEdge[]; held(): number }
   dxEdgeLayer: {
     topLayerMin: number
+    litDeltas: boolean
+    litChanged(): void
     base: { count: number }
     pace: { fixed: number | null }
     drawBySigma(on: boolean): number
@@ -139,6 +141,16 @@ export class GraphEditor {
     return this.stageShotWhile(([id, direct]) => {
       const s = window.__sigma![id] as unknown as EdgeHooks
       s.dxEdgeLayer.topLayerMin = direct ? Infinity : 0
+    })
+  }
+
+  /** A screenshot of the stage with the lit edges' layers drawn again whole, not by the edges
+   * that came and went (lit-layer.ts); deltas are used again before this returns. */
+  stageShotLitLayersDrawnWhole(): Promise<Buffer> {
+    return this.stageShotWhile(([id, whole]) => {
+      const s = window.__sigma![id] as unknown as EdgeHooks
+      s.dxEdgeLayer.litDeltas = !whole
+      s.dxEdgeLayer.litChanged()
     })
   }
 

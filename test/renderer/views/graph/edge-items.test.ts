@@ -6,8 +6,10 @@ import {
   EdgeItems,
   EdgeOrigin,
   edgesOf,
+  itemChanges,
   packColor,
   parseColor,
+  uniformRgb,
   type WeekEdges,
 } from '../../../../src/renderer/src/views/graph/edge-items'
 
@@ -151,5 +153,104 @@ describe('EdgeItems', () => {
     const shorter = fill()
     shorter.reset(10)
     expect(a.equals(shorter)).toBe(false)
+  })
+
+  it('copies another list', () => {
+    const a = new EdgeItems()
+    for (let k = 0; k < 40; k++) a.push(k, k, k + 2, 7 * k, k / 8)
+    const b = new EdgeItems(2)
+    b.push(99, 1, 2, 3, 4)
+    b.copyFrom(a)
+    expect(b.equals(a)).toBe(true)
+  })
+})
+
+describe('itemChanges', () => {
+  type Item = [edge: number, source: number, target: number, color: number, width: number]
+  const list = (items: Item[]): EdgeItems => {
+    const l = new EdgeItems()
+    for (const i of items) l.push(...i)
+    return l
+  }
+  const rows = (l: EdgeItems): Item[] =>
+    Array.from({ length: l.count }, (_, k): Item => {
+      const o = k * 4
+      return [l.edge[k], l.data[o], l.data[o + 1], l.data[o + 2], l.width(k)]
+    })
+  const key = (i: Item): string => i.join(',')
+
+  it('lists the items that came and went, a changed look as both, whatever the order', () => {
+    const before = list([
+      [0, 1, 2, 100, 1],
+      [1, 2, 3, 100, 1],
+      [2, 3, 4, 100, 1],
+      [3, 4, 5, 100, 1],
+    ])
+    const after = list([
+      [3, 4, 5, 100, 1], // kept (moved in the list)
+      [5, 6, 7, 100, 1], // came
+      [0, 1, 2, 100, 2], // wider: went and came
+      [1, 2, 3, 100, 1], // kept
+    ])
+    const added = new EdgeItems()
+    const removed = new EdgeItems()
+    expect(itemChanges(before, after, added, removed)).toBe(true)
+    expect(rows(added).map(key).sort()).toEqual(['0,1,2,100,2', '5,6,7,100,1'])
+    expect(rows(removed).map(key).sort()).toEqual(['0,1,2,100,1', '2,3,4,100,1'])
+  })
+
+  it('agrees with a multiset difference on random lists', () => {
+    let seed = 7
+    const rand = (n: number): number => (((seed = (seed * 16807) % 2147483647) % n) + n) % n
+    for (let trial = 0; trial < 50; trial++) {
+      const pick = (): Item[] => {
+        const edges = [...new Set(Array.from({ length: rand(60) }, () => rand(80)))]
+        return edges.map((e): Item => [e, e, e + 1, 100 + rand(3), 1 + rand(2)])
+      }
+      const [a, b] = [pick(), pick()]
+      const added = new EdgeItems()
+      const removed = new EdgeItems()
+      expect(itemChanges(list(a), list(b), added, removed)).toBe(true)
+      const inA = new Set(a.map(key))
+      const inB = new Set(b.map(key))
+      expect(rows(added).map(key).sort()).toEqual(
+        b
+          .map(key)
+          .filter((k) => !inA.has(k))
+          .sort(),
+      )
+      expect(rows(removed).map(key).sort()).toEqual(
+        a
+          .map(key)
+          .filter((k) => !inB.has(k))
+          .sort(),
+      )
+      // applying the changes to `a` gives `b`
+      const applied = new Set([...inA].filter((k) => !rows(removed).map(key).includes(k)))
+      for (const k of rows(added).map(key)) applied.add(k)
+      expect([...applied].sort()).toEqual([...inB].sort())
+    }
+  })
+
+  it('refuses lists that name an edge twice', () => {
+    const twice = list([
+      [1, 1, 2, 100, 1],
+      [1, 1, 2, 100, 1],
+    ])
+    const once = list([[1, 1, 2, 100, 1]])
+    expect(itemChanges(twice, once, new EdgeItems(), new EdgeItems())).toBe(false)
+    expect(itemChanges(once, twice, new EdgeItems(), new EdgeItems())).toBe(false)
+  })
+})
+
+describe('uniformRgb', () => {
+  it('is the one RGB of a list whose items differ only in alpha, else null', () => {
+    const l = new EdgeItems()
+    l.push(0, 0, 1, packColor('#d1495b', 0.7), 1)
+    l.push(1, 1, 2, packColor('#d1495b', 1), 2)
+    expect(uniformRgb(l)).toBe(packColor('#d1495b', 0) & 0xffffff)
+    l.push(2, 2, 3, packColor('#2a9d5c', 1), 2)
+    expect(uniformRgb(l)).toBeNull()
+    expect(uniformRgb(new EdgeItems())).toBeNull()
   })
 })

@@ -277,6 +277,14 @@ export class EdgeItems {
     return true
   }
 
+  /** Makes this list a copy of `other`. */
+  copyFrom(other: EdgeItems): void {
+    this.reset(other.count)
+    this.data.set(other.data.subarray(0, other.count * ITEM_WORDS))
+    this.edge.set(other.edge.subarray(0, other.count))
+    this.count = other.count
+  }
+
   color(k: number): number {
     return this.data[k * ITEM_WORDS + 2]
   }
@@ -294,4 +302,64 @@ export class EdgeItems {
     this.floats = new Float32Array(data.buffer)
     this.edge = edge
   }
+}
+
+/**
+ * What turns list `before` into `after`, as items drawn the same way: `added` gets the items of
+ * `after` that `before` does not draw identically (same edge, ends, colour and width), `removed`
+ * those of `before` that `after` does not. False (the lists left partly filled) when an edge is
+ * listed twice in either list, which a change cannot be told from.
+ */
+export function itemChanges(
+  before: EdgeItems,
+  after: EdgeItems,
+  added: EdgeItems,
+  removed: EdgeItems,
+): boolean {
+  added.reset(0)
+  removed.reset(0)
+  let max = -1
+  for (const l of [before, after])
+    for (let k = 0; k < l.count; k++) {
+      if (l.edge[k] < 0) return false
+      if (l.edge[k] > max) max = l.edge[k]
+    }
+  const slot = new Int32Array(max + 1).fill(-1)
+  for (let j = 0; j < before.count; j++) {
+    const e = before.edge[j]
+    if (slot[e] >= 0) return false
+    slot[e] = j
+  }
+  const kept = new Uint8Array(before.count)
+  const seen = new Uint8Array(max + 1)
+  for (let k = 0; k < after.count; k++) {
+    const e = after.edge[k]
+    if (seen[e]) return false
+    seen[e] = 1
+    const j = slot[e]
+    if (j >= 0 && sameItem(before, j, after, k)) kept[j] = 1
+    else pushItem(added, after, k)
+  }
+  for (let j = 0; j < before.count; j++) if (!kept[j]) pushItem(removed, before, j)
+  return true
+}
+
+function sameItem(a: EdgeItems, j: number, b: EdgeItems, k: number): boolean {
+  for (let w = 0; w < ITEM_WORDS; w++)
+    if (a.data[j * ITEM_WORDS + w] !== b.data[k * ITEM_WORDS + w]) return false
+  return true
+}
+
+function pushItem(to: EdgeItems, from: EdgeItems, k: number): void {
+  const o = k * ITEM_WORDS
+  to.push(from.edge[k], from.data[o], from.data[o + 1], from.data[o + 2], from.width(k))
+}
+
+/** The one RGB (packed, alpha bits cleared) every item of `items` is drawn in; null when they
+ * differ or the list is empty. */
+export function uniformRgb(items: EdgeItems): number | null {
+  if (!items.count) return null
+  const rgb = items.color(0) & 0xffffff
+  for (let k = 1; k < items.count; k++) if ((items.color(k) & 0xffffff) !== rgb) return null
+  return rgb
 }

@@ -9,9 +9,10 @@
 // node's). The base is drawn into an offscreen texture when it or the camera changes and copied to
 // the screen otherwise; while the camera moves (sigma's `hideEdgesOnMove`) its last picture is
 // shown moved with the camera, and drawn again at rest. The lit edges are drawn each frame while
-// they are few (a hover's tens), and from `topLayerMin` on kept in a texture of their own, drawn
-// when they change (a DebtRank step lights up to the whole week, mostly the same from step to
-// step) and composited otherwise. A lit edge is also in the base, under its lit look. An overlay
+// they are few (a hover's tens), and from `topLayerMin` on kept in a texture of their own per
+// list (lit-layer.ts), drawn when they change — by the edges that came and went, where the list
+// has one colour (a DebtRank step lights up to the whole week, mostly the same from step to
+// step) — and composited otherwise. A lit edge is also in the base, under its lit look. An overlay
 // that fades the week's other edges (a playback round, a spillover cell) shows the base's picture
 // at a lower opacity (`dim`) rather than drawing the base again in fainter colours: entering or
 // leaving it costs a composite, not a raster of the week. Where rasterising the whole base takes
@@ -22,6 +23,7 @@ import type Sigma from 'sigma'
 import type { RenderParams } from 'sigma/types'
 import { EdgeItems, ITEM_WORDS } from './edge-items'
 import { EdgeProgram, ItemTexture } from './edge-program'
+import { LitLayer } from './lit-layer'
 import { PACES } from './raster-pace'
 import {
   Compositor,
@@ -31,12 +33,14 @@ import {
   clearTarget,
   frameKey,
   movedRect,
+  redraw,
   type DrawnAt,
   type GlRect,
 } from './layer-target'
 
 /** Why an edge is lit; drawn in this order (a hover's edges on top). */
 export type LitReason = 'overlay' | 'hover'
+const LIT_ORDER: readonly LitReason[] = ['overlay', 'hover']
 
 /** Where the layer finds each universe node's position in sigma's framed graph space. */
 export interface NodePositions {
@@ -66,14 +70,25 @@ export class EdgeLayer {
   /** Lit edges by reason (likewise, then `litChanged`). */
   readonly lit: Record<LitReason, EdgeItems> = { overlay: new EdgeItems(), hover: new EdgeItems() }
   /** Frames that finished drawing the base, copied it, showed it moved, or drew a part of the
-   * next picture; and frames that drew the lit edges into their layer, or put that layer back. */
-  readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 }
+   * next picture; and draws of a lit list's layer whole, by its changes, or put back as it was. */
+  readonly counts = {
+    drawn: 0,
+    reused: 0,
+    moved: 0,
+    parts: 0,
+    topDrawn: 0,
+    topDelta: 0,
+    topReused: 0,
+  }
   /** Edges per frame when the base is drawn in parts (shared by every view). */
   readonly pace = PACES.edges
-  /** The lit edges are kept in a layer of their own from this many on; fewer are drawn each
+  /** A lit list is kept in a layer of its own from this many edges on; fewer are drawn each
    * frame: the layer costs a full-canvas composite a frame, about what drawing a thousand edges
    * costs in software WebGL. Stories set it to compare the two. */
   topLayerMin = 1000
+  /** Off: a changed lit list's layer is drawn whole, not by the edges that came and went
+   * (stories compare the two). */
+  litDeltas = true
   /** Off: the layer draws nothing (a story has sigma draw the same edges, to compare). */
   enabled = true
   /** The base's picture is shown at this opacity (1: as drawn). */
@@ -82,7 +97,7 @@ export class EdgeLayer {
   whole = true
 
   private baseVersion = 0
-  private litVersion = 0
+  private readonly litVersions: Record<LitReason, number> = { overlay: 0, hover: 0 }
   private readonly program = new EdgeProgram()
   private readonly baseTexture = new ItemTexture()
   private readonly litTextures: Record<LitReason, ItemTexture> = {
@@ -94,11 +109,13 @@ export class EdgeLayer {
   private pending = new LayerTarget('edge layer, next picture')
   private pendingKey: string | null = null
   private pendingFrom = 0
-  private readonly topTarget = new LayerTarget('lit edge layer')
+  private readonly litLayers: Record<LitReason, LitLayer> = {
+    overlay: new LitLayer('lit edge layer (overlay)', this.program),
+    hover: new LitLayer('lit edge layer (hover)', this.program),
+  }
   private readonly compositor = new Compositor('edge layer')
   private drawnKey: string | null = null
   private drawn: DrawnAt | null = null
-  private topDrawnKey: string | null = null
   private positionsVersion = -1
 
   constructor(
@@ -121,9 +138,9 @@ export class EdgeLayer {
     this.baseVersion++
   }
 
-  /** A lit list changed. */
-  litChanged(): void {
-    this.litVersion++
+  /** A lit list changed (`why`'s, or both). */
+  litChanged(why?: LitReason): void {
+    for (const r of why ? [why] : LIT_ORDER) this.litVersions[r]++
   }
 
   /**
@@ -170,7 +187,7 @@ export class EdgeLayer {
       // node positions are part of both pictures
       this.positionsVersion = version
       this.baseVersion++
-      this.litVersion++
+      this.litChanged()
     }
     const { w, h } = canvasSize(p)
     if (this.moving()) {
@@ -298,28 +315,29 @@ export class EdgeLayer {
     w: number,
     h: number,
   ): void {
-    const lit = this.litCount
-    if (!lit) return
-    for (const why of ['overlay', 'hover'] as const)
-      this.litTextures[why].sync(gl, this.lit[why], this.litVersion)
-    const drawAll = (): void => {
-      for (const why of ['overlay', 'hover'] as const)
-        this.program.draw(gl, this.litTextures[why], xy, this.positionsVersion, p)
-    }
-    if (lit < this.topLayerMin) {
+    for (const why of LIT_ORDER) {
+      const items = this.lit[why]
+      if (!items.count) continue
+      const texture = this.litTextures[why]
+      texture.sync(gl, items, this.litVersions[why])
+      if (items.count >= this.topLayerMin) {
+        this.litLayers[why].render(
+          gl,
+          p,
+          items,
+          texture,
+          this.litVersions[why],
+          xy,
+          this.positionsVersion,
+          this.counts,
+          this.litDeltas,
+        )
+        continue
+      }
       gl.bindFramebuffer(gl.FRAMEBUFFER, null)
       gl.viewport(0, 0, w, h)
-      drawAll()
-      return
+      this.program.draw(gl, texture, xy, this.positionsVersion, p)
     }
-    if (this.topTarget.ensure(gl, w, h)) this.topDrawnKey = null
-    const key = frameKey(this.litVersion, p)
-    if (key !== this.topDrawnKey) {
-      redraw(gl, this.topTarget, drawAll)
-      this.topDrawnKey = key
-      this.counts.topDrawn++
-    } else this.counts.topReused++
-    this.compositor.draw(gl, this.topTarget.texture!, p, { x0: 0, y0: 0, x1: w, y1: h })
   }
 
   /** sigma's own test for hiding edges while the camera moves (sigma 4.0.4's render). */
@@ -338,7 +356,8 @@ export class EdgeLayer {
     this.target.release()
     this.pending.release()
     this.pendingKey = null
-    this.topTarget.release()
+    this.litLayers.overlay.release()
+    this.litLayers.hover.release()
     this.compositor.release()
     this.program.release()
     this.baseTexture.release()
@@ -346,14 +365,5 @@ export class EdgeLayer {
     this.litTextures.hover.release()
     this.drawnKey = null
     this.drawn = null
-    this.topDrawnKey = null
   }
-}
-
-/** Clears `target` and runs `draw` into it (its framebuffer bound, the viewport its size). */
-function redraw(gl: WebGL2RenderingContext, target: LayerTarget, draw: () => void): void {
-  clearTarget(gl, target.fbo!)
-  gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
-  gl.viewport(0, 0, target.w, target.h)
-  draw()
 }

@@ -72,12 +72,49 @@ void main() {
   fragColor = vec4(v_color.rgb * v_color.a, v_color.a) * alpha;
 }`
 
+// The same edges as optical depth (lit-layer.ts): each fragment adds −ln(1 − α) of its edge's
+// alpha at that pixel into a float target (or takes it away), so a pixel holds Σ −ln(1 − αᵢ) of
+// the edges covering it. α is capped below 1 so that an opaque edge adds a finite depth.
+const FRAGMENT_DEPTH = `#version 300 es
+precision highp float;
+in vec4 v_color;
+in float v_side;
+in float v_thickness;
+in float v_aa;
+out vec4 fragColor;
+void main() {
+  float half_ = v_thickness * 0.5;
+  float sdf = abs(v_side) * (half_ + v_aa) - half_;
+  float alpha = 1.0 - smoothstep(-v_aa, v_aa, sdf);
+  if (alpha < 0.01) discard;
+  fragColor = vec4(-log(1.0 - min(v_color.a * alpha, 0.99999)), 0.0, 0.0, 0.0);
+}`
+
+/** How a draw writes: premultiplied colour "over" the target, or optical depth added to or
+ * taken from a float target. */
+export type EdgeBlend = 'over' | 'add' | 'subtract'
+
+const UNIFORMS = [
+  'u_items',
+  'u_nodes',
+  'u_matrix',
+  'u_sizeRatio',
+  'u_correctionRatio',
+  'u_minEdgeThickness',
+] as const
+
+interface Linked {
+  program: WebGLProgram
+  u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>
+}
+
 interface Made {
   gl: WebGL2RenderingContext
-  program: WebGLProgram
+  color: Linked
+  /** Linked at the first depth draw. */
+  depth: Linked | null
   vao: WebGLVertexArrayObject
   nodes: WebGLTexture
-  u: Record<string, WebGLUniformLocation | null>
 }
 
 /** GPU copy of one item list, uploaded when the list changed. */
@@ -131,7 +168,7 @@ export class EdgeProgram {
    * Draws `items` (already synced) into the bound framebuffer with sigma's blending; `nodes`
    * holds each universe node's position in sigma's framed graph space (x, y pairs), `nodesVersion`
    * says when it changed. Items `from` to `to` (exclusive) only, when given. GL state it changes
-   * is put back.
+   * is put back. `blend`: colour "over" (sigma's), or optical depth added or taken away.
    */
   draw(
     gl: WebGL2RenderingContext,
@@ -141,14 +178,17 @@ export class EdgeProgram {
     p: RenderParams,
     from = 0,
     to = items.count,
+    blend: EdgeBlend = 'over',
   ): void {
     to = Math.min(to, items.count)
     if (to <= from || !items.texture) return
     const m = this.program(gl)
+    const linked = blend === 'over' ? m.color : (m.depth ??= linkEdgeProgram(gl, FRAGMENT_DEPTH))
     const program = gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null
     const vao = gl.getParameter(gl.VERTEX_ARRAY_BINDING) as WebGLVertexArrayObject | null
     const active = gl.getParameter(gl.ACTIVE_TEXTURE) as number
-    const blend = gl.isEnabled(gl.BLEND)
+    const blending = gl.isEnabled(gl.BLEND)
+    const equation = gl.getParameter(gl.BLEND_EQUATION_RGB) as number
     gl.activeTexture(gl.TEXTURE0 + NODE_UNIT)
     const boundNodes = gl.getParameter(gl.TEXTURE_BINDING_2D) as WebGLTexture | null
     gl.bindTexture(gl.TEXTURE_2D, m.nodes)
@@ -156,25 +196,31 @@ export class EdgeProgram {
     gl.activeTexture(gl.TEXTURE0 + ITEM_UNIT)
     const boundItems = gl.getParameter(gl.TEXTURE_BINDING_2D) as WebGLTexture | null
     gl.bindTexture(gl.TEXTURE_2D, items.texture)
-    gl.useProgram(m.program)
-    gl.uniform1i(m.u.u_items, ITEM_UNIT)
-    gl.uniform1i(m.u.u_nodes, NODE_UNIT)
-    gl.uniformMatrix3fv(m.u.u_matrix, false, p.matrix)
-    gl.uniform1f(m.u.u_sizeRatio, p.sizeRatio)
-    gl.uniform1f(m.u.u_correctionRatio, p.correctionRatio)
-    gl.uniform1f(m.u.u_minEdgeThickness, p.minEdgeThickness)
+    const u = linked.u
+    gl.useProgram(linked.program)
+    gl.uniform1i(u.u_items, ITEM_UNIT)
+    gl.uniform1i(u.u_nodes, NODE_UNIT)
+    gl.uniformMatrix3fv(u.u_matrix, false, p.matrix)
+    gl.uniform1f(u.u_sizeRatio, p.sizeRatio)
+    gl.uniform1f(u.u_correctionRatio, p.correctionRatio)
+    gl.uniform1f(u.u_minEdgeThickness, p.minEdgeThickness)
     gl.bindVertexArray(m.vao)
     gl.enable(gl.BLEND)
-    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
+    if (blend === 'over') gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
+    else {
+      gl.blendEquation(blend === 'add' ? gl.FUNC_ADD : gl.FUNC_REVERSE_SUBTRACT)
+      gl.blendFunc(gl.ONE, gl.ONE)
+    }
     // gl_VertexID counts from `first`: the shader finds item `from` first
     gl.drawArrays(gl.TRIANGLES, from * 6, (to - from) * 6)
+    gl.blendEquation(equation)
     gl.bindVertexArray(vao)
     gl.useProgram(program)
     gl.bindTexture(gl.TEXTURE_2D, boundItems)
     gl.activeTexture(gl.TEXTURE0 + NODE_UNIT)
     gl.bindTexture(gl.TEXTURE_2D, boundNodes)
     gl.activeTexture(active)
-    if (!blend) gl.disable(gl.BLEND)
+    if (!blending) gl.disable(gl.BLEND)
   }
 
   /** Compiles the program now rather than at the first frame that draws edges. */
@@ -198,29 +244,32 @@ export class EdgeProgram {
     if (this.made?.gl === gl) return this.made
     this.made = null
     this.nodesUploaded = -1
-    const program = linkProgram(gl, VERTEX, FRAGMENT, 'edge layer')
-    const u: Made['u'] = {}
-    for (const name of [
-      'u_items',
-      'u_nodes',
-      'u_matrix',
-      'u_sizeRatio',
-      'u_correctionRatio',
-      'u_minEdgeThickness',
-    ])
-      u[name] = gl.getUniformLocation(program, name)
-    this.made = { gl, program, vao: gl.createVertexArray(), nodes: gl.createTexture(), u }
+    this.made = {
+      gl,
+      color: linkEdgeProgram(gl, FRAGMENT),
+      depth: null,
+      vao: gl.createVertexArray(),
+      nodes: gl.createTexture(),
+    }
     return this.made
   }
 
   release(): void {
     const m = this.made
     if (m && !m.gl.isContextLost()) {
-      m.gl.deleteProgram(m.program)
+      m.gl.deleteProgram(m.color.program)
+      if (m.depth) m.gl.deleteProgram(m.depth.program)
       m.gl.deleteVertexArray(m.vao)
       m.gl.deleteTexture(m.nodes)
     }
     this.made = null
     this.nodesUploaded = -1
   }
+}
+
+function linkEdgeProgram(gl: WebGL2RenderingContext, fragment: string): Linked {
+  const program = linkProgram(gl, VERTEX, fragment, 'edge layer')
+  const u = {} as Linked['u']
+  for (const name of UNIFORMS) u[name] = gl.getUniformLocation(program, name)
+  return { program, u }
 }

@@ -33,7 +33,11 @@ export class LayerTarget {
   w = 0
   h = 0
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    /** RGBA8 colour, or one 32-bit float a texel (optical depth: lit-layer.ts). */
+    private readonly format: 'rgba8' | 'r32f' = 'rgba8',
+  ) {}
 
   /** Makes the target `w`×`h` in `gl`; true when it was (re)made, so its content is gone. */
   ensure(gl: WebGL2RenderingContext, w: number, h: number): boolean {
@@ -45,8 +49,10 @@ export class LayerTarget {
     this.gl = gl
     const texture = gl.createTexture()
     gl.bindTexture(gl.TEXTURE_2D, texture)
+    if (this.format === 'r32f')
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, w, h, 0, gl.RED, gl.FLOAT, null)
     // RGBA/UNSIGNED_BYTE as sigma's picking texture, so either can be blitted to the other
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)
+    else gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
     gl.bindTexture(gl.TEXTURE_2D, null)
@@ -149,6 +155,20 @@ export function clearTarget(gl: WebGL2RenderingContext, fbo: WebGLFramebuffer): 
   gl.bindFramebuffer(gl.FRAMEBUFFER, null)
 }
 
+/** Clears `target` and runs `draw` into it (its framebuffer bound, the viewport its size). */
+export function redraw(gl: WebGL2RenderingContext, target: LayerTarget, draw: () => void): void {
+  clearTarget(gl, target.fbo!)
+  gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
+  gl.viewport(0, 0, target.w, target.h)
+  draw()
+}
+
+/** Whether `gl` can draw into 32-bit float targets with blending (WebGL 2 with
+ * EXT_color_buffer_float and EXT_float_blend; SwiftShader has both). Enables both. */
+export function floatBlending(gl: WebGL2RenderingContext): boolean {
+  return !!gl.getExtension('EXT_color_buffer_float') && !!gl.getExtension('EXT_float_blend')
+}
+
 /** What a layer holds: its items' version, and the camera and size it was drawn at. */
 export interface DrawnAt {
   version: number
@@ -202,7 +222,8 @@ const UNIT = 15
 
 /** Draws a layer's texture over what the canvas holds, with sigma's blending (premultiplied
  * "over", ONE / ONE_MINUS_SRC_ALPHA): "over" is associative, so drawing a layer of items equals
- * drawing its items there. GL state it changes is put back. */
+ * drawing its items there. A `depth` compositor reads an optical-depth layer (lit-layer.ts) and
+ * draws it in one colour at alpha 1 − e^(−depth). GL state it changes is put back. */
 export class Compositor {
   private made: {
     gl: WebGL2RenderingContext
@@ -211,18 +232,23 @@ export class Compositor {
     layer: WebGLUniformLocation | null
     rect: WebGLUniformLocation | null
     opacity: WebGLUniformLocation | null
+    rgb: WebGLUniformLocation | null
   } | null = null
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly kind: 'color' | 'depth' = 'color',
+  ) {}
 
   /** `texture` (a layer of the canvas's size) drawn into the rectangle `to` of the canvas, its
-   * picture at `opacity`. */
+   * picture at `opacity`; a depth layer in colour `rgb` (packed: R in the low byte). */
   draw(
     gl: WebGL2RenderingContext,
     texture: WebGLTexture,
     p: RenderParams,
     to: GlRect,
     opacity = 1,
+    rgb = 0,
   ): void {
     const c = this.program(gl)
     const { w, h } = canvasSize(p)
@@ -239,6 +265,8 @@ export class Compositor {
     gl.uniform1i(c.layer, UNIT)
     gl.uniform4f(c.rect, to.x0, to.y0, to.x1, to.y1)
     gl.uniform1f(c.opacity, opacity)
+    if (this.kind === 'depth')
+      gl.uniform3f(c.rgb, (rgb & 255) / 255, ((rgb >>> 8) & 255) / 255, ((rgb >>> 16) & 255) / 255)
     gl.bindVertexArray(c.vao)
     gl.enable(gl.BLEND)
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA)
@@ -270,12 +298,19 @@ precision highp float;
 uniform sampler2D u_layer;
 uniform vec4 u_rect;
 uniform float u_opacity;
+uniform vec3 u_rgb;
 out vec4 color;
 void main() {
   vec2 uv = (gl_FragCoord.xy - u_rect.xy) / (u_rect.zw - u_rect.xy);
   if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) discard;
-  // premultiplied: the whole texel scales
-  color = texture(u_layer, uv) * u_opacity;
+  ${
+    this.kind === 'depth'
+      ? `// (a depth taken away may leave a rounding error below 0)
+  float a = (1.0 - exp(-max(texture(u_layer, uv).r, 0.0))) * u_opacity;
+  color = vec4(u_rgb * a, a);`
+      : `// premultiplied: the whole texel scales
+  color = texture(u_layer, uv) * u_opacity;`
+  }
 }`
     const program = linkProgram(gl, vertex, fragment, this.name)
     this.made = {
@@ -285,6 +320,7 @@ void main() {
       layer: gl.getUniformLocation(program, 'u_layer'),
       rect: gl.getUniformLocation(program, 'u_rect'),
       opacity: gl.getUniformLocation(program, 'u_opacity'),
+      rgb: gl.getUniformLocation(program, 'u_rgb'),
     }
     return this.made
   }

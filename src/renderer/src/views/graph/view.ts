@@ -112,14 +112,15 @@ export interface GraphStatus {
   lastOverlayCompleteMs: number | null
   /** Frames that finished rasterising the edges, reused their layer as it was, showed it moved
    * with the camera, or drew a part of the next picture (a large week after a switch or a camera
-   * move); and
-   * frames that drew the lit edges into their own layer, or put that layer back (edge-layer.ts). */
+   * move); and draws of a lit list's own layer: whole, by the edges that came and went, or put
+   * back as it was (edge-layer.ts, lit-layer.ts). */
   edgeFrames: {
     drawn: number
     reused: number
     moved: number
     parts: number
     topDrawn: number
+    topDelta: number
     topReused: number
   }
   /** Frames that finished drawing the nodes into their cached layer, reused it, showed it moved
@@ -208,7 +209,15 @@ export class GraphView implements Editor {
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
       lastOverlayCompleteMs: null,
-      edgeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, topDrawn: 0, topReused: 0 },
+      edgeFrames: {
+        drawn: 0,
+        reused: 0,
+        moved: 0,
+        parts: 0,
+        topDrawn: 0,
+        topDelta: 0,
+        topReused: 0,
+      },
       nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0 },
       drawModes: { edges: null, nodes: null },
     }
@@ -1049,7 +1058,7 @@ export class GraphView implements Editor {
     if (!lit.equals(layer.lit.overlay)) {
       this.spareLit = layer.lit.overlay
       layer.lit.overlay = lit
-      layer.litChanged()
+      layer.litChanged('overlay')
     }
   }
 
@@ -1077,7 +1086,7 @@ export class GraphView implements Editor {
     const set = this.edgeSet
     const n = node === null || !u ? undefined : u.index.get(node)
     if (n === undefined || !set) {
-      if (hadEdges) layer.litChanged()
+      if (hadEdges) layer.litChanged('hover')
       sigma.scheduleRender()
       return
     }
@@ -1095,7 +1104,7 @@ export class GraphView implements Editor {
     near.delete(n)
     const nodes = [...near].map((i) => u!.ids[i])
     sigma.setNodesState(nodes, { isHighlighted: true })
-    layer.litChanged()
+    layer.litChanged('hover')
     this.lit = { nodes, node: n }
     sigma.scheduleRender()
   }
