@@ -1,7 +1,8 @@
 // Scenarios and playback in the workbench (issue 11 §2), in headless Chromium against browser mode
 // on the real-scale archive's largest week: the top-5 scenario with the three methods run from the
-// Risk view (click → totals shown: the `risk` job and `risk.result`), then each method's playback
-// data loaded and round 0 drawn on the graph (`risk.playback`, decode, per-step state, overlay),
+// Risk view (click → totals shown: the `risk` job and `risk.result`; → every method's playback
+// data loaded, which the editor does in the background once the totals show), then each method's
+// round 0 drawn on the graph from its click (`risk.playback` unless loaded, decode, overlay),
 // then the playback steps, the first 12 of each method (the control's click → the overlay drawn,
 // timed in the page; GraphView's lastOverlayMs; the controller's step time), and 5 again after
 // going back to the first round (overlays already built).
@@ -97,6 +98,18 @@ try {
     25,
   )
   const runMs = Date.now() - t0
+  // … and every method's playback data in the page (loaded in the background once the totals
+  // show: the scenario editor's data-loaded; null for a build without it, which loads on click)
+  // (evaluated in the page: the methods loaded, at least `n` of them)
+  const loaded = ([id, n]) => {
+    const v = document.querySelector(`.scenario-view[data-run="${id}"] .playback`)?.dataset.loaded
+    return v !== undefined && v.split(' ').filter(Boolean).length >= n
+  }
+  let dataMs = null
+  if (await ui.waitUntil(page, loaded, [runId, 0], 5_000, 25).then(Boolean, () => false)) {
+    await ui.waitUntil(page, loaded, [runId, METHODS.length], 600_000, 25)
+    dataMs = Date.now() - t0
+  }
   const totals = await editor
     .locator('.risk-totals tbody tr')
     .evaluateAll((rows) => rows.map((r) => ({ ...r.dataset })))
@@ -252,6 +265,7 @@ try {
         totals,
         runClickToDoneMs: statusMs,
         runClickToTotalsMs: runMs,
+        runClickToAllPlaybackDataMs: dataMs,
         playbackClickToRound0Ms: playback,
         endToEndThreeMethodsMs: endToEnd,
         steps,

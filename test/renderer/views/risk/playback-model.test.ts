@@ -135,6 +135,12 @@ describe('playback frames', () => {
     expect(sizes.get('E')!).toBeGreaterThan(sizes.get('C')!)
     expect(lossSize(0, 50)).toBe(2)
     expect(lossSize(50, 50)).toBe(12)
+    // to a tenth of a pixel: a loss that changes by a hair leaves the size alone
+    expect(lossSize(12.5, 50)).toBe(7)
+    expect(lossSize(12.5 * (1 + 1e-6), 50)).toBe(7)
+    expect(lossSize(0.5, 50)).toBe(3)
+    expect(lossSize(0.51, 50)).toBe(3)
+    expect(lossSize(0.6, 50)).toBe(3.1)
   })
 
   it('marks the shocked nodes and recolours only the edges that carried loss in the step', () => {

@@ -142,10 +142,19 @@ export interface FrameOptions {
   maxSize?: number
 }
 
-/** Pixel size of a node by its loss: √ scale against the largest loss of the whole run. */
+/** Sizes are kept to a tenth of a pixel (at the default zoom: a difference never seen). */
+const SIZE_STEPS_PER_PIXEL = 10
+
+/**
+ * Pixel size of a node by its loss: √ scale against the largest loss of the whole run, to a tenth
+ * of a pixel. Why rounded: DebtRank's later rounds change most nodes' losses by a hair; unrounded,
+ * every round resized ≈ 9,300 of a real-scale week's nodes (sigma re-processes and the node layer
+ * is drawn again: ≈ 150 ms a step in software WebGL), rounded, tens and then none (BENCHMARKS.md).
+ */
 export function lossSize(loss: number, maxLoss: number, min = 2, max = 12): number {
   if (!(loss > 0) || !(maxLoss > 0)) return min
-  return min + (max - min) * Math.sqrt(Math.min(1, loss / maxLoss))
+  const size = min + (max - min) * Math.sqrt(Math.min(1, loss / maxLoss))
+  return Math.round(size * SIZE_STEPS_PER_PIXEL) / SIZE_STEPS_PER_PIXEL
 }
 
 /**
