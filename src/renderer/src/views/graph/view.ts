@@ -386,6 +386,7 @@ export class GraphView implements Editor {
 
   dispose(): void {
     this.timeline.stop()
+    this.cancelReindex()
     for (const off of this.offs.splice(0)) off()
     this.sigma?.kill()
     this.sigma = null
@@ -899,6 +900,7 @@ export class GraphView implements Editor {
     // not 11k (graphology's updateEach* events make sigma reprocess every item).
     const changedNodes: string[] = []
     let reindex = false
+    let resized = 0
     g.forEachNode((key, attrs) => {
       const i = attrs.i as number
       const hidden = !(keep[i] === 1 || this.extraNodes.has(i))
@@ -922,7 +924,8 @@ export class GraphView implements Editor {
         attrs.color !== color
       ) {
         // sigma's label grid and program order follow sizes and visibility
-        if (attrs.hidden !== hidden || attrs.size !== size) reindex = true
+        if (attrs.hidden !== hidden) reindex = true
+        else if (attrs.size !== size) resized++
         attrs.hidden = hidden
         attrs.lc = labelColor
         attrs.mark = mark
@@ -942,12 +945,19 @@ export class GraphView implements Editor {
       this.lit = { nodes: [], node: -1 }
       if (this.selected && g.hasNode(this.selected))
         this.sigma.setNodeState(this.selected, { isHighlighted: true })
-    } else if (changedNodes.length)
+    } else if (changedNodes.length) {
+      // A few nodes resized (a playback round's, by loss) are drawn at their new size at once;
+      // the label grid, which ranks labels by size, is rebuilt once the steps pause (processing
+      // every node cost ≈ 60 ms a step on a real-scale week). Many resized: at once.
+      const deferGrid = !reindex && resized > 0 && resized <= u.count * LATE_GRID_SHARE
       this.sigma.refresh({
         partialGraph: { nodes: changedNodes },
-        skipIndexation: !reindex,
+        skipIndexation: !reindex && (resized === 0 || deferGrid),
         schedule: true,
       })
+      if (deferGrid) this.reindexLater()
+      else if (reindex || resized) this.cancelReindex()
+    }
     if (this.lit.node >= 0) this.highlightNeighbourhood(u.ids[this.lit.node])
     this.sigma.scheduleRender()
     const shownNodes = this.filtered.nodeKeep.reduce((a, b) => a + b, 0)
@@ -960,6 +970,23 @@ export class GraphView implements Editor {
   }
 
   private readonly extraNodes = new Set<number>()
+
+  private reindexTimer: ReturnType<typeof setTimeout> | null = null
+
+  /** Has sigma index the nodes again (label grid, program order) once nothing restyled them for
+   * REINDEX_QUIET_MS. */
+  private reindexLater(): void {
+    this.cancelReindex()
+    this.reindexTimer = setTimeout(() => {
+      this.reindexTimer = null
+      this.sigma?.refresh({ partialGraph: { nodes: [] }, skipIndexation: false, schedule: true })
+    }, REINDEX_QUIET_MS)
+  }
+
+  private cancelReindex(): void {
+    if (this.reindexTimer) clearTimeout(this.reindexTimer)
+    this.reindexTimer = null
+  }
 
   /** The week's SIS ranking (its top 1,000) for "Colour: SIS rank", by universe index. */
   private sis: { week: string; rank: Map<number, number> } | null = null
@@ -1517,6 +1544,11 @@ interface SigmaEdgeIndex {
 // attribute bindings write straight into the display data, and item states restyle only the items
 // whose state changed (a hover touches the hovered node's neighbourhood). No edge styles: sigma
 // holds no edge (edge-layer.ts).
+/** Up to this share of the nodes resized, sigma's label grid is rebuilt after REINDEX_QUIET_MS
+ * without a restyle (recompute), not at once. */
+const LATE_GRID_SHARE = 0.05
+const REINDEX_QUIET_MS = 400
+
 const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
   nodes: [
     {

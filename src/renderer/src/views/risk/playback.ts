@@ -203,6 +203,20 @@ export class PlaybackController {
     )
     this.stepMs = performance.now() - t0
     this.emit()
+    this.prepare(step + 1)
+  }
+
+  /** Builds step k's overlays once this frame is painted, while the analyst looks at the step
+   * before (a first visit then only sets them: ≈ 50 ms a step on a real-scale week). */
+  private prepare(k: number): void {
+    const lanes = this.lanes
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (this.lanes !== lanes || k >= (lanes[0]?.frames.length ?? 0)) return
+        const round = lanes[0].frames.run.steps[k].round
+        lanes.forEach((l, i) => l.frames.frame(i === 0 ? k : alignedStep(l.frames, round)))
+      }, 0),
+    )
   }
 
   private emit(): void {
