@@ -63,6 +63,17 @@ interface Captor {
  * BENCHMARKS.md); the 70 ms of camera moves keep panning fluid. */
 const REVEAL_BUDGET_MS = 200
 
+/** Zeroed frame counters of an edge layer (`EdgeLayer.counts`). */
+export const edgeFrameCounts = () => ({
+  drawn: 0,
+  reused: 0,
+  moved: 0,
+  parts: 0,
+  topDrawn: 0,
+  topDelta: 0,
+  topReused: 0,
+})
+
 export class EdgeLayer {
   /** Every shown edge, in the view's colours (the view swaps in a new list, then calls
    * `baseChanged`). */
@@ -71,15 +82,7 @@ export class EdgeLayer {
   readonly lit: Record<LitReason, EdgeItems> = { overlay: new EdgeItems(), hover: new EdgeItems() }
   /** Frames that finished drawing the base, copied it, showed it moved, or drew a part of the
    * next picture; and draws of a lit list's layer whole, by its changes, or put back as it was. */
-  readonly counts = {
-    drawn: 0,
-    reused: 0,
-    moved: 0,
-    parts: 0,
-    topDrawn: 0,
-    topDelta: 0,
-    topReused: 0,
-  }
+  readonly counts = edgeFrameCounts()
   /** Edges per frame when the base is drawn in parts (shared by every view). */
   readonly pace = PACES.edges
   /** A lit list is kept in a layer of its own from this many edges on; fewer are drawn each

@@ -57,7 +57,9 @@ void main() {
   v_aa = aa;
 }`
 
-const FRAGMENT = `#version 300 es
+/** The fragment shader of sigma's straight edge (≈ 1 px of feathering), writing `output` from
+ * the edge's colour and its coverage `alpha` at the pixel. */
+const fragment = (output: string): string => `#version 300 es
 precision highp float;
 in vec4 v_color;
 in float v_side;
@@ -69,26 +71,17 @@ void main() {
   float sdf = abs(v_side) * (half_ + v_aa) - half_;
   float alpha = 1.0 - smoothstep(-v_aa, v_aa, sdf);
   if (alpha < 0.01) discard;
-  fragColor = vec4(v_color.rgb * v_color.a, v_color.a) * alpha;
+  ${output}
 }`
+
+const FRAGMENT = fragment('fragColor = vec4(v_color.rgb * v_color.a, v_color.a) * alpha;')
 
 // The same edges as optical depth (lit-layer.ts): each fragment adds −ln(1 − α) of its edge's
 // alpha at that pixel into a float target (or takes it away), so a pixel holds Σ −ln(1 − αᵢ) of
 // the edges covering it. α is capped below 1 so that an opaque edge adds a finite depth.
-const FRAGMENT_DEPTH = `#version 300 es
-precision highp float;
-in vec4 v_color;
-in float v_side;
-in float v_thickness;
-in float v_aa;
-out vec4 fragColor;
-void main() {
-  float half_ = v_thickness * 0.5;
-  float sdf = abs(v_side) * (half_ + v_aa) - half_;
-  float alpha = 1.0 - smoothstep(-v_aa, v_aa, sdf);
-  if (alpha < 0.01) discard;
-  fragColor = vec4(-log(1.0 - min(v_color.a * alpha, 0.99999)), 0.0, 0.0, 0.0);
-}`
+const FRAGMENT_DEPTH = fragment(
+  'fragColor = vec4(-log(1.0 - min(v_color.a * alpha, 0.99999)), 0.0, 0.0, 0.0);',
+)
 
 /** How a draw writes: premultiplied colour "over" the target, or optical depth added to or
  * taken from a float target. */

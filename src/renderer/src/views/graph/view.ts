@@ -45,7 +45,7 @@ import {
   type EdgeSet,
   type ExtraEdge,
 } from './edge-items'
-import { EdgeLayer } from './edge-layer'
+import { EdgeLayer, edgeFrameCounts } from './edge-layer'
 import { fastDepthRanges } from './depth-ranges'
 import { drawFlat, type DrawModes } from './flat-draw'
 import { NodeCache } from './node-cache'
@@ -114,15 +114,7 @@ export interface GraphStatus {
    * with the camera, or drew a part of the next picture (a large week after a switch or a camera
    * move); and draws of a lit list's own layer: whole, by the edges that came and went, or put
    * back as it was (edge-layer.ts, lit-layer.ts). */
-  edgeFrames: {
-    drawn: number
-    reused: number
-    moved: number
-    parts: number
-    topDrawn: number
-    topDelta: number
-    topReused: number
-  }
+  edgeFrames: ReturnType<typeof edgeFrameCounts>
   /** Frames that finished drawing the nodes into their cached layer, reused it, showed it moved
    * with the camera, or drew a part of the next picture (node-cache.ts). */
   nodeFrames: { drawn: number; reused: number; moved: number; parts: number }
@@ -209,15 +201,7 @@ export class GraphView implements Editor {
       lastOverlayMs: null,
       lastOverlayPresentedMs: null,
       lastOverlayCompleteMs: null,
-      edgeFrames: {
-        drawn: 0,
-        reused: 0,
-        moved: 0,
-        parts: 0,
-        topDrawn: 0,
-        topDelta: 0,
-        topReused: 0,
-      },
+      edgeFrames: edgeFrameCounts(),
       nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0 },
       drawModes: { edges: null, nodes: null },
     }
