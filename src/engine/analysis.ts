@@ -209,6 +209,7 @@ export class AnalysisCalls {
               ctx.progress(0, 1, label)
               const report = riskRun(a, r.week, {
                 ...o,
+                measureStats: r.stats ?? true,
                 forecast: horizon,
                 forecastModel: model,
                 forecastRunId: pinned?.run_id,

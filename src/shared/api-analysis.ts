@@ -213,6 +213,13 @@ export const RiskRunRequestSchema = z.object({
    * a view shows) instead of the latest; with `model` too, it must be that model's (CONFLICT).
    */
   forecastRun: z.number().int().positive().optional(),
+  /**
+   * Also measure and store each graph's network statistics (default true, as `dexposure risk`).
+   * False for a scenario alone (the Risk view's runs on the observed week: the week's statistics
+   * are the dashboard's, `week.stats`); a forecast graph measures them whatever this says (its
+   * comparison with the realised week scores them).
+   */
+  stats: z.boolean().optional(),
   ...contagionOptions,
 })
 

@@ -264,6 +264,40 @@ describe('scenario runs and playback', () => {
     expect(both.message).toMatch(/runId: give exactly one of runId and week/)
   })
 
+  it('risk.run without statistics stores the same scenario results and no stats run', async () => {
+    const statsRuns = (): number =>
+      (
+        archive.db.prepare("SELECT count(*) AS n FROM risk_runs WHERE kind = 'stats'").get() as {
+          n: number
+        }
+      ).n
+    const before = statsRuns()
+    const full = (await call('risk.result', { runId, top: 5 })) as NonNullable<
+      CallResponse<'risk.result'>
+    >
+    const { jobId } = (await call('risk.run', {
+      week: WEEK,
+      scenarios: ['top5-protocols'],
+      shocks: ['top:3:sis@40%'],
+      stats: false,
+    })) as { jobId: string }
+    const d = await finished(jobId)
+    expect(d.state).toBe('done')
+    const [g] = d.result!.graphs as { statsRunId: number | null; contagionRunId: number }[]
+    expect(g.statsRunId).toBeNull()
+    expect(statsRuns()).toBe(before)
+    const lean = (await call('risk.result', { runId: g.contagionRunId, top: 5 })) as NonNullable<
+      CallResponse<'risk.result'>
+    >
+    // the SIS shock ranks by the same scores, computed without the statistics
+    expect(lean.results.map((x) => [x.scenario, x.method, x.shocked, x.totalLoss])).toEqual(
+      full.results.map((x) => [x.scenario, x.method, x.shocked, x.totalLoss]),
+    )
+    expect(lean.results).toHaveLength(6)
+    // the same request replaced the stored run: the stories below read the new one
+    runId = g.contagionRunId
+  })
+
   it('risk.playback replays every step in universe indices, ending at the stored node losses', async () => {
     const view = service.layout.view()
     for (const method of ['reference', 'debtrank', 'eisenberg-noe'] as const) {

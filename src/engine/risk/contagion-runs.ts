@@ -13,7 +13,8 @@ import {
 } from '../../shared/risk/contagion/run'
 import type { ContagionMethod } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, type RiskGraph } from '../../shared/risk/graph'
-import { SCENARIOS, formatShockSpec, selectShock } from '../../shared/risk/scenarios'
+import { SCENARIOS, formatShockSpec, needsSis, selectShock } from '../../shared/risk/scenarios'
+import { computeSis } from '../../shared/risk/sis'
 import type { Archive } from '../store/archive'
 import { GRAPH_RULE } from '../forecast/run'
 import { predictedGraphOfRun, requireForecastRun, type RunModel } from '../forecast/stored-run'
@@ -51,6 +52,10 @@ export interface RiskOptions {
   persistence?: number
   /** Store per-node losses (contagion_node_losses). Default true. */
   nodeLosses?: boolean
+  /** Measure and store each graph's network statistics (default true). Without a horizon it may
+   * be off (a scenario alone: its graph's stats are null, SIS computed when a shock ranks by it);
+   * with one the comparison needs them, so they are measured anyway. */
+  measureStats?: boolean
   /** Names of custom scenarios: a custom shock that hits no TVL at all is refused. */
   customNames?: string[]
 }
@@ -89,7 +94,8 @@ export interface GraphRiskReport {
   edges: number
   statsRunId: number | null
   contagionRunId: number | null
-  stats: StatsReport
+  /** Null when the run measured no statistics (`measureStats: false`). */
+  stats: StatsReport | null
   scenarios: ScenarioSummary[]
 }
 
@@ -199,17 +205,25 @@ function measureGraph(
   scenarios: ScenarioInput[],
   methods: ContagionMethod[],
 ): GraphRiskReport {
-  const { report, stats } = measureAndStore({
-    archive,
-    store,
-    key: m.key,
-    graph: m.graph,
-    params: o.stats,
-    notes: m.notes,
-  })
+  const measured =
+    o.measureStats === false
+      ? null
+      : measureAndStore({
+          archive,
+          store,
+          key: m.key,
+          graph: m.graph,
+          params: o.stats,
+          notes: m.notes,
+        })
+  const sis =
+    measured?.stats.sis.scores ??
+    (scenarios.some((s) => needsSis(s.spec))
+      ? computeSis(m.graph, { weights: o.stats?.sisWeights, tailK: o.stats?.tailK }).scores
+      : undefined)
   const t0 = performance.now()
   const runs = runScenarios(m.graph, scenarios, methods, o.params, {
-    sis: stats.sis.scores,
+    sis,
     week: m.key.targetWeek,
   })
   const durationMs = performance.now() - t0
@@ -232,9 +246,9 @@ function measureGraph(
     horizon: m.key.horizon,
     nodes: m.graph.n,
     edges: m.graph.e,
-    statsRunId: report.runId,
+    statsRunId: measured?.report.runId ?? null,
     contagionRunId,
-    stats: report,
+    stats: measured?.report ?? null,
     scenarios: runs.map((r) => summarise(m.graph, r)),
   }
 }
@@ -344,7 +358,11 @@ export function riskRun(archive: Archive, week: string, o: RiskOptions = {}): Ri
         `week ${target} is not archived yet: no realised graph to score the forecast against`,
       )
   }
-  const reports = graphs.map((m) => measureGraph(archive, store, m, o, scenarios, methods))
+  // a comparison scores each graph's statistics
+  const measureOpts = horizon > 0 ? { ...o, measureStats: true } : o
+  const reports = graphs.map((m) =>
+    measureGraph(archive, store, m, measureOpts, scenarios, methods),
+  )
   let comparison: ComparisonRow[] | null = null
   let compareRunId: number | null = null
   const realised = reports.find((r) => r.graph === 'realised')
@@ -395,7 +413,8 @@ const lossItem = (scenario: string, method: string) => `loss_pct:${scenario}:${m
 
 function itemValues(r: GraphRiskReport): Map<string, number | null> {
   const m = new Map<string, number | null>()
-  for (const k of FORWARD_RISK_METRICS) m.set(k, r.stats.values[k])
+  // (a comparison always measures its graphs' statistics: riskRun)
+  for (const k of FORWARD_RISK_METRICS) m.set(k, r.stats?.values[k] ?? null)
   for (const s of r.scenarios)
     for (const x of s.results) m.set(lossItem(s.scenario, x.method), x.totalLossPct)
   return m

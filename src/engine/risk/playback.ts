@@ -11,7 +11,7 @@ import { idChanges } from '../../shared/risk/carriers'
 import { runMethod, type ContagionParams } from '../../shared/risk/contagion/run'
 import type { ContagionMethod, ContagionTrace } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, type RiskGraph } from '../../shared/risk/graph'
-import { parseShockSpec, selectShock, type ShockSpec } from '../../shared/risk/scenarios'
+import { needsSis, parseShockSpec, selectShock } from '../../shared/risk/scenarios'
 import { computeSis, type SisWeights } from '../../shared/risk/sis'
 import { GRAPH_RULE } from '../forecast/run'
 import { findForecastRun, predictedGraphOfRun } from '../forecast/stored-run'
@@ -40,10 +40,6 @@ export function graphOfRun(
   return buildRiskGraph(predictedGraphOfRun(archive, f, GRAPH_RULE).graph, {
     week: run.target_week,
   })
-}
-
-export function needsSis(spec: ShockSpec): boolean {
-  return spec.terms.some((t) => t.kind === 'top' && t.by === 'sis')
 }
 
 export function riskPlayback(

@@ -18,7 +18,12 @@ import {
 import type { ClearingContext } from '../../shared/risk/contagion/eisenberg-noe'
 import type { ContagionMethod, ContagionResult } from '../../shared/risk/contagion/types'
 import { buildRiskGraph, totalOf, type GraphInput } from '../../shared/risk/graph'
-import { formatShockSpec, selectShock, type ShockSelection } from '../../shared/risk/scenarios'
+import {
+  formatShockSpec,
+  needsSis,
+  selectShock,
+  type ShockSelection,
+} from '../../shared/risk/scenarios'
 import { computeSis } from '../../shared/risk/sis'
 import { histogram, type Histogram } from '../../shared/risk/histogram'
 import { exceedanceProbability, lossDistribution } from '../../shared/risk/tail'
@@ -33,7 +38,6 @@ import {
 } from '../forecast/stored-run'
 import type { Archive } from '../store/archive'
 import { checkContagionParams, contagionParams, DEFAULT_SCENARIOS } from './contagion-runs'
-import { needsSis } from './playback'
 import { checkWeek, type StatsParams } from './stats-runs'
 
 export const DEFAULT_DRAWS = 200

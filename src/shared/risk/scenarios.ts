@@ -28,6 +28,11 @@ export interface ShockSpec {
   fraction: number
 }
 
+/** Whether a shock ranks nodes by SIS (its selection needs the graph's SIS scores). */
+export function needsSis(spec: ShockSpec): boolean {
+  return spec.terms.some((t) => t.kind === 'top' && t.by === 'sis')
+}
+
 export interface ScenarioDefinition {
   /** Name used on the command line and in storage. */
   name: string

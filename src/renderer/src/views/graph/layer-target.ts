@@ -163,10 +163,17 @@ export function redraw(gl: WebGL2RenderingContext, target: LayerTarget, draw: ()
   draw()
 }
 
+const floatBlendingOf = new WeakMap<WebGL2RenderingContext, boolean>()
+
 /** Whether `gl` can draw into 32-bit float targets with blending (WebGL 2 with
  * EXT_color_buffer_float and EXT_float_blend; SwiftShader has both). Enables both. */
 export function floatBlending(gl: WebGL2RenderingContext): boolean {
-  return !!gl.getExtension('EXT_color_buffer_float') && !!gl.getExtension('EXT_float_blend')
+  let can = floatBlendingOf.get(gl)
+  if (can === undefined) {
+    can = !!gl.getExtension('EXT_color_buffer_float') && !!gl.getExtension('EXT_float_blend')
+    floatBlendingOf.set(gl, can)
+  }
+  return can
 }
 
 /** What a layer holds: its items' version, and the camera and size it was drawn at. */

@@ -420,6 +420,9 @@ export function riskSideView(wb: Workbench, hooks: RunnerHooks): SideView {
       req = {
         week: w,
         graph: horizon === null ? 'observed' : { forecast: horizon },
+        // a scenario alone: the week's statistics are the dashboard's (a forecast graph's
+        // comparison measures them anyway)
+        ...(horizon === null ? { stats: false } : {}),
         ...(s.scenarios ? { scenarios: s.scenarios } : { shocks: s.shocks }),
         methods: chosenMethods(),
         threshold: readNumber(threshold, 'The distress threshold'),
