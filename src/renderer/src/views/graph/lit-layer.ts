@@ -46,6 +46,8 @@ export class LitLayer {
   private readonly addedTexture = new ItemTexture()
   private readonly removedTexture = new ItemTexture()
   private changes = 0
+  /** The list's one RGB (uniformRgb), for the version it was found for. */
+  private rgbOf = { version: -1, rgb: null as number | null }
 
   constructor(
     name: string,
@@ -76,7 +78,8 @@ export class LitLayer {
     const { w, h } = canvasSize(p)
     const whole = { x0: 0, y0: 0, x1: w, y1: h }
     const geometry = frameKey(positionsVersion, p)
-    const rgb = uniformRgb(items)
+    if (this.rgbOf.version !== version) this.rgbOf = { version, rgb: uniformRgb(items) }
+    const rgb = this.rgbOf.rgb
     if (rgb === null || !floatBlending(gl)) {
       if (this.color.ensure(gl, w, h)) this.drawnIn = null
       if (this.drawnIn !== 'color' || !this.holds(version, geometry)) {
