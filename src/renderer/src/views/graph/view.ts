@@ -1522,17 +1522,17 @@ interface SigmaEdgeIndex {
   edgeGroups: { graph: Graph }
 }
 
+/** Up to this share of the nodes resized, sigma's label grid is rebuilt after REINDEX_QUIET_MS
+ * without a restyle (recompute), not at once. */
+const LATE_GRID_SHARE = 0.05
+const REINDEX_QUIET_MS = 400
+
 // Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
 // state. No reducers: sigma merges a reducer's result into its display data with a generic object
 // spread on every refresh of every item, which cost ~1 s per real-scale week in software WebGL;
 // attribute bindings write straight into the display data, and item states restyle only the items
 // whose state changed (a hover touches the hovered node's neighbourhood). No edge styles: sigma
 // holds no edge (edge-layer.ts).
-/** Up to this share of the nodes resized, sigma's label grid is rebuilt after REINDEX_QUIET_MS
- * without a restyle (recompute), not at once. */
-const LATE_GRID_SHARE = 0.05
-const REINDEX_QUIET_MS = 400
-
 const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
   nodes: [
     {
