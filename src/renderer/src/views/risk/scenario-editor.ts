@@ -356,8 +356,9 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
     // the totals first: the chart and each method's playback data once they are on screen. The
     // rounds load in the background, one method at a time (the chosen one first), so "Show on
     // graph" draws at once instead of waiting for the engine (up to ≈ 1 s a method on a
-    // real-scale week). A load that fails is dropped from the controller's cache and not tried
-    // again here: "Show on graph" asks again and reports the failure where the analyst looks.
+    // real-scale week). A load that fails is said in the playback's line (no toast for work the
+    // analyst did not ask for) and dropped from the controller's cache: "Show on graph" asks
+    // again and reports a failure as usual.
     const controller = playback
     afterPaint(() => {
       if (playback !== controller) return // disposed, or rendered again
@@ -372,8 +373,9 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
             // (read by the scenario bench: every method's rounds in the page)
             playBox.dataset.loaded = [playBox.dataset.loaded, m].filter(Boolean).join(' ')
           }
-        } catch {
-          // dropped (see above): "Show on graph" loads it again and reports the failure
+        } catch (e) {
+          if (playback === controller && !controller.attached)
+            label.textContent = `The rounds could not be loaded in advance (${(e as Error).message}); Show on graph tries again.`
         }
       })()
     })
