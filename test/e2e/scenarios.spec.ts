@@ -101,6 +101,7 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   expect(await scenario.step()).toEqual({ step: 0, steps: ref.path.length })
   let before = await graph.stage().screenshot()
   const edgesDrawn: number[] = []
+  let markerX = 0
   for (let k = 0; k < ref.path.length; k++) {
     if (k > 0) await scenario.press('next', k)
     const s = await graph.status()
@@ -120,6 +121,12 @@ test('an analyst plays the reference cascade on the graph round by round to the 
           .replace(/[^\d]/g, ''),
       )
     expect(n('defaulted') + n('distressed')).toBe(p.distressed)
+    // the loss-by-round chart marks the round, further right each round
+    const marker = await scenario.roundMarker()
+    expect(marker.round).toBe(String(p.round))
+    expect(marker.x).not.toBeNull()
+    if (k > 0) expect(marker.x!).toBeGreaterThan(markerX)
+    markerX = marker.x!
     const shot = await graph.stage().screenshot()
     await page.screenshot({ path: test.info().outputPath(`reference-round-${p.round}.png`) })
     if (k > 0) expect(await pixelChange(page, before, shot)).toBeGreaterThan(0.0005)
@@ -137,6 +144,7 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   expect((await scenario.step()).step).toBe(ref.path.length - 1)
   await scenario.press('first', 0)
   expect((await graph.status()).overlay).toMatch(/round 0 \//)
+  expect((await scenario.roundMarker()).x).toBeLessThan(markerX)
   await wb.screenshot('scenario-playback')
   await wb.expectNoErrors()
 })

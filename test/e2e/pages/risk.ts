@@ -148,6 +148,15 @@ export class ScenarioEditor {
     return this.root.locator('.risk-chart canvas')
   }
 
+  /** The loss-by-round chart's marker of the round the graph plays: the round, and its x in the
+   * chart (null while hidden). */
+  async roundMarker(): Promise<{ round: string; x: number | null }> {
+    const m = this.root.locator('.risk-chart .round-marker')
+    const round = (await m.getAttribute('data-round')) ?? ''
+    const box = (await m.isVisible()) ? await m.boundingBox() : null
+    return { round, x: box ? box.x : null }
+  }
+
   // ---- playback -----------------------------------------------------------------------------------
 
   playback(): Locator {

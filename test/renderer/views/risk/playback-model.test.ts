@@ -12,11 +12,14 @@ import {
   playbackTitle,
   type PlaybackResponse,
 } from '../../../../src/renderer/src/views/risk/playback-model'
-import { pairKey } from '../../../../src/renderer/src/views/graph/overlay'
+import { pairCode, type EdgePairs } from '../../../../src/renderer/src/views/graph/overlay'
 import type { Carriers } from '../../../../src/shared/risk/carriers'
 import { carrierChanges } from '../../../shared/risk/carrier-changes'
 
 const ids = ['A', 'B', 'C', 'D', 'E']
+/** An overlay's carriers as "holder→issuer" by id. */
+const named = (p: EdgePairs | undefined) =>
+  Array.from(p?.source ?? [], (s, k) => `${ids[s]}→${ids[p!.target[k]]}`)
 const i32 = (xs: number[]) => encodePacked(Int32Array.from(xs))
 const f64 = (xs: number[]) => encodePacked(Float64Array.from(xs))
 
@@ -147,9 +150,10 @@ describe('playback frames', () => {
     const f1 = frames.frame(1)
     expect([...f1.overlay.marked!]).toEqual(['E'])
     expect(f1.overlay.dimOtherEdges).toBe(true)
-    expect([...f1.overlay.edgeColors!.keys()]).toEqual([pairKey('B', 'E'), pairKey('C', 'E')])
-    expect([...frames.frame(2).overlay.edgeColors!.keys()]).toEqual([pairKey('A', 'B')])
-    expect(frames.frame(0).overlay.edgeColors!.size).toBe(0)
+    expect(named(f1.overlay.edgePairs)).toEqual(['B→E', 'C→E'])
+    expect(f1.overlay.edgePairs!.color).toBe(PLAYBACK_COLORS.carrier)
+    expect(named(frames.frame(2).overlay.edgePairs)).toEqual(['A→B'])
+    expect(named(frames.frame(0).overlay.edgePairs)).toEqual([])
     expect(f1.overlay.extraEdges).toBeUndefined()
   })
 
@@ -175,14 +179,21 @@ describe('playback frames', () => {
   })
 
   it('draws carriers that are not edges of the shown week as extra edges (a forecast graph)', () => {
-    const f = new PlaybackFrames(run, { ids, usd, weekEdges: new Set([pairKey('B', 'E')]) })
+    const weekEdges = new Set([pairCode(1, 4, ids.length)]) // B→E
+    const f = new PlaybackFrames(run, { ids, usd, weekEdges })
     const o = f.frame(1).overlay
     expect(o.extraEdges?.map((e) => [e.source, e.target])).toEqual([['C', 'E']])
-    expect(o.edgeColors!.has(pairKey('B', 'E'))).toBe(true)
+    expect(named(o.edgePairs)).toEqual(['B→E'])
   })
 
   it('refuses a universe index it does not know (an old universe revision)', () => {
     expect(() => new PlaybackFrames(run, { ids: ids.slice(0, 3), usd })).toThrow(/universe index 4/)
+    // … a carrier's end too (carriers reach the graph by index, unnamed)
+    const offUniverse = decodePlayback({
+      ...response,
+      steps: sent([step(0, 30, [[0, 30, 1]]), step(1, 40, [[1, 10, 0]], [[1, 9, 10]])]),
+    })
+    expect(() => new PlaybackFrames(offUniverse, { ids, usd })).toThrow(/universe index 9/)
   })
 
   it('aligns another method to the last step at or before the leading round', () => {

@@ -52,7 +52,7 @@ import { NodeCache } from './node-cache'
 import { routeRefreshes } from './refresh'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
-import { pairKey, type GraphOverlay } from './overlay'
+import { pairCode, pairKey, type GraphOverlay } from './overlay'
 import { saveBlob } from '../../services/downloads'
 import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
@@ -759,15 +759,18 @@ export class GraphView implements Editor {
     const w = this.week
     const u = this.universe
     if (overlay?.edgeColors && w && u) {
-      // the week's pair keys, built once per week: playback sets a new overlay every step
-      if (this.pairKeysOf !== w) {
-        this.pairKeys = new Array<string>(w.edgeSource.length)
-        for (let e = 0; e < w.edgeSource.length; e++)
-          this.pairKeys[e] = pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]])
-        this.pairKeysOf = w
-      }
+      const keys = this.pairKeys(w, u)
       for (let e = 0; e < w.edgeSource.length; e++)
-        this.overlayEdgeColor[e] = overlay.edgeColors.get(this.pairKeys[e])
+        this.overlayEdgeColor[e] = overlay.edgeColors.get(keys[e])
+    }
+    if (overlay?.edgePairs && w && u) {
+      const { source, target, color } = overlay.edgePairs
+      const edgeOf = this.edgesByPair(w, u)
+      const n = u.ids.length
+      for (let k = 0; k < source.length; k++) {
+        const e = edgeOf.get(pairCode(source[k], target[k], n))
+        if (e !== undefined) this.overlayEdgeColor[e] = color
+      }
     }
     if (!w) return
     if (hadExtra || overlay?.extraEdges?.length) this.loadEdges()
@@ -787,8 +790,35 @@ export class GraphView implements Editor {
     })
   }
 
-  private pairKeys: string[] = []
-  private pairKeysOf: LoadedWeek | null = null
+  /** The week's edges' pairKeys, by edge (built once per week: playback sets an overlay a step). */
+  private pairKeys(w: LoadedWeek, u: LoadedUniverse): string[] {
+    if (this.pairKeysOf.week !== w) {
+      const keys = new Array<string>(w.edgeSource.length)
+      for (let e = 0; e < w.edgeSource.length; e++)
+        keys[e] = pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]])
+      this.pairKeysOf = { week: w, keys }
+    }
+    return this.pairKeysOf.keys
+  }
+
+  private pairKeysOf: { week: LoadedWeek | null; keys: string[] } = { week: null, keys: [] }
+
+  /** The week's edge by `pairCode` of its ends (built once per week). */
+  private edgesByPair(w: LoadedWeek, u: LoadedUniverse): Map<number, number> {
+    if (this.edgesByPairOf.week !== w) {
+      const map = new Map<number, number>()
+      const n = u.ids.length
+      for (let e = 0; e < w.edgeSource.length; e++)
+        map.set(pairCode(w.edgeSource[e], w.edgeTarget[e], n), e)
+      this.edgesByPairOf = { week: w, map }
+    }
+    return this.edgesByPairOf.map
+  }
+
+  private edgesByPairOf: { week: LoadedWeek | null; map: Map<number, number> } = {
+    week: null,
+    map: new Map(),
+  }
 
   private dropOverlay(): void {
     this.overlay = null

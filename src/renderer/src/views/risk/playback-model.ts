@@ -9,7 +9,7 @@ import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64, decodeInt32 } from '../../../../shared/packed'
 import { carriersOfSteps } from '../../../../shared/risk/carriers'
 import type { LegendEntry } from '../graph/appearance'
-import { pairKey, type GraphOverlay, type OverlayEdge } from '../graph/overlay'
+import { pairCode, type EdgePairs, type GraphOverlay, type OverlayEdge } from '../graph/overlay'
 
 export type PlaybackResponse = CallResponse<'risk.playback'>
 export type MethodName = PlaybackResponse['method']
@@ -133,10 +133,11 @@ export interface FrameOptions {
   /** USD formatter for the title (ui/format's usd). */
   usd: (x: number) => string
   /**
-   * Pair keys of the edges of the week the graph shows. Carriers outside it (a forecast graph's
-   * predicted edges) are drawn as extra edges; absent: every carrier is taken as a week edge.
+   * The edges of the week the graph shows, by `pairCode` over `ids`. Carriers outside it (a
+   * forecast graph's predicted edges) are drawn as extra edges; absent: every carrier is taken as
+   * a week edge.
    */
-  weekEdges?: ReadonlySet<string>
+  weekEdges?: ReadonlySet<number>
   /** Node size range in pixels for the loss scale (default 2 … 12, the graph's own TVL range). */
   minSize?: number
   maxSize?: number
@@ -197,6 +198,10 @@ export class PlaybackFrames {
         this.state[base + i] = s.nodeState[c]
         if (s.nodeLoss[c] > maxLoss) maxLoss = s.nodeLoss[c]
       }
+      // carriers reach the graph by index: an index outside the universe is refused here
+      for (const ends of [s.edgeSource, s.edgeTarget])
+        for (let c = 0; c < ends.length; c++)
+          if (!(ends[c] >= 0 && ends[c] < o.ids.length)) this.id(ends[c])
     }
     this.maxLoss = maxLoss
     this.frames = new Array<PlaybackFrame | undefined>(steps)
@@ -253,18 +258,7 @@ export class PlaybackFrames {
       }
       nodeSizes.set(id, lossSize(loss, this.maxLoss, o.minSize, o.maxSize))
     }
-    const edgeColors = new Map<string, string>()
-    const extraEdges: OverlayEdge[] = []
-    for (let c = 0; c < step.edgeSource.length; c++) {
-      const source = this.id(step.edgeSource[c])
-      const target = this.id(step.edgeTarget[c])
-      const key = pairKey(source, target)
-      if (!o.weekEdges || o.weekEdges.has(key)) edgeColors.set(key, colors.carrier)
-      else if (!edgeColors.has(key)) {
-        edgeColors.set(key, colors.carrier)
-        extraEdges.push({ source, target, color: colors.carrier, size: 1.5 })
-      }
-    }
+    const { pairs, extraEdges } = this.carriers(step)
     const legend: LegendEntry[] = [
       { label: 'defaulted', color: colors.defaulted, count: counts.defaulted },
       { label: 'distressed', color: colors.distressed, count: counts.distressed },
@@ -277,11 +271,49 @@ export class PlaybackFrames {
       nodeColors,
       nodeSizes,
       marked: this.shockedIds,
-      edgeColors,
+      edgePairs: { ...pairs, color: colors.carrier },
       dimOtherEdges: true,
       ...(extraEdges.length ? { extraEdges } : {}),
     }
     return { step: k, round: step.round, loss: step.loss, counts, overlay }
+  }
+
+  /** A step's carriers as the graph's pairs (by universe index: a DebtRank round names up to
+   * every edge of a real-scale week, 75k, where string keys cost ≈ 0.1 s a step), and those that
+   * are not edges of the shown week as extra edges. */
+  private carriers(step: DecodedStep): {
+    pairs: Omit<EdgePairs, 'color'>
+    extraEdges: OverlayEdge[]
+  } {
+    const week = this.o.weekEdges
+    if (!week)
+      return { pairs: { source: step.edgeSource, target: step.edgeTarget }, extraEdges: [] }
+    const n = this.o.ids.length
+    const source: number[] = []
+    const target: number[] = []
+    const extraEdges: OverlayEdge[] = []
+    const extra = new Set<number>()
+    for (let c = 0; c < step.edgeSource.length; c++) {
+      const s = step.edgeSource[c]
+      const t = step.edgeTarget[c]
+      const code = pairCode(s, t, n)
+      if (week.has(code)) {
+        source.push(s)
+        target.push(t)
+      } else if (!extra.has(code)) {
+        extra.add(code)
+        extraEdges.push({
+          source: this.id(s),
+          target: this.id(t),
+          color: this.colors.carrier,
+          size: 1.5,
+        })
+      }
+    }
+    return {
+      pairs: { source: Int32Array.from(source), target: Int32Array.from(target) },
+      extraEdges,
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 // that carried loss in the round). "Split by method" opens a second graph beside the first and
 // steps both together (aligned by round: the methods take different numbers of rounds). The
 // per-round overlays come from PlaybackFrames (built once per round, then reused).
-import { pairKey } from '../graph/overlay'
+import { pairCode } from '../graph/overlay'
 import type { GraphView } from '../graph/view'
 import type { Workbench } from '../context'
 import { usd } from '../../ui/format'
@@ -125,12 +125,12 @@ export class PlaybackController {
           `the playback uses universe revision ${resp.revision}, the graph ${u.revision}: reload the archive`,
         )
     }
-    let weekEdges: Set<string> | undefined
+    let weekEdges: Set<number> | undefined
     if (this.target.forecast) {
       const w = await wb.data.loadWeek(this.target.showWeek)
-      weekEdges = new Set<string>()
+      weekEdges = new Set<number>()
       for (let e = 0; e < w.edgeSource.length; e++)
-        weekEdges.add(pairKey(u.ids[w.edgeSource[e]], u.ids[w.edgeTarget[e]]))
+        weekEdges.add(pairCode(w.edgeSource[e], w.edgeTarget[e], u.ids.length))
     }
     return new PlaybackFrames(decodePlayback(resp), { ids: u.ids, usd, weekEdges })
   }

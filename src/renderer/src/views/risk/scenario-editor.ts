@@ -37,6 +37,8 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
   element.dataset.scenario = params.scenario
   element.append(h('p', 'muted', `Loading scenario ${params.scenario} of run ${params.runId}…`))
   let chart: RoundChart | null = null
+  /** The round the graph plays, marked on the chart (kept across a redraw for a new theme). */
+  let markedRound: number | null = null
   let playback: PlaybackController | null = null
   const offs: (() => void)[] = []
 
@@ -222,6 +224,7 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
         label.textContent = 'Play the rounds on the graph.'
         timing.textContent = ''
         playBox.dataset.step = ''
+        markedRound = null
         chart?.mark(null)
         return
       }
@@ -237,8 +240,8 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
         timing.textContent = `step drawn in ${s.stepMs.toFixed(0)} ms`
       }
       const lead = r.results.find((m) => m.method === s.lanes[0].method)
-      const round = lead?.lossPath[Math.min(s.step, lead.lossPath.length - 1)]?.round ?? null
-      chart?.mark(round)
+      markedRound = lead?.lossPath[Math.min(s.step, lead.lossPath.length - 1)]?.round ?? null
+      chart?.mark(markedRound)
     }
     playback?.dispose()
     playback = new PlaybackController(
@@ -352,6 +355,7 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
         })),
         wb.theme.colors,
       )
+      chart.mark(markedRound)
     }
     // the totals first: the chart and each method's playback data once they are on screen. The
     // rounds load in the background, one method at a time (the chosen one first), so "Show on
