@@ -187,6 +187,21 @@ test('an analyst plays DebtRank and Eisenberg–Noe to their last rounds, and Pl
     expect(await pixelDiff(page, byChanges, direct, 12)).toBe(0)
     expect(await pixelDiff(page, byChanges, direct, 40)).toBe(0)
     await graph.setLitLayerMin(1000)
+    // the rounds that resize a few nodes draw only the part of the node layer they cover
+    // (node-cache.ts): the same picture, and the same picking image, as the layer drawn whole
+    await scenario.press('first', 0)
+    let patches = (await graph.status()).nodeFrames.patched
+    for (let k = 1; k < c.path.length; k++) {
+      await scenario.press('next', k)
+      const now = (await graph.status()).nodeFrames.patched
+      if (now > patches) break
+      patches = now
+    }
+    expect((await graph.status()).nodeFrames.patched).toBeGreaterThan(patches)
+    const patched = await graph.stageShot()
+    const picking = await graph.pickingImage()
+    expect(await pixelDiff(page, patched, await graph.stageShotNodesDrawnWhole(), 0)).toBe(0)
+    expect(await graph.pickingImage()).toBe(picking)
   }
   // Play from the shock runs by itself to the last round, then stops
   await scenario.play('reference')

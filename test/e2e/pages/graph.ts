@@ -34,7 +34,7 @@ interface EdgeHooks {
     drawBySigma(on: boolean): number
     baseChanged(): void
   }
-  dxNodeCache: { pace: { fixed: number | null }; invalidate(): void }
+  dxNodeCache: { pace: { fixed: number | null }; patching: boolean; invalidate(): void }
 }
 
 export class GraphEditor {
@@ -133,6 +133,36 @@ export class GraphEditor {
         delete program.render
       } else program.render = held.__nodeRender
     })
+  }
+
+  /** A screenshot of the stage with the node layer drawn again whole, not patched where nodes
+   * changed (node-cache.ts); patches are made again before this returns. */
+  stageShotNodesDrawnWhole(): Promise<Buffer> {
+    return this.stageShotWhile(([id, whole]) => {
+      const c = (window.__sigma![id] as unknown as EdgeHooks).dxNodeCache
+      c.patching = !whole
+      if (whole) c.invalidate()
+    })
+  }
+
+  /** sigma's picking image (where the pointer finds each node) as it stands, as a hash of its
+   * bytes. */
+  pickingImage(): Promise<string> {
+    return this.page.evaluate(async (id) => {
+      const s = window.__sigma![id] as unknown as {
+        getWebGLContext(): WebGL2RenderingContext
+        pickingFrameBuffer: WebGLFramebuffer
+      }
+      const gl = s.getWebGLContext()
+      gl.bindFramebuffer(gl.FRAMEBUFFER, s.pickingFrameBuffer)
+      const w = gl.drawingBufferWidth
+      const h = gl.drawingBufferHeight
+      const bytes = new Uint8Array(w * h * 4)
+      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, bytes)
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+      const digest = await crypto.subtle.digest('SHA-256', bytes)
+      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+    }, this.id)
   }
 
   /** A screenshot of the stage with the lit edges drawn each frame instead of put back from

@@ -197,6 +197,34 @@ export class FlatProgram {
     return out
   }
 
+  /**
+   * Draws only these items (buffer positions, in the order given) instead of sigma's range, until
+   * set back to null: the node layer draws again the few nodes under a changed part of its
+   * picture (node-cache.ts). One indexed draw: with `drawElements` the vertex shader's
+   * `gl_VertexID` is the index, so each index names an item's corner as `drawArrays` would.
+   */
+  setSubset(items: Uint32Array | null): void {
+    if (!items) {
+      this.subset = null
+      return
+    }
+    const n = this.layout.corners.length
+    const indices = new Uint32Array(items.length * n)
+    for (let i = 0; i < items.length; i++)
+      for (let c = 0; c < n; c++) indices[i * n + c] = items[i] * n + c
+    const gl = this.gl
+    this.indexBuffer ??= gl.createBuffer()
+    // bound outside any vertex array, so none keeps it
+    gl.bindVertexArray(null)
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.indexBuffer)
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STREAM_DRAW)
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, null)
+    this.subset = { count: indices.length }
+  }
+
+  private subset: { count: number } | null = null
+  private indexBuffer: WebGLBuffer | null = null
+
   private draw(info: ProgramInfo): void {
     const gl = this.gl
     const p = this.program
@@ -208,6 +236,14 @@ export class FlatProgram {
     gl.activeTexture(active)
     gl.uniform1i(at.items, UNIT)
     gl.uniform1i(at.width, WIDTH)
+    if (this.subset) {
+      gl.uniform1i(at.first, 0)
+      // the flat program's vertex array holds no index buffer of its own: bound for this draw
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.indexBuffer)
+      gl.drawElements(gl.TRIANGLES, this.subset.count, gl.UNSIGNED_INT, 0)
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, null)
+      return
+    }
     gl.uniform1i(at.first, p.renderOffset)
     gl.drawArrays(gl.TRIANGLES, 0, count * this.layout.corners.length)
   }
@@ -231,7 +267,9 @@ export class FlatProgram {
         deleteInfo(gl, info)
     if (this.texture) gl.deleteTexture(this.texture)
     if (this.vao) gl.deleteVertexArray(this.vao)
+    if (this.indexBuffer) gl.deleteBuffer(this.indexBuffer)
     this.texture = null
+    this.indexBuffer = null
   }
 }
 

@@ -30,6 +30,7 @@ export class LayerTarget {
   gl: WebGL2RenderingContext | null = null
   fbo: WebGLFramebuffer | null = null
   texture: WebGLTexture | null = null
+  private stencilBuffer: WebGLRenderbuffer | null = null
   w = 0
   h = 0
 
@@ -37,6 +38,8 @@ export class LayerTarget {
     private readonly name: string,
     /** RGBA8 colour, or one 32-bit float a texel (optical depth: lit-layer.ts). */
     private readonly format: 'rgba8' | 'r32f' = 'rgba8',
+    /** With an 8-bit stencil (the node layer masks the part of its picture it draws again). */
+    readonly stencil = false,
   ) {}
 
   /** Makes the target `w`×`h` in `gl`; true when it was (re)made, so its content is gone. */
@@ -59,15 +62,25 @@ export class LayerTarget {
     const fbo = gl.createFramebuffer()
     gl.bindFramebuffer(gl.FRAMEBUFFER, fbo)
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0)
+    let stencil: WebGLRenderbuffer | null = null
+    if (this.stencil) {
+      stencil = gl.createRenderbuffer()
+      gl.bindRenderbuffer(gl.RENDERBUFFER, stencil)
+      gl.renderbufferStorage(gl.RENDERBUFFER, gl.STENCIL_INDEX8, w, h)
+      gl.bindRenderbuffer(gl.RENDERBUFFER, null)
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.STENCIL_ATTACHMENT, gl.RENDERBUFFER, stencil)
+    }
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
       gl.deleteFramebuffer(fbo)
       gl.deleteTexture(texture)
+      if (stencil) gl.deleteRenderbuffer(stencil)
       throw new Error(`${this.name}: framebuffer incomplete (status 0x${status.toString(16)})`)
     }
     this.fbo = fbo
     this.texture = texture
+    this.stencilBuffer = stencil
     this.w = w
     this.h = h
     return true
@@ -95,6 +108,7 @@ export class LayerTarget {
     if (this.gl) {
       if (this.fbo) this.gl.deleteFramebuffer(this.fbo)
       if (this.texture) this.gl.deleteTexture(this.texture)
+      if (this.stencilBuffer) this.gl.deleteRenderbuffer(this.stencilBuffer)
     }
     this.forget()
   }
@@ -102,6 +116,7 @@ export class LayerTarget {
   private forget(): void {
     this.fbo = null
     this.texture = null
+    this.stencilBuffer = null
     this.w = 0
     this.h = 0
   }

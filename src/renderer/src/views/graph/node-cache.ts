@@ -35,6 +35,7 @@ import {
   type DrawnAt,
   type GlRect,
 } from './layer-target'
+import { DirtyTiles } from './dirty-tiles'
 import { PACES } from './raster-pace'
 
 interface Range {
@@ -43,12 +44,39 @@ interface Range {
 }
 
 interface SigmaNodeInternals {
-  nodeProgram: { render(params: RenderParams, offset?: number, count?: number): void }
+  nodeProgram: {
+    render(params: RenderParams, offset?: number, count?: number): void
+    /** Our flat draw of the program (flat-draw.ts), when it could be flattened. */
+    dxFlat?: { setSubset(items: Uint32Array | null): void }
+  }
   depthRanges: { nodes: Record<string, Range[] | undefined> }
+  /** Each node's position in the node program's buffer. */
+  nodeProgramIndex: Record<string, number>
+  /** What sigma displays of each node (read in place: `getNodeDisplayData` copies all of its
+   * ≈ 35 fields, ≈ 0.1 ms a node). */
+  internals: { nodeDataCache: Record<string, NodeBox | undefined> }
   getMouseCaptor(): { isMoving: boolean; draggedEvents: number; currentWheelDirection: number }
 }
 
 const DEPTH = 'nodes'
+
+/** A node as the picture holds it: position in sigma's framed graph space, display size. */
+interface NodeBox {
+  x: number
+  y: number
+  size: number
+}
+
+/** Up to this many nodes restyled in place since the picture was drawn, the picture is patched
+ * (only its changed part drawn again); more, it is drawn whole. */
+const MAX_PATCHED = 2_000
+/** … and as long as the part to draw again covers at most this share of the canvas. */
+const MAX_PATCH_SHARE = 0.35
+/** … and draws at most this share of the picture's nodes again. */
+const MAX_PATCH_NODES = 0.6
+/** Tile side of the part drawn again, GL pixels (a multiple of the picking downsizing: see
+ * patchPlan). Small: a real-scale week's core holds tens of nodes a 16-pixel tile. */
+const PATCH_TILE = 16
 
 export class NodeCache {
   private changes = 0
@@ -56,7 +84,7 @@ export class NodeCache {
   get version(): number {
     return this.changes
   }
-  private phase: 'pass' | 'record' | 'part' | 'skip' | 'moved' = 'pass'
+  private phase: 'pass' | 'record' | 'part' | 'skip' | 'moved' | 'patch' = 'pass'
   private key = ''
   private drawnKey: string | null = null
   /** The `nodes` depth's buffer positions the layer holds. */
@@ -67,12 +95,12 @@ export class NodeCache {
   /** This frame's layer is already on the canvas (the program is called once per range). */
   private done = false
   private params: RenderParams | null = null
-  private visual = new LayerTarget('node cache')
-  private picking = new LayerTarget('node cache picking')
+  private visual = new LayerTarget('node cache', 'rgba8', true)
+  private picking = new LayerTarget('node cache picking', 'rgba8', true)
   /** The next picture while it is drawn in parts (then swapped with the two above): its frame
    * key with the ranges it draws, and how many of their nodes are drawn. */
-  private nextVisual = new LayerTarget('node cache, next picture')
-  private nextPicking = new LayerTarget('node cache picking, next picture')
+  private nextVisual = new LayerTarget('node cache, next picture', 'rgba8', true)
+  private nextPicking = new LayerTarget('node cache picking, next picture', 'rgba8', true)
   private nextKey: string | null = null
   private nextFrom = 0
   /** The last frame showed the nodes as they are now, whole (not moved, not in part drawn). */
@@ -82,8 +110,20 @@ export class NodeCache {
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
   private readonly compositor = new Compositor('node cache')
   /** Frames that finished drawing the nodes into the layer, reused it, showed it moved with the
-   * camera, or drew a part of the next picture. */
-  readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0 }
+   * camera, or drew a part of the next picture; and of the drawn, those that drew only the
+   * changed part of the picture, with the nodes they drew. */
+  readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, patched: 0, patchedNodes: 0 }
+  /** Nodes restyled in place (sigma's partial refresh: no re-process) since the picture was
+   * drawn, each as the picture holds it (null: not displayed then); null when anything else
+   * changed since (the next draw is whole). */
+  private restyled: Map<string, NodeBox | null> | null = null
+  /** The frame key of the picture but for the version (its camera and size). */
+  private drawnView: string | null = null
+  /** This frame's patch: the part to clear (GL rectangles, canvas and picking) and the nodes to
+   * draw again there (buffer positions, in drawing order). */
+  private plan: { rects: GlRect[]; picking: GlRect[]; items: Uint32Array } | null = null
+  /** Off: the picture is always drawn whole (stories compare both). */
+  patching = true
 
   constructor(private readonly sigma: Sigma) {
     addLayer(
@@ -100,9 +140,25 @@ export class NodeCache {
     Object.defineProperty(sigma, 'dxNodeCache', { value: this, configurable: true })
   }
 
-  /** The nodes changed look: the next frame draws them again. */
-  invalidate(): void {
+  /** The nodes changed look: the next frame draws them again. With `nodes` (a refresh of those
+   * alone that re-processes nothing: call before sigma applies it), only they changed, and the
+   * next frame may draw only the part of the picture they cover. */
+  invalidate(nodes?: readonly string[]): void {
     this.changes++
+    const restyled = this.restyled
+    // a re-process may have moved nodes in sigma's buffer
+    if (!nodes) this.pictured = null
+    if (!nodes || !restyled || restyled.size + nodes.length > MAX_PATCHED) {
+      this.restyled = null
+      return
+    }
+    for (const key of nodes) if (!restyled.has(key)) restyled.set(key, this.box(key))
+  }
+
+  /** A node as sigma displays it now. */
+  private box(key: string): NodeBox | null {
+    const d = this.internals.internals.nodeDataCache[key]
+    return d ? { x: d.x, y: d.y, size: d.size } : null
   }
 
   private get internals(): SigmaNodeInternals {
@@ -168,7 +224,132 @@ export class NodeCache {
       this.rect = moved
       const next = this.nextVisual.ensure(gl, w, h)
       if (this.nextPicking.ensure(gl, picking.w, picking.h) || next) this.nextKey = null
-    } else this.phase = 'record'
+    } else {
+      this.plan = this.patchPlan(p, w, h)
+      this.phase = this.plan ? 'patch' : 'record'
+    }
+  }
+
+  /**
+   * What to draw again when only nodes restyled in place changed since the picture was drawn
+   * (a playback round resizes tens of a real-scale week's 11k nodes; drawing them all costs
+   * ≈ 50 ms of raster a frame in software WebGL): the canvas tiles their old and new boxes touch,
+   * and every node of the picture whose box touches one of those, in drawing order. Null: draw
+   * the picture whole (anything else changed, too many nodes, too large a part).
+   */
+  private patchPlan(
+    p: RenderParams,
+    w: number,
+    h: number,
+  ): { rects: GlRect[]; picking: GlRect[]; items: Uint32Array } | null {
+    const restyled = this.restyled
+    const s = this.internals
+    const ranges = s.depthRanges.nodes[DEPTH] ?? []
+    const d = p.downSizingRatio
+    if (
+      !this.patching ||
+      !restyled ||
+      !s.nodeProgram.dxFlat ||
+      this.drawnKey === null ||
+      this.drawnView !== viewKey(p) ||
+      !sameRanges(this.drawnRanges, ranges) ||
+      !Number.isInteger(d) ||
+      d < 1
+    )
+      return null
+    // tiles of whole picking pixels: a tile's picking pixels are its own
+    const tiles = new DirtyTiles(w, h, d * Math.ceil(PATCH_TILE / d))
+    const at = screenBox(p, w, h)
+    for (const [key, old] of restyled) {
+      if (old) tiles.add(...at(old))
+      const now = this.box(key)
+      if (now) tiles.add(...at(now))
+    }
+    if (tiles.count === 0 || tiles.share() > MAX_PATCH_SHARE) return null
+    const items: number[] = []
+    const cache = s.internals.nodeDataCache
+    const { keys, positions } = this.picturedNodes(ranges)
+    for (let i = 0; i < keys.length; i++) {
+      const now = cache[keys[i]]
+      if (now && tiles.touches(...at(now))) items.push(positions[i])
+    }
+    const drawn = keys.length
+    // most of the picture (a dense core under the changes): drawn whole, without the masks
+    if (items.length > drawn * MAX_PATCH_NODES) return null
+    items.sort((a, b) => a - b)
+    const rects = tiles.rects()
+    const picking = rects.map((r) => ({
+      x0: r.x0 / d,
+      y0: r.y0 / d,
+      x1: Math.ceil(r.x1 / d),
+      y1: Math.ceil(r.y1 / d),
+    }))
+    return { rects, picking, items: Uint32Array.from(items) }
+  }
+
+  /** The nodes of the picture (in `ranges`) with their buffer positions, kept until sigma
+   * re-processes (positions change only then). */
+  private picturedNodes(ranges: Range[]): { keys: string[]; positions: Int32Array } {
+    if (!this.pictured || !sameRanges(this.pictured.ranges, ranges)) {
+      const index = this.internals.nodeProgramIndex
+      const keys: string[] = []
+      const positions: number[] = []
+      for (const key in index)
+        if (inRanges(ranges, index[key])) {
+          keys.push(key)
+          positions.push(index[key])
+        }
+      const held = ranges.map((r) => ({ ...r }))
+      this.pictured = { ranges: held, keys, positions: Int32Array.from(positions) }
+    }
+    return this.pictured
+  }
+
+  private pictured: { ranges: Range[]; keys: string[]; positions: Int32Array } | null = null
+
+  /** Draws the plan's nodes again into the picture and its picking image, in the plan's
+   * rectangles only: each cleared with its stencil set, the nodes drawn where the stencil is. */
+  private drawPatch(
+    gl: WebGL2RenderingContext,
+    params: RenderParams,
+    render: SigmaNodeInternals['nodeProgram']['render'],
+  ): void {
+    const plan = this.plan!
+    const flat = this.internals.nodeProgram.dxFlat!
+    for (const [target, rects] of [
+      [this.visual, plan.rects],
+      [this.picking, plan.picking],
+    ] as const) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
+      gl.stencilMask(0xff)
+      gl.clearStencil(0)
+      gl.clear(gl.STENCIL_BUFFER_BIT)
+      gl.enable(gl.SCISSOR_TEST)
+      gl.clearColor(0, 0, 0, 0)
+      gl.clearStencil(1)
+      for (const r of rects) {
+        gl.scissor(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0)
+        gl.clear(gl.COLOR_BUFFER_BIT | gl.STENCIL_BUFFER_BIT)
+      }
+      gl.disable(gl.SCISSOR_TEST)
+    }
+    gl.clearStencil(0)
+    gl.enable(gl.STENCIL_TEST)
+    gl.stencilFunc(gl.EQUAL, 1, 0xff)
+    gl.stencilOp(gl.KEEP, gl.KEEP, gl.KEEP)
+    gl.stencilMask(0)
+    flat.setSubset(plan.items)
+    try {
+      const into = { ...params, pickingFrameBuffer: this.picking.fbo }
+      if (plan.items.length)
+        drawInto(gl, this.visual.fbo!, () => render(into, 0, plan.items.length))
+    } finally {
+      flat.setSubset(null)
+      gl.disable(gl.STENCIL_TEST)
+      gl.stencilMask(0xff)
+    }
+    this.counts.patched++
+    this.counts.patchedNodes += plan.items.length
   }
 
   private end(): void {
@@ -210,6 +391,11 @@ export class NodeCache {
         this.picking.copyTo(p.pickingFrameBuffer)
         const { w, h } = canvasSize(p)
         this.rect = { x0: 0, y0: 0, x1: w, y1: h }
+      } else if (this.phase === 'patch') {
+        this.drawPatch(gl, params, render)
+        this.picking.copyTo(p.pickingFrameBuffer)
+        this.drawnAt((this.internals.depthRanges.nodes[DEPTH] ?? []).map((r) => ({ ...r })))
+        this.plan = null
       } else if (this.phase === 'skip') {
         this.picking.copyTo(p.pickingFrameBuffer)
         this.counts.reused++
@@ -255,6 +441,8 @@ export class NodeCache {
   /** The layer now holds `ranges` of the nodes as this frame draws them. */
   private drawnAt(ranges: Range[]): void {
     this.drawnKey = this.key
+    this.drawnView = viewKey(this.params!)
+    this.restyled = new Map()
     this.drawnRanges = ranges
     this.drawn = {
       version: this.version,
@@ -273,8 +461,51 @@ export class NodeCache {
     this.nextKey = null
     this.compositor.release()
     this.drawnKey = null
+    this.drawnView = null
+    this.restyled = null
     this.drawn = null
   }
+}
+
+/** The frame key of a picture but for its items' version: where and how big it is drawn. */
+function viewKey(p: RenderParams): string {
+  return frameKey(-1, p)
+}
+
+/** Where the node program draws a node (sigma's node vertex shader: a quad of half side
+ * size · correctionRatio / sizeRatio · 2 in framed graph space about its position, padded for
+ * picking, turned with the camera), as a square about its centre in GL pixels that holds every
+ * pixel the quad covers: the arguments of DirtyTiles.add / touches. */
+function screenBox(
+  p: RenderParams,
+  w: number,
+  h: number,
+): (b: NodeBox) => [x: number, y: number, half: number] {
+  const m = p.matrix
+  // pixels per framed-graph unit, along the canvas's rows and columns (the shader's scale)
+  const scale = Math.max((Math.hypot(m[0], m[3]) * w) / 2, (Math.hypot(m[1], m[4]) * h) / 2)
+  // a turned quad's bounding square is up to √2 times as wide
+  const turn = p.cameraAngle ? Math.SQRT2 : 1
+  const grow = (p.correctionRatio / p.sizeRatio) * 2 * scale * turn
+  // picking's padding, and a pixel for rounding
+  const pad = p.nodePickingPadding * p.correctionRatio * scale * turn + 1
+  return (b) => [
+    ((m[0] * b.x + m[3] * b.y + m[6] + 1) / 2) * w,
+    ((m[1] * b.x + m[4] * b.y + m[7] + 1) / 2) * h,
+    b.size * grow + pad,
+  ]
+}
+
+function sameRanges(a: Range[], b: Range[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++)
+    if (a[i].offset !== b[i].offset || a[i].count !== b[i].count) return false
+  return true
+}
+
+function inRanges(ranges: Range[], pos: number): boolean {
+  for (const r of ranges) if (pos >= r.offset && pos < r.offset + r.count) return true
+  return false
 }
 
 /** The size of sigma's picking buffer (downsized from the canvas). */

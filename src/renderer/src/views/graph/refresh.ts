@@ -3,7 +3,8 @@
 import type Sigma from 'sigma'
 
 interface Invalidated {
-  invalidate(): void
+  /** `nodes`: only these changed look, and nothing is re-processed. */
+  invalidate(nodes?: readonly string[]): void
 }
 
 interface SigmaGraphHandlers {
@@ -12,7 +13,8 @@ interface SigmaGraphHandlers {
 }
 
 /**
- * Routes every refresh of `sigma` through the node cache: one that touches nodes redraws them;
+ * Routes every refresh of `sigma` through the node cache: one that touches nodes redraws them
+ * (one that restyles a few nodes in place, without re-indexing, may redraw only those);
  * item states (hover) never refresh. sigma's graph listeners
  * are bound again so that their refreshes come this way too (they hold the refresh they were
  * bound with).
@@ -33,7 +35,9 @@ export function routeRefreshes(sigma: Sigma, nodes: Invalidated): void {
       return sigma
     }
     const partial = opts?.partialGraph
-    if (!partial || partial.nodes?.length) nodes.invalidate()
+    if (!partial) nodes.invalidate()
+    else if (partial.nodes?.length)
+      nodes.invalidate(opts.skipIndexation ? partial.nodes.map(String) : undefined)
     return refresh(opts)
   }
   const handlers = sigma as unknown as SigmaGraphHandlers

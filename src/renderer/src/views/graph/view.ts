@@ -115,9 +115,10 @@ export interface GraphStatus {
    * move); and draws of a lit list's own layer: whole, by the edges that came and went, or put
    * back as it was (edge-layer.ts, lit-layer.ts). */
   edgeFrames: ReturnType<typeof edgeFrameCounts>
-  /** Frames that finished drawing the nodes into their cached layer, reused it, showed it moved
-   * with the camera, or drew a part of the next picture (node-cache.ts). */
-  nodeFrames: { drawn: number; reused: number; moved: number; parts: number }
+  /** Frames that finished drawing the nodes into their cached layer (of which those that drew
+   * only the part a few restyled nodes cover, and the nodes they drew), reused it, showed it
+   * moved with the camera, or drew a part of the next picture (node-cache.ts). */
+  nodeFrames: NodeCache['counts']
   /** How sigma's node program (and its edge program, which the view leaves empty) draw: 'flat'
    * (flat-draw.ts), or instanced and why. */
   drawModes: DrawModes
@@ -202,7 +203,7 @@ export class GraphView implements Editor {
       lastOverlayPresentedMs: null,
       lastOverlayCompleteMs: null,
       edgeFrames: edgeFrameCounts(),
-      nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0 },
+      nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, patched: 0, patchedNodes: 0 },
       drawModes: { edges: null, nodes: null },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
