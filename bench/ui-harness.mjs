@@ -102,13 +102,16 @@ export const launchBrowser = (extraArgs = []) =>
  * A 1440×900 page. `stamps` names status hooks whose property settings the page stamps with
  * performance.now() in the object's non-enumerable `__at`: `__at[prop]` the last time it was set
  * to a value other than null, undefined or false, and for a string value also `__at['prop=value']`
- * the first time it was set to that value, and `__at['prop:presented']` the start of the second
- * animation frame after that setting. A frame drawn by then has been presented: with software
+ * the first time it was set to that value, and `__at['prop:presented']` the moment the frame
+ * drawn with that setting has been presented: the start of the next animation frame for a setting
+ * made inside an animation frame callback (sigma's afterRender), of the second one for a setting
+ * made outside (its drawing is committed only at the end of the next frame). With software
  * compositing the compositor's readback of a WebGL canvas holds the main thread until SwiftShader
- * has drawn it, so a hook set in sigma's afterRender comes before that wait. (The next frame would
- * do for a setting made inside an animation frame, not for one made outside it, whose drawing is
- * committed only at the end of that next frame; the second adds at most one frame interval.) From
- * the page's first script on:
+ * has drawn it, so the next animation frame starts after that wait (measured: a frame that draws
+ * a real-scale week's nodes inside a callback moves the next frame's start from 41–52 to
+ * 134–151 ms after it, the second frame adds 10–16 ms). Until 2026-12-04 every setting was stamped
+ * at the second frame, which for a picture drawn in parts also counted the raster of its second
+ * part (≈ 190 ms of a week switch's 581). From the page's first script on:
  *   { __forecast: { props: ['lastShowMs'] } }            the hook object itself;
  *   { __graphs: { each: true, props: ['rendered'] } }    every object put into the hook's map.
  * BENCH_DEBUG=1 echoes the page's console and errors; page errors are always reported.
@@ -124,6 +127,18 @@ export async function newPage(browser, { stamps = null } = {}) {
 
 /** Runs in the page before its own scripts (see newPage). */
 function installStamps(spec) {
+  // whether the page is inside an animation frame callback (sigma renders in one)
+  let inFrame = 0
+  const raf = window.requestAnimationFrame.bind(window)
+  window.requestAnimationFrame = (f) =>
+    raf((t) => {
+      inFrame++
+      try {
+        f(t)
+      } finally {
+        inFrame--
+      }
+    })
   const stamp = (obj, props) => {
     if (!obj || typeof obj !== 'object' || Object.hasOwn(obj, '__at')) return obj
     const at = {}
@@ -140,11 +155,9 @@ function installStamps(spec) {
           const now = performance.now()
           at[p] = now
           if (typeof x === 'string') at[`${p}=${x}`] ??= now
-          requestAnimationFrame(() =>
-            requestAnimationFrame(() => {
-              at[`${p}:presented`] = performance.now()
-            }),
-          )
+          const presented = () => (at[`${p}:presented`] = performance.now())
+          if (inFrame) raf(presented)
+          else raf(() => raf(presented))
         },
       })
     }

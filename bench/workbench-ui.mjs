@@ -12,7 +12,7 @@
 // archive's layout is computed on its first open (and stored); the bench waits for it, outside
 // the timings. Times of the new view come from the page itself: the moment the view sets its
 // `rendered` hook (sigma's afterRender), stamped by the harness, less the moment of the request;
-// (…PresentedMs) to the frame presented, two animation frames later (ui-harness.mjs): with
+// (…PresentedMs) to the frame presented, at the next animation frame (ui-harness.mjs): with
 // software WebGL the main thread waits there for SwiftShader to raster the frame; and
 // (…CompleteMs) to the first frame presented with the week whole (its `whole` hook), which comes
 // later where a large week's edges are drawn in parts over several frames.
@@ -159,7 +159,7 @@ try {
       max: Math.max(...switches.map((s) => s.ms)),
       n: switches.length,
     }
-    // to the frame presented (two animation frames after the hook: see ui-harness.mjs), and to
+    // to the frame presented (the next animation frame after the hook: see ui-harness.mjs), and to
     // the first frame presented with the week whole
     result.switchPresentedMs = summary(switches.map((s) => s.presentedMs))
     result.switchCompleteMs = summary(switches.map((s) => s.completeMs))

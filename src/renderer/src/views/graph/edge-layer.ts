@@ -62,6 +62,9 @@ interface Captor {
  * a real-scale week whole ≈ 0.5 s later, 150 ms a forecast overlay ≈ 0.7 s later, 200 ms neither:
  * BENCHMARKS.md); the 70 ms of camera moves keep panning fluid. */
 const REVEAL_BUDGET_MS = 200
+/** … but for its first part, drawn in the frame that also draws the new week's nodes: small, so
+ * that the week (its nodes and largest exposures) is on screen soon after the switch. */
+const FIRST_REVEAL_BUDGET_MS = 60
 
 /** Zeroed frame counters of an edge layer (`EdgeLayer.counts`). */
 export const edgeFrameCounts = () => ({
@@ -236,7 +239,11 @@ export class EdgeLayer {
     // in parts (below): while they come, the last picture moved where the camera alone changed,
     // else (a new week, a filter) the new picture as far as it is drawn, in larger parts
     const moved = movedRect(this.sigma, this.drawn, this.baseVersion, w, h)
-    const chunk = this.pace.chunk(count, moved ? undefined : REVEAL_BUDGET_MS)
+    const first = this.pendingKey !== key
+    const chunk = this.pace.chunk(
+      count,
+      moved ? undefined : first ? FIRST_REVEAL_BUDGET_MS : REVEAL_BUDGET_MS,
+    )
     if (chunk >= count) {
       this.pendingKey = null
       redraw(gl, this.target, () =>
