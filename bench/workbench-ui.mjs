@@ -131,8 +131,9 @@ try {
     result.openLargestWeekCompleteMs = opened.completeMs
     result.largestWeekDrawn = { nodes: opened.nodes, edges: opened.edges }
 
-    // week switches from the largest week, by the tab's timeline slider (each week loaded for the
-    // first time): the slider's input event → the first frame of the new week
+    // week switches from the largest week to the week before, 12 times, by the tab's timeline
+    // slider (each week loaded for the first time, or in advance by the view while the week before
+    // was shown): the slider's input event → the first frame of the new week
     const weeks = await page.evaluate(() =>
       [...document.querySelectorAll('.tree.weeks li[data-week]')].map((li) => li.dataset.week),
     )
@@ -163,6 +164,27 @@ try {
     // the first frame presented with the week whole
     result.switchPresentedMs = summary(switches.map((s) => s.presentedMs))
     result.switchCompleteMs = summary(switches.map((s) => s.completeMs))
+
+    // jumps: 6 weeks 17 apart further back, none of them a neighbour of the week shown (the view
+    // loads those in advance once a week is whole: the switches above step to one)
+    const jumps = []
+    for (let k = 1; k <= 6; k++) {
+      const week = weeks[Math.min(weeks.length - 1, at + Number(values.switches) + 17 * k)]
+      if (jumps.some((j) => j.week === week)) break
+      await page.evaluate(
+        ({ id, value }) => {
+          const slider = document.querySelector(`[data-editor="${id}"] .timeline-slider`)
+          slider.value = String(value)
+          window.__requestAt = performance.now()
+          slider.dispatchEvent(new Event('input'))
+        },
+        { id: opened.id, value: weeks.length - 1 - weeks.indexOf(week) },
+      )
+      jumps.push(await shown(page, { id: opened.id, week }))
+    }
+    result.jumpMs = summary(jumps.map((s) => s.ms))
+    result.jumpPresentedMs = summary(jumps.map((s) => s.presentedMs))
+    result.jumpCompleteMs = summary(jumps.map((s) => s.completeMs))
 
     result.hoverPan = await hoverAndPan(page, opened.id)
     // partial results as they come (the old view's half rebuilds a renderer from git)

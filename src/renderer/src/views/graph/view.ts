@@ -441,6 +441,7 @@ export class GraphView implements Editor {
         if (this.status.timings === timings) timings.complete = performance.now() - t0
       }),
     )
+    this.wholeWaiters.push(() => this.prefetchAround(week))
     await this.nextFrame()
     const t4 = performance.now()
     this.status.lastSwitchMs = t4 - t0
@@ -461,6 +462,18 @@ export class GraphView implements Editor {
         this.panel.hide()
         this.deps.report(e)
       })
+    }
+  }
+
+  /** Loads the weeks before and after `week` once it is on screen whole, so that a step or the
+   * timeline's play shows the next one without waiting for the engine (≈ 60–100 ms of a switch
+   * on a real-scale week). A failed prefetch is dropped from the cache: the switch to that week
+   * asks again and reports the error then. */
+  private prefetchAround(week: string): void {
+    if (this.status.week !== week) return
+    for (const delta of [1, -1]) {
+      const next = this.deps.archive.step(week, delta)
+      if (next && next !== week) void this.deps.data.loadWeek(next).catch(() => undefined)
     }
   }
 
