@@ -38,7 +38,9 @@ export class LayerTarget {
     private readonly name: string,
     /** RGBA8 colour, or one 32-bit float a texel (optical depth: lit-layer.ts). */
     private readonly format: 'rgba8' | 'r32f' = 'rgba8',
-    /** With an 8-bit stencil (the node layer masks the part of its picture it draws again). */
+    /** With an 8-bit stencil, attached only while `withStencil` runs (the node layer masks the
+     * part of its picture it draws again; attached for good, it made SwiftShader's other draws
+     * into the target slower: ≈ 10 ms on a hover's redraw of a real-scale week's nodes). */
     readonly stencil = false,
   ) {}
 
@@ -70,7 +72,10 @@ export class LayerTarget {
       gl.bindRenderbuffer(gl.RENDERBUFFER, null)
       gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.STENCIL_ATTACHMENT, gl.RENDERBUFFER, stencil)
     }
+    // checked with the stencil attached (as `withStencil` draws), then detached
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
+    if (stencil)
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.STENCIL_ATTACHMENT, gl.RENDERBUFFER, null)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
       gl.deleteFramebuffer(fbo)
@@ -84,6 +89,23 @@ export class LayerTarget {
     this.w = w
     this.h = h
     return true
+  }
+
+  /** Runs `draw` with the target's stencil attached (the framebuffer is left bound to null). */
+  withStencil(draw: () => void): void {
+    const gl = this.gl!
+    const attach = (rb: WebGLRenderbuffer | null): void => {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo)
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.STENCIL_ATTACHMENT, gl.RENDERBUFFER, rb)
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    }
+    if (!this.stencilBuffer) throw new Error(`${this.name}: made without a stencil`)
+    attach(this.stencilBuffer)
+    try {
+      draw()
+    } finally {
+      attach(null)
+    }
   }
 
   /** Copies `from` (a framebuffer of this target's size, null for the canvas) into the target,

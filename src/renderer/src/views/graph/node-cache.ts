@@ -380,38 +380,42 @@ export class NodeCache {
   ): void {
     const plan = this.plan!
     const flat = this.internals.nodeProgram.dxFlat!
-    for (const [target, rects] of [
-      [this.visual, plan.rects],
-      [this.picking, plan.picking],
-    ] as const) {
-      gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
-      gl.stencilMask(0xff)
-      gl.clearStencil(0)
-      gl.clear(gl.STENCIL_BUFFER_BIT)
-      gl.enable(gl.SCISSOR_TEST)
-      gl.clearColor(0, 0, 0, 0)
-      gl.clearStencil(1)
-      for (const r of rects) {
-        gl.scissor(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0)
-        gl.clear(gl.COLOR_BUFFER_BIT | gl.STENCIL_BUFFER_BIT)
-      }
-      gl.disable(gl.SCISSOR_TEST)
-    }
-    gl.clearStencil(0)
-    gl.enable(gl.STENCIL_TEST)
-    gl.stencilFunc(gl.EQUAL, 1, 0xff)
-    gl.stencilOp(gl.KEEP, gl.KEEP, gl.KEEP)
-    gl.stencilMask(0)
-    flat.setSubset(plan.items)
-    try {
-      const into = { ...params, pickingFrameBuffer: this.picking.fbo }
-      if (plan.items.length)
-        drawInto(gl, this.visual.fbo!, () => render(into, 0, plan.items.length))
-    } finally {
-      flat.setSubset(null)
-      gl.disable(gl.STENCIL_TEST)
-      gl.stencilMask(0xff)
-    }
+    this.visual.withStencil(() =>
+      this.picking.withStencil(() => {
+        for (const [target, rects] of [
+          [this.visual, plan.rects],
+          [this.picking, plan.picking],
+        ] as const) {
+          gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
+          gl.stencilMask(0xff)
+          gl.clearStencil(0)
+          gl.clear(gl.STENCIL_BUFFER_BIT)
+          gl.enable(gl.SCISSOR_TEST)
+          gl.clearColor(0, 0, 0, 0)
+          gl.clearStencil(1)
+          for (const r of rects) {
+            gl.scissor(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0)
+            gl.clear(gl.COLOR_BUFFER_BIT | gl.STENCIL_BUFFER_BIT)
+          }
+          gl.disable(gl.SCISSOR_TEST)
+        }
+        gl.clearStencil(0)
+        gl.enable(gl.STENCIL_TEST)
+        gl.stencilFunc(gl.EQUAL, 1, 0xff)
+        gl.stencilOp(gl.KEEP, gl.KEEP, gl.KEEP)
+        gl.stencilMask(0)
+        flat.setSubset(plan.items)
+        try {
+          const into = { ...params, pickingFrameBuffer: this.picking.fbo }
+          if (plan.items.length)
+            drawInto(gl, this.visual.fbo!, () => render(into, 0, plan.items.length))
+        } finally {
+          flat.setSubset(null)
+          gl.disable(gl.STENCIL_TEST)
+          gl.stencilMask(0xff)
+        }
+      }),
+    )
     this.counts.patched++
     this.counts.patchedNodes += plan.items.length
   }
