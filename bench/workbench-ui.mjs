@@ -141,17 +141,7 @@ try {
     const at = weeks.indexOf(largest.week)
     for (let k = 1; k <= Number(values.switches); k++) {
       const week = weeks[Math.min(weeks.length - 1, at + k)]
-      await page.evaluate(
-        ({ id, value }) => {
-          const slider = document.querySelector(`[data-editor="${id}"] .timeline-slider`)
-          slider.value = String(value)
-          window.__requestAt = performance.now()
-          slider.dispatchEvent(new Event('input'))
-        },
-        // the timeline runs oldest → newest, the Explorer newest → oldest
-        { id: opened.id, value: weeks.length - 1 - weeks.indexOf(week) },
-      )
-      switches.push(await shown(page, { id: opened.id, week }))
+      switches.push(await slideTo(page, opened.id, weeks, week))
     }
     result.switchTimings = switches.map((x) => x.timings)
     result.switchMs = {
@@ -171,16 +161,7 @@ try {
     for (let k = 1; k <= 6; k++) {
       const week = weeks[Math.min(weeks.length - 1, at + Number(values.switches) + 17 * k)]
       if (jumps.some((j) => j.week === week)) break
-      await page.evaluate(
-        ({ id, value }) => {
-          const slider = document.querySelector(`[data-editor="${id}"] .timeline-slider`)
-          slider.value = String(value)
-          window.__requestAt = performance.now()
-          slider.dispatchEvent(new Event('input'))
-        },
-        { id: opened.id, value: weeks.length - 1 - weeks.indexOf(week) },
-      )
-      jumps.push(await shown(page, { id: opened.id, week }))
+      jumps.push(await slideTo(page, opened.id, weeks, week))
     }
     result.jumpMs = summary(jumps.map((s) => s.ms))
     result.jumpPresentedMs = summary(jumps.map((s) => s.presentedMs))
@@ -207,6 +188,22 @@ result.loadAvgAtEnd = load()
 result.machine = machine()
 result.date = new Date().toISOString().slice(0, 10)
 console.log(JSON.stringify(result, null, 2))
+
+/** Moves graph tab `id`'s timeline slider to `week` (one of `weeks`, the Explorer's order: newest
+ * first), stamping the request; answers when the week is shown (see `shown`). */
+async function slideTo(page, id, weeks, week) {
+  await page.evaluate(
+    ({ id, value }) => {
+      const slider = document.querySelector(`[data-editor="${id}"] .timeline-slider`)
+      slider.value = String(value)
+      window.__requestAt = performance.now()
+      slider.dispatchEvent(new Event('input'))
+    },
+    // the timeline runs oldest → newest, the Explorer newest → oldest
+    { id, value: weeks.length - 1 - weeks.indexOf(week) },
+  )
+  return shown(page, { id, week })
+}
 
 /**
  * Waits for a graph tab (`id`, or the one not among `ids`) to show `week`, drawn and presented
