@@ -76,6 +76,8 @@ export class Timeline {
     this.slider.value = String(i)
     const w = this.weeks[i]
     this.label.textContent = `${w.week} · ${usd(w.totalTvl)} TVL · ${count(w.edges)} edges`
+    // whole on hover where a narrow split cuts it short
+    this.label.title = this.label.textContent
     this.slider.setAttribute('aria-valuetext', w.week)
     this.draw()
   }

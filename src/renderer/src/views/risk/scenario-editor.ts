@@ -338,7 +338,8 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
     element.replaceChildren(
       head,
       ...(warn ? [warn] : []),
-      totals,
+      // scrolls sideways in a narrow split rather than cutting its columns off
+      h('div', 'risk-scroll-x', totals),
       totalsExport,
       playBox,
       chartBox,
