@@ -52,7 +52,8 @@ export function roundChart(
     backgroundColor: 'transparent',
     textStyle: { color: theme.muted, fontSize: 11 },
     grid: { left: 62, right: 16, top, bottom },
-    legend: { top: 0, textStyle: { color: theme.text } },
+    // one line that scrolls: wrapped in a narrow split it covered the plot's top
+    legend: { top: 0, type: 'scroll', textStyle: { color: theme.text } },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => usd(v) },
     xAxis: {
       type: 'value',
@@ -102,16 +103,27 @@ export function roundChart(
     marker.dataset.round = marked === null ? '' : String(marked)
   }
   place()
+  const resize = (): void => {
+    chart.resize()
+    place()
+  }
+  // the host narrows when the editor is split beside a graph: ECharts keeps its canvas's width
+  // until told
+  let width = host.clientWidth
+  const observer = new ResizeObserver(() => {
+    if (host.clientWidth === width) return
+    width = host.clientWidth
+    resize()
+  })
+  observer.observe(host)
   return {
     mark: (round) => {
       marked = round
       place()
     },
-    resize: () => {
-      chart.resize()
-      place()
-    },
+    resize,
     dispose: () => {
+      observer.disconnect()
       chart.dispose()
       marker.remove()
     },
