@@ -336,6 +336,14 @@ export class GraphEditor {
     ] as const)
   }
 
+  /** Whether sigma holds `node` as highlighted (a hovered node's neighbour, the selection). */
+  isHighlighted(node: string): Promise<boolean> {
+    return this.page.evaluate(([id, n]) => !!window.__sigma![id].getNodeState(n).isHighlighted, [
+      this.id,
+      node,
+    ] as const)
+  }
+
   // ---- camera and positions -------------------------------------------------------------------
 
   camera(): Promise<CameraState> {

@@ -119,6 +119,9 @@ export interface GraphStatus {
    * only the part a few restyled nodes cover, and the nodes they drew), reused it, showed it
    * moved with the camera, or drew a part of the next picture (node-cache.ts). */
   nodeFrames: NodeCache['counts']
+  /** The node the view highlighted in a frame nobody sees, to warm the hover's drawing path
+   * (warmHoverPaths); null until then. */
+  hoverWarmedWith: string | null
   /** How sigma's node program (and its edge program, which the view leaves empty) draw: 'flat'
    * (flat-draw.ts), or instanced and why. */
   drawModes: DrawModes
@@ -204,6 +207,7 @@ export class GraphView implements Editor {
       lastOverlayCompleteMs: null,
       edgeFrames: edgeFrameCounts(),
       nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, patched: 0, patchedNodes: 0 },
+      hoverWarmedWith: null,
       drawModes: { edges: null, nodes: null },
     }
     ;(window.__graphs ??= {})[ctx.id] = this.status
@@ -442,6 +446,7 @@ export class GraphView implements Editor {
       }),
     )
     this.wholeWaiters.push(() => this.prefetchAround(week))
+    this.wholeWaiters.push(() => this.warmHoverPaths())
     await this.nextFrame()
     const t4 = performance.now()
     this.status.lastSwitchMs = t4 - t0
@@ -475,6 +480,53 @@ export class GraphView implements Editor {
       const next = this.deps.archive.step(week, delta)
       if (next && next !== week) void this.deps.data.loadWeek(next).catch(() => undefined)
     }
+  }
+
+  /** Whether warmHoverPaths has run (or is queued) for this view's sigma. */
+  private hoverWarmed = false
+
+  /**
+   * Once, when the first week is whole, in an idle moment: a frame drawn with one on-screen node
+   * highlighted as a hover does, then the frame as it is, in the same task, so that only the
+   * second reaches the screen. In software WebGL the first frame that draws nodes above the cached
+   * node layer (sigma's `topNodes` depth, with their forced labels) waits for SwiftShader to build
+   * that path: the first hover's frame took 100–150 ms against 50–65 ms for later ones
+   * (BENCHMARKS.md, 2026-12-05). Here it is paid where nobody waits.
+   */
+  private warmHoverPaths(): void {
+    if (this.hoverWarmed) return
+    this.hoverWarmed = true
+    requestIdleCallback(
+      () => {
+        const sigma = this.sigma
+        const u = this.universe
+        // a hover came first (and built the path): nothing to do
+        if (!sigma || !u || this.lit.node >= 0) return
+        // the smallest node on screen: its label is not drawn yet, and a label that appears is
+        // part of the path (a node already labelled warmed nothing)
+        const { width, height } = sigma.getDimensions()
+        let key: string | null = null
+        let smallest = Infinity
+        for (let i = 0; i < u.count; i++) {
+          if (!this.nodeShown[i] || u.ids[i] === this.selected) continue
+          const d = sigma.getNodeDisplayData(u.ids[i])
+          if (!d || d.size >= smallest) continue
+          const at = sigma.graphToViewport(d)
+          if (at.x < 0 || at.y < 0 || at.x > width || at.y > height) continue
+          key = u.ids[i]
+          smallest = d.size
+        }
+        if (key === null) return
+        // sigma's render is private in its types; public in its code (its scheduler calls it)
+        const render = (): void => (sigma as unknown as { render(): void }).render()
+        sigma.setNodeState(key, { isHighlighted: true })
+        render()
+        sigma.setNodeState(key, { isHighlighted: false })
+        render()
+        this.status.hoverWarmedWith = key
+      },
+      { timeout: 3000 },
+    )
   }
 
   private async start(week = this.params.week): Promise<void> {
