@@ -474,6 +474,28 @@ test('an analyst steps to the next week where drawing it takes longer than a fra
   await wb.expectNoErrors()
 })
 
+test('an analyst steps back a week: the labels follow the nodes that came, went and grew once the steps pause', async () => {
+  const from = (await graph.status()).week
+  const at = weeks.findIndex((w) => w.week === from)
+  const back = weeks[at - 1] ?? weeks[at + 1]
+  // a step restyles the nodes that came, went or changed size visibly (appearance.ts drawnSize);
+  // where they are few (a real-scale week's: ≈ 7 % of its nodes) sigma's label grid is rebuilt
+  // once the steps pause, not at each step. The demo's weeks change more: the story lets it wait.
+  await graph.setLateGridShare(1)
+  await wb.openWeekFromExplorer(back.week)
+  await graph.waitForWeek(back.week)
+  const s = await graph.status()
+  expect(s.timings.restyled).toBeGreaterThan(0)
+  await page.waitForTimeout(600)
+  await graph.waitForRenderAfter((await graph.status()).renders - 1)
+  // the grid holds what a full re-index holds: every shown node with a label, at its size
+  const grid = await graph.labelGrid()
+  expect(grid.length).toBeGreaterThan(50)
+  expect(grid).toEqual(await graph.labelGrid(true))
+  await graph.setLateGridShare(0.1)
+  await wb.expectNoErrors()
+})
+
 test('an analyst splits two weeks side by side', async () => {
   const first = await graph.status()
   await graph.button('split').click()

@@ -336,6 +336,42 @@ export class GraphEditor {
     ] as const)
   }
 
+  /** Up to this share of the nodes restyled by a step, the view rebuilds sigma's label grid
+   * once the steps pause rather than at once (view.ts LATE_GRID_SHARE: 0.1). */
+  setLateGridShare(share: number): Promise<void> {
+    return this.page.evaluate(
+      ([id, v]) =>
+        (
+          window.__sigma![id] as unknown as { dxEdges: { setLateGridShare(s: number): void } }
+        ).dxEdges.setLateGridShare(v),
+      [this.id, share] as const,
+    )
+  }
+
+  /** What sigma's label grid holds (the nodes whose labels it may draw, with their sizes),
+   * sorted; `reindexed`: after sigma indexed every node again (the grid rebuilt from scratch)
+   * and drew a frame. */
+  async labelGrid(reindexed = false): Promise<string[]> {
+    type Grid = {
+      labelRenderer: { labelGrid: { cells: Record<string, { key: string; size: number }[]> } }
+    }
+    if (reindexed) {
+      const renders = (await this.status()).renders
+      await this.page.evaluate(
+        (id) => window.__sigma![id].refresh({ partialGraph: { nodes: [] }, schedule: true }),
+        this.id,
+      )
+      await this.waitForRenderAfter(renders)
+    }
+    return this.page.evaluate((id) => {
+      const cells = (window.__sigma![id] as unknown as Grid).labelRenderer.labelGrid.cells
+      return Object.values(cells)
+        .flat()
+        .map((c) => `${c.key} ${c.size.toFixed(4)}`)
+        .sort()
+    }, this.id)
+  }
+
   /** Whether sigma holds `node` as highlighted (a hovered node's neighbour, the selection). */
   isHighlighted(node: string): Promise<boolean> {
     return this.page.evaluate(([id, n]) => !!window.__sigma![id].getNodeState(n).isHighlighted, [

@@ -4,8 +4,10 @@ import {
   changeColor,
   colourNodes,
   dictionaryColors,
+  drawnSize,
   edgeScale,
   OTHER_COLOR,
+  SIZE_STEP,
   sizeScale,
   withAlpha,
 } from '../../../../src/renderer/src/views/graph/appearance'
@@ -57,6 +59,26 @@ describe('appearance', () => {
     const e = edgeScale(1e10)
     expect(e(1e10).opacity).toBeCloseTo(0.8, 6)
     expect(e(10).size).toBeLessThan(e(1e9).size)
+  })
+
+  it('keeps a node at its drawn size while its week moves it less than a step, never further', () => {
+    expect(drawnSize(5, false, 5 + SIZE_STEP / 2)).toBe(5)
+    expect(drawnSize(5, false, 5 - SIZE_STEP / 2)).toBe(5)
+    expect(drawnSize(5, false, 5 + 1.01 * SIZE_STEP)).toBe(5 + 1.01 * SIZE_STEP)
+    // a node coming back is drawn at its week's size
+    expect(drawnSize(5, true, 5.01)).toBe(5.01)
+    // a slow drift week after week: drawn within a step of the exact size all along
+    let drawn = 3
+    let changes = 0
+    for (let week = 1; week <= 200; week++) {
+      const exact = 3 + 0.004 * week
+      const next = drawnSize(drawn, false, exact)
+      if (next !== drawn) changes++
+      drawn = next
+      expect(Math.abs(drawn - exact)).toBeLessThan(SIZE_STEP)
+    }
+    expect(changes).toBeGreaterThanOrEqual(15)
+    expect(changes).toBeLessThanOrEqual(17)
   })
 
   it('diverges red to blue for TVL change and writes alpha colours', () => {

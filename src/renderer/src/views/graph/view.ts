@@ -21,6 +21,7 @@ import {
   colourNodes,
   dictionaryColors,
   edgeScale,
+  drawnSize,
   sizeScale,
   withAlpha,
   type ColorBy,
@@ -93,7 +94,8 @@ export interface GraphStatus {
   selected: string | null
   /** ms from the week request to the first frame drawn with it. */
   lastSwitchMs: number | null
-  /** Where the last switch's time went (ms): frame load, edges swapped, styles, first frame;
+  /** Where the last switch's time went (ms): frame load, edges swapped, styles (and `restyled`:
+   * how many nodes that handed to sigma), first frame;
    * `presented` (set a frame later): request → the frame on screen; `complete`: request → the
    * first frame with the week whole on screen (later than `presented` where a large week's
    * edges are drawn in parts). In software WebGL the
@@ -439,7 +441,12 @@ export class GraphView implements Editor {
     this.ctx.setTitle(`Week ${week}${this.compareWeek ? ` vs ${this.compareWeek.week}` : ''}`)
     this.deps.selection.set({ week })
     this.save()
-    const timings: Record<string, number> = { load: t1 - t0, edges: t2 - t1, styles: t3 - t2 }
+    const timings: Record<string, number> = {
+      load: t1 - t0,
+      edges: t2 - t1,
+      styles: t3 - t2,
+      restyled: this.lastRestyled,
+    }
     this.wholeWaiters.push(() =>
       this.whenPresented(() => {
         if (this.status.timings === timings) timings.complete = performance.now() - t0
@@ -674,6 +681,8 @@ export class GraphView implements Editor {
       value: {
         edgesOf: (node: string) => this.edgesDrawnOf(node),
         held: () => this.edgeSet?.count ?? 0,
+        // stories: the share of nodes up to which a restyle leaves the label grid for later
+        setLateGridShare: (share: number) => (this.lateGridShare = share),
       },
       configurable: true,
     })
@@ -930,6 +939,11 @@ export class GraphView implements Editor {
   private overlayEdgeColor: (string | undefined)[] = []
 
   /** Filters, colours and sizes for the current week, then one sigma refresh. */
+  /** See LATE_GRID_SHARE (stories change it). */
+  private lateGridShare = LATE_GRID_SHARE
+  /** How many nodes the last recompute handed to sigma restyled. */
+  private lastRestyled = 0
+
   private recompute(): void {
     const u = this.universe
     const w = this.week
@@ -979,7 +993,7 @@ export class GraphView implements Editor {
     // changed are handed to sigma: an overlay step or a filter change restyles tens of nodes,
     // not 11k (graphology's updateEach* events make sigma reprocess every item).
     const changedNodes: string[] = []
-    let reindex = false
+    let toggled = 0
     let resized = 0
     g.forEachNode((key, attrs) => {
       const i = attrs.i as number
@@ -987,7 +1001,8 @@ export class GraphView implements Editor {
       shown[i] = hidden ? 0 : 1
       const mark = key === this.selected || !!o?.marked?.has(key)
       let label = attrs.name as string | null
-      const size = o?.nodeSizes?.get(key) ?? sizeFor(sizeOf[i])
+      const sized = o?.nodeSizes?.get(key)
+      const size = sized ?? drawnSize(attrs.size as number, !!attrs.hidden, sizeFor(sizeOf[i]))
       let color = c.colors[i]
       if (o?.nodeColors) {
         const oc = o.nodeColors.get(key)
@@ -1004,7 +1019,7 @@ export class GraphView implements Editor {
         attrs.color !== color
       ) {
         // sigma's label grid and program order follow sizes and visibility
-        if (attrs.hidden !== hidden) reindex = true
+        if (attrs.hidden !== hidden) toggled++
         else if (attrs.size !== size) resized++
         attrs.hidden = hidden
         attrs.lc = labelColor
@@ -1015,7 +1030,7 @@ export class GraphView implements Editor {
         changedNodes.push(key)
       }
     })
-    this.status.timings.restyled = changedNodes.length
+    this.lastRestyled = changedNodes.length
     // the edges first: handing sigma a new graph draws a frame at once
     this.fillEdges()
     if (!this.handedOver) {
@@ -1026,17 +1041,19 @@ export class GraphView implements Editor {
       if (this.selected && g.hasNode(this.selected))
         this.sigma.setNodeState(this.selected, { isHighlighted: true })
     } else if (changedNodes.length) {
-      // A few nodes resized (a playback round's, by loss) are drawn at their new size at once;
-      // the label grid, which ranks labels by size, is rebuilt once the steps pause (processing
-      // every node cost ≈ 60 ms a step on a real-scale week). Many resized: at once.
-      const deferGrid = !reindex && resized > 0 && resized <= u.count * LATE_GRID_SHARE
+      // A few nodes resized (a playback round's, by loss) or shown and hidden (the next week's
+      // comers and leavers: ≈ 400 of a real-scale week's 11k) are drawn as they are now at once;
+      // the label grid, which holds the shown nodes ranked by size, is rebuilt once the steps
+      // pause (processing every node cost ≈ 60 ms a step on a real-scale week). Many: at once.
+      const moved = toggled + resized
+      const deferGrid = moved > 0 && moved <= u.count * this.lateGridShare
       this.sigma.refresh({
         partialGraph: { nodes: changedNodes },
-        skipIndexation: !reindex && (resized === 0 || deferGrid),
+        skipIndexation: moved === 0 || deferGrid,
         schedule: true,
       })
       if (deferGrid) this.reindexLater()
-      else if (reindex || resized) this.cancelReindex()
+      else if (moved) this.cancelReindex()
     }
     if (this.lit.node >= 0) this.highlightNeighbourhood(u.ids[this.lit.node])
     this.sigma.scheduleRender()
@@ -1618,9 +1635,9 @@ interface SigmaEdgeIndex {
   edgeGroups: { graph: Graph }
 }
 
-/** Up to this share of the nodes resized, sigma's label grid is rebuilt after REINDEX_QUIET_MS
- * without a restyle (recompute), not at once. */
-const LATE_GRID_SHARE = 0.05
+/** Up to this share of the nodes resized, shown or hidden, sigma's label grid is rebuilt after
+ * REINDEX_QUIET_MS without a restyle (recompute), not at once. */
+const LATE_GRID_SHARE = 0.1
 const REINDEX_QUIET_MS = 400
 
 // Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
