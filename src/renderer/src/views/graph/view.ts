@@ -362,6 +362,11 @@ export class GraphView implements Editor {
     return this.status.week
   }
 
+  /** The week last asked for: the one shown, or the one loading. */
+  get requestedWeek(): string | null {
+    return this.requested ?? this.status.week
+  }
+
   onActive(): void {
     this.deps.selection.set({ week: this.status.week, node: this.selected })
   }
