@@ -167,6 +167,12 @@ test('an analyst plays the timeline three weeks and every node stays where it wa
   await graph.waitForWeek(weekAfter(next, 1))
   page.off('request', onRequest)
   expect(asked).not.toContain(weekAfter(next, 1))
+  // … and its edges were made ready too: the step swapped them in, all of them drawn
+  const stepped = await graph.status()
+  expect(stepped.timings.edgeSetAhead).toBe(1)
+  await expect.poll(async () => (await graph.status()).whole).toBe(true)
+  const held = stepped.edges
+  expect(await graph.drawnEdges()).toEqual({ held, drawn: held, inSigma: 0 })
   await wb.expectNoErrors()
 })
 

@@ -94,8 +94,8 @@ export interface GraphStatus {
   selected: string | null
   /** ms from the week request to the first frame drawn with it. */
   lastSwitchMs: number | null
-  /** Where the last switch's time went (ms): frame load, edges swapped, styles (and `restyled`:
-   * how many nodes that handed to sigma), first frame;
+  /** Where the last switch's time went (ms): frame load, edges swapped (`edgeSetAhead` 1: built
+   * ahead), styles (`restyled`: how many nodes that handed to sigma), first frame;
    * `presented` (set a frame later): request → the frame on screen; `complete`: request → the
    * first frame with the week whole on screen (later than `presented` where a large week's
    * edges are drawn in parts). In software WebGL the
@@ -438,7 +438,7 @@ export class GraphView implements Editor {
     this.status.week = week
     this.status.rendered = false
     this.status.whole = false
-    this.loadEdges()
+    const ahead = this.loadEdges()
     const t2 = performance.now()
     this.recompute()
     const t3 = performance.now()
@@ -451,6 +451,7 @@ export class GraphView implements Editor {
       edges: t2 - t1,
       styles: t3 - t2,
       restyled: this.lastRestyled,
+      edgeSetAhead: ahead ? 1 : 0,
     }
     this.wholeWaiters.push(() =>
       this.whenPresented(() => {
@@ -490,7 +491,11 @@ export class GraphView implements Editor {
     if (this.status.week !== week) return
     for (const delta of [1, -1]) {
       const next = this.deps.archive.step(week, delta)
-      if (next && next !== week) void this.deps.data.loadWeek(next).catch(() => undefined)
+      if (next && next !== week)
+        void this.deps.data
+          .loadWeek(next)
+          .then((w) => this.buildEdgeSetAhead(w, week))
+          .catch(() => undefined)
     }
   }
 
@@ -767,13 +772,22 @@ export class GraphView implements Editor {
 
   /** The week's edges as typed arrays (and, diffing, the vanished ones of the other week; with
    * an overlay, its edges not in the week). */
-  private loadEdges(): void {
+  /** Makes the shown week's edge set; true when it had been built ahead (buildEdgeSetAhead). */
+  private loadEdges(): boolean {
     const u = this.universe!
     const w = this.week!
     // one scale for every week: the largest TVL of any node bounds any exposure to it
     const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
     const extra: ExtraEdge[] = []
     this.extraEdgeColors = []
+    const ahead = this.edgeSetsAhead.get(w)
+    this.edgeSetsAhead.delete(w)
+    if (ahead?.universe === u && !this.compareWeek && !this.overlay?.extraEdges?.length) {
+      this.edgeSet = ahead.set
+      this.status.nodes = w.nodes.length
+      this.status.edges = w.edgeSource.length
+      return true
+    }
     for (const x of this.overlay?.extraEdges ?? []) {
       const source = u.index.get(x.source)
       const target = u.index.get(x.target)
@@ -784,6 +798,32 @@ export class GraphView implements Editor {
     this.edgeSet = buildEdgeSet(u.count, w, edgeScale(globalMax), this.compareWeek, extra)
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
+    return false
+  }
+
+  /** Edge sets of the weeks beside the one shown, built while the page is idle (prefetchAround):
+   * a step to one swaps it in (building it cost ≈ 20–35 ms of a real-scale week's switch). */
+  private readonly edgeSetsAhead = new Map<LoadedWeek, { universe: LoadedUniverse; set: EdgeSet }>()
+
+  /** Builds `w`'s plain edge set (no compared week, no overlay) once the page is idle, if the
+   * view still shows `shown` then. */
+  private buildEdgeSetAhead(w: LoadedWeek, shown: string): void {
+    requestIdleCallback(
+      () => {
+        const u = this.universe
+        if (!u || this.status.week !== shown || this.compareWeek || this.edgeSetsAhead.has(w))
+          return
+        const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
+        this.edgeSetsAhead.set(w, {
+          universe: u,
+          set: buildEdgeSet(u.count, w, edgeScale(globalMax)),
+        })
+        // the weeks beside the one shown, no more
+        while (this.edgeSetsAhead.size > 2)
+          this.edgeSetsAhead.delete(this.edgeSetsAhead.keys().next().value!)
+      },
+      { timeout: 1000 },
+    )
   }
 
   /** The colour of each overlay extra edge, by its index among those resolved. */
