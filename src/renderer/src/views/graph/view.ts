@@ -771,13 +771,11 @@ export class GraphView implements Editor {
   }
 
   /** The week's edges as typed arrays (and, diffing, the vanished ones of the other week; with
-   * an overlay, its edges not in the week). */
-  /** Makes the shown week's edge set; true when it had been built ahead (buildEdgeSetAhead). */
+   * an overlay, its edges not in the week); true when they had been built ahead
+   * (buildEdgeSetAhead). */
   private loadEdges(): boolean {
     const u = this.universe!
     const w = this.week!
-    // one scale for every week: the largest TVL of any node bounds any exposure to it
-    const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
     const extra: ExtraEdge[] = []
     this.extraEdgeColors = []
     const ahead = this.edgeSetsAhead.get(w)
@@ -795,7 +793,7 @@ export class GraphView implements Editor {
       extra.push({ source, target, width: x.size ?? 1, opacity: x.opacity ?? 1 })
       this.extraEdgeColors.push(x.color)
     }
-    this.edgeSet = buildEdgeSet(u.count, w, edgeScale(globalMax), this.compareWeek, extra)
+    this.edgeSet = buildEdgeSet(u.count, w, weekEdgeScale(u, w), this.compareWeek, extra)
     this.status.nodes = w.nodes.length
     this.status.edges = w.edgeSource.length
     return false
@@ -813,10 +811,9 @@ export class GraphView implements Editor {
         const u = this.universe
         if (!u || this.status.week !== shown || this.compareWeek || this.edgeSetsAhead.has(w))
           return
-        const globalMax = Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight))
         this.edgeSetsAhead.set(w, {
           universe: u,
-          set: buildEdgeSet(u.count, w, edgeScale(globalMax)),
+          set: buildEdgeSet(u.count, w, weekEdgeScale(u, w)),
         })
         // the weeks beside the one shown, no more
         while (this.edgeSetsAhead.size > 2)
@@ -983,12 +980,12 @@ export class GraphView implements Editor {
   /** The overlay's colour of each week edge, by edge index (undefined: not recoloured). */
   private overlayEdgeColor: (string | undefined)[] = []
 
-  /** Filters, colours and sizes for the current week, then one sigma refresh. */
   /** See LATE_GRID_SHARE (stories change it). */
   private lateGridShare = LATE_GRID_SHARE
   /** How many nodes the last recompute handed to sigma restyled. */
   private lastRestyled = 0
 
+  /** Filters, colours and sizes for the current week, then one sigma refresh. */
   private recompute(): void {
     const u = this.universe
     const w = this.week
@@ -1711,6 +1708,12 @@ const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
     { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
     { whenState: 'isHighlighted', then: { labelVisibility: 'visible' } },
   ],
+}
+
+/** Edge widths and opacities on one scale for every week: the largest TVL of any node bounds any
+ * exposure to it. */
+function weekEdgeScale(u: LoadedUniverse, w: LoadedWeek): ReturnType<typeof edgeScale> {
+  return edgeScale(Math.max(1, maxOf(u.maxSize), maxOf(w.edgeWeight)))
 }
 
 function maxOf(a: ArrayLike<number>): number {
