@@ -1,6 +1,7 @@
 // User stories of the workbench shell in browser mode: the command palette (commands, "@" to go
 // to a protocol, "#" to go to a week), the Search side bar, key bindings and the Help view that
-// lists them, and the loopback API's access token. One page, on the demo archive of global setup.
+// lists them, the loopback API's access token, and a start that does not wait for the charts. One
+// page, on the demo archive of global setup.
 import { expect, test, type Page } from '@playwright/test'
 import type { GraphEditor } from './pages/graph'
 import { Workbench } from './pages/workbench'
@@ -152,5 +153,38 @@ test('an analyst reloads the page (F5) and keeps working', async () => {
   // the week keys work at once, whichever tab the restored layout made active
   await page.keyboard.press('Alt+ArrowLeft')
   await expect.poll(async () => (await graph.status()).week).not.toBe(other)
+  await wb.expectNoErrors()
+})
+
+test('the graph opens without waiting for the charts, and a chart draws once they arrive', async () => {
+  // ECharts is a chunk of its own: hold it, and the week still opens and draws whole
+  const chunk = '**/assets/echarts-*.js'
+  let release!: () => void
+  const held = new Promise<void>((r) => (release = r))
+  let requested = false
+  await page.route(chunk, async (route) => {
+    requested = true
+    await held
+    await route.continue()
+  })
+  await wb.reload()
+  graph = await wb.graph()
+  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
+  // fetched ahead in an idle moment after the first frame, not on a click
+  await expect.poll(() => requested).toBe(true)
+  // a node's panel opens meanwhile; its TVL chart is drawn when the chunk arrives
+  await wb.showTab(/^Week /)
+  await graph.fit()
+  const [node] = await graph.visibleNodes()
+  await graph.clickNode(node.id)
+  const panel = graph.panel()
+  await expect(panel).toHaveAttribute('data-node', node.id)
+  await expect(panel.locator('h3')).toHaveText(node.label ?? node.id)
+  expect(await panel.getAttribute('data-chart-ready')).toBeNull()
+  release()
+  await expect(panel).toHaveAttribute('data-chart-ready', '1')
+  await expect.poll(() => graph.chartPixels()).toBeGreaterThan(500)
+  await page.unroute(chunk)
+  await page.keyboard.press('Escape')
   await wb.expectNoErrors()
 })

@@ -134,6 +134,13 @@ export class Workbench {
     return this.page.locator('.dv-tab').allTextContents()
   }
 
+  /** Brings the tab whose title matches to the front of its group. */
+  async showTab(title: string | RegExp): Promise<void> {
+    const tab = this.page.locator('.dv-tab', { hasText: title })
+    await tab.click()
+    await expect(tab).toHaveClass(/dv-active-tab/)
+  }
+
   // ---- explorer -------------------------------------------------------------------------------
 
   explorer(): Locator {

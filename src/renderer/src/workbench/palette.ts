@@ -18,13 +18,15 @@ export interface PaletteSource {
 }
 
 const MAX_SHOWN = 60
-const fuzzy = new uFuzzy({ intraMode: 1, intraIns: 1 })
+// made on the first search: its constructor compiles Unicode regexes (≈ 20 ms of a cold start)
+let fuzzy: uFuzzy | null = null
 
 /** Items matching `needle`, best first (all items, in order, for an empty needle). */
 export function rankItems(items: PaletteItem[], needle: string): PaletteItem[] {
   const q = needle.trim()
   if (!q) return items.slice(0, MAX_SHOWN)
   const haystack = items.map((i) => (i.detail ? `${i.label} ${i.detail}` : i.label))
+  fuzzy ??= new uFuzzy({ intraMode: 1, intraIns: 1 })
   const [idxs, info, order] = fuzzy.search(haystack, q, 0, 1e3)
   if (!idxs) return []
   const ranked = order && info ? order.map((o) => info.idx[o]) : idxs

@@ -2,16 +2,10 @@
 // `dexposure backtest --plots` writes as SVG): precision–recall over all pairs, as steps (the area
 // average precision measures), and a reliability diagram (one dot per non-empty bin against the
 // diagonal), model vs persistence vs EdgeBank.
-import { LineChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
-import * as echarts from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64 } from '../../../../shared/packed'
-import type { ChartHandle } from '../../ui/chart'
+import { deferredChart, type ChartHandle } from '../../ui/chart'
 import type { ThemeColors } from '../../workbench/theme'
-
-echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
 type Curves = NonNullable<CallResponse<'backtest.result'>>['curves']
 
@@ -57,25 +51,27 @@ function baseOption(theme: ThemeColors, x: string, y: string) {
 
 /** Precision against recall for each scorer the run has a curve of. */
 export function prCurveChart(host: HTMLElement, curves: Curves, theme: ThemeColors): ChartHandle {
-  const chart = echarts.init(host, undefined, { renderer: 'canvas' })
-  chart.setOption({
-    ...baseOption(theme, 'recall', 'precision'),
-    series: CHART_SCORERS.filter((s) => curves[s.key]).map((s) => {
-      const recall = decodeFloat64(curves[s.key].prRecall)
-      const precision = decodeFloat64(curves[s.key].prPrecision)
-      return {
-        type: 'line',
-        name: s.label,
-        // vertical first, as the CLI's SVG: precision P_n holds over (R_{n-1}, R_n], the area AP sums
-        step: 'start',
-        showSymbol: false,
-        lineStyle: { width: 1.8, color: scorerColor(s.key, theme) },
-        itemStyle: { color: scorerColor(s.key, theme) },
-        data: Array.from(recall, (r, i) => [r, precision[i]]),
-      }
-    }),
+  return deferredChart(host, (init) => {
+    const chart = init(host, undefined, { renderer: 'canvas' })
+    chart.setOption({
+      ...baseOption(theme, 'recall', 'precision'),
+      series: CHART_SCORERS.filter((s) => curves[s.key]).map((s) => {
+        const recall = decodeFloat64(curves[s.key].prRecall)
+        const precision = decodeFloat64(curves[s.key].prPrecision)
+        return {
+          type: 'line',
+          name: s.label,
+          // vertical first, as the CLI's SVG: precision P_n holds over (R_{n-1}, R_n], the area AP sums
+          step: 'start',
+          showSymbol: false,
+          lineStyle: { width: 1.8, color: scorerColor(s.key, theme) },
+          itemStyle: { color: scorerColor(s.key, theme) },
+          data: Array.from(recall, (r, i) => [r, precision[i]]),
+        }
+      }),
+    })
+    return chart
   })
-  return { resize: () => chart.resize(), dispose: () => chart.dispose() }
 }
 
 /** Observed rate against mean predicted probability per bin, with the diagonal of perfect calibration. */
@@ -84,34 +80,36 @@ export function reliabilityChart(
   curves: Curves,
   theme: ThemeColors,
 ): ChartHandle {
-  const chart = echarts.init(host, undefined, { renderer: 'canvas' })
-  chart.setOption({
-    ...baseOption(theme, 'predicted probability', 'observed frequency'),
-    series: [
-      {
-        type: 'line',
-        name: 'perfect calibration',
-        silent: true,
-        showSymbol: false,
-        lineStyle: { type: 'dashed', width: 1, color: theme.muted },
-        itemStyle: { color: theme.muted },
-        data: [
-          [0, 0],
-          [1, 1],
-        ],
-      },
-      ...CHART_SCORERS.filter((s) => curves[s.key]).map((s) => ({
-        type: 'line',
-        name: s.label,
-        symbol: 'circle',
-        symbolSize: 6,
-        lineStyle: { width: 1.2, color: scorerColor(s.key, theme) },
-        itemStyle: { color: scorerColor(s.key, theme) },
-        data: curves[s.key].reliability
-          .filter((b) => b.count > 0 && b.meanPredicted !== null && b.observedRate !== null)
-          .map((b) => [b.meanPredicted, b.observedRate, b.count]),
-      })),
-    ],
+  return deferredChart(host, (init) => {
+    const chart = init(host, undefined, { renderer: 'canvas' })
+    chart.setOption({
+      ...baseOption(theme, 'predicted probability', 'observed frequency'),
+      series: [
+        {
+          type: 'line',
+          name: 'perfect calibration',
+          silent: true,
+          showSymbol: false,
+          lineStyle: { type: 'dashed', width: 1, color: theme.muted },
+          itemStyle: { color: theme.muted },
+          data: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+        ...CHART_SCORERS.filter((s) => curves[s.key]).map((s) => ({
+          type: 'line',
+          name: s.label,
+          symbol: 'circle',
+          symbolSize: 6,
+          lineStyle: { width: 1.2, color: scorerColor(s.key, theme) },
+          itemStyle: { color: scorerColor(s.key, theme) },
+          data: curves[s.key].reliability
+            .filter((b) => b.count > 0 && b.meanPredicted !== null && b.observedRate !== null)
+            .map((b) => [b.meanPredicted, b.observedRate, b.count]),
+        })),
+      ],
+    })
+    return chart
   })
-  return { resize: () => chart.resize(), dispose: () => chart.dispose() }
 }

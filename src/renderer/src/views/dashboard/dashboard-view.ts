@@ -6,7 +6,8 @@
 // alerts need, are filled by the engine's `stats` job, with progress, while the rest shows.
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64 } from '../../../../shared/packed'
-import { lineChart, sparkline, type ChartHandle } from '../../ui/chart'
+import { lineChart, type ChartHandle } from '../../ui/chart'
+import { sparkline } from '../../ui/sparkline'
 import { tableExportButton } from '../../ui/export-dialog'
 import { usd } from '../../ui/format'
 import type { Editor, EditorContext } from '../../workbench/editors'

@@ -4,7 +4,7 @@
 import type { CallResponse, WorkbenchApi } from '../../../../shared/api'
 import type { ArchiveService } from '../../services/archive'
 import type { SelectionService } from '../../services/selection'
-import { sparkline } from '../../ui/chart'
+import { sparkline } from '../../ui/sparkline'
 import { smallButton as button } from '../../ui/dom'
 import { count, usd } from '../../ui/format'
 import type { GraphData } from '../graph/data'

@@ -101,7 +101,9 @@ export class SidePanel {
       this.host.theme(),
       week,
     )
-    e.dataset.chartReady = '1'
+    void this.chart.drawn.then((ok) => {
+      if (ok && token === this.token) e.dataset.chartReady = '1'
+    })
   }
 
   /** A followed node that is not in the shown week: its TVL history and where it exists. */
@@ -130,7 +132,9 @@ export class SidePanel {
       this.host.theme(),
       week,
     )
-    e.dataset.chartReady = '1'
+    void this.chart.drawn.then((ok) => {
+      if (ok && token === this.token) e.dataset.chartReady = '1'
+    })
   }
 
   async showEdge(source: string, target: string, week: string): Promise<void> {

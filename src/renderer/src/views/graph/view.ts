@@ -15,6 +15,7 @@ import { Emitter } from '../../services/events'
 import type { LogService } from '../../services/log'
 import type { SelectionService } from '../../services/selection'
 import { count, usd } from '../../ui/format'
+import { preloadCharts } from '../../ui/chart'
 import type { Editor, EditorContext } from '../../workbench/editors'
 import type { ThemeColors, ThemeService } from '../../workbench/theme'
 import {
@@ -460,6 +461,8 @@ export class GraphView implements Editor {
     )
     this.wholeWaiters.push(() => this.prefetchAround(week))
     this.wholeWaiters.push(() => this.warmHoverPaths())
+    // the node panel's chart (and every other view's) loads ECharts: fetch it now, not on a click
+    this.wholeWaiters.push(preloadCharts)
     await this.nextFrame()
     const t4 = performance.now()
     this.status.lastSwitchMs = t4 - t0
