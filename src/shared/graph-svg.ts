@@ -11,6 +11,9 @@ export interface SvgNode {
   color: string
   /** Drawn beside the node when set (the labels the view shows). */
   label?: string
+  /** Where the label goes (the view moves forced labels that would cover each other); right by
+   * default. */
+  labelSide?: 'right' | 'left' | 'above' | 'below'
 }
 
 export interface SvgEdge {
@@ -48,6 +51,21 @@ const esc = (s: string): string =>
 const clean = (s: string): string => esc(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''))
 
 const num = (v: number): string => (Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '0')
+
+/** A node's label on its side: beside it (right, left) or centred over or under it. */
+function labelText(n: SvgNode, label: string): string {
+  const gap = n.r + 3
+  const [x, y, anchor] =
+    n.labelSide === 'left'
+      ? [n.x - gap, n.y + 4, 'end']
+      : n.labelSide === 'above'
+        ? [n.x, n.y - gap, 'middle']
+        : n.labelSide === 'below'
+          ? [n.x, n.y + gap + 9, 'middle']
+          : [n.x + gap, n.y + 4, null]
+  const a = anchor ? ` text-anchor="${anchor}"` : ''
+  return `<text x="${num(x)}" y="${num(y)}"${a}>${clean(label)}</text>`
+}
 
 /** The scene as an SVG document: edges under nodes, labels over, title and legend in a band. */
 export function sceneToSvg(s: SvgScene): string {
@@ -91,9 +109,7 @@ export function sceneToSvg(s: SvgScene): string {
       `<circle cx="${num(n.x)}" cy="${num(n.y)}" r="${num(Math.max(n.r, 0.5))}" fill="${esc(n.color)}" data-id="${clean(n.id)}"/>`,
     )
   out.push(`</g><g class="labels" font-size="11" fill="${esc(s.text)}">`)
-  for (const n of s.nodes)
-    if (n.label)
-      out.push(`<text x="${num(n.x + n.r + 3)}" y="${num(n.y + 4)}">${clean(n.label)}</text>`)
+  for (const n of s.nodes) if (n.label) out.push(labelText(n, n.label))
   out.push(`</g></g>`)
   if (s.legend.length) {
     out.push(

@@ -145,6 +145,9 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   await scenario.press('first', 0)
   expect((await graph.status()).overlay).toMatch(/round 0 \//)
   expect((await scenario.roundMarker()).x).toBeLessThan(markerX)
+  // the shocked nodes' labels are forced on, placed where none covers another or a shocked node
+  expect((await graph.forcedLabels()).length).toBeGreaterThan(1)
+  await expect.poll(() => graph.forcedLabelOverlaps()).toEqual([])
   await wb.screenshot('scenario-playback')
   await wb.expectNoErrors()
 })

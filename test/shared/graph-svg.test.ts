@@ -71,6 +71,25 @@ describe('sceneToSvg', () => {
     expect(new Set(xs).size).toBe(2)
   })
 
+  it('puts each label on its side: beside the node (right, left) or centred over or under it', () => {
+    const at = { x: 200, y: 100, r: 5, color: '#000' }
+    const svg = sceneToSvg({
+      ...scene,
+      nodes: [
+        { ...at, id: 'R', label: 'R' },
+        { ...at, id: 'L', label: 'L', labelSide: 'left' },
+        { ...at, id: 'A', label: 'A', labelSide: 'above' },
+        { ...at, id: 'B', label: 'B', labelSide: 'below' },
+      ],
+    })
+    const text = (l: string) => new RegExp(`<text ([^>]*)>${l}</text>`).exec(svg)![1]
+    expect(text('R')).toBe('x="208" y="104"')
+    expect(text('L')).toBe('x="192" y="104" text-anchor="end"')
+    expect(text('A')).toBe('x="200" y="92" text-anchor="middle"')
+    expect(text('B')).toBe('x="200" y="117" text-anchor="middle"')
+    expect(parseWithPython(svg).texts).toEqual(expect.arrayContaining(['R', 'L', 'A', 'B']))
+  })
+
   it('writes a valid document for an empty scene', () => {
     const parsed = parseWithPython(sceneToSvg({ ...scene, nodes: [], edges: [], legend: [] }))
     expect(parsed.circles).toBe(0)

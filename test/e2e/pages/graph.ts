@@ -37,6 +37,16 @@ interface EdgeHooks {
   dxNodeCache: { pace: { fixed: number | null }; patching: boolean; invalidate(): void }
 }
 
+/** A label the view forces on: its side and box, and its node's bounding square ([x0, y0, x1, y1],
+ * screen px). */
+export interface ForcedLabel {
+  id: string
+  label: string
+  side: string
+  box: number[]
+  node: number[]
+}
+
 export class GraphEditor {
   readonly root: Locator
 
@@ -458,6 +468,55 @@ export class GraphEditor {
       })
       return out.sort((a, b) => b.size - a.size)
     }, this.id)
+  }
+
+  /**
+   * The labels the view forces on (selected and marked nodes), as sigma places them on screen:
+   * each label's box on its side (sigma's defaults: 12 px sans-serif, 14 px line, 5 px from the
+   * node's edge) and its node's bounding square.
+   */
+  forcedLabels(): Promise<ForcedLabel[]> {
+    return this.page.evaluate((id) => {
+      const s = window.__sigma![id]
+      const ctx = document.createElement('canvas').getContext('2d')!
+      ctx.font = '12px sans-serif'
+      const ratio = s.getCamera().getState().ratio
+      const out: ForcedLabel[] = []
+      s.getGraph().forEachNode((n, a) => {
+        const d = s.getNodeDisplayData(n)
+        if (!d || d.visibility === 'hidden' || d.labelVisibility !== 'visible' || !d.label) return
+        const p = s.graphToViewport({ x: a.x as number, y: a.y as number })
+        const r = s.scaleSize(d.size, ratio)
+        const w = ctx.measureText(d.label).width
+        const side = (d.labelPosition ?? 'right') as string
+        const gap = r + 5
+        const box =
+          side === 'left'
+            ? [p.x - gap - w, p.y - 7, p.x - gap, p.y + 7]
+            : side === 'above'
+              ? [p.x - w / 2, p.y - gap - 14, p.x + w / 2, p.y - gap]
+              : side === 'below'
+                ? [p.x - w / 2, p.y + gap, p.x + w / 2, p.y + gap + 14]
+                : [p.x + gap, p.y - 7, p.x + gap + w, p.y + 7]
+        out.push({ id: n, label: d.label, side, box, node: [p.x - r, p.y - r, p.x + r, p.y + r] })
+      })
+      return out
+    }, this.id)
+  }
+
+  /** Forced labels that cover another forced label or another labelled node (none expected). */
+  async forcedLabelOverlaps(): Promise<string[]> {
+    const labels = await this.forcedLabels()
+    const hit = (a: number[], b: number[]): boolean =>
+      Math.min(a[2], b[2]) > Math.max(a[0], b[0]) && Math.min(a[3], b[3]) > Math.max(a[1], b[1])
+    const out: string[] = []
+    for (const a of labels)
+      for (const b of labels) {
+        if (a.id === b.id) continue
+        if (a.id < b.id && hit(a.box, b.box)) out.push(`${a.label} × ${b.label}`)
+        if (hit(a.box, b.node)) out.push(`${a.label} × node ${b.label}`)
+      }
+    return out
   }
 
   /** Whether every shown node is the centre or linked to it by a shown edge (depth 1). */

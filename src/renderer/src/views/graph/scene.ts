@@ -51,6 +51,7 @@ export function sceneFromSigma(
       color: d.color,
       label:
         labels.has(key) || d.labelVisibility === 'visible' ? (d.label ?? undefined) : undefined,
+      labelSide: sideOf(d.labelPosition),
     })
   })
   const edges: SvgEdge[] = []
@@ -94,4 +95,9 @@ export async function svgToPng(svg: string, scale = window.devicePixelRatio || 1
   } finally {
     URL.revokeObjectURL(url)
   }
+}
+
+/** sigma's label position as the SVG writer's side ("over" and unset: right). */
+function sideOf(p: unknown): SvgNode['labelSide'] {
+  return p === 'left' || p === 'above' || p === 'below' ? p : undefined
 }

@@ -60,6 +60,7 @@ import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
+import { labelSides, type LabelItem, type LabelSide } from './label-sides'
 
 export interface GraphViewDeps {
   api: WorkbenchApi
@@ -739,9 +740,27 @@ export class GraphView implements Editor {
       if (size.width === processedAt.width && size.height === processedAt.height) return
       processedAt = size
       sigma.refresh({ partialGraph: { nodes: [] }, skipIndexation: false })
+      this.refreshMarkedLabels()
     })
     resized.observe(this.stage)
     this.offs.push(() => resized.disconnect())
+    // forced labels are placed again when the camera rests: a zoom moves nodes apart or together
+    // (labels keep their size in pixels)
+    let placing: ReturnType<typeof setTimeout> | null = null
+    const camera = sigma.getCamera()
+    const onCamera = (): void => {
+      if (this.marked.length < 2 && !this.sidedLabels.size) return
+      if (placing) clearTimeout(placing)
+      placing = setTimeout(() => {
+        placing = null
+        this.refreshMarkedLabels()
+      }, LABEL_REST_MS)
+    }
+    camera.on('updated', onCamera)
+    this.offs.push(() => {
+      camera.off('updated', onCamera)
+      if (placing) clearTimeout(placing)
+    })
     this.applyTheme(this.colors, false)
   }
 
@@ -1040,11 +1059,13 @@ export class GraphView implements Editor {
     const changedNodes: string[] = []
     let toggled = 0
     let resized = 0
+    const marked: string[] = []
     g.forEachNode((key, attrs) => {
       const i = attrs.i as number
       const hidden = !(keep[i] === 1 || this.extraNodes.has(i))
       shown[i] = hidden ? 0 : 1
       const mark = key === this.selected || !!o?.marked?.has(key)
+      if (mark && !hidden) marked.push(key)
       let label = attrs.name as string | null
       const sized = o?.nodeSizes?.get(key)
       const size = sized ?? drawnSize(attrs.size as number, !!attrs.hidden, sizeFor(sizeOf[i]))
@@ -1075,6 +1096,11 @@ export class GraphView implements Editor {
         changedNodes.push(key)
       }
     })
+    this.marked = marked
+    // sigma's positions are valid once it has the graph: a new graph places its labels after
+    if (this.handedOver)
+      for (const key of this.placeMarkedLabels())
+        if (!changedNodes.includes(key)) changedNodes.push(key)
     this.lastRestyled = changedNodes.length
     // the edges first: handing sigma a new graph draws a frame at once
     this.fillEdges()
@@ -1085,6 +1111,7 @@ export class GraphView implements Editor {
       this.lit = { nodes: [], node: -1 }
       if (this.selected && g.hasNode(this.selected))
         this.sigma.setNodeState(this.selected, { isHighlighted: true })
+      this.refreshMarkedLabels()
     } else if (changedNodes.length) {
       // A few nodes resized (a playback round's, by loss) or shown and hidden (the next week's
       // comers and leavers: ≈ 400 of a real-scale week's 11k) are drawn as they are now at once;
@@ -1112,6 +1139,82 @@ export class GraphView implements Editor {
   }
 
   private readonly extraNodes = new Set<number>()
+
+  /** The shown nodes whose labels the view forces on (selected, an overlay's marked). */
+  private marked: string[] = []
+
+  /** Label widths by text, in sigma's label font (measured once each). */
+  private readonly labelWidths = new Map<string, number>()
+  private labelMeasure: CanvasRenderingContext2D | null = null
+
+  /**
+   * Gives each forced label a side where it covers no other (label-sides.ts), at the camera as it
+   * is; writes the sides that changed into the nodes' attributes, silently, and returns those
+   * nodes (for sigma to restyle). A label nobody forces goes back to the right.
+   */
+  private placeMarkedLabels(): string[] {
+    const sigma = this.sigma
+    const g = this.graph
+    if (!sigma || !g) return []
+    const ratio = sigma.getCamera().getState().ratio
+    const items: LabelItem[] = []
+    for (const key of this.marked) {
+      const a = g.getNodeAttributes(key)
+      const label = a.label as string | null
+      if (!label) continue
+      const p = sigma.graphToViewport({ x: a.x as number, y: a.y as number })
+      items.push({
+        key,
+        x: p.x,
+        y: p.y,
+        r: sigma.scaleSize(a.size as number, ratio),
+        width: this.labelWidth(label),
+      })
+    }
+    const sides =
+      items.length > 1 ? labelSides(items, LABEL_GEOMETRY) : new Map<string, LabelSide>()
+    const changed: string[] = []
+    for (const key of this.sidedLabels) {
+      if (sides.has(key) || !g.hasNode(key)) continue
+      g.getNodeAttributes(key).ls = 'right'
+      changed.push(key)
+    }
+    this.sidedLabels.clear()
+    for (const [key, side] of sides) {
+      const a = g.getNodeAttributes(key)
+      if (side !== 'right') this.sidedLabels.add(key)
+      if ((a.ls ?? 'right') === side) continue
+      a.ls = side
+      changed.push(key)
+    }
+    return changed
+  }
+
+  /** Nodes whose label is not on the right (to put back when they are no longer forced). */
+  private readonly sidedLabels = new Set<string>()
+
+  /** Places the forced labels again and has sigma draw the ones that moved. */
+  private refreshMarkedLabels(): void {
+    const changed = this.placeMarkedLabels()
+    if (changed.length)
+      this.sigma?.refresh({
+        partialGraph: { nodes: changed },
+        skipIndexation: true,
+        schedule: true,
+      })
+  }
+
+  private labelWidth(text: string): number {
+    let w = this.labelWidths.get(text)
+    if (w === undefined) {
+      this.labelMeasure ??= document.createElement('canvas').getContext('2d')
+      if (!this.labelMeasure) return text.length * 7
+      this.labelMeasure.font = LABEL_FONT
+      w = this.labelMeasure.measureText(text).width
+      this.labelWidths.set(text, w)
+    }
+    return w
+  }
 
   private reindexTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -1683,6 +1786,10 @@ interface SigmaEdgeIndex {
 /** Up to this share of the nodes resized, shown or hidden, sigma's label grid is rebuilt after
  * REINDEX_QUIET_MS without a restyle (recompute), not at once. */
 const LATE_GRID_SHARE = 0.1
+/** sigma's label font and placement (its defaults: 12 px, a 5 px gap from the node's edge). */
+const LABEL_FONT = '12px sans-serif'
+const LABEL_GEOMETRY = { height: 14, margin: 5 }
+const LABEL_REST_MS = 150
 const REINDEX_QUIET_MS = 400
 
 // Sigma 4 styles bound to attributes that recompute() writes, with the hover highlight as an item
@@ -1700,6 +1807,8 @@ const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
       color: { attribute: 'color', defaultValue: '#999' },
       label: { attribute: 'label' },
       labelColor: { attribute: 'lc', defaultValue: '#000' },
+      // the side of a forced label (label-sides.ts); the others stay on the right
+      labelPosition: { attribute: 'ls', defaultValue: 'right' },
       // (a state list is an AND in sigma 4: an OR is nested)
       depth: {
         whenState: 'isHovered',

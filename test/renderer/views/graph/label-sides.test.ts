@@ -1,0 +1,79 @@
+// Sides of forced labels: the largest node keeps the right, the others move where they cover no
+// label and no node; every box checked against every other by plain rectangle intersection.
+import { describe, expect, it } from 'vitest'
+import {
+  labelBox,
+  labelSides,
+  type LabelItem,
+} from '../../../../src/renderer/src/views/graph/label-sides'
+
+const G = { height: 14, margin: 5 }
+
+function overlaps(items: LabelItem[], sides: Map<string, string>): string[] {
+  const boxes = items.map((i) => ({ key: i.key, b: labelBox(i, sides.get(i.key) as never, G) }))
+  const discs = items.map((i) => ({
+    key: i.key,
+    b: { x0: i.x - i.r, y0: i.y - i.r, x1: i.x + i.r, y1: i.y + i.r },
+  }))
+  const hit = (a: (typeof boxes)[0]['b'], b: (typeof boxes)[0]['b']) =>
+    Math.min(a.x1, b.x1) > Math.max(a.x0, b.x0) && Math.min(a.y1, b.y1) > Math.max(a.y0, b.y0)
+  const out: string[] = []
+  for (const a of boxes) {
+    for (const b of boxes)
+      if (a.key < b.key && hit(a.b, b.b)) out.push(`${a.key} label × ${b.key} label`)
+    for (const d of discs)
+      if (a.key !== d.key && hit(a.b, d.b)) out.push(`${a.key} label × ${d.key} node`)
+  }
+  return out
+}
+
+describe('labelSides', () => {
+  it('leaves labels on the right where nothing covers them', () => {
+    const items = [
+      { key: 'a', x: 0, y: 0, r: 5, width: 40 },
+      { key: 'b', x: 0, y: 100, r: 5, width: 40 },
+    ]
+    expect([...labelSides(items, G)]).toEqual([
+      ['a', 'right'],
+      ['b', 'right'],
+    ])
+  })
+
+  it('moves a label off a neighbour: WETH and BUSD side by side (the demo’s top-5 shock)', () => {
+    // BUSD's node sits where WETH's label would be drawn, BUSD the smaller
+    const items = [
+      { key: 'WETH', x: 100, y: 200, r: 6, width: 38 },
+      { key: 'BUSD', x: 130, y: 199, r: 5, width: 36 },
+    ]
+    const sides = labelSides(items, G)
+    expect(overlaps(items, sides)).toEqual([])
+    // the larger node's label takes the first clear side (its right holds BUSD's node)
+    expect(sides.get('WETH')).toBe('left')
+    expect(sides.get('BUSD')).toBe('right')
+  })
+
+  it('clears a crowded cluster of marked nodes (no label over another label or node)', () => {
+    // a ring of eight nodes ≈ 30 px apart: right-hand labels reach the next node
+    const items: LabelItem[] = Array.from({ length: 8 }, (_, k) => ({
+      key: `n${k}`,
+      x: 300 + 40 * Math.cos((k * Math.PI) / 4),
+      y: 300 + 40 * Math.sin((k * Math.PI) / 4),
+      r: 4 + (k % 3),
+      width: 34,
+    }))
+    const right = new Map(items.map((i) => [i.key, 'right']))
+    expect(overlaps(items, right).length).toBeGreaterThan(0)
+    expect(overlaps(items, labelSides(items, G))).toEqual([])
+  })
+
+  it('takes the least covered side when every side is covered, and never throws', () => {
+    const items = [
+      { key: 'hub', x: 0, y: 0, r: 30, width: 50 },
+      { key: 'in', x: 0, y: 0, r: 2, width: 50 },
+    ]
+    const sides = labelSides(items, G)
+    expect(sides.size).toBe(2)
+    expect(['right', 'left', 'above', 'below']).toContain(sides.get('in'))
+    expect(labelSides([], G).size).toBe(0)
+  })
+})
