@@ -9,6 +9,7 @@
 //
 //   node bench/scenario-ui.mjs [--archive bench/data/real-scale.sqlite] [--renderer DIR]
 //                              [--keep-copy | --no-copy] [--profile FILE.cpuprofile]
+//                              [--trace FILE.json]
 //
 // A scenario run is stored in the archive, so the bench works on a copy in a temporary folder
 // (deleted at the end). Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and
@@ -29,6 +30,9 @@ const { values } = parseArgs({
     /** A CPU profile of the renderer during the forward steps, written to this file (.cpuprofile)
      * with the functions of most self time printed (a readable build: DEXPOSURE_MINIFY=0). */
     profile: { type: 'string' },
+    /** A devtools trace (timeline and GPU categories) of the first method's forward steps, for
+     * where a step's time goes outside JS (the software rasteriser's readbacks). */
+    trace: { type: 'string' },
   },
 })
 const source = ui.requireArchive(values.archive)
@@ -218,7 +222,13 @@ try {
         [from, to],
       )
     if (profiler) await profiler.send('Profiler.start')
+    const tracing = values.trace && m === METHODS[0]
+    if (tracing)
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'gpu'],
+      })
     const forward = n > 1 ? await drive(1, Math.min(n - 1, MAX_STEPS)) : []
+    if (tracing) writeFileSync(values.trace, await browser.stopTracing())
     if (profiler) profiles.push((await profiler.send('Profiler.stop')).profile)
     console.error(
       `${m}: ${forward.length} steps, ms each: ${forward.map((x) => x.wall.toFixed(0))}`,
