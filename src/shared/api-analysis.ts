@@ -9,6 +9,9 @@
 // undefined (NaN in the engine) is null; long work is a job (`{ jobId }`, then job.progress and
 // job.done with a small `result`), one running job per kind (docs/architecture.md).
 import { z } from 'zod'
+import { CONTAGION_METHOD_NAMES, SIS_SORTS } from './api-names'
+
+export { CONTAGION_METHOD_NAMES, SIS_SORTS }
 
 const week = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a week YYYY-MM-DD')
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
@@ -22,7 +25,6 @@ const offset = z.number().int().min(0).optional()
 const order = z.enum(['asc', 'desc']).optional()
 const JobStartedSchema = z.object({ jobId: z.string() })
 
-export const CONTAGION_METHOD_NAMES = ['reference', 'debtrank', 'eisenberg-noe'] as const
 const method = z.enum(CONTAGION_METHOD_NAMES)
 
 // ---- week dashboard
@@ -71,17 +73,6 @@ export const StatsSeriesSchema = z.object({
   /** The `stats` job computing the missing weeks (started or joined by this call), or null. */
   jobId: z.string().nullable(),
 })
-
-export const SIS_SORTS = [
-  'rank',
-  'score',
-  'pagerank',
-  'tail',
-  'logTvl',
-  'rankChange',
-  'node',
-  'name',
-] as const
 
 export const SisRowSchema = z.object({
   rank: z.number().int(),

@@ -2,33 +2,16 @@
 // a PDF, built by the engine (src/engine/report/) as a job. `src/shared/api.ts` spreads
 // `reportCalls` into its `calls`. The CLI's `dexposure report` builds the same document.
 import { z } from 'zod'
+import { REPORT_SECTIONS } from './api-names'
+
+export {
+  REPORT_DEFAULT_HORIZONS,
+  REPORT_SECTION_TITLES,
+  REPORT_SECTIONS,
+  type ReportSection,
+} from './api-names'
 
 const week = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a week YYYY-MM-DD')
-
-/** The report's sections in document order; their titles are fixed (tests and readers look for them). */
-export const REPORT_SECTIONS = [
-  'summary',
-  'sis',
-  'spillovers',
-  'forecast',
-  'contagion',
-  'alerts',
-  'provenance',
-] as const
-export type ReportSection = (typeof REPORT_SECTIONS)[number]
-
-export const REPORT_SECTION_TITLES: Record<ReportSection, string> = {
-  summary: 'Summary',
-  sis: 'Systemic importance',
-  spillovers: 'Spillovers',
-  forecast: 'Forecast',
-  contagion: 'Contagion scenarios',
-  alerts: 'Alerts',
-  provenance: 'Provenance',
-}
-
-/** Horizons asked when none are given (the shipped models' first two). */
-export const REPORT_DEFAULT_HORIZONS = [1, 4]
 
 export const ReportRequestSchema = z.object({
   week,

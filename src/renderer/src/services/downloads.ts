@@ -3,13 +3,12 @@
 // browser mode and in the sandboxed Electron page, neither of which can read the engine's disk.
 // Graph exports, the views' table exports and the query console's export all end here.
 import type { EventPayload, WorkbenchApi } from '../../../shared/api'
-import {
-  GraphExportResultSchema,
-  type GraphExportFormat,
-  type GraphExportResult,
-  type GraphExportTarget,
+import type {
+  GraphExportFormat,
+  GraphExportResult,
+  GraphExportTarget,
 } from '../../../shared/api-export'
-import { QueryExportResultSchema } from '../../../shared/api-query'
+import type { QueryExportResultSchema } from '../../../shared/api-query'
 import type { z } from 'zod'
 import type { JobsService } from './jobs'
 import type { LogService } from './log'
@@ -68,6 +67,9 @@ export async function exportTableJob(
       state: done.state === 'cancelled' ? 'cancelled' : 'failed',
       message: done.error?.message ?? done.message ?? done.state,
     }
+  // a job's result is untyped in the contract: checked here, with the schema loaded on use (the
+  // startup bundle constructs none of the contract's schemas)
+  const { QueryExportResultSchema } = await import('../../../shared/api-query')
   const result = QueryExportResultSchema.parse(done.result)
   if (result.downloadId) saveBlob(await readDownload(deps.api, result.downloadId), result.name)
   // the Log's one line for the export is the job's own (JobsService: its label and the engine's
@@ -91,6 +93,7 @@ export async function exportGraphJob(
   )
   // a failed job is already in Problems (and its toast) through JobsService: once is enough
   if (done.state !== 'done') return null
+  const { GraphExportResultSchema } = await import('../../../shared/api-export')
   const result = GraphExportResultSchema.parse(done.result)
   for (const f of result.files) {
     if (!f.downloadId) throw new Error(`export ${f.name} has no download`)

@@ -8,4 +8,8 @@ export function usd(x: number): string {
   return `$${x.toFixed(0)}`
 }
 
-export const count = (x: number): string => x.toLocaleString('en')
+// one formatter: toLocaleString('en') builds one a call (≈ 0.1 ms; the Explorer's week list alone
+// formats hundreds at start)
+const counts = new Intl.NumberFormat('en')
+
+export const count = (x: number): string => counts.format(x)

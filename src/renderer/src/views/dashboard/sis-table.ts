@@ -3,7 +3,7 @@
 // score's three parts and the change of rank since the previous archived week. A row click shows
 // the node on the graph.
 import type { CallResponse, WorkbenchApi } from '../../../../shared/api'
-import { SIS_SORTS } from '../../../../shared/api-analysis'
+import { SIS_SORTS } from '../../../../shared/api-names'
 import { count } from '../../ui/format'
 import { formatRatio } from './figures'
 import { rankChangeLabel } from './alert-timeline'

@@ -3,15 +3,13 @@
 // own opaque origin), and "Save HTML" / "Save PDF". Every build is the engine's `report.build`
 // job — the same code path as `dexposure report` — with progress and Cancel here and in the Jobs
 // panel. A change of the form rebuilds the preview after a short pause.
+import type { CallRequest, ReportResult } from '../../../../shared/api'
 import {
   REPORT_DEFAULT_HORIZONS,
   REPORT_SECTION_TITLES,
   REPORT_SECTIONS,
-  ReportResultSchema,
-  type CallRequest,
-  type ReportResult,
   type ReportSection,
-} from '../../../../shared/api'
+} from '../../../../shared/api-names'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
 import { chosenModels, modelForForecast } from '../../services/model-choice'
 import { runJob } from '../../services/run-job'
@@ -243,6 +241,8 @@ export class ReportEditor implements Editor {
         this.setStatus(done.error?.message ?? done.message ?? 'the report failed', 'error')
         return null
       }
+      // a job's result is untyped in the contract: checked here, with the schema loaded on use
+      const { ReportResultSchema } = await import('../../../../shared/api-report')
       const result = ReportResultSchema.parse(done.result)
       // the HTML of a PDF build is the same document: keep it as the preview
       this.show(key, result)

@@ -1,7 +1,7 @@
 // The Reports area (issue 13 §1): the Reports side view (activity bar "Reports": what a report
 // holds and a button to open the builder on the shown week) and the 'report' editor (builder,
 // live preview, Save HTML / Save PDF), with their palette commands.
-import { REPORT_SECTION_TITLES, REPORT_SECTIONS } from '../../../../shared/api'
+import { REPORT_SECTION_TITLES, REPORT_SECTIONS } from '../../../../shared/api-names'
 import type { SideView } from '../../workbench/parts'
 import type { Contribution, Workbench } from '../context'
 import { h } from '../risk/elements'

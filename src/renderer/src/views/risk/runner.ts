@@ -7,7 +7,7 @@
 // Jobs panel, then opens the result in an editor.
 import { modelForForecast } from '../../services/model-choice'
 import type { CallRequest, EventPayload } from '../../../../shared/api'
-import { CONTAGION_METHOD_NAMES } from '../../../../shared/api'
+import { CONTAGION_METHOD_NAMES } from '../../../../shared/api-names'
 import { SCENARIOS } from '../../../../shared/risk/scenarios'
 import type { ApiError } from '../../services/api-client'
 import type { JobView } from '../../services/jobs'
