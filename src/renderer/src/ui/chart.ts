@@ -91,6 +91,25 @@ export function deferredChart(
   }
 }
 
+/** A chart of one ECharts option over the renderer's common base: no animation, transparent,
+ * the theme's muted text. */
+export function optionChart(
+  host: HTMLElement,
+  theme: ThemeColors,
+  option: Record<string, unknown>,
+): DeferredChart {
+  return deferredChart(host, (init) => {
+    const chart = init(host, undefined, { renderer: 'canvas' })
+    chart.setOption({
+      animation: false,
+      backgroundColor: 'transparent',
+      textStyle: { color: theme.muted, fontSize: 11 },
+      ...option,
+    })
+    return chart
+  })
+}
+
 export interface LineSeries {
   name: string
   /** [week, value] points, weeks as YYYY-MM-DD. */
@@ -108,49 +127,42 @@ export function lineChart(
   marker?: string,
 ): ChartHandle {
   const usd = series.some((s) => s.usd)
-  return deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { color: theme.muted, fontSize: 11 },
-      grid: { left: 56, right: 12, top: 14, bottom: 44 },
-      tooltip: {
-        trigger: 'axis',
-        valueFormatter: (v: number) => (usd ? compactUsd(v) : String(v)),
-      },
-      xAxis: {
-        type: 'time',
-        axisLine: { lineStyle: { color: theme.muted } },
-        splitLine: { show: false },
-      },
-      yAxis: {
-        type: 'value',
-        scale: true,
-        axisLabel: { formatter: (v: number) => (usd ? compactUsd(v) : String(v)) },
-        splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
-      },
-      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
-      series: series.map((s) => ({
-        type: 'line',
-        name: s.name,
-        showSymbol: false,
-        sampling: 'lttb',
-        lineStyle: { width: 1.6, color: s.color ?? theme.accent },
-        itemStyle: { color: s.color ?? theme.accent },
-        data: s.points,
-        markLine: marker
-          ? {
-              silent: true,
-              symbol: 'none',
-              lineStyle: { color: theme.muted, type: 'dashed' },
-              label: { show: false },
-              data: [{ xAxis: marker }],
-            }
-          : undefined,
-      })),
-    })
-    return chart
+  return optionChart(host, theme, {
+    grid: { left: 56, right: 12, top: 14, bottom: 44 },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: number) => (usd ? compactUsd(v) : String(v)),
+    },
+    xAxis: {
+      type: 'time',
+      axisLine: { lineStyle: { color: theme.muted } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: { formatter: (v: number) => (usd ? compactUsd(v) : String(v)) },
+      splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
+    },
+    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
+    series: series.map((s) => ({
+      type: 'line',
+      name: s.name,
+      showSymbol: false,
+      sampling: 'lttb',
+      lineStyle: { width: 1.6, color: s.color ?? theme.accent },
+      itemStyle: { color: s.color ?? theme.accent },
+      data: s.points,
+      markLine: marker
+        ? {
+            silent: true,
+            symbol: 'none',
+            lineStyle: { color: theme.muted, type: 'dashed' },
+            label: { show: false },
+            data: [{ xAxis: marker }],
+          }
+        : undefined,
+    })),
   })
 }
 
@@ -164,35 +176,28 @@ export function barChart(
   const fmt = (v: number): string => (opts.usd ? compactUsd(v) : v.toLocaleString('en'))
   // largest at the top: ECharts draws a category axis from the bottom up
   const rows = [...bars].reverse()
-  return deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { color: theme.muted, fontSize: 11 },
-      grid: { left: 8, right: 24, top: 10, bottom: 24, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmt },
-      xAxis: {
-        type: 'value',
-        axisLabel: { formatter: fmt },
-        splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
+  return optionChart(host, theme, {
+    grid: { left: 8, right: 24, top: 10, bottom: 24, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmt },
+    xAxis: {
+      type: 'value',
+      axisLabel: { formatter: fmt },
+      splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
+    },
+    yAxis: {
+      type: 'category',
+      data: rows.map((b) => b.label),
+      axisLabel: { width: 180, overflow: 'truncate' },
+      axisLine: { lineStyle: { color: theme.muted } },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: opts.name,
+        data: rows.map((b) => b.value),
+        itemStyle: { color: theme.accent },
+        barMaxWidth: 18,
       },
-      yAxis: {
-        type: 'category',
-        data: rows.map((b) => b.label),
-        axisLabel: { width: 180, overflow: 'truncate' },
-        axisLine: { lineStyle: { color: theme.muted } },
-      },
-      series: [
-        {
-          type: 'bar',
-          name: opts.name,
-          data: rows.map((b) => b.value),
-          itemStyle: { color: theme.accent },
-          barMaxWidth: 18,
-        },
-      ],
-    })
-    return chart
+    ],
   })
 }

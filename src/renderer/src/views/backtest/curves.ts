@@ -4,7 +4,7 @@
 // diagonal), model vs persistence vs EdgeBank.
 import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat64 } from '../../../../shared/packed'
-import { deferredChart, type ChartHandle } from '../../ui/chart'
+import { optionChart, type ChartHandle } from '../../ui/chart'
 import type { ThemeColors } from '../../workbench/theme'
 
 type Curves = NonNullable<CallResponse<'backtest.result'>>['curves']
@@ -35,9 +35,6 @@ function baseOption(theme: ThemeColors, x: string, y: string) {
     splitLine: { lineStyle: { color: theme.kind === 'dark' ? '#2c3440' : '#e8ecf1' } },
   })
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: { color: theme.muted, fontSize: 11 },
     grid: { left: 48, right: 14, top: 30, bottom: 40 },
     legend: { top: 0, textStyle: { color: theme.text } },
     tooltip: {
@@ -51,26 +48,22 @@ function baseOption(theme: ThemeColors, x: string, y: string) {
 
 /** Precision against recall for each scorer the run has a curve of. */
 export function prCurveChart(host: HTMLElement, curves: Curves, theme: ThemeColors): ChartHandle {
-  return deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      ...baseOption(theme, 'recall', 'precision'),
-      series: CHART_SCORERS.filter((s) => curves[s.key]).map((s) => {
-        const recall = decodeFloat64(curves[s.key].prRecall)
-        const precision = decodeFloat64(curves[s.key].prPrecision)
-        return {
-          type: 'line',
-          name: s.label,
-          // vertical first, as the CLI's SVG: precision P_n holds over (R_{n-1}, R_n], the area AP sums
-          step: 'start',
-          showSymbol: false,
-          lineStyle: { width: 1.8, color: scorerColor(s.key, theme) },
-          itemStyle: { color: scorerColor(s.key, theme) },
-          data: Array.from(recall, (r, i) => [r, precision[i]]),
-        }
-      }),
-    })
-    return chart
+  return optionChart(host, theme, {
+    ...baseOption(theme, 'recall', 'precision'),
+    series: CHART_SCORERS.filter((s) => curves[s.key]).map((s) => {
+      const recall = decodeFloat64(curves[s.key].prRecall)
+      const precision = decodeFloat64(curves[s.key].prPrecision)
+      return {
+        type: 'line',
+        name: s.label,
+        // vertical first, as the CLI's SVG: precision P_n holds over (R_{n-1}, R_n], the area AP sums
+        step: 'start',
+        showSymbol: false,
+        lineStyle: { width: 1.8, color: scorerColor(s.key, theme) },
+        itemStyle: { color: scorerColor(s.key, theme) },
+        data: Array.from(recall, (r, i) => [r, precision[i]]),
+      }
+    }),
   })
 }
 
@@ -80,36 +73,32 @@ export function reliabilityChart(
   curves: Curves,
   theme: ThemeColors,
 ): ChartHandle {
-  return deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      ...baseOption(theme, 'predicted probability', 'observed frequency'),
-      series: [
-        {
-          type: 'line',
-          name: 'perfect calibration',
-          silent: true,
-          showSymbol: false,
-          lineStyle: { type: 'dashed', width: 1, color: theme.muted },
-          itemStyle: { color: theme.muted },
-          data: [
-            [0, 0],
-            [1, 1],
-          ],
-        },
-        ...CHART_SCORERS.filter((s) => curves[s.key]).map((s) => ({
-          type: 'line',
-          name: s.label,
-          symbol: 'circle',
-          symbolSize: 6,
-          lineStyle: { width: 1.2, color: scorerColor(s.key, theme) },
-          itemStyle: { color: scorerColor(s.key, theme) },
-          data: curves[s.key].reliability
-            .filter((b) => b.count > 0 && b.meanPredicted !== null && b.observedRate !== null)
-            .map((b) => [b.meanPredicted, b.observedRate, b.count]),
-        })),
-      ],
-    })
-    return chart
+  return optionChart(host, theme, {
+    ...baseOption(theme, 'predicted probability', 'observed frequency'),
+    series: [
+      {
+        type: 'line',
+        name: 'perfect calibration',
+        silent: true,
+        showSymbol: false,
+        lineStyle: { type: 'dashed', width: 1, color: theme.muted },
+        itemStyle: { color: theme.muted },
+        data: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+      ...CHART_SCORERS.filter((s) => curves[s.key]).map((s) => ({
+        type: 'line',
+        name: s.label,
+        symbol: 'circle',
+        symbolSize: 6,
+        lineStyle: { width: 1.2, color: scorerColor(s.key, theme) },
+        itemStyle: { color: scorerColor(s.key, theme) },
+        data: curves[s.key].reliability
+          .filter((b) => b.count > 0 && b.meanPredicted !== null && b.observedRate !== null)
+          .map((b) => [b.meanPredicted, b.observedRate, b.count]),
+      })),
+    ],
   })
 }

@@ -2,7 +2,7 @@
 // chunk is loaded): the loss by
 // round of a scenario, one line per method, with a marker at the round the graph plays; and the
 // histogram of a Monte Carlo loss distribution with its VaR lines.
-import { deferredChart, type ChartHandle } from '../../ui/chart'
+import { optionChart, type ChartHandle } from '../../ui/chart'
 import { usd } from '../../ui/format'
 import type { ThemeColors } from '../../workbench/theme'
 
@@ -29,42 +29,35 @@ export function roundChart(
 ): RoundChart {
   const top = 28
   const bottom = 30
-  const drawn = deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { color: theme.muted, fontSize: 11 },
-      grid: { left: 62, right: 16, top, bottom },
-      // one line that scrolls: wrapped in a narrow split it covered the plot's top
-      legend: { top: 0, type: 'scroll', textStyle: { color: theme.text } },
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => usd(v) },
-      xAxis: {
-        type: 'value',
-        name: 'round',
-        nameLocation: 'middle',
-        nameGap: 20,
-        minInterval: 1,
-        axisLine: { lineStyle: { color: theme.muted } },
-        splitLine: { show: false },
-      },
-      yAxis: {
-        type: 'value',
-        scale: true,
-        axisLabel: { formatter: (v: number) => usd(v) },
-        splitLine: { lineStyle: { color: grid(theme) } },
-      },
-      series: series.map((s) => ({
-        type: 'line',
-        name: s.name,
-        step: false,
-        showSymbol: s.points.length <= 30,
-        lineStyle: { width: 1.8, color: s.color },
-        itemStyle: { color: s.color },
-        data: s.points,
-      })),
-    })
-    return chart
+  const drawn = optionChart(host, theme, {
+    grid: { left: 62, right: 16, top, bottom },
+    // one line that scrolls: wrapped in a narrow split it covered the plot's top
+    legend: { top: 0, type: 'scroll', textStyle: { color: theme.text } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => usd(v) },
+    xAxis: {
+      type: 'value',
+      name: 'round',
+      nameLocation: 'middle',
+      nameGap: 20,
+      minInterval: 1,
+      axisLine: { lineStyle: { color: theme.muted } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: { formatter: (v: number) => usd(v) },
+      splitLine: { lineStyle: { color: grid(theme) } },
+    },
+    series: series.map((s) => ({
+      type: 'line',
+      name: s.name,
+      step: false,
+      showSymbol: s.points.length <= 30,
+      lineStyle: { width: 1.8, color: s.color },
+      itemStyle: { color: s.color },
+      data: s.points,
+    })),
   })
   // The round marker is an element over the canvas, moved at each playback step: an ECharts
   // markLine is an option, and setting one lays the whole chart out again (≈ 20 ms a step, CPU
@@ -141,55 +134,48 @@ export function histogramChart(
   const w = n > 0 && h.to > h.from ? (h.to - h.from) / n : 0
   const data = h.counts.map((c, b) => [h.from + (b + 0.5) * w, c])
   const pad = w || Math.max(Math.abs(h.from) * 0.01, 1e-6)
-  return deferredChart(host, (init) => {
-    const chart = init(host, undefined, { renderer: 'canvas' })
-    chart.setOption({
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { color: theme.muted, fontSize: 11 },
-      grid: { left: 44, right: 16, top: 22, bottom: 34 },
-      tooltip: {
-        trigger: 'item',
-        formatter: (p: { value: [number, number] }) =>
-          `${h.format(p.value[0] - w / 2)} … ${h.format(p.value[0] + w / 2)}: ${p.value[1]} draws`,
-      },
-      xAxis: {
-        type: 'value',
-        min: h.from - pad,
-        max: h.to + pad,
-        name: 'loss, % of total TVL',
-        nameLocation: 'middle',
-        nameGap: 22,
-        axisLabel: { formatter: (v: number) => h.format(v) },
-        axisLine: { lineStyle: { color: theme.muted } },
-        splitLine: { show: false },
-      },
-      yAxis: {
-        type: 'value',
-        name: 'draws',
-        minInterval: 1,
-        splitLine: { lineStyle: { color: grid(theme) } },
-      },
-      series: [
-        {
-          type: 'bar',
-          barWidth: '92%',
-          barCategoryGap: 0,
-          itemStyle: { color: h.color },
-          data,
-          markLine: {
-            silent: true,
-            symbol: 'none',
-            data: h.lines.map((l) => ({
-              xAxis: l.value,
-              lineStyle: { color: l.color, type: 'dashed' },
-              // along the line, so close lines (VaR 95 and 99) do not print over each other
-              label: { formatter: l.label, color: l.color, position: 'insideEndTop', fontSize: 10 },
-            })),
-          },
+  return optionChart(host, theme, {
+    grid: { left: 44, right: 16, top: 22, bottom: 34 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number] }) =>
+        `${h.format(p.value[0] - w / 2)} … ${h.format(p.value[0] + w / 2)}: ${p.value[1]} draws`,
+    },
+    xAxis: {
+      type: 'value',
+      min: h.from - pad,
+      max: h.to + pad,
+      name: 'loss, % of total TVL',
+      nameLocation: 'middle',
+      nameGap: 22,
+      axisLabel: { formatter: (v: number) => h.format(v) },
+      axisLine: { lineStyle: { color: theme.muted } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'draws',
+      minInterval: 1,
+      splitLine: { lineStyle: { color: grid(theme) } },
+    },
+    series: [
+      {
+        type: 'bar',
+        barWidth: '92%',
+        barCategoryGap: 0,
+        itemStyle: { color: h.color },
+        data,
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          data: h.lines.map((l) => ({
+            xAxis: l.value,
+            lineStyle: { color: l.color, type: 'dashed' },
+            // along the line, so close lines (VaR 95 and 99) do not print over each other
+            label: { formatter: l.label, color: l.color, position: 'insideEndTop', fontSize: 10 },
+          })),
         },
-      ],
-    })
-    return chart
+      },
+    ],
   })
 }
