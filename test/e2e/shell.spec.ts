@@ -188,3 +188,41 @@ test('the graph opens without waiting for the charts, and a chart draws once the
   await page.keyboard.press('Escape')
   await wb.expectNoErrors()
 })
+
+test('a chart whose code cannot load says so in its place; the graph is unaffected', async () => {
+  const chunk = '**/assets/echarts-*.js'
+  await page.route(chunk, (route) => route.abort())
+  await wb.reload()
+  graph = await wb.graph()
+  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
+  await wb.showTab(/^Week /)
+  await graph.fit()
+  const [node] = await graph.visibleNodes()
+  await graph.clickNode(node.id)
+  const panel = graph.panel()
+  await expect(panel).toHaveAttribute('data-node', node.id)
+  await expect(panel.locator('.panel-chart .chart-error')).toContainText(
+    'The chart could not be loaded',
+  )
+  await expect(panel.locator('.panel-chart .chart-error')).toContainText('Reload the window')
+  expect(await panel.getAttribute('data-chart-ready')).toBeNull()
+  // the rest of the panel is there, and the graph still answers
+  await expect(panel.locator('table[data-dir="out"] tr[data-node]').first()).toBeVisible()
+  expect((await graph.stagePixels()).drawn).toBeGreaterThan(200)
+  // the failed requests and the chart's error are the only errors
+  const errors = wb.errors.splice(0)
+  expect(errors.length).toBeGreaterThan(0)
+  for (const e of errors)
+    expect(e).toMatch(/echarts|Failed to fetch dynamically imported module|ERR_FAILED/)
+  await page.unroute(chunk)
+  // a reload asks for the chunk again, and the chart draws
+  await wb.reload()
+  graph = await wb.graph()
+  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
+  await wb.showTab(/^Week /)
+  await graph.fit()
+  await graph.clickNode(node.id)
+  await expect(graph.panel()).toHaveAttribute('data-chart-ready', '1')
+  await page.keyboard.press('Escape')
+  await wb.expectNoErrors()
+})

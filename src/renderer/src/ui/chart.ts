@@ -14,7 +14,7 @@ type ChartLib = typeof import('./echarts')
 let lib: ChartLib | null = null
 let loading: Promise<ChartLib> | null = null
 
-/** The ECharts chunk, loaded once (a failed load is tried again by the next chart). */
+/** The ECharts chunk, loaded once (a failed load is asked for again by the next chart). */
 export function loadCharts(): Promise<ChartLib> {
   loading ??= import('./echarts').then(
     (m) => (lib = m),
@@ -74,7 +74,8 @@ export function deferredChart(
         if (disposed) return false
         const message = document.createElement('p')
         message.className = 'chart-error'
-        message.textContent = `The chart could not be loaded: ${e instanceof Error ? e.message : String(e)}`
+        // a browser keeps a failed module load for the page's life: only a reload asks again
+        message.textContent = `The chart could not be loaded (${e instanceof Error ? e.message : String(e)}). Reload the window to try again.`
         host.replaceChildren(message)
         console.error(e)
         return false
