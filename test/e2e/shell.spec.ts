@@ -2,7 +2,7 @@
 // to a protocol, "#" to go to a week), the Search side bar, key bindings and the Help view that
 // lists them, the loopback API's access token, and a start that does not wait for the charts. One
 // page, on the demo archive of global setup.
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { GraphEditor } from './pages/graph'
 import { Workbench } from './pages/workbench'
 import { demoServer } from './server'
@@ -156,9 +156,30 @@ test('an analyst reloads the page (F5) and keeps working', async () => {
   await wb.expectNoErrors()
 })
 
+/** ECharts, a chunk of its own (ui/chart.ts). */
+const chunk = '**/assets/echarts-*.js'
+
+/** Reloads the page and waits until its week is on screen whole. */
+async function reloadWhole(): Promise<void> {
+  await wb.reload()
+  graph = await wb.graph()
+  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
+}
+
+/** Fits the graph and clicks `nodeId` (by default the largest node on screen); answers the node
+ * and the panel it opened. */
+async function openNode(nodeId?: string): Promise<{ node: string; panel: Locator }> {
+  await wb.showTab(/^Week /)
+  await graph.fit()
+  const node = nodeId ?? (await graph.visibleNodes())[0].id
+  await graph.clickNode(node)
+  const panel = graph.panel()
+  await expect(panel).toHaveAttribute('data-node', node)
+  return { node, panel }
+}
+
 test('the graph opens without waiting for the charts, and a chart draws once they arrive', async () => {
-  // ECharts is a chunk of its own: hold it, and the week still opens and draws whole
-  const chunk = '**/assets/echarts-*.js'
+  // hold the charts' chunk: the week still opens and draws whole
   let release!: () => void
   const held = new Promise<void>((r) => (release = r))
   let requested = false
@@ -167,19 +188,12 @@ test('the graph opens without waiting for the charts, and a chart draws once the
     await held
     await route.continue()
   })
-  await wb.reload()
-  graph = await wb.graph()
-  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
+  await reloadWhole()
   // fetched ahead in an idle moment after the first frame, not on a click
   await expect.poll(() => requested).toBe(true)
   // a node's panel opens meanwhile; its TVL chart is drawn when the chunk arrives
-  await wb.showTab(/^Week /)
-  await graph.fit()
-  const [node] = await graph.visibleNodes()
-  await graph.clickNode(node.id)
-  const panel = graph.panel()
-  await expect(panel).toHaveAttribute('data-node', node.id)
-  await expect(panel.locator('h3')).toHaveText(node.label ?? node.id)
+  const { panel } = await openNode()
+  await expect(panel.locator('h4').first()).toHaveText(/^TVL across \d+ weeks$/)
   expect(await panel.getAttribute('data-chart-ready')).toBeNull()
   release()
   await expect(panel).toHaveAttribute('data-chart-ready', '1')
@@ -190,17 +204,9 @@ test('the graph opens without waiting for the charts, and a chart draws once the
 })
 
 test('a chart whose code cannot load says so in its place; the graph is unaffected', async () => {
-  const chunk = '**/assets/echarts-*.js'
   await page.route(chunk, (route) => route.abort())
-  await wb.reload()
-  graph = await wb.graph()
-  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
-  await wb.showTab(/^Week /)
-  await graph.fit()
-  const [node] = await graph.visibleNodes()
-  await graph.clickNode(node.id)
-  const panel = graph.panel()
-  await expect(panel).toHaveAttribute('data-node', node.id)
+  await reloadWhole()
+  const { node, panel } = await openNode()
   await expect(panel.locator('.panel-chart .chart-error')).toContainText(
     'The chart could not be loaded',
   )
@@ -216,13 +222,9 @@ test('a chart whose code cannot load says so in its place; the graph is unaffect
     expect(e).toMatch(/echarts|Failed to fetch dynamically imported module|ERR_FAILED/)
   await page.unroute(chunk)
   // a reload asks for the chunk again, and the chart draws
-  await wb.reload()
-  graph = await wb.graph()
-  await expect.poll(async () => (await graph.status()).whole, { timeout: 30_000 }).toBe(true)
-  await wb.showTab(/^Week /)
-  await graph.fit()
-  await graph.clickNode(node.id)
-  await expect(graph.panel()).toHaveAttribute('data-chart-ready', '1')
+  await reloadWhole()
+  const again = await openNode(node)
+  await expect(again.panel).toHaveAttribute('data-chart-ready', '1')
   await page.keyboard.press('Escape')
   await wb.expectNoErrors()
 })

@@ -504,18 +504,24 @@ export class GraphEditor {
     }, this.id)
   }
 
-  /** Forced labels that cover another forced label or another labelled node (none expected). */
+  /** Forced labels that cover another forced label or another labelled node, or that the stage's
+   * edge cuts off (none expected). */
   async forcedLabelOverlaps(): Promise<string[]> {
     const labels = await this.forcedLabels()
+    const stage = await this.page.evaluate((id) => window.__sigma![id].getDimensions(), this.id)
     const hit = (a: number[], b: number[]): boolean =>
       Math.min(a[2], b[2]) > Math.max(a[0], b[0]) && Math.min(a[3], b[3]) > Math.max(a[1], b[1])
     const out: string[] = []
-    for (const a of labels)
+    for (const a of labels) {
+      const [x0, y0, x1, y1] = a.box
+      if (x0 < 0 || y0 < 0 || x1 > stage.width || y1 > stage.height)
+        out.push(`${a.label} off the stage`)
       for (const b of labels) {
         if (a.id === b.id) continue
         if (a.id < b.id && hit(a.box, b.box)) out.push(`${a.label} × ${b.label}`)
         if (hit(a.box, b.node)) out.push(`${a.label} × node ${b.label}`)
       }
+    }
     return out
   }
 

@@ -65,7 +65,6 @@ export function deferredChart(
   const paint = (l: ChartLib): boolean => {
     if (disposed) return false
     chart = draw(l.init)
-    host.dataset.chartDrawn = '1'
     return true
   }
   const drawn: Promise<boolean> = lib

@@ -66,6 +66,16 @@ describe('labelSides', () => {
     expect(overlaps(items, labelSides(items, G))).toEqual([])
   })
 
+  it('keeps a label on the stage: a node at its right edge is labelled on the left', () => {
+    const items = [{ key: 'Binance CEX', x: 590, y: 100, r: 10, width: 70 }]
+    const stage = { width: 600, height: 400 }
+    expect(labelSides(items, G).get('Binance CEX')).toBe('right')
+    expect(labelSides(items, { ...G, stage }).get('Binance CEX')).toBe('left')
+    // at the top-left corner: right, and not above
+    const corner = [{ key: 'c', x: 5, y: 3, r: 3, width: 40 }]
+    expect(labelSides(corner, { ...G, stage }).get('c')).toBe('right')
+  })
+
   it('takes the least covered side when every side is covered, and never throws', () => {
     const items = [
       { key: 'hub', x: 0, y: 0, r: 30, width: 50 },

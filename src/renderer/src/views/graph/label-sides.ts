@@ -2,7 +2,8 @@
 // console result's nodes): sigma draws a forced label whatever covers it, so two marked nodes side
 // by side printed their names over each other (WETH and BUSD in the demo's top-5 shock). Few
 // labels, placed greedily in screen pixels: the largest node keeps its label on the right, each
-// next one takes the first side clear of the labels placed before it and of every marked node.
+// next one takes the first side clear of the labels placed before it, of every marked node and of
+// the stage's edges.
 
 export type LabelSide = 'right' | 'left' | 'above' | 'below'
 
@@ -23,6 +24,8 @@ export interface LabelGeometry {
   height: number
   /** Gap between the node's edge and its label, px (sigma's label margin). */
   margin: number
+  /** The stage, px: a label's part outside it counts as covered (it would be cut off). */
+  stage?: { width: number; height: number }
 }
 
 interface Box {
@@ -56,7 +59,8 @@ function overlap(a: Box, b: Box): number {
 
 /**
  * A side for each item's label: largest node first, the first side (right, left, above, below)
- * whose box overlaps no label placed before and no node (as its bounding square); where every side
+ * whose box overlaps no label placed before and no node (as its bounding square) and lies on the
+ * stage (when given); where every side
  * is covered, the one covered least. Then labels still covered try each side again against all
  * the others as placed (a few rounds, while any improves). O(n²) a round for n labels: meant for
  * the tens a view forces on.
@@ -65,9 +69,13 @@ export function labelSides(items: LabelItem[], g: LabelGeometry): Map<string, La
   const order = [...items].sort((a, b) => b.r - a.r || (a.key < b.key ? -1 : 1))
   const discs = order.map((i) => ({ x0: i.x - i.r, y0: i.y - i.r, x1: i.x + i.r, y1: i.y + i.r }))
   const boxes: (Box | null)[] = order.map(() => null)
-  // the area of `box` (item k's label) over the other nodes and the labels placed
+  // the area of `box` (item k's label) over the other nodes, the labels placed and off the stage
+  const stage = g.stage
   const coverOf = (k: number, box: Box): number => {
-    let cover = 0
+    let cover = stage
+      ? (box.x1 - box.x0) * (box.y1 - box.y0) -
+        overlap(box, { x0: 0, y0: 0, x1: stage.width, y1: stage.height })
+      : 0
     for (let j = 0; j < order.length; j++) {
       if (j === k) continue
       cover += overlap(box, discs[j])

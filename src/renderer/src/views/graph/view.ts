@@ -749,7 +749,7 @@ export class GraphView implements Editor {
     let placing: ReturnType<typeof setTimeout> | null = null
     const camera = sigma.getCamera()
     const onCamera = (): void => {
-      if (this.marked.length < 2 && !this.sidedLabels.size) return
+      if (!this.marked.length && !this.sidedLabels.size) return
       if (placing) clearTimeout(placing)
       placing = setTimeout(() => {
         placing = null
@@ -1148,8 +1148,8 @@ export class GraphView implements Editor {
   private labelMeasure: CanvasRenderingContext2D | null = null
 
   /**
-   * Gives each forced label a side where it covers no other (label-sides.ts), at the camera as it
-   * is; writes the sides that changed into the nodes' attributes, silently, and returns those
+   * Gives each forced label a side where it covers no other and is not cut off by the stage's
+   * edge (label-sides.ts), at the camera as it is; writes the sides that changed into the nodes' attributes, silently, and returns those
    * nodes (for sigma to restyle). A label nobody forces goes back to the right.
    */
   private placeMarkedLabels(): string[] {
@@ -1171,8 +1171,9 @@ export class GraphView implements Editor {
         width: this.labelWidth(label),
       })
     }
-    const sides =
-      items.length > 1 ? labelSides(items, LABEL_GEOMETRY) : new Map<string, LabelSide>()
+    const sides = items.length
+      ? labelSides(items, { ...LABEL_GEOMETRY, stage: sigma.getDimensions() })
+      : new Map<string, LabelSide>()
     const changed: string[] = []
     for (const key of this.sidedLabels) {
       if (sides.has(key) || !g.hasNode(key)) continue

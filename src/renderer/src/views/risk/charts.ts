@@ -1,7 +1,6 @@
 // The risk views' two charts, with ECharts as the rest of the renderer (ui/chart.ts, drawn once its
-// chunk is loaded): the loss by
-// round of a scenario, one line per method, with a marker at the round the graph plays; and the
-// histogram of a Monte Carlo loss distribution with its VaR lines.
+// chunk is loaded): the loss by round of a scenario, one line per method, with a marker at the
+// round the graph plays; and the histogram of a Monte Carlo loss distribution with its VaR lines.
 import { optionChart, type ChartHandle } from '../../ui/chart'
 import { usd } from '../../ui/format'
 import type { ThemeColors } from '../../workbench/theme'
@@ -29,7 +28,7 @@ export function roundChart(
 ): RoundChart {
   const top = 28
   const bottom = 30
-  const drawn = optionChart(host, theme, {
+  const handle = optionChart(host, theme, {
     grid: { left: 62, right: 16, top, bottom },
     // one line that scrolls: wrapped in a narrow split it covered the plot's top
     legend: { top: 0, type: 'scroll', textStyle: { color: theme.text } },
@@ -77,7 +76,7 @@ export function roundChart(
   host.append(marker)
   let marked: number | null = null
   const place = (): void => {
-    const chart = drawn.chart()
+    const chart = handle.chart()
     const x =
       marked === null || !chart ? NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, marked))
     marker.hidden = !Number.isFinite(x)
@@ -85,9 +84,9 @@ export function roundChart(
     marker.dataset.round = marked === null ? '' : String(marked)
   }
   place()
-  void drawn.drawn.then(place)
+  void handle.drawn.then(place)
   const resize = (): void => {
-    drawn.resize()
+    handle.resize()
     place()
   }
   // the host narrows when the editor is split beside a graph: ECharts keeps its canvas's width
@@ -107,7 +106,7 @@ export function roundChart(
     resize,
     dispose: () => {
       observer.disconnect()
-      drawn.dispose()
+      handle.dispose()
       marker.remove()
     },
   }
