@@ -137,6 +137,19 @@ try {
     )
   }
   if (process.env.BENCH_DEBUG)
+    console.error(
+      'canvases:',
+      JSON.stringify(
+        await page.evaluate(() =>
+          [...document.querySelectorAll('canvas')].map((c) => ({
+            cls: c.className,
+            px: `${c.width}×${c.height}`,
+            css: `${c.clientWidth}×${c.clientHeight}`,
+          })),
+        ),
+      ),
+    )
+  if (process.env.BENCH_DEBUG)
     for (const method of METHODS) {
       const t = Date.now()
       const r = await call('risk.playback', { runId, scenario: 'top5-protocols', method })

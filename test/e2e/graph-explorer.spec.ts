@@ -163,6 +163,8 @@ test('an analyst plays the timeline three weeks and every node stays where it wa
     if (r.url().includes('/api/week.frame')) asked.push(JSON.parse(r.postData() ?? '{}').week)
   }
   page.on('request', onRequest)
+  // (its edges are built in an idle moment: the step waits for it, as an analyst's pause would)
+  await expect.poll(async () => (await graph.status()).edgesAhead).toContain(weekAfter(next, 1))
   await page.keyboard.press('Alt+ArrowRight')
   await graph.waitForWeek(weekAfter(next, 1))
   page.off('request', onRequest)
@@ -354,6 +356,14 @@ test('an analyst hovers a node: its neighbourhood lights up over edges and nodes
   expect(await pixelDiff(page, await graph.stageShot(), direct, 6)).toBe(0)
   await graph.setLitLayerMin(1000)
   await wb.screenshot('hover-neighbourhood')
+  // the neighbours' labels that show cover no other label, no labelled node and do not run off
+  // the stage: the largest neighbours are labelled where there is room, not all of them
+  const near = new Set(lit.flatMap((e) => [e.source, e.target]))
+  near.delete(node.id)
+  const labelled = (await graph.forcedLabels()).filter((l) => near.has(l.id))
+  expect(labelled.length).toBeGreaterThan(1)
+  expect(labelled.length).toBeLessThan(near.size)
+  expect(await graph.forcedLabelOverlaps()).toEqual([])
 
   // leaving puts back exactly the picture before
   renders = s.renders
@@ -499,6 +509,43 @@ test('an analyst steps back a week: the labels follow the nodes that came, went 
   expect(grid.length).toBeGreaterThan(50)
   expect(grid).toEqual(await graph.labelGrid(true))
   await graph.setLateGridShare(0.1)
+  await wb.expectNoErrors()
+})
+
+test('an analyst steps a week and at once points at a node, then clicks one: found, though the nodes are drawn without their picking image', async () => {
+  // a new picture of the nodes is drawn on screen alone; its picking image (where the pointer
+  // finds which node it is on) is drawn when something reads it, or once the view rests (held
+  // off here, so that only the reads draw it)
+  const idle = await graph.setPickingIdle(null)
+  const box = (await graph.stage().boundingBox())!
+  const from = (await graph.status()).week!
+  const at = weeks.findIndex((w) => w.week === from)
+  const next = (weeks[at + 1] ?? weeks[at - 1]).week
+  const stepTo = async (week: string): Promise<number> => {
+    await wb.openWeekFromExplorer(week)
+    await graph.waitForWeek(week)
+    await expect.poll(async () => (await graph.status()).whole).toBe(true)
+    return (await graph.status()).nodeFrames.picking
+  }
+  const drawnBefore = (await graph.status()).nodeFrames.drawn
+  const picking = await stepTo(next)
+  expect((await graph.status()).nodeFrames.drawn).toBeGreaterThan(drawnBefore)
+  // nothing read it: not drawn, however long the view rests
+  await page.waitForTimeout(400)
+  expect((await graph.status()).nodeFrames.picking).toBe(picking)
+  const [node, other] = await graph.visibleNodes()
+  await graph.hoverNode(node.id)
+  await expect.poll(() => graph.isHovered(node.id)).toBe(true)
+  expect((await graph.status()).nodeFrames.picking).toBe(picking + 1)
+  // back, and a click straight away (read at once rather than after a frame)
+  await page.mouse.move(box.x - 40, box.y + box.height / 2)
+  const back = await stepTo(from)
+  await graph.clickNode(other.id)
+  await expect.poll(async () => (await graph.status()).selected).toBe(other.id)
+  // (the selected node then comes out of the picture, which is drawn again and read again)
+  expect((await graph.status()).nodeFrames.picking).toBeGreaterThan(back)
+  await graph.closePanel()
+  await graph.setPickingIdle(idle)
   await wb.expectNoErrors()
 })
 

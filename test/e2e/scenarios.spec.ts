@@ -137,6 +137,22 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   }
   // a step lights other edges over the cached layer of dimmed ones: none is rasterised again
   expect(new Set(edgesDrawn.slice(1)).size).toBe(1)
+  // rounds resize nodes by loss, however many: sigma's label grid (the nodes it may label,
+  // ranked by size) is rebuilt once the steps pause, not at each round (a real-scale round
+  // resizes thousands); then it is what a full re-index gives
+  await graph.setLateGridShare(0)
+  await graph.setReindexQuietMs(60_000)
+  await scenario.press('first', 0)
+  const processes = await graph.countProcesses()
+  for (let k = 1; k < ref.path.length; k++) await scenario.press('next', k)
+  expect(await processes()).toBe(0)
+  await graph.setReindexQuietMs(400)
+  await scenario.press('prev', ref.path.length - 2)
+  await scenario.press('next', ref.path.length - 1)
+  await expect.poll(processes).toBeGreaterThan(0)
+  await graph.waitForRenderAfter((await graph.status()).renders - 1)
+  expect(await graph.labelGrid()).toEqual(await graph.labelGrid(true))
+  await graph.setLateGridShare(0.1)
   // the user guide's picture: the cascade at its last round beside the scenario
   await wb.screenshot('scenario')
   // at the end, next stays at the last round; first goes back to the shock

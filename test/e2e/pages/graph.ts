@@ -34,7 +34,12 @@ interface EdgeHooks {
     drawBySigma(on: boolean): number
     baseChanged(): void
   }
-  dxNodeCache: { pace: { fixed: number | null }; patching: boolean; invalidate(): void }
+  dxNodeCache: {
+    pace: { fixed: number | null }
+    patching: boolean
+    pickingIdleMs: number | null
+    invalidate(): void
+  }
 }
 
 /** A label the view forces on: its side and box, and its node's bounding square ([x0, y0, x1, y1],
@@ -155,14 +160,16 @@ export class GraphEditor {
     })
   }
 
-  /** sigma's picking image (where the pointer finds each node) as it stands, as a hash of its
-   * bytes. */
+  /** sigma's picking image (where the pointer finds each node) as a read finds it — the node
+   * layer draws it when read (node-cache.ts) —, as a hash of its bytes. */
   pickingImage(): Promise<string> {
     return this.page.evaluate(async (id) => {
       const s = window.__sigma![id] as unknown as {
         getWebGLContext(): WebGL2RenderingContext
         pickingFrameBuffer: WebGLFramebuffer
+        getHitAtPosition(p: { x: number; y: number }): unknown
       }
+      s.getHitAtPosition({ x: 0, y: 0 })
       const gl = s.getWebGLContext()
       gl.bindFramebuffer(gl.FRAMEBUFFER, s.pickingFrameBuffer)
       const w = gl.drawingBufferWidth
@@ -338,6 +345,20 @@ export class GraphEditor {
     )
   }
 
+  /** How long after its last frame the node layer draws a picking image nothing read (null:
+   * only when read); the previous setting. */
+  setPickingIdle(ms: number | null): Promise<number | null> {
+    return this.page.evaluate(
+      ([id, v]) => {
+        const c = (window.__sigma![id] as unknown as EdgeHooks).dxNodeCache
+        const was = c.pickingIdleMs
+        c.pickingIdleMs = v
+        return was
+      },
+      [this.id, ms] as const,
+    )
+  }
+
   /** Whether sigma holds `node` as hovered. */
   isHovered(node: string): Promise<boolean> {
     return this.page.evaluate(([id, n]) => !!window.__sigma![id].getNodeState(n).isHovered, [
@@ -349,13 +370,44 @@ export class GraphEditor {
   /** Up to this share of the nodes restyled by a step, the view rebuilds sigma's label grid
    * once the steps pause rather than at once (view.ts LATE_GRID_SHARE: 0.1). */
   setLateGridShare(share: number): Promise<void> {
+    return this.setLabelGrid('setLateGridShare', share)
+  }
+
+  /** How long the steps pause before the view rebuilds sigma's label grid (view.ts
+   * REINDEX_QUIET_MS: 400). */
+  setReindexQuietMs(ms: number): Promise<void> {
+    return this.setLabelGrid('setReindexQuietMs', ms)
+  }
+
+  /** One of the view's label-grid settings for stories (view.ts `dxEdges`). */
+  private setLabelGrid(
+    setting: 'setLateGridShare' | 'setReindexQuietMs',
+    v: number,
+  ): Promise<void> {
     return this.page.evaluate(
-      ([id, v]) =>
+      ([id, name, value]) =>
         (
-          window.__sigma![id] as unknown as { dxEdges: { setLateGridShare(s: number): void } }
-        ).dxEdges.setLateGridShare(v),
-      [this.id, share] as const,
+          window.__sigma![id] as unknown as { dxEdges: Record<string, (v: number) => void> }
+        ).dxEdges[name](value),
+      [this.id, setting, v] as const,
     )
+  }
+
+  /** Counts sigma's full processes of the nodes from now (re-index and re-process): the count
+   * so far, each time the returned function is called. */
+  async countProcesses(): Promise<() => Promise<number>> {
+    await this.page.evaluate((id) => {
+      const w = window as unknown as { __dxProcesses: Record<string, number> }
+      w.__dxProcesses ??= {}
+      if (w.__dxProcesses[id] === undefined)
+        window.__sigma![id].on('afterProcess', () => w.__dxProcesses[id]++)
+      w.__dxProcesses[id] = 0
+    }, this.id)
+    return () =>
+      this.page.evaluate(
+        (id) => (window as unknown as { __dxProcesses: Record<string, number> }).__dxProcesses[id],
+        this.id,
+      )
   }
 
   /** What sigma's label grid holds (the nodes whose labels it may draw, with their sizes),

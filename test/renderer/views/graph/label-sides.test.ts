@@ -2,6 +2,7 @@
 // label and no node; every box checked against every other by plain rectangle intersection.
 import { describe, expect, it } from 'vitest'
 import {
+  clearLabelSides,
   labelBox,
   labelSides,
   type LabelItem,
@@ -85,5 +86,56 @@ describe('labelSides', () => {
     expect(sides.size).toBe(2)
     expect(['right', 'left', 'above', 'below']).toContain(sides.get('in'))
     expect(labelSides([], G).size).toBe(0)
+  })
+})
+
+describe("clearLabelSides: a hovered node's neighbourhood", () => {
+  // a hub's neighbours on a ring around it, and a dense clump: more than can all be labelled
+  const ring: LabelItem[] = Array.from({ length: 40 }, (_, k) => ({
+    key: `n${String(k).padStart(2, '0')}`,
+    x: 300 + 60 * Math.cos((2 * Math.PI * k) / 40),
+    y: 300 + 60 * Math.sin((2 * Math.PI * k) / 40),
+    r: 3 + (k % 5),
+    width: 48,
+  }))
+  const hub = { x0: 290, y0: 290, x1: 310, y1: 310 }
+
+  it('labels only where a label covers no other label, no labelled node and no obstacle', () => {
+    const sides = clearLabelSides(ring, { ...G, stage: { width: 600, height: 600 } }, [hub])
+    expect(sides.size).toBeGreaterThan(4)
+    expect(sides.size).toBeLessThan(ring.length)
+    const labelled = ring.filter((i) => sides.has(i.key))
+    expect(overlaps(labelled, sides)).toEqual([])
+    for (const i of labelled) {
+      const b = labelBox(i, sides.get(i.key)!, G)
+      expect(
+        Math.min(b.x1, hub.x1) > Math.max(b.x0, hub.x0) &&
+          Math.min(b.y1, hub.y1) > Math.max(b.y0, hub.y0),
+      ).toBe(false)
+    }
+  })
+
+  it('labels the largest nodes first, at most `max`, and none off the stage', () => {
+    const sides = clearLabelSides(ring, { ...G, stage: { width: 600, height: 600 } }, [], 3)
+    expect(sides.size).toBe(3)
+    // the three placed are among the largest (r = 7): the largest go first
+    for (const key of sides.keys()) expect(ring.find((i) => i.key === key)!.r).toBe(7)
+    const edge = [{ key: 'edge', x: 598, y: 300, r: 2, width: 40 }]
+    const s = clearLabelSides(edge, { ...G, stage: { width: 600, height: 600 } })
+    expect(s.get('edge')).toBe('left')
+  })
+
+  it('leaves every node unlabelled where no side is clear', () => {
+    const boxed = [{ key: 'a', x: 50, y: 50, r: 3, width: 30 }]
+    const wall = { x0: 0, y0: 0, x1: 100, y1: 44 }
+    const floor = { x0: 0, y0: 56, x1: 100, y1: 100 }
+    expect(
+      clearLabelSides(boxed, G, [
+        wall,
+        floor,
+        { x0: 0, y0: 0, x1: 40, y1: 100 },
+        { x0: 60, y0: 0, x1: 100, y1: 100 },
+      ]).size,
+    ).toBe(0)
   })
 })

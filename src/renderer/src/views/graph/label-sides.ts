@@ -3,7 +3,8 @@
 // by side printed their names over each other (WETH and BUSD in the demo's top-5 shock). Few
 // labels, placed greedily in screen pixels: the largest node keeps its label on the right, each
 // next one takes the first side clear of the labels placed before it, of every marked node and of
-// the stage's edges.
+// the stage's edges. A hovered node's neighbourhood is labelled another way (clearLabelSides): a
+// hub's hundreds of neighbours cannot all be, so a label goes only where it covers nothing.
 
 export type LabelSide = 'right' | 'left' | 'above' | 'below'
 
@@ -28,12 +29,21 @@ export interface LabelGeometry {
   stage?: { width: number; height: number }
 }
 
-interface Box {
+export interface LabelBox {
   x0: number
   y0: number
   x1: number
   y1: number
 }
+type Box = LabelBox
+
+/** A node's bounding square. */
+export const discOf = (i: LabelItem): Box => ({
+  x0: i.x - i.r,
+  y0: i.y - i.r,
+  x1: i.x + i.r,
+  y1: i.y + i.r,
+})
 
 /** The box a label takes on one side of its node (sigma's placement: centred across the side). */
 export function labelBox(item: LabelItem, side: LabelSide, g: LabelGeometry): Box {
@@ -67,7 +77,7 @@ function overlap(a: Box, b: Box): number {
  */
 export function labelSides(items: LabelItem[], g: LabelGeometry): Map<string, LabelSide> {
   const order = [...items].sort((a, b) => b.r - a.r || (a.key < b.key ? -1 : 1))
-  const discs = order.map((i) => ({ x0: i.x - i.r, y0: i.y - i.r, x1: i.x + i.r, y1: i.y + i.r }))
+  const discs = order.map(discOf)
   const boxes: (Box | null)[] = order.map(() => null)
   // the area of `box` (item k's label) over the other nodes, the labels placed and off the stage
   const stage = g.stage
@@ -108,4 +118,39 @@ export function labelSides(items: LabelItem[], g: LabelGeometry): Map<string, La
     if (!moved) break
   }
   return new Map(order.map((i, k) => [i.key, sides[k]]))
+}
+
+/**
+ * Labels that cover nothing, for a hovered node's neighbourhood: largest node first, each on the
+ * first side (right, left, above, below) whose box overlaps no label placed before, no labelled
+ * node, none of `obstacles` (the hovered node's label and disc, the forced labels) and lies on the
+ * stage; a node with no such side goes unlabelled, as does every node after the `max`-th label.
+ * O(n · m) for n items and m labels placed.
+ */
+export function clearLabelSides(
+  items: LabelItem[],
+  g: LabelGeometry,
+  obstacles: readonly Box[] = [],
+  max = Infinity,
+): Map<string, LabelSide> {
+  const order = [...items].sort((a, b) => b.r - a.r || (a.key < b.key ? -1 : 1))
+  const taken: Box[] = [...obstacles]
+  const out = new Map<string, LabelSide>()
+  const stage = g.stage
+  const onStage = (b: Box): boolean =>
+    !stage || (b.x0 >= 0 && b.y0 >= 0 && b.x1 <= stage.width && b.y1 <= stage.height)
+  for (const item of order) {
+    if (out.size >= max) break
+    const disc = discOf(item)
+    // a node under a label placed before stays unlabelled (its label would read as the other's)
+    if (taken.some((t) => overlap(disc, t) > 0)) continue
+    for (const side of LABEL_SIDES) {
+      const box = labelBox(item, side, g)
+      if (!onStage(box) || taken.some((t) => overlap(box, t) > 0)) continue
+      out.set(item.key, side)
+      taken.push(box, disc)
+      break
+    }
+  }
+  return out
 }

@@ -15,8 +15,15 @@
 // While the camera moves the last picture is shown where the camera took it (as the edges'; the
 // pointer finds no node meanwhile) and the nodes are drawn again at rest — where drawing them all
 // takes longer than a frame's budget (raster-pace.ts: a real-scale week in software WebGL), in
-// parts over the next frames into a second pair of targets, the last picture shown moved and no
+// parts over the next frames into a second target, the last picture shown moved and no
 // node found by the pointer until the new one is whole.
+// The picking image is drawn only when something reads it (lazy): a new picture (a week switch, a
+// playback round) is drawn on screen alone, and its picking pass waits for the first read — the
+// pointer over the stage, a click — or for a quiet moment (PICKING_IDLE_MS). Drawing it with every
+// picture cost as much raster again as the picture at a quarter of its pixels (≈ 45 of ≈ 100 ms
+// a real-scale playback round in software WebGL, BENCHMARKS.md). A read that finds it missing has
+// a frame drawn first (sigma's hover reads after each frame; its other reads are synchronous), so
+// no read sees a stale image.
 // It relies on sigma 4.0.4 (pinned in package.json): the node program is `sigma.nodeProgram`,
 // called per range of `sigma.depthRanges.nodes[depth]`, binding framebuffer `null` for its visual
 // pass and `params.pickingFrameBuffer` for picking; edges write no picking (no edge events), so
@@ -43,8 +50,15 @@ interface Range {
   count: number
 }
 
+/** The part of sigma 4.0.4's Program that draws one pass: `render` calls it for the screen's
+ * (`normalProgram`) and then the picking buffer's. */
+interface ProgramPasses {
+  normalProgram: unknown
+  renderProgram(params: RenderParams, info: unknown): void
+}
+
 interface SigmaNodeInternals {
-  nodeProgram: {
+  nodeProgram: ProgramPasses & {
     render(params: RenderParams, offset?: number, count?: number): void
     /** Our flat draw of the program (flat-draw.ts), when it could be flattened. */
     dxFlat?: { setSubset(items: Uint32Array | null): void }
@@ -54,8 +68,16 @@ interface SigmaNodeInternals {
   nodeProgramIndex: Record<string, number>
   /** What sigma displays of each node (read in place: `getNodeDisplayData` copies all of its
    * ≈ 35 fields, ≈ 0.1 ms a node). */
-  internals: { nodeDataCache: Record<string, NodeBox | undefined> }
+  internals: {
+    nodeDataCache: Record<string, NodeBox | undefined>
+    /** sigma's hover: reads the picking buffer after each frame and pointer move, asynchronously. */
+    hoverResolver: { startRead(): void }
+  }
   getMouseCaptor(): { isMoving: boolean; draggedEvents: number; currentWheelDirection: number }
+  /** Draws a frame now (public in sigma, typed private). */
+  render(): void
+  /** Reads one pixel of the picking buffer now (clicks, presses). */
+  getHitAtPosition(position: { x: number; y: number }): unknown
 }
 
 const DEPTH = 'nodes'
@@ -96,6 +118,22 @@ const MAX_PATCH_NODES = 0.6
 /** Tile side of the part drawn again, GL pixels (a multiple of the picking downsizing: see
  * patchPlan). Small: a real-scale week's core holds tens of nodes a 16-pixel tile. */
 const PATCH_TILE = 16
+/** A picture whose picking image nothing has read has it drawn this long after its last frame. */
+const PICKING_IDLE_MS = 250
+
+/** Frames that finished drawing the nodes into the layer, reused it, showed it moved with the
+ * camera, or drew a part of the next picture; of the drawn, those that drew only the changed part
+ * of the picture, with the nodes they drew; and frames that drew the picking image (with the
+ * picture, or later on a read). */
+export const nodeFrameCounts = () => ({
+  drawn: 0,
+  reused: 0,
+  moved: 0,
+  parts: 0,
+  patched: 0,
+  patchedNodes: 0,
+  picking: 0,
+})
 
 export class NodeCache {
   private changes = 0
@@ -116,10 +154,9 @@ export class NodeCache {
   private params: RenderParams | null = null
   private visual = new LayerTarget('node cache', 'rgba8', true)
   private picking = new LayerTarget('node cache picking', 'rgba8', true)
-  /** The next picture while it is drawn in parts (then swapped with the two above): its frame
+  /** The next picture while it is drawn in parts (then swapped with `visual`): its frame
    * key with the ranges it draws, and how many of their nodes are drawn. */
   private nextVisual = new LayerTarget('node cache, next picture', 'rgba8', true)
-  private nextPicking = new LayerTarget('node cache picking, next picture', 'rgba8', true)
   private nextKey: string | null = null
   private nextFrom = 0
   /** The last frame showed the nodes as they are now, whole (not moved, not in part drawn). */
@@ -128,10 +165,18 @@ export class NodeCache {
   readonly pace = PACES.nodes
   private wrapped: SigmaNodeInternals['nodeProgram'] | null = null
   private readonly compositor = new Compositor('node cache')
-  /** Frames that finished drawing the nodes into the layer, reused it, showed it moved with the
-   * camera, or drew a part of the next picture; and of the drawn, those that drew only the
-   * changed part of the picture, with the nodes they drew. */
-  readonly counts = { drawn: 0, reused: 0, moved: 0, parts: 0, patched: 0, patchedNodes: 0 }
+  readonly counts = nodeFrameCounts()
+  /** `picking` holds the picture's picking image. */
+  private pickingFresh = false
+  /** The next frame draws the picking image if the picture's is missing (a read waits for it). */
+  private pickingWanted = false
+  /** The last frame left the nodes out of sigma's picking buffer (their image not drawn yet). */
+  private pickingMissing = false
+  private pickingIdle: ReturnType<typeof setTimeout> | null = null
+  /** How long after its last frame an unread picking image is drawn (null: only when read;
+   * stories hold it off). */
+  pickingIdleMs: number | null = PICKING_IDLE_MS
+
   /** Nodes restyled in place (sigma's partial refresh: no re-process) since the picture was
    * drawn, each as the picture holds it (null: not displayed then); null when anything else
    * changed since (the next draw is whole). */
@@ -155,6 +200,7 @@ export class NodeCache {
     addLayer(sigma, 'node-cache-end', 'topNodes', () => this.end())
     // every re-process rewrites sigma's node buffers (and may move positions)
     sigma.on('afterProcess', () => this.invalidate())
+    this.readPickingOnDemand()
     // reachable from sigma, for stories and benches
     Object.defineProperty(sigma, 'dxNodeCache', { value: this, configurable: true })
   }
@@ -218,6 +264,7 @@ export class NodeCache {
     const { w, h } = canvasSize(p)
     this.rect = { x0: 0, y0: 0, x1: w, y1: h }
     this.whole = true
+    this.pickingMissing = false
     if (this.current(p)) {
       this.phase = 'skip'
       return
@@ -233,6 +280,7 @@ export class NodeCache {
     if (this.picking.ensure(gl, picking.w, picking.h) || remade) {
       this.drawnKey = null
       this.drawn = null
+      this.pickingFresh = false
     }
     // in parts only when the last picture can stand in, moved (the camera alone changed)
     const total = nodesIn(this.internals.depthRanges.nodes[DEPTH] ?? [])
@@ -241,8 +289,7 @@ export class NodeCache {
     if (moved) {
       this.phase = 'part'
       this.rect = moved
-      const next = this.nextVisual.ensure(gl, w, h)
-      if (this.nextPicking.ensure(gl, picking.w, picking.h) || next) this.nextKey = null
+      if (this.nextVisual.ensure(gl, w, h)) this.nextKey = null
     } else {
       this.plan = this.patchPlan(p, w, h)
       this.phase = this.plan ? 'patch' : 'record'
@@ -371,8 +418,9 @@ export class NodeCache {
 
   private boxes: Boxes | null = null
 
-  /** Draws the plan's nodes again into the picture and its picking image, in the plan's
-   * rectangles only: each cleared with its stencil set, the nodes drawn where the stencil is. */
+  /** Draws the plan's nodes again into the picture and, when it is drawn, its picking image, in
+   * the plan's rectangles only: each cleared with its stencil set, the nodes drawn where the
+   * stencil is. */
   private drawPatch(
     gl: WebGL2RenderingContext,
     params: RenderParams,
@@ -380,12 +428,13 @@ export class NodeCache {
   ): void {
     const plan = this.plan!
     const flat = this.internals.nodeProgram.dxFlat!
+    const picking = this.pickingFresh
+    const targets: [LayerTarget, GlRect[]][] = [[this.visual, plan.rects]]
+    if (picking) targets.push([this.picking, plan.picking])
+    const both = (draw: () => void): void => (picking ? this.picking.withStencil(draw) : draw())
     this.visual.withStencil(() =>
-      this.picking.withStencil(() => {
-        for (const [target, rects] of [
-          [this.visual, plan.rects],
-          [this.picking, plan.picking],
-        ] as const) {
+      both(() => {
+        for (const [target, rects] of targets) {
           gl.bindFramebuffer(gl.FRAMEBUFFER, target.fbo)
           gl.stencilMask(0xff)
           gl.clearStencil(0)
@@ -406,7 +455,7 @@ export class NodeCache {
         gl.stencilMask(0)
         flat.setSubset(plan.items)
         try {
-          const into = { ...params, pickingFrameBuffer: this.picking.fbo }
+          const into = { ...params, pickingFrameBuffer: picking ? this.picking.fbo : null }
           if (plan.items.length)
             drawInto(gl, this.visual.fbo!, () => render(into, 0, plan.items.length))
         } finally {
@@ -440,13 +489,21 @@ export class NodeCache {
       if (this.phase === 'record') {
         const ranges = (this.internals.depthRanges.nodes[DEPTH] ?? []).map((r) => ({ ...r }))
         const fbo = this.visual.fbo!
+        // the picking pass with the picture only when a read waits for it
+        const picking = this.pickingWanted
+        const into = picking ? params : { ...params, pickingFrameBuffer: null }
         clearTarget(gl, fbo)
         drawInto(gl, fbo, () => {
-          for (const r of ranges) if (r.count > 0) render(params, r.offset, r.count)
+          for (const r of ranges) if (r.count > 0) render(into, r.offset, r.count)
         })
-        this.picking.copyFrom(p.pickingFrameBuffer)
+        this.pickingFresh = picking
+        if (picking) {
+          this.picking.copyFrom(p.pickingFrameBuffer)
+          this.counts.picking++
+        }
         this.pace.time(nodesIn(ranges))
         this.drawnAt(ranges)
+        this.putPicking(gl, p, render, picking)
       } else if (this.phase === 'part') {
         if (!this.drawPart(gl, params, render)) {
           // the last picture, moved, until the new one is whole; the pointer finds no node
@@ -456,16 +513,16 @@ export class NodeCache {
           this.sigma.scheduleRender()
           return
         }
-        this.picking.copyTo(p.pickingFrameBuffer)
+        this.putPicking(gl, p, render)
         const { w, h } = canvasSize(p)
         this.rect = { x0: 0, y0: 0, x1: w, y1: h }
       } else if (this.phase === 'patch') {
         this.drawPatch(gl, params, render)
-        this.picking.copyTo(p.pickingFrameBuffer)
         this.drawnAt((this.internals.depthRanges.nodes[DEPTH] ?? []).map((r) => ({ ...r })))
         this.plan = null
+        this.putPicking(gl, p, render)
       } else if (this.phase === 'skip') {
-        this.picking.copyTo(p.pickingFrameBuffer)
+        this.putPicking(gl, p, render)
         this.counts.reused++
       } else this.counts.moved++
       this.compositor.draw(gl, this.visual.texture!, p, this.rect!)
@@ -473,9 +530,89 @@ export class NodeCache {
     this.wrapped = program
   }
 
+  /** Puts the picture's picking image into sigma's picking buffer (`there`: it is in already),
+   * drawn first when a read waits for it; else leaves it missing until one does or the view
+   * rests. */
+  private putPicking(
+    gl: WebGL2RenderingContext,
+    p: RenderParams,
+    render: SigmaNodeInternals['nodeProgram']['render'],
+    there = false,
+  ): void {
+    if (!this.pickingFresh && this.pickingWanted) this.drawPicking(gl, p, render)
+    this.pickingWanted = false
+    if (this.pickingFresh && !there) this.picking.copyTo(p.pickingFrameBuffer)
+    this.pickingMissing = !this.pickingFresh
+    if (this.pickingMissing) this.drawPickingWhenIdle()
+  }
+
+  /** Draws the picking image of the picture's nodes alone: sigma's program with its screen pass
+   * skipped. */
+  private drawPicking(
+    gl: WebGL2RenderingContext,
+    p: RenderParams,
+    render: SigmaNodeInternals['nodeProgram']['render'],
+  ): void {
+    const program = this.internals.nodeProgram
+    const own = Object.prototype.hasOwnProperty.call(program, 'renderProgram')
+    const pass = program.renderProgram
+    program.renderProgram = function (this: ProgramPasses, params, info) {
+      if (info !== this.normalProgram) pass.call(this, params, info)
+    }
+    clearTarget(gl, this.picking.fbo!)
+    try {
+      const into = { ...p, pickingFrameBuffer: this.picking.fbo }
+      for (const r of this.drawnRanges) if (r.count > 0) render(into, r.offset, r.count)
+    } finally {
+      if (own) program.renderProgram = pass
+      else delete (program as Partial<ProgramPasses>).renderProgram
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+    }
+    this.pickingFresh = true
+    this.counts.picking++
+  }
+
+  /** sigma's reads of the picking buffer: where the nodes' image is missing, a frame draws it
+   * first — at once for a synchronous read (a click), else the next frame, after which sigma's
+   * hover reads again. */
+  private readPickingOnDemand(): void {
+    const s = this.internals
+    const resolver = s.internals.hoverResolver
+    const startRead = resolver.startRead.bind(resolver)
+    resolver.startRead = () => {
+      if (!this.drawPickingFirst(false)) startRead()
+    }
+    const hit = s.getHitAtPosition.bind(this.sigma)
+    s.getHitAtPosition = (position) => {
+      this.drawPickingFirst(true)
+      return hit(position)
+    }
+  }
+
+  /** Whether the nodes' picking image is missing for a read (then a frame is asked to draw it:
+   * now when `sync`, else scheduled). While the camera moves the pointer finds no node. */
+  private drawPickingFirst(sync: boolean): boolean {
+    if (!this.pickingMissing || this.moving()) return false
+    this.pickingWanted = true
+    if (sync) this.internals.render()
+    else this.sigma.scheduleRender()
+    return true
+  }
+
+  private drawPickingWhenIdle(): void {
+    if (this.pickingIdle) clearTimeout(this.pickingIdle)
+    this.pickingIdle = null
+    if (this.pickingIdleMs === null) return
+    this.pickingIdle = setTimeout(() => {
+      this.pickingIdle = null
+      this.drawPickingFirst(false)
+    }, this.pickingIdleMs)
+  }
+
   /**
-   * Draws the next part of the nodes into the next picture (sigma's program with its picking pass
-   * sent to the next picking target); true once that picture is whole and has become the layer's.
+   * Draws the next part of the nodes into the next picture (sigma's program without its picking
+   * pass: drawn when read, putPicking); true once that picture is whole and has become the
+   * layer's.
    */
   private drawPart(
     gl: WebGL2RenderingContext,
@@ -486,13 +623,12 @@ export class NodeCache {
     const key = `${this.key}|${ranges.map((r) => `${r.offset}:${r.count}`).join(',')}`
     if (key !== this.nextKey) {
       clearTarget(gl, this.nextVisual.fbo!)
-      clearTarget(gl, this.nextPicking.fbo!)
       this.nextKey = key
       this.nextFrom = 0
     }
     const total = nodesIn(ranges)
     const to = Math.min(total, this.nextFrom + this.pace.chunk(total))
-    const into = { ...params, pickingFrameBuffer: this.nextPicking.fbo }
+    const into = { ...params, pickingFrameBuffer: null }
     drawInto(gl, this.nextVisual.fbo!, () => {
       for (const r of partOf(ranges, this.nextFrom, to)) render(into, r.offset, r.count)
     })
@@ -500,7 +636,7 @@ export class NodeCache {
     this.nextFrom = to
     if (to < total) return false
     ;[this.visual, this.nextVisual] = [this.nextVisual, this.visual]
-    ;[this.picking, this.nextPicking] = [this.nextPicking, this.picking]
+    this.pickingFresh = false
     this.nextKey = null
     this.drawnAt(ranges)
     return true
@@ -527,8 +663,12 @@ export class NodeCache {
     this.visual.release()
     this.picking.release()
     this.nextVisual.release()
-    this.nextPicking.release()
     this.nextKey = null
+    if (this.pickingIdle) clearTimeout(this.pickingIdle)
+    this.pickingIdle = null
+    this.pickingFresh = false
+    this.pickingMissing = false
+    this.pickingWanted = false
     this.compositor.release()
     this.drawnKey = null
     this.drawnView = null

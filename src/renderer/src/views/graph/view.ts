@@ -50,7 +50,7 @@ import {
 import { EdgeLayer, edgeFrameCounts } from './edge-layer'
 import { fastDepthRanges } from './depth-ranges'
 import { drawFlat, type DrawModes } from './flat-draw'
-import { NodeCache } from './node-cache'
+import { NodeCache, nodeFrameCounts } from './node-cache'
 import { routeRefreshes } from './refresh'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
@@ -60,7 +60,16 @@ import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
-import { labelSides, type LabelItem, type LabelSide } from './label-sides'
+import {
+  LABEL_SIDES,
+  clearLabelSides,
+  discOf,
+  labelBox,
+  labelSides,
+  type LabelBox,
+  type LabelItem,
+  type LabelSide,
+} from './label-sides'
 
 export interface GraphViewDeps {
   api: WorkbenchApi
@@ -123,6 +132,9 @@ export interface GraphStatus {
    * only the part a few restyled nodes cover, and the nodes they drew), reused it, showed it
    * moved with the camera, or drew a part of the next picture (node-cache.ts). */
   nodeFrames: NodeCache['counts']
+  /** The weeks whose edges are built ahead of a step to them (prefetchAround), in an idle
+   * moment once the week shown is whole. */
+  edgesAhead: string[]
   /** The node the view highlighted in a frame nobody sees, to warm the hover's drawing path
    * (warmHoverPaths); null until then. */
   hoverWarmedWith: string | null
@@ -164,8 +176,9 @@ export class GraphView implements Editor {
   private filtered: FilterResult | null = null
   private legend: LegendEntry[] = []
   private params: Required<GraphParams>
-  /** Nodes lit by the hovered node (its neighbours), to unlight on leave, and the node. */
-  private lit: { nodes: string[]; node: number } = { nodes: [], node: -1 }
+  /** The hovered node's neighbourhood, to unlight on leave: the nodes lit (its neighbours), the
+   * hovered node, the neighbours labelled. */
+  private lit: Lit = noLit()
   private edgeLayer: EdgeLayer | null = null
   /** The shown edges (the week's, a diff's vanished ones, an overlay's extra ones). */
   private edgeSet: EdgeSet | null = null
@@ -210,7 +223,8 @@ export class GraphView implements Editor {
       lastOverlayPresentedMs: null,
       lastOverlayCompleteMs: null,
       edgeFrames: edgeFrameCounts(),
-      nodeFrames: { drawn: 0, reused: 0, moved: 0, parts: 0, patched: 0, patchedNodes: 0 },
+      nodeFrames: nodeFrameCounts(),
+      edgesAhead: [],
       hoverWarmedWith: null,
       drawModes: { edges: null, nodes: null },
     }
@@ -540,9 +554,9 @@ export class GraphView implements Editor {
         if (key === null) return
         // sigma's render is private in its types; public in its code (its scheduler calls it)
         const render = (): void => (sigma as unknown as { render(): void }).render()
-        sigma.setNodeState(key, { isHighlighted: true })
+        sigma.setNodeState(key, { isHighlighted: true, ...hoverLabel('right') })
         render()
-        sigma.setNodeState(key, { isHighlighted: false })
+        sigma.setNodeState(key, { isHighlighted: false, ...hoverLabel(null) })
         render()
         this.status.hoverWarmedWith = key
       },
@@ -697,6 +711,8 @@ export class GraphView implements Editor {
         held: () => this.edgeSet?.count ?? 0,
         // stories: the share of nodes up to which a restyle leaves the label grid for later
         setLateGridShare: (share: number) => (this.lateGridShare = share),
+        // stories: how long the steps pause before the label grid is rebuilt
+        setReindexQuietMs: (ms: number) => (this.reindexQuietMs = ms),
       },
       configurable: true,
     })
@@ -802,6 +818,7 @@ export class GraphView implements Editor {
     this.extraEdgeColors = []
     const ahead = this.edgeSetsAhead.get(w)
     this.edgeSetsAhead.delete(w)
+    this.showEdgesAhead()
     if (ahead?.universe === u && !this.compareWeek && !this.overlay?.extraEdges?.length) {
       this.edgeSet = ahead.set
       this.status.nodes = w.nodes.length
@@ -825,6 +842,10 @@ export class GraphView implements Editor {
    * a step to one swaps it in (building it cost ≈ 20–35 ms of a real-scale week's switch). */
   private readonly edgeSetsAhead = new Map<LoadedWeek, { universe: LoadedUniverse; set: EdgeSet }>()
 
+  private showEdgesAhead(): void {
+    this.status.edgesAhead = [...this.edgeSetsAhead.keys()].map((w) => w.week)
+  }
+
   /** Builds `w`'s plain edge set (no compared week, no overlay) once the page is idle, if the
    * view still shows `shown` then. */
   private buildEdgeSetAhead(w: LoadedWeek, shown: string): void {
@@ -840,6 +861,7 @@ export class GraphView implements Editor {
         // the weeks beside the one shown, no more
         while (this.edgeSetsAhead.size > 2)
           this.edgeSetsAhead.delete(this.edgeSetsAhead.keys().next().value!)
+        this.showEdgesAhead()
       },
       { timeout: 1000 },
     )
@@ -1004,6 +1026,7 @@ export class GraphView implements Editor {
 
   /** See LATE_GRID_SHARE (stories change it). */
   private lateGridShare = LATE_GRID_SHARE
+  private reindexQuietMs = REINDEX_QUIET_MS
   /** How many nodes the last recompute handed to sigma restyled. */
   private lastRestyled = 0
 
@@ -1108,17 +1131,19 @@ export class GraphView implements Editor {
       // a new graph (buildNodes): one full process, styled; item states start afresh
       this.handedOver = true
       this.swapGraph(g)
-      this.lit = { nodes: [], node: -1 }
+      this.lit = noLit()
       if (this.selected && g.hasNode(this.selected))
         this.sigma.setNodeState(this.selected, { isHighlighted: true })
       this.refreshMarkedLabels()
     } else if (changedNodes.length) {
-      // A few nodes resized (a playback round's, by loss) or shown and hidden (the next week's
+      // Nodes resized (a playback round's, by loss) or a few shown and hidden (the next week's
       // comers and leavers: ≈ 400 of a real-scale week's 11k) are drawn as they are now at once;
       // the label grid, which holds the shown nodes ranked by size, is rebuilt once the steps
-      // pause (processing every node cost ≈ 60 ms a step on a real-scale week). Many: at once.
+      // pause (processing every node cost ≈ 60 ms a step on a real-scale week; a reference
+      // cascade's round resizes thousands: 70–85 ms of its first rounds, BENCHMARKS.md). Many
+      // shown or hidden (a jump across months): at once, the grid would name the wrong nodes.
       const moved = toggled + resized
-      const deferGrid = moved > 0 && moved <= u.count * this.lateGridShare
+      const deferGrid = moved > 0 && (toggled === 0 || moved <= u.count * this.lateGridShare)
       this.sigma.refresh({
         partialGraph: { nodes: changedNodes },
         skipIndexation: moved === 0 || deferGrid,
@@ -1226,7 +1251,7 @@ export class GraphView implements Editor {
     this.reindexTimer = setTimeout(() => {
       this.reindexTimer = null
       this.sigma?.refresh({ partialGraph: { nodes: [] }, skipIndexation: false, schedule: true })
-    }, REINDEX_QUIET_MS)
+    }, this.reindexQuietMs)
   }
 
   private cancelReindex(): void {
@@ -1358,8 +1383,9 @@ export class GraphView implements Editor {
     if (!sigma || !layer) return
     const keepSelected = (k: string): boolean => k !== this.selected
     sigma.setNodesState(this.lit.nodes.filter(keepSelected), { isHighlighted: false })
+    sigma.setNodesState(this.lit.labelled, hoverLabel(null))
     const hadEdges = layer.lit.hover.count > 0
-    this.lit = { nodes: [], node: -1 }
+    this.lit = noLit()
     layer.lit.hover.reset(0)
     const u = this.universe
     const set = this.edgeSet
@@ -1383,9 +1409,59 @@ export class GraphView implements Editor {
     near.delete(n)
     const nodes = [...near].map((i) => u!.ids[i])
     sigma.setNodesState(nodes, { isHighlighted: true })
+    const sides = this.neighbourLabelSides(u!.ids[n], nodes)
+    for (const side of LABEL_SIDES) {
+      const keys = [...sides].filter(([, s]) => s === side).map(([k]) => k)
+      if (keys.length) sigma.setNodesState(keys, hoverLabel(side))
+    }
     layer.litChanged('hover')
-    this.lit = { nodes, node: n }
+    this.lit = { nodes, node: n, labelled: [...sides.keys()] }
     sigma.scheduleRender()
+  }
+
+  /**
+   * Which of a hovered node's neighbours get a label, and on which side: the largest ones whose
+   * label covers no other, no labelled node, neither the hovered node nor its label, no forced
+   * label, and stays on the stage (label-sides.ts clearLabelSides). Every neighbour labelled
+   * printed a hub's hundreds of names over each other.
+   */
+  private neighbourLabelSides(hovered: string, nodes: string[]): Map<string, LabelSide> {
+    const sigma = this.sigma
+    const g = this.graph
+    if (!sigma || !g) return new Map()
+    const ratio = sigma.getCamera().getState().ratio
+    const stage = sigma.getDimensions()
+    const item = (key: string): LabelItem | null => {
+      const a = g.getNodeAttributes(key)
+      const label = a.label as string | null
+      if (!label) return null
+      const p = sigma.graphToViewport({ x: a.x as number, y: a.y as number })
+      const r = sigma.scaleSize(a.size as number, ratio)
+      return { key, x: p.x, y: p.y, r, width: this.labelWidth(label) }
+    }
+    const forced = new Set(this.marked)
+    const obstacles: LabelBox[] = []
+    for (const key of [hovered, ...this.marked]) {
+      const it = g.hasNode(key) ? item(key) : null
+      if (!it) continue
+      const side = (g.getNodeAttribute(key, 'ls') as LabelSide | undefined) ?? 'right'
+      obstacles.push(labelBox(it, side, LABEL_GEOMETRY), discOf(it))
+    }
+    const candidates: LabelItem[] = []
+    for (const key of nodes) {
+      if (forced.has(key)) continue
+      const it = item(key)
+      if (it && it.x >= 0 && it.y >= 0 && it.x <= stage.width && it.y <= stage.height)
+        candidates.push(it)
+    }
+    // the largest few hundred: a hub's thousands would cost more than a hover's frame
+    candidates.sort((a, b) => b.r - a.r)
+    return clearLabelSides(
+      candidates.slice(0, MAX_LABEL_CANDIDATES),
+      { ...LABEL_GEOMETRY, stage },
+      obstacles,
+      MAX_NEIGHBOUR_LABELS,
+    )
   }
 
   /** How the edges of `node` are drawn now (stories): lit (`topEdges`) or in the base (`edges`),
@@ -1784,12 +1860,30 @@ interface SigmaEdgeIndex {
   edgeGroups: { graph: Graph }
 }
 
-/** Up to this share of the nodes resized, shown or hidden, sigma's label grid is rebuilt after
- * REINDEX_QUIET_MS without a restyle (recompute), not at once. */
+/** Up to this share of the nodes shown or hidden (with those resized), sigma's label grid is
+ * rebuilt after REINDEX_QUIET_MS without a restyle (recompute), not at once; nodes only resized,
+ * however many, always. */
 const LATE_GRID_SHARE = 0.1
 /** sigma's label font and placement (its defaults: 12 px, a 5 px gap from the node's edge). */
 const LABEL_FONT = '12px sans-serif'
 const LABEL_GEOMETRY = { height: 14, margin: 5 }
+/** A hovered node's neighbours considered for a label (largest first), and labelled at most. */
+const MAX_LABEL_CANDIDATES = 400
+const MAX_NEIGHBOUR_LABELS = 60
+
+interface Lit {
+  nodes: string[]
+  node: number
+  labelled: string[]
+}
+const noLit = (): Lit => ({ nodes: [], node: -1, labelled: [] })
+
+/** The item state of a hovered node's labelled neighbour (null: not labelled). Custom states of
+ * sigma's, untyped in the view's instance. */
+const hoverLabel = (side: LabelSide | null): Record<string, unknown> => ({
+  isLabelled: side !== null,
+  labelSide: side,
+})
 const LABEL_REST_MS = 150
 const REINDEX_QUIET_MS = 400
 
@@ -1799,7 +1893,13 @@ const REINDEX_QUIET_MS = 400
 // attribute bindings write straight into the display data, and item states restyle only the items
 // whose state changed (a hover touches the hovered node's neighbourhood). No edge styles: sigma
 // holds no edge (edge-layer.ts).
-const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
+/** Item states of the view's own (sigma's are built in). */
+interface NodeLabelState {
+  isLabelled: boolean
+  labelSide: LabelSide | null
+}
+
+const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes, NodeLabelState> = {
   nodes: [
     {
       x: { attribute: 'x' },
@@ -1819,7 +1919,12 @@ const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes> = {
     },
     { whenData: 'hidden', then: { visibility: 'hidden' } },
     { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
-    { whenState: 'isHighlighted', then: { labelVisibility: 'visible' } },
+    // a hovered node's labelled neighbours, on their side (item states: a nested conditional
+    // in the first rule slowed the first process of a real-scale week by ≈ 0.3 s)
+    { whenState: 'isLabelled', then: { labelVisibility: 'visible' } },
+    { whenState: { labelSide: 'left' }, then: { labelPosition: 'left' } },
+    { whenState: { labelSide: 'above' }, then: { labelPosition: 'above' } },
+    { whenState: { labelSide: 'below' }, then: { labelPosition: 'below' } },
   ],
 }
 
