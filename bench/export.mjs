@@ -17,7 +17,11 @@ const archive = resolve(opt('--archive', 'bench/data/real-scale.sqlite'))
 const runs = Number(opt('--runs', '5'))
 const out = resolve('.tmp/bench/export')
 mkdirSync(out, { recursive: true })
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 const log = (m) => process.stderr.write(`bench: ${m}\n`)
 
 const sql = (q) => execFileSync('sqlite3', ['-readonly', '-json', archive, q], { encoding: 'utf8' })

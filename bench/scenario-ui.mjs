@@ -11,6 +11,10 @@
 //                              [--keep-copy | --no-copy] [--profile FILE.cpuprofile]
 //                              [--trace FILE.json]
 //
+// BENCH_DEBUG=1 prints each step's frame counters; BENCH_INIT_SCRIPT=FILE runs FILE in the page
+// before its own scripts (ad hoc probes): where it defines `window.__glTake()`, answering rows of
+// [label, calls, ms], each step prints them (e.g. every GL call timed with a readback around it).
+//
 // A scenario run is stored in the archive, so the bench works on a copy in a temporary folder
 // (deleted at the end). Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and
 // node builds (`npm run build`).
@@ -213,8 +217,10 @@ try {
             const [id, graph] = Object.entries(window.__graphs).find(([, g]) => g.overlay) ?? []
             // the edge layer's lists: edges in the base and lit by the overlay and the hover
             const layer = id && window.__sigma[id].dxEdgeLayer
+            const wall = performance.now() - t
             out.push({
-              wall: performance.now() - t,
+              wall,
+              gl: window.__glTake?.(),
               step: Number(box.dataset.stepMs),
               overlay: Math.max(...Object.values(window.__graphs).map((g) => g.lastOverlayMs ?? 0)),
               // what the graph's frames did so far (cumulative): the cached layers' counters
@@ -247,7 +253,10 @@ try {
       `${m}: ${forward.length} steps, ms each: ${forward.map((x) => x.wall.toFixed(0))}`,
     )
     if (process.env.BENCH_DEBUG)
-      for (const x of forward) console.error(`  ${x.wall.toFixed(0)} ms`, JSON.stringify(x.frames))
+      for (const x of forward) {
+        console.error(`  ${x.wall.toFixed(0)} ms`, JSON.stringify(x.frames))
+        for (const g of x.gl ?? []) console.error(`      ${g[2]} ms ×${g[1]} ${g[0]}`)
+      }
     // back to the first round and forward again: overlays already built (a lookup + the draw)
     await editor
       .locator('.playback-controls button[data-action="first"]')

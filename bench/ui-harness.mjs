@@ -122,6 +122,9 @@ export async function newPage(browser, { stamps = null } = {}) {
   if (process.env.BENCH_DEBUG)
     page.on('console', (m) => console.error('console:', m.text().slice(0, 300)))
   if (stamps) await page.addInitScript(installStamps, stamps)
+  // ad hoc probes (e.g. timing every GL call): a script run in the page before its own
+  if (process.env.BENCH_INIT_SCRIPT)
+    await page.addInitScript({ path: process.env.BENCH_INIT_SCRIPT })
   return page
 }
 
@@ -241,7 +244,13 @@ export async function heapMb(page) {
   return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 2 ** 20
 }
 
-export const median = (a) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) / 2)]
+/** The median; of an even count, the mean of the two middle values (until 2026-12-05 the lower
+ * one, which understated the medians of even counts in BENCHMARKS.md's earlier UI entries). */
+export const median = (a) => {
+  const s = [...a].sort((x, y) => x - y)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 export const p95 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.95 * a.length) - 1]
 /** n, median, p95 and max, to 0.1 ms. */
 export const summary = (a) => ({

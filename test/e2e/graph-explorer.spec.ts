@@ -142,7 +142,7 @@ test('an analyst plays the timeline three weeks and every node stays where it wa
   expect(s.nodes).toBe(weeks.find((w) => w.week === s.week)!.nodes)
   // a step of the timeline replaces the edges: exactly the week's edges are held and drawn
   const edges = weeks.find((w) => w.week === s.week)!.edges
-  expect(await graph.drawnEdges()).toEqual({ held: edges, drawn: edges, inSigma: 0 })
+  expect(await graph.drawnEdges()).toEqual({ held: edges, drawn: edges, lit: 0, inSigma: 0 })
   await expect(graph.timeline().locator('.timeline-label')).toContainText(s.week!)
   await expect(graph.timeline().locator('.timeline-slider')).toHaveAttribute(
     'aria-valuetext',
@@ -174,7 +174,7 @@ test('an analyst plays the timeline three weeks and every node stays where it wa
   expect(stepped.timings.edgeSetAhead).toBe(1)
   await expect.poll(async () => (await graph.status()).whole).toBe(true)
   const held = stepped.edges
-  expect(await graph.drawnEdges()).toEqual({ held, drawn: held, inSigma: 0 })
+  expect(await graph.drawnEdges()).toEqual({ held, drawn: held, lit: 0, inSigma: 0 })
   await wb.expectNoErrors()
 })
 
@@ -480,7 +480,7 @@ test('an analyst steps to the next week where drawing it takes longer than a fra
   expect(s.edgeFrames.parts - before.parts).toBeGreaterThanOrEqual(Math.ceil(edges / 500))
   await expect.poll(async () => (await graph.status()).timings.complete).toBeGreaterThan(0)
   expect((await graph.status()).timings.complete).toBeGreaterThanOrEqual(s.timings.frame)
-  expect(await graph.drawnEdges()).toEqual({ held: edges, drawn: edges, inSigma: 0 })
+  expect(await graph.drawnEdges()).toEqual({ held: edges, drawn: edges, lit: 0, inSigma: 0 })
   // whole, it is the picture one draw call gives, to the pixel
   const inParts = await graph.stageShot()
   const whole = await graph.stageShotDrawnWhole()

@@ -168,6 +168,37 @@ test('an analyst plays the reference cascade on the graph round by round to the 
   await wb.expectNoErrors()
 })
 
+test('a filter set during a round thins the faded week and its lit carriers alike', async () => {
+  const [graph] = await graphOf(1)
+  await scenario.press('next', 1)
+  const all = await graph.drawnEdges()
+  expect(all.lit).toBeGreaterThan(0)
+  // exposures of at least a lit one's: some edges and carriers go, some stay; then a higher
+  // floor thins both again
+  const kept: { drawn: number; lit: number }[] = []
+  await graph.openFilters()
+  for (const q of [0.25, 0.5]) {
+    const renders = (await graph.status()).renders
+    await graph.setExposureRange(await graph.litExposureAt(q))
+    await graph.waitForRenderAfter(renders)
+    kept.push(await graph.drawnEdges())
+  }
+  expect(kept[0].drawn).toBeLessThan(all.drawn)
+  expect(kept[0].lit).toBeLessThan(all.lit)
+  expect(kept[1].drawn).toBeLessThan(kept[0].drawn)
+  expect(kept[1].lit).toBeLessThan(kept[0].lit)
+  expect(kept[1].lit).toBeGreaterThan(0)
+  // the next round is drawn under the same filter; clearing it brings every edge back
+  await scenario.press('next', 2)
+  expect((await graph.drawnEdges()).drawn).toBe(kept[1].drawn)
+  await scenario.press('prev', 1)
+  await graph.resetFilters()
+  await expect.poll(() => graph.drawnEdges()).toEqual(all)
+  await graph.closeFilters()
+  await scenario.press('first', 0)
+  await wb.expectNoErrors()
+})
+
 test('an analyst plays DebtRank and Eisenberg–Noe to their last rounds, and Play runs on its own', async () => {
   const [graph] = await graphOf(1)
   for (const m of ['eisenberg-noe', 'debtrank'] as Method[]) {

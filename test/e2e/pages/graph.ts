@@ -24,12 +24,13 @@ export interface DrawnEdge {
 
 /** The graph view's hooks on its sigma instance, for stories (view.ts, edge-layer.ts). */
 interface EdgeHooks {
-  dxEdges: { edgesOf(node: string): DrawnEdge[]; held(): number }
+  dxEdges: { edgesOf(node: string): DrawnEdge[]; held(): number; litExposures(): number[] }
   dxEdgeLayer: {
     topLayerMin: number
     litDeltas: boolean
     litChanged(): void
     base: { count: number }
+    lit: { overlay: { count: number } }
     pace: { fixed: number | null }
     drawBySigma(on: boolean): number
     baseChanged(): void
@@ -86,17 +87,29 @@ export class GraphEditor {
     return this.status()
   }
 
-  /** The edges the view holds (the week's, with a diff's or an overlay's) and how many the edge
-   * layer draws; sigma itself holds none (edge-layer.ts). */
-  drawnEdges(): Promise<{ held: number; drawn: number; inSigma: number }> {
+  /** The edges the view holds (the week's, with a diff's or an overlay's), how many the edge
+   * layer draws and how many of them an overlay lights; sigma itself holds none (edge-layer.ts). */
+  drawnEdges(): Promise<{ held: number; drawn: number; lit: number; inSigma: number }> {
     return this.page.evaluate((id) => {
       const s = window.__sigma![id] as unknown as EdgeHooks & { getGraph(): { size: number } }
       return {
         held: s.dxEdges.held(),
         drawn: s.dxEdgeLayer.base.count,
+        lit: s.dxEdgeLayer.lit.overlay.count,
         inSigma: s.getGraph().size,
       }
     }, this.id)
+  }
+
+  /** The USD exposure at quantile `q` of the edges an overlay lights. */
+  litExposureAt(q: number): Promise<number> {
+    return this.page.evaluate(
+      ([id, q]) => {
+        const usd = (window.__sigma![id] as unknown as EdgeHooks).dxEdges.litExposures()
+        return usd.sort((a, b) => a - b)[Math.floor(q * (usd.length - 1))]
+      },
+      [this.id, q] as const,
+    )
   }
 
   /** Each shown node's fill colour, by node id. */
@@ -638,6 +651,11 @@ export class GraphEditor {
   async openFilters(): Promise<void> {
     if (!(await this.filters().isVisible())) await this.button('filters').click()
     await expect(this.filters()).toBeVisible()
+  }
+
+  async closeFilters(): Promise<void> {
+    if (await this.filters().isVisible()) await this.button('filters').click()
+    await expect(this.filters()).toBeHidden()
   }
 
   categoryBox(name: string): Locator {

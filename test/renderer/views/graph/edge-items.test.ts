@@ -8,6 +8,7 @@ import {
   edgesOf,
   itemChanges,
   packColor,
+  sameBytes,
   parseColor,
   uniformRgb,
   type WeekEdges,
@@ -252,5 +253,14 @@ describe('uniformRgb', () => {
     l.push(2, 2, 3, packColor('#2a9d5c', 1), 2)
     expect(uniformRgb(l)).toBeNull()
     expect(uniformRgb(new EdgeItems())).toBeNull()
+  })
+})
+
+describe('sameBytes', () => {
+  it('compares length and every byte', () => {
+    expect(sameBytes(Uint8Array.of(1, 0, 1), Uint8Array.of(1, 0, 1))).toBe(true)
+    expect(sameBytes(Uint8Array.of(1, 0, 1), Uint8Array.of(1, 0, 0))).toBe(false)
+    expect(sameBytes(Uint8Array.of(1, 0), Uint8Array.of(1, 0, 0))).toBe(false)
+    expect(sameBytes(new Uint8Array(0), new Uint8Array(0))).toBe(true)
   })
 })

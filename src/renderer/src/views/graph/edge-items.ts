@@ -230,6 +230,13 @@ export function cssOfPacked(c: number): string {
   return `rgba(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255}, ${((c >>> 24) / 255).toFixed(3)})`
 }
 
+/** Whether two byte arrays hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Words per drawn edge in an item list: holder, issuer, colour, width (float bits). */
 export const ITEM_WORDS = 4
 

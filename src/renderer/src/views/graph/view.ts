@@ -44,6 +44,7 @@ import {
   EdgeOrigin,
   ITEM_WORDS,
   packColor,
+  sameBytes,
   type EdgeSet,
   type ExtraEdge,
 } from './edge-items'
@@ -709,6 +710,16 @@ export class GraphView implements Editor {
       value: {
         edgesOf: (node: string) => this.edgesDrawnOf(node),
         held: () => this.edgeSet?.count ?? 0,
+        // stories: the USD exposure of each week edge an overlay lights
+        litExposures: () => {
+          const [set, w, lit] = [this.edgeSet, this.week, this.edgeLayer?.lit.overlay]
+          const usd: number[] = []
+          for (let i = 0; set && w && lit && i < lit.count; i++) {
+            const k = lit.edge[i]
+            if (set.origin[k] === EdgeOrigin.Week) usd.push(w.edgeWeight[set.ref[k]])
+          }
+          return usd
+        },
         // stories: the share of nodes up to which a restyle leaves the label grid for later
         setLateGridShare: (share: number) => (this.lateGridShare = share),
         // stories: how long the steps pause before the label grid is rebuilt
@@ -917,12 +928,17 @@ export class GraphView implements Editor {
     this.status.overlay = overlay?.title ?? null
     this.overlayChanged.emit(overlay)
     this.overlayEdgeColor = []
+    this.overlayEdges = []
     const w = this.week
     const u = this.universe
     if (overlay?.edgeColors && w && u) {
       const keys = this.pairKeys(w, u)
-      for (let e = 0; e < w.edgeSource.length; e++)
-        this.overlayEdgeColor[e] = overlay.edgeColors.get(keys[e])
+      for (let e = 0; e < w.edgeSource.length; e++) {
+        const color = overlay.edgeColors.get(keys[e])
+        if (color === undefined) continue
+        this.overlayEdgeColor[e] = color
+        this.overlayEdges.push(e)
+      }
     }
     if (overlay?.edgePairs && w && u) {
       const { source, target, color } = overlay.edgePairs
@@ -930,7 +946,9 @@ export class GraphView implements Editor {
       const n = u.ids.length
       for (let k = 0; k < source.length; k++) {
         const e = edgeOf.get(pairCode(source[k], target[k], n))
-        if (e !== undefined) this.overlayEdgeColor[e] = color
+        if (e === undefined) continue
+        if (this.overlayEdgeColor[e] === undefined) this.overlayEdges.push(e)
+        this.overlayEdgeColor[e] = color
       }
     }
     if (!w) return
@@ -985,6 +1003,7 @@ export class GraphView implements Editor {
     this.overlay = null
     this.status.overlay = null
     this.overlayEdgeColor = []
+    this.overlayEdges = []
     this.overlayChanged.emit(null)
   }
 
@@ -1023,6 +1042,8 @@ export class GraphView implements Editor {
   private overlay: GraphOverlay | null = null
   /** The overlay's colour of each week edge, by edge index (undefined: not recoloured). */
   private overlayEdgeColor: (string | undefined)[] = []
+  /** The week edges the overlay recolours (indices, each once). */
+  private overlayEdges: number[] = []
 
   /** See LATE_GRID_SHARE (stories change it). */
   private lateGridShare = LATE_GRID_SHARE
@@ -1300,17 +1321,61 @@ export class GraphView implements Editor {
     const layer = this.edgeLayer
     const f = this.filtered
     if (!set || !layer || !f) return
+    // the other edges faded: the base is the week as drawn without the overlay, shown fainter
+    const dim = !!this.overlay?.dimOtherEdges
+    const base = this.spareBase
+    if (this.fillBase(set, f, dim, base) && !base.equals(layer.base)) {
+      this.spareBase = layer.base
+      layer.base = base
+      layer.baseChanged()
+    }
+    const shownDim = dim ? DIMMED : 1
+    if (layer.dim !== shownDim) {
+      layer.dim = shownDim
+      this.sigma?.scheduleRender()
+    }
+    const lit = this.spareLit
+    lit.reset(0)
+    // lit over the faded base: a playback step then redraws only the lit edges
+    if (dim) this.fillLit(set, f, lit)
+    if (!lit.equals(layer.lit.overlay)) {
+      this.spareLit = layer.lit.overlay
+      layer.lit.overlay = lit
+      layer.litChanged('overlay')
+    }
+  }
+
+  /** Fills `base` with the base list, unless what it is made of is what the layer's base was
+   * made of (answers false then). Why: a playback round changes only the lit edges over a faded
+   * base, and visiting a real-scale week's 75k edges to find the same base again cost ≈ 13 ms of
+   * each round's JS (a profile of `bench/scenario-ui.mjs`). */
+  private fillBase(set: EdgeSet, f: FilterResult, dim: boolean, base: EdgeItems): boolean {
     const o = this.overlay
     const c = this.colors
     const shown = this.nodeShown
     const exposureFiltered = !!this.params.filters.exposure
+    const made = this.baseMadeOf
+    const inputs = {
+      set,
+      colors: c,
+      compare: this.compareWeek,
+      exposureFiltered,
+      overlaid: !!o,
+      dim,
+      // faded, the base does not show the overlay's colours (fillLit lights them)
+      overlayColors: dim ? null : this.overlayEdgeColor,
+      extraColors: this.extraEdgeColors,
+    }
+    if (
+      made &&
+      (Object.keys(inputs) as (keyof typeof inputs)[]).every((k) => made[k] === inputs[k]) &&
+      sameBytes(made.keep, f.edgeKeep) &&
+      sameBytes(made.shown, shown)
+    )
+      return false
+    this.baseMadeOf = { ...inputs, keep: f.edgeKeep.slice(), shown: shown.slice() }
     const diffColors = [c.edge, c.added, c.removed, c.grew, c.shrank]
-    // the other edges faded: the base is the week as drawn without the overlay, shown fainter
-    const dim = !!o?.dimOtherEdges
-    const base = this.spareBase
-    const lit = this.spareLit
     base.reset(set.count)
-    lit.reset(0)
     if (this.drawnAs.length < set.count) this.drawnAs = new Int32Array(set.count)
     const drawnAs = this.drawnAs
     for (let k = 0; k < set.count; k++) {
@@ -1319,26 +1384,16 @@ export class GraphView implements Editor {
       const ref = set.ref[k]
       const s = set.source[k]
       const t = set.target[k]
-      const visible =
-        origin === EdgeOrigin.Week
-          ? f.edgeKeep[ref] === 1
-          : origin === EdgeOrigin.Vanished
-            ? !exposureFiltered
-            : !!o
       // an edge is drawn only between shown nodes
-      if (!visible || !shown[s] || !shown[t]) continue
+      if (!this.edgeVisible(set, k, f, exposureFiltered) || !shown[s] || !shown[t]) continue
       let width = set.width[k]
       let opacity = set.opacity[k]
       let color: string
-      const oc = o && origin === EdgeOrigin.Week ? this.overlayEdgeColor[ref] : undefined
-      if (dim && (oc || origin === EdgeOrigin.Extra)) {
-        // lit over the faded base: a playback step then redraws only the lit edges
-        const lc = oc ?? this.extraEdgeColors[ref] ?? c.accent
-        lit.push(k, s, t, packColor(lc, Math.max(0.7, opacity)), Math.max(1, width))
-        if (!oc) continue
-      }
-      if (origin === EdgeOrigin.Extra) color = this.extraEdgeColors[ref] ?? c.accent
-      else if (oc && !dim) {
+      const oc = o && !dim && origin === EdgeOrigin.Week ? this.overlayEdgeColor[ref] : undefined
+      if (origin === EdgeOrigin.Extra) {
+        if (dim) continue
+        color = this.extraEdgeColors[ref] ?? c.accent
+      } else if (oc) {
         color = oc
         opacity = Math.max(0.7, opacity)
         width = Math.max(1, width)
@@ -1349,21 +1404,79 @@ export class GraphView implements Editor {
       drawnAs[k] = base.count
       base.push(k, s, t, packColor(color, opacity), width)
     }
-    if (!base.equals(layer.base)) {
-      this.spareBase = layer.base
-      layer.base = base
-      layer.baseChanged()
+    return true
+  }
+
+  /** What the layer's base list was last filled from (fillBase). */
+  private baseMadeOf: {
+    set: EdgeSet
+    colors: ThemeColors
+    compare: LoadedWeek | null
+    exposureFiltered: boolean
+    overlaid: boolean
+    dim: boolean
+    overlayColors: (string | undefined)[] | null
+    extraColors: string[]
+    keep: Uint8Array
+    shown: Uint8Array
+  } | null = null
+
+  /** Whether edge `k` of `set` passes the filters (its ends aside). */
+  private edgeVisible(
+    set: EdgeSet,
+    k: number,
+    f: FilterResult,
+    exposureFiltered: boolean,
+  ): boolean {
+    const origin = set.origin[k]
+    return origin === EdgeOrigin.Week
+      ? f.edgeKeep[set.ref[k]] === 1
+      : origin === EdgeOrigin.Vanished
+        ? !exposureFiltered
+        : !!this.overlay
+  }
+
+  /** Fills `lit` with a faded overlay's lit edges, in the set's order (by exposure), from the
+   * edges the overlay recolours and its extra edges only. */
+  private fillLit(set: EdgeSet, f: FilterResult, lit: EdgeItems): void {
+    const c = this.colors
+    const shown = this.nodeShown
+    const exposureFiltered = !!this.params.filters.exposure
+    const w = this.week
+    const weekEdges = w ? w.edgeSource.length : 0
+    const at = this.setIndexOf(set, weekEdges)
+    // marked by set index, then visited in that order (no sort: a DebtRank round lights 74k)
+    if (this.litMarks.length < set.count) this.litMarks = new Uint8Array(set.count)
+    const marks = this.litMarks
+    for (const e of this.overlayEdges) if (e < weekEdges) marks[at[e]] = 1
+    lit.reset(this.overlayEdges.length + set.count - weekEdges)
+    for (let k = 0; k < set.count; k++) {
+      if (marks[k]) marks[k] = 0
+      else if (k < weekEdges || set.origin[k] !== EdgeOrigin.Extra) continue
+      const s = set.source[k]
+      const t = set.target[k]
+      if (!this.edgeVisible(set, k, f, exposureFiltered) || !shown[s] || !shown[t]) continue
+      const ref = set.ref[k]
+      const oc = set.origin[k] === EdgeOrigin.Week ? this.overlayEdgeColor[ref] : undefined
+      const lc = oc ?? this.extraEdgeColors[ref] ?? c.accent
+      lit.push(k, s, t, packColor(lc, Math.max(0.7, set.opacity[k])), Math.max(1, set.width[k]))
     }
-    const shownDim = dim ? DIMMED : 1
-    if (layer.dim !== shownDim) {
-      layer.dim = shownDim
-      this.sigma?.scheduleRender()
+  }
+
+  /** Each week edge's index in `set` (the set orders them by exposure), built once per set. */
+  private setIndexOf(set: EdgeSet, weekEdges: number): Int32Array {
+    if (this.setIndex.set !== set) {
+      const at = new Int32Array(weekEdges)
+      for (let k = 0; k < weekEdges; k++) at[set.ref[k]] = k
+      this.setIndex = { set, at }
     }
-    if (!lit.equals(layer.lit.overlay)) {
-      this.spareLit = layer.lit.overlay
-      layer.lit.overlay = lit
-      layer.litChanged('overlay')
-    }
+    return this.setIndex.at
+  }
+
+  private litMarks = new Uint8Array(0)
+  private setIndex: { set: EdgeSet | null; at: Int32Array } = {
+    set: null,
+    at: new Int32Array(0),
   }
 
   /** Called at the next frame that draws the view whole. */
