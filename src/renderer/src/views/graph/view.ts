@@ -50,6 +50,7 @@ import {
 } from './edge-items'
 import { EdgeLayer, edgeFrameCounts } from './edge-layer'
 import { fastDepthRanges } from './depth-ranges'
+import { skipLabelPicking } from './label-picking'
 import { drawFlat, type DrawModes } from './flat-draw'
 import { NodeCache, nodeFrameCounts } from './node-cache'
 import { routeRefreshes } from './refresh'
@@ -691,6 +692,7 @@ export class GraphView implements Editor {
     this.sigma = sigma
     ;(window.__sigma ??= {})[this.ctx.id] = sigma
     fastDepthRanges(sigma)
+    skipLabelPicking(sigma)
     drawFlat(sigma, this.status.drawModes, (kind, reason) =>
       this.deps.log.add(
         'warning',
