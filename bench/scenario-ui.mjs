@@ -13,7 +13,7 @@
 //
 // BENCH_DEBUG=1 prints each step's frame counters; BENCH_INIT_SCRIPT=FILE runs FILE in the page
 // before its own scripts (ad hoc probes): where it defines `window.__glTake()`, answering rows of
-// [label, calls, ms], each step prints them (e.g. every GL call timed with a readback around it).
+// [label, calls, ms], each step prints them (bench/probes/gl-time.js: every GL call timed alone).
 //
 // A scenario run is stored in the archive, so the bench works on a copy in a temporary folder
 // (deleted at the end). Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and
