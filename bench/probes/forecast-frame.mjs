@@ -1,6 +1,6 @@
 // A probe of the stored forecast's first read (BENCHMARKS.md, forecast overlay): a server on a copy
 // of ARCHIVE, a forecast of its largest week stored through the API, then `forecast.frame` called
-// four times — the first pays the engine's read of the run's pairs, the others its cache.
+// four times — the first pays the engine's read of the run, the others its cache.
 //   node bench/probes/forecast-frame.mjs [ARCHIVE] [HORIZON]
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +14,8 @@ const server = await ui.startServer({ archive: copy.path, userDir: join(work, 'u
 try {
   const weeks = await server.call('weeks.list')
   const week = weeks.reduce((a, b) => (b.edges > a.edges ? b : a)).week
+  // the universe is loaded first, as the graph view does (the frame is over it)
+  await server.call('graph.universe', { wait: true })
   const t0 = Date.now()
   await server.call('forecast.run', { week, horizon })
   let run = null

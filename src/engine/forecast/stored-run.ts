@@ -9,6 +9,7 @@ import { DexposureError } from '../../shared/errors'
 import type { PredictedGraphRun } from '../risk/predicted-graph'
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
+import { unpackPairs } from './packed-pairs'
 import { defaultModelDir, readManifest, type ModelManifest } from './model'
 
 export interface ForecastRunRow {
@@ -161,6 +162,8 @@ export function loadForecastPairs(
   nodes: ForecastNodes,
   where: 'all' | 'graph' = 'all',
 ): ForecastPairs {
+  const packed = packedPairs(archive, runId, nodes)
+  if (packed) return where === 'all' ? packed : onlyInGraph(packed)
   const rows = archive.db
     .prepare(
       `SELECT source, target, probability, predicted_weight_usd, exists_at_t, in_graph
@@ -195,6 +198,41 @@ export function loadForecastPairs(
     p.inGraph[k] = g
   })
   return p
+}
+
+/** A run's pairs from its packed columns (packed-pairs.ts), or null where it has none or they do
+ * not match its rows (count, layout, node positions): the rows are read then. */
+function packedPairs(archive: Archive, runId: number, nodes: ForecastNodes): ForecastPairs | null {
+  const row = archive.db
+    .prepare(
+      `SELECT r.pairs_packed AS blob, (SELECT count(*) FROM forecast_edges e WHERE e.run_id = r.run_id) AS rows
+       FROM forecast_runs r WHERE r.run_id = ?`,
+    )
+    .get(runId) as { blob: Buffer | null; rows: number } | undefined
+  if (!row?.blob) return null
+  return unpackPairs(row.blob, row.rows, nodes.nodeIds.length)
+}
+
+/** The pairs of Ĝ among `p`, in their order. */
+function onlyInGraph(p: ForecastPairs): ForecastPairs {
+  const keep: number[] = []
+  for (let k = 0; k < p.inGraph.length; k++) if (p.inGraph[k]) keep.push(k)
+  const pick = <T extends Int32Array | Float64Array | Uint8Array>(
+    a: T,
+    make: (n: number) => T,
+  ): T => {
+    const out = make(keep.length)
+    keep.forEach((k, j) => (out[j] = a[k]))
+    return out
+  }
+  return {
+    src: pick(p.src, (n) => new Int32Array(n)),
+    dst: pick(p.dst, (n) => new Int32Array(n)),
+    probability: pick(p.probability, (n) => new Float64Array(n)),
+    weight: pick(p.weight, (n) => new Float64Array(n)),
+    existsAtT: pick(p.existsAtT, (n) => new Uint8Array(n)),
+    inGraph: pick(p.inGraph, (n) => new Uint8Array(n)),
+  }
 }
 
 /** Categories and sectors of a run's nodes from the protocols table (as the observed weeks). */

@@ -371,6 +371,14 @@ ALTER TABLE network_stats ADD COLUMN target TEXT;
     // object (src/engine/forecast/stages/recalibrate.ts). Runs stored before it have NULL.
     sql: `ALTER TABLE forecast_runs ADD COLUMN calibration TEXT;`,
   },
+  {
+    version: 10,
+    name: "forecast runs keep their pairs as packed columns too (the views' first read)",
+    // Documented in docs/forecasting.md and src/engine/forecast/packed-pairs.ts: the run's
+    // forecast_edges rows again as one BLOB, read instead of the rows where it matches them. Runs
+    // stored before it have NULL and are read from the rows.
+    sql: `ALTER TABLE forecast_runs ADD COLUMN pairs_packed BLOB;`,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

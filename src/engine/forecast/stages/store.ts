@@ -1,6 +1,8 @@
 // Store stage: the run's row, its stored pairs (in Ĝ or p ≥ STORE_FLOOR) and every node's predicted
 // TVL, in one short write transaction once every row is ready (archive.write).
 import type { Archive } from '../../store/archive'
+import { packPairs } from '../packed-pairs'
+import type { ForecastPairs } from '../stored-run'
 import type { Encoded } from '../model'
 import type { PredictedGraph } from './graph'
 import type { KeptPairs } from './kept-pairs'
@@ -85,6 +87,16 @@ export function storeForecastRun(archive: Archive, input: StoreInput): number {
       )
     const full = insert(ROWS)
     const values: (number | string)[] = new Array(ROWS * 7)
+    // the same pairs as packed columns (packed-pairs.ts), in the rows' order
+    const m = stored.length
+    const pairs: ForecastPairs = {
+      src: new Int32Array(m),
+      dst: new Int32Array(m),
+      probability: new Float64Array(m),
+      weight: new Float64Array(m),
+      existsAtT: new Uint8Array(m),
+      inGraph: new Uint8Array(m),
+    }
     for (let start = 0; start < stored.length; start += ROWS) {
       const rows = Math.min(ROWS, stored.length - start)
       if (rows < ROWS) values.length = rows * 7
@@ -98,9 +110,20 @@ export function storeForecastRun(archive: Archive, input: StoreInput): number {
         values[o + 4] = Math.expm1(lw[i])
         values[o + 5] = atT(kept.src[i], kept.dst[i]) ? 1 : 0
         values[o + 6] = inGraph[i]
+        const k = start + r
+        pairs.src[k] = kept.src[i]
+        pairs.dst[k] = kept.dst[i]
+        pairs.probability[k] = values[o + 3] as number
+        pairs.weight[k] = values[o + 4] as number
+        pairs.existsAtT[k] = values[o + 5] as number
+        pairs.inGraph[k] = values[o + 6] as number
       }
       ;(rows === ROWS ? full : insert(rows)).run(values)
     }
+    db.prepare('UPDATE forecast_runs SET pairs_packed = ? WHERE run_id = ?').run(
+      packPairs(pairs),
+      id,
+    )
     const node = db.prepare(
       'INSERT INTO forecast_nodes (run_id, node_id, tvl_t, predicted_log_change, predicted_tvl) VALUES (?, ?, ?, ?, ?)',
     )
