@@ -156,6 +156,18 @@ export interface ForecastPairs {
   inGraph: Uint8Array
 }
 
+/** Room for `m` pairs. */
+export function forecastPairs(m: number): ForecastPairs {
+  return {
+    src: new Int32Array(m),
+    dst: new Int32Array(m),
+    probability: new Float64Array(m),
+    weight: new Float64Array(m),
+    existsAtT: new Uint8Array(m),
+    inGraph: new Uint8Array(m),
+  }
+}
+
 export function loadForecastPairs(
   archive: Archive,
   runId: number,
@@ -172,15 +184,7 @@ export function loadForecastPairs(
     )
     .raw()
     .all(runId) as [string, string, number, number, number, number][]
-  const m = rows.length
-  const p: ForecastPairs = {
-    src: new Int32Array(m),
-    dst: new Int32Array(m),
-    probability: new Float64Array(m),
-    weight: new Float64Array(m),
-    existsAtT: new Uint8Array(m),
-    inGraph: new Uint8Array(m),
-  }
+  const p = forecastPairs(rows.length)
   rows.forEach(([s, t, prob, w, at, g], k) => {
     const a = nodes.index.get(s)
     const b = nodes.index.get(t)
@@ -217,22 +221,16 @@ function packedPairs(archive: Archive, runId: number, nodes: ForecastNodes): For
 function onlyInGraph(p: ForecastPairs): ForecastPairs {
   const keep: number[] = []
   for (let k = 0; k < p.inGraph.length; k++) if (p.inGraph[k]) keep.push(k)
-  const pick = <T extends Int32Array | Float64Array | Uint8Array>(
-    a: T,
-    make: (n: number) => T,
-  ): T => {
-    const out = make(keep.length)
-    keep.forEach((k, j) => (out[j] = a[k]))
-    return out
-  }
-  return {
-    src: pick(p.src, (n) => new Int32Array(n)),
-    dst: pick(p.dst, (n) => new Int32Array(n)),
-    probability: pick(p.probability, (n) => new Float64Array(n)),
-    weight: pick(p.weight, (n) => new Float64Array(n)),
-    existsAtT: pick(p.existsAtT, (n) => new Uint8Array(n)),
-    inGraph: pick(p.inGraph, (n) => new Uint8Array(n)),
-  }
+  const out = forecastPairs(keep.length)
+  keep.forEach((k, j) => {
+    out.src[j] = p.src[k]
+    out.dst[j] = p.dst[k]
+    out.probability[j] = p.probability[k]
+    out.weight[j] = p.weight[k]
+    out.existsAtT[j] = p.existsAtT[k]
+    out.inGraph[j] = p.inGraph[k]
+  })
+  return out
 }
 
 /** Categories and sectors of a run's nodes from the protocols table (as the observed weeks). */

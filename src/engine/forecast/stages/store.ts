@@ -2,7 +2,7 @@
 // TVL, in one short write transaction once every row is ready (archive.write).
 import type { Archive } from '../../store/archive'
 import { packPairs } from '../packed-pairs'
-import type { ForecastPairs } from '../stored-run'
+import { forecastPairs } from '../stored-run'
 import type { Encoded } from '../model'
 import type { PredictedGraph } from './graph'
 import type { KeptPairs } from './kept-pairs'
@@ -88,15 +88,7 @@ export function storeForecastRun(archive: Archive, input: StoreInput): number {
     const full = insert(ROWS)
     const values: (number | string)[] = new Array(ROWS * 7)
     // the same pairs as packed columns (packed-pairs.ts), in the rows' order
-    const m = stored.length
-    const pairs: ForecastPairs = {
-      src: new Int32Array(m),
-      dst: new Int32Array(m),
-      probability: new Float64Array(m),
-      weight: new Float64Array(m),
-      existsAtT: new Uint8Array(m),
-      inGraph: new Uint8Array(m),
-    }
+    const pairs = forecastPairs(stored.length)
     for (let start = 0; start < stored.length; start += ROWS) {
       const rows = Math.min(ROWS, stored.length - start)
       if (rows < ROWS) values.length = rows * 7

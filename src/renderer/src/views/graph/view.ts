@@ -1326,7 +1326,7 @@ export class GraphView implements Editor {
     // the other edges faded: the base is the week as drawn without the overlay, shown fainter
     const dim = !!this.overlay?.dimOtherEdges
     const base = this.spareBase
-    if (this.fillBase(set, f, dim, base) && !base.equals(layer.base)) {
+    if (this.fillBase(layer, set, f, dim, base) && !base.equals(layer.base)) {
       this.spareBase = layer.base
       layer.base = base
       layer.baseChanged()
@@ -1351,13 +1351,20 @@ export class GraphView implements Editor {
    * made of (answers false then). Why: a playback round changes only the lit edges over a faded
    * base, and visiting a real-scale week's 75k edges to find the same base again cost ≈ 13 ms of
    * each round's JS (a profile of `bench/scenario-ui.mjs`). */
-  private fillBase(set: EdgeSet, f: FilterResult, dim: boolean, base: EdgeItems): boolean {
+  private fillBase(
+    layer: EdgeLayer,
+    set: EdgeSet,
+    f: FilterResult,
+    dim: boolean,
+    base: EdgeItems,
+  ): boolean {
     const o = this.overlay
     const c = this.colors
     const shown = this.nodeShown
     const exposureFiltered = !!this.params.filters.exposure
     const made = this.baseMadeOf
     const inputs = {
+      layer,
       set,
       colors: c,
       compare: this.compareWeek,
@@ -1411,6 +1418,7 @@ export class GraphView implements Editor {
 
   /** What the layer's base list was last filled from (fillBase). */
   private baseMadeOf: {
+    layer: EdgeLayer
     set: EdgeSet
     colors: ThemeColors
     compare: LoadedWeek | null
