@@ -204,9 +204,14 @@ export function loadForecastPairs(
   return p
 }
 
+/** The schema version that added `forecast_runs.pairs_packed` (migrations.ts). */
+const PACKED_PAIRS_SINCE = 10
+
 /** A run's pairs from its packed columns (packed-pairs.ts), or null where it has none or they do
  * not match its rows (count, layout, node positions): the rows are read then. */
 function packedPairs(archive: Archive, runId: number, nodes: ForecastNodes): ForecastPairs | null {
+  // an archive opened read-only is not migrated: before migration 10 it has no such column
+  if (archive.schemaVersion() < PACKED_PAIRS_SINCE) return null
   const row = archive.db
     .prepare(
       `SELECT r.pairs_packed AS blob, (SELECT count(*) FROM forecast_edges e WHERE e.run_id = r.run_id) AS rows

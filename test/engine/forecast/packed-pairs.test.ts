@@ -1,6 +1,8 @@
 // A run's pairs as packed columns (forecast_runs.pairs_packed, migration 10): the same pairs, in the
 // same order, with the same doubles as its forecast_edges rows; a blob that does not match the rows
 // is not read.
+import Database from 'better-sqlite3'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { packPairs, unpackPairs } from '../../../src/engine/forecast/packed-pairs'
 import { runForecast } from '../../../src/engine/forecast/run'
@@ -117,6 +119,24 @@ describe('a stored forecast run', () => {
       db.prepare('UPDATE forecast_runs SET pairs_packed = ? WHERE run_id = ?').run(blob, runId)
     }
     expect(loadForecastPairs(archive, runId, nodes).probability[0]).not.toBe(0.5)
+  })
+
+  it('is read from its rows in an archive of schema 9 opened read-only (not migrated)', () => {
+    const nodes = loadForecastNodes(archive, runId)
+    const want = loadForecastPairs(archive, runId, nodes)
+    const old = join(dirname(file), 'schema-9.sqlite')
+    archive.db.exec(`VACUUM INTO '${old}'`)
+    const db = new Database(old)
+    db.exec('ALTER TABLE forecast_runs DROP COLUMN pairs_packed')
+    db.pragma('user_version = 9')
+    db.close()
+    const readOnly = Archive.open(old, { readonly: true })
+    try {
+      expect(readOnly.schemaVersion()).toBe(9)
+      expect(loadForecastPairs(readOnly, runId, loadForecastNodes(readOnly, runId))).toEqual(want)
+    } finally {
+      readOnly.close()
+    }
   })
 
   it('is read from its rows when they no longer match the packed pairs', () => {
