@@ -7,10 +7,11 @@
 //
 //   node bench/forecast-ui.mjs [--archive bench/data/real-scale.sqlite] [--horizon 4] [--runs 5]
 //                              [--copy]   (work on a copy in the temp folder, deleted afterwards)
+//                              [--profile FILE.cpuprofile]   (the renderer during the first show)
 //
 // Prints a JSON summary; BENCHMARKS.md records it. Needs the renderer and server built
 // (`npm run build`). The forecast run it stores stays in the archive unless --copy.
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ui from './ui-harness.mjs'
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     horizon: { type: 'string', default: '4' },
     runs: { type: 'string', default: '5' },
     copy: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 })
 const source = ui.requireArchive(values.archive)
@@ -67,6 +69,11 @@ try {
   await page.locator('.activitybar .activity[data-view="forecast"]').click()
   await page.locator(`.forecast-horizons button[data-horizon="${horizon}"]`).click()
 
+  const profiler = values.profile ? await page.context().newCDPSession(page) : null
+  if (profiler) {
+    await profiler.send('Profiler.enable')
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 })
+  }
   const shows = []
   for (let i = 0; i < Number(values.runs); i++) {
     // from a graph without the overlay, as an analyst who clicks "Show on graph"
@@ -80,6 +87,7 @@ try {
       const b = document.querySelector('.sideview[data-view="forecast"] button[data-action="show"]')
       b.addEventListener('click', () => (window.__clickAt = performance.now()), { once: true })
     })
+    if (profiler && i === 0) await profiler.send('Profiler.start')
     await page.locator('.sideview[data-view="forecast"] button[data-action="show"]').click()
     // click → the moment the controller set lastShowMs (after the first frame with the overlay),
     // and the graph's setOverlay → the first frame on screen with the view whole (a real-scale
@@ -102,7 +110,34 @@ try {
       }
       return null
     })
+    // the frame call as the page's resource timing saw it: the engine's time and the JSON's
+    // (the server's Server-Timing header), and the body's transfer
+    if (i === 0)
+      Object.assign(
+        m,
+        await page.evaluate(() => {
+          const r = performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.endsWith('/api/forecast.frame'))
+            .at(-1)
+          if (!r) return {}
+          const st = Object.fromEntries(r.serverTiming.map((t) => [t.name, t.duration]))
+          return {
+            frameEngine: st.engine ?? null,
+            frameJson: st.json ?? null,
+            frameTransfer: r.responseEnd - r.responseStart,
+            frameBytes: r.encodedBodySize,
+          }
+        }),
+      )
     shows.push(m)
+    if (profiler && i === 0) {
+      const { profile } = await profiler.send('Profiler.stop')
+      writeFileSync(values.profile, JSON.stringify(profile))
+      console.error('profile of the first show, self time (ms):')
+      for (const [name, ms] of ui.selfTimes(profile).slice(0, 25))
+        console.error(`  ${ms.toFixed(0).padStart(6)} ${name}`)
+    }
   }
   result.show = {
     clickToDrawnMs: {
@@ -120,6 +155,12 @@ try {
         'lastOverlayCompleteMs',
       ].map((k) => [k, { first: shows[0][k], median: ui.median(shows.map((s) => s[k])) }]),
     ),
+    firstFrameCall: {
+      engineMs: shows[0].frameEngine,
+      jsonMs: shows[0].frameJson,
+      transferMs: shows[0].frameTransfer,
+      bytes: shows[0].frameBytes,
+    },
     counts: shows[0].counts,
     n: shows.length,
   }

@@ -281,7 +281,7 @@ try {
     writeFileSync(values.profile, JSON.stringify(profiles))
     for (const [i, p] of profiles.entries()) {
       console.error(`profile of ${METHODS[i]}'s forward steps, self time (ms):`)
-      for (const [name, ms] of selfTimes(p).slice(0, 25))
+      for (const [name, ms] of ui.selfTimes(p).slice(0, 25))
         console.error(`  ${ms.toFixed(0).padStart(6)} ${name}`)
     }
   }
@@ -310,16 +310,4 @@ try {
   await browser?.close()
   await server?.stop()
   if (!values['keep-copy']) rmSync(dir, { recursive: true, force: true })
-}
-
-/** A CDP CPU profile's self time by function (name, file:line), most first. */
-function selfTimes(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  const self = new Map()
-  profile.samples.forEach((id, i) => {
-    const f = byId.get(id).callFrame
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
-  })
-  return [...self.entries()].sort((a, b) => b[1] - a[1])
 }

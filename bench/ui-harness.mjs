@@ -262,3 +262,15 @@ export const summary = (a) => ({
 
 /** The machine, for the record. */
 export const machine = () => `${cpus()[0].model} ×${cpus().length}, node ${process.version}`
+
+/** A CDP CPU profile's self time by function (name, file:line), most first. */
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map()
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  })
+  return [...self.entries()].sort((a, b) => b[1] - a[1])
+}

@@ -205,8 +205,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       throw new DexposureError('USAGE', 'the request body is not valid JSON')
     }
     // call names are plain ASCII; anything percent-encoded is simply an unknown call
+    const t0 = performance.now()
     const result = await session.handle(url.pathname.slice(5), request)
-    return sendJson(res, 200, result)
+    return sendJson(res, 200, result, false, performance.now() - t0)
   }
 
   /** `PUT /upload?name=FILE`: the body streamed to a temporary file for `import.run`. */
@@ -298,17 +299,34 @@ const SAFE_HEADERS = {
   'cache-control': 'no-store',
 } as const
 
-function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
+/** A JSON response; with `engineMs`, a Server-Timing header says how long the engine took and
+ * how long the answer took to serialise (the browser's devtools and the benches read it). */
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  close = false,
+  engineMs?: number,
+): void {
   if (res.headersSent) {
     res.end()
     return
   }
+  const t0 = performance.now()
+  const text = JSON.stringify(body)
+  const timing =
+    engineMs === undefined
+      ? {}
+      : {
+          'server-timing': `engine;dur=${engineMs.toFixed(1)}, json;dur=${(performance.now() - t0).toFixed(1)}`,
+        }
   res.writeHead(status, {
     'content-type': 'application/json',
     ...SAFE_HEADERS,
+    ...timing,
     ...(close ? { connection: 'close' } : {}),
   })
-  res.end(JSON.stringify(body))
+  res.end(text)
 }
 
 function sendError(res: ServerResponse, e: unknown): void {

@@ -513,13 +513,21 @@ export const ForecastFrameSchema = z.object({
   tvlT: packed('Float64[nodeCount]'),
   predictedTvl: packed('Float64[nodeCount]'),
   predictedLogChange: packed('Float32[nodeCount]'),
-  /** Stored pairs with p ≥ minProbability; an edge of t absent here has p below it (vanishing). */
+  /** The smallest probability of a pair in Ĝ(t+h) (its cut; 1 when Ĝ has no edges). */
+  cut: z.number(),
+  /** Stored pairs with p ≥ minProbability, in descending probability: every edge of t (one
+   * absent here has p below it: vanishing), and of the pairs absent at t all of them or, with
+   * `topNew`, the `topNew` most probable. */
   pairCount: z.number().int(),
   pairSource: packed('Int32[pairCount]: universe index of the holder'),
   pairTarget: packed('Int32[pairCount]: universe index of the issuer'),
   probability: packed('Float32[pairCount]'),
   predictedWeight: packed('Float64[pairCount]: USD'),
   flags: packed('Int32[pairCount]: bit 0 edge at t, bit 1 in Ĝ(t+h)'),
+  /** Stored pairs absent at t with p ≥ minProbability, all of them (also those `topNew` left
+   * out), and their probabilities in descending order: the count at any threshold. */
+  newCount: z.number().int(),
+  newProbability: packed('Float32[newCount], descending'),
 })
 
 export const ForecastExplainSchema = z.object({
@@ -769,7 +777,13 @@ export const analysisCalls = {
   },
   /** A stored forecast as packed arrays over the universe (the graph overlay). */
   'forecast.frame': {
-    request: z.object({ ...forecastRef, minProbability: z.number().min(0).max(1).optional() }),
+    request: z.object({
+      ...forecastRef,
+      minProbability: z.number().min(0).max(1).optional(),
+      /** Of the pairs absent at t, only the `topNew` most probable travel with their ends (the
+       * overlay draws no more); all their probabilities travel in `newProbability`. */
+      topNew: z.number().int().min(0).optional(),
+    }),
     response: ForecastFrameSchema,
   },
   /** The pair-history features the model saw for one pair at t, and what the run predicted. */

@@ -80,6 +80,10 @@ test('an analyst draws a 4-week forecast over the graph of a week', async () => 
   const after = await stage.screenshot()
   const changed = await pixelDiff(page, before, after)
   expect(changed).toBeGreaterThan(2_000)
+  // every node of the week took its new colour in place (node-recolor.ts): the same picture as
+  // sigma restyling each node from its attributes
+  const recolored = await graph.stageShot()
+  expect(await pixelDiff(page, recolored, await graph.stageShotNodesRestyledBySigma(), 0)).toBe(0)
   // the status bar names the model and the provider it ran on
   await expect(wb.statusItem('model')).toContainText(run.model)
   await expect(wb.statusItem('model')).toContainText('cpu')

@@ -572,6 +572,50 @@ describe('forecast views', () => {
       limit: 1,
     })) as CallResponse<'forecast.edges'>
     expect(ids[src[0]]).toBe(top.rows[0].source)
+    // pairs in descending probability; the new pairs' probabilities all travel in newProbability
+    expect([...p]).toEqual([...p].sort((a, b) => b - a))
+    const isNew = [...flags].map((x) => !(x & 1))
+    expect([...decodeFloat32(f.newProbability)]).toEqual([...p].filter((_, k) => isNew[k]))
+    expect(f.newCount).toBe(isNew.filter(Boolean).length)
+    // the Ĝ cut is the smallest p in Ĝ, whatever minProbability leaves out
+    const all = (await call('forecast.frame', {
+      week: FWEEK,
+      horizon: 4,
+    })) as CallResponse<'forecast.frame'>
+    const pAll = decodeFloat32(all.probability)
+    const inG = [...decodeInt32(all.flags)].map((x) => (x & 2) !== 0)
+    expect(f.cut).toBe(all.cut)
+    expect(Math.fround(all.cut)).toBe(Math.min(...pAll.filter((_, k) => inG[k])))
+  })
+
+  it('forecast.frame with topNew carries every edge of t and only the most probable new pairs', async () => {
+    const all = (await call('forecast.frame', {
+      week: FWEEK,
+      horizon: 4,
+    })) as CallResponse<'forecast.frame'>
+    const top = (await call('forecast.frame', {
+      week: FWEEK,
+      horizon: 4,
+      topNew: 5,
+    })) as CallResponse<'forecast.frame'>
+    const rows = (f: CallResponse<'forecast.frame'>) => {
+      const [s, t, p, w, g] = [
+        decodeInt32(f.pairSource),
+        decodeInt32(f.pairTarget),
+        decodeFloat32(f.probability),
+        decodeFloat64(f.predictedWeight),
+        decodeInt32(f.flags),
+      ]
+      return [...s].map((_, k) => ({ s: s[k], t: t[k], p: p[k], w: w[k], g: g[k] }))
+    }
+    const full = rows(all)
+    const fresh = full.filter((r) => !(r.g & 1))
+    expect(fresh.length).toBeGreaterThan(5)
+    expect(rows(top)).toEqual(full.filter((r) => r.g & 1 || fresh.indexOf(r) < 5))
+    expect(top.pairCount).toBe(full.length - fresh.length + 5)
+    expect(top.newCount).toBe(all.newCount)
+    expect(top.newProbability).toBe(all.newProbability)
+    expect(top.cut).toBe(all.cut)
   })
 
   it('forecast.explain gives the pair-history features the model saw', async () => {

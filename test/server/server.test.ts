@@ -127,8 +127,12 @@ describe('loopback server', () => {
     expect(api.status).toBe(401)
   })
 
-  it('answers contract calls', async () => {
-    const weeks = (await (await call('weeks.list', {})).json()) as { week: string }[]
+  it('answers contract calls, saying in Server-Timing how long the engine and the JSON took', async () => {
+    const listed = await call('weeks.list', {})
+    expect(listed.headers.get('server-timing')).toMatch(
+      /^engine;dur=\d+(\.\d)?, json;dur=\d+(\.\d)?$/,
+    )
+    const weeks = (await listed.json()) as { week: string }[]
     expect(weeks.length).toBe(283)
     const info = (await (await call('archive.info', {})).json()) as {
       synthetic: boolean

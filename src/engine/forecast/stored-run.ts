@@ -60,22 +60,33 @@ export interface ForecastRunQuery {
  */
 export function findForecastRun(archive: Archive, q: ForecastRunQuery): ForecastRunRow | null {
   if (!hasForecastTables(archive)) return null
+  const columns = runColumns(archive)
   const row =
     q.runId !== undefined
-      ? archive.db.prepare('SELECT * FROM forecast_runs WHERE run_id = ?').get(q.runId)
+      ? archive.db.prepare(`SELECT ${columns} FROM forecast_runs WHERE run_id = ?`).get(q.runId)
       : q.model
         ? archive.db
             .prepare(
-              `SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? AND model = ? AND model_sha256 = ?
+              `SELECT ${columns} FROM forecast_runs WHERE week = ? AND horizon = ? AND model = ? AND model_sha256 = ?
                ORDER BY run_id DESC LIMIT 1`,
             )
             .get(q.week, q.horizon, q.model.name, q.model.sha256)
         : archive.db
             .prepare(
-              'SELECT * FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1',
+              `SELECT ${columns} FROM forecast_runs WHERE week = ? AND horizon = ? ORDER BY run_id DESC LIMIT 1`,
             )
             .get(q.week, q.horizon)
   return (row as ForecastRunRow | undefined) ?? null
+}
+
+/** The columns of forecast_runs but its packed pairs: `SELECT *` read a real-scale run's 9 MB
+ * blob on every call that looks a run up (and kept it with the row). Read from the table, so an
+ * archive opened read-only before a migration added a column reads what it has. */
+function runColumns(archive: Archive): string {
+  const names = (archive.db.pragma('table_info(forecast_runs)') as { name: string }[])
+    .map((c) => c.name)
+    .filter((n) => n !== 'pairs_packed')
+  return names.join(', ')
 }
 
 /**

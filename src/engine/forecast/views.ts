@@ -27,8 +27,9 @@ interface LoadedRun {
   nodes: ForecastNodes
   pairs: ForecastPairs
   frame: WeekFrame
-  /** Weight at t of each edge of t, keyed src · n + dst in the run's node positions. */
-  weightAtT: Map<number, number>
+  /** Weight at t of each edge of t, keyed src · n + dst in the run's node positions (built on
+   * first use: the overlay's frame does not need it). */
+  weightAtT?: Map<number, number>
   /** Stored pair index by key src · n + dst, built on first use (vanishing edges). */
   storedIndex?: Map<number, number>
 }
@@ -51,16 +52,24 @@ function loadRun(
   const nodes = loadForecastNodes(archive, run.run_id)
   const pairs = loadForecastPairs(archive, run.run_id, nodes)
   const frame = archive.loadWeek(run.week)
-  const n = nodes.nodeIds.length
-  const weightAtT = new Map<number, number>()
-  for (let j = 0; j < frame.edgeSrc.length; j++) {
-    const a = nodes.index.get(frame.nodeIds[frame.edgeSrc[j]])
-    const b = nodes.index.get(frame.nodeIds[frame.edgeDst[j]])
-    if (a !== undefined && b !== undefined) weightAtT.set(a * n + b, frame.edgeWeight[j])
-  }
-  const loaded = { run, nodes, pairs, frame, weightAtT }
+  const loaded = { run, nodes, pairs, frame }
   cache.set(archive, loaded)
   return loaded
+}
+
+/** See LoadedRun.weightAtT. */
+function weightsAtT(L: LoadedRun): Map<number, number> {
+  if (!L.weightAtT) {
+    const n = L.nodes.nodeIds.length
+    const { frame, nodes } = L
+    L.weightAtT = new Map<number, number>()
+    for (let j = 0; j < frame.edgeSrc.length; j++) {
+      const a = nodes.index.get(frame.nodeIds[frame.edgeSrc[j]])
+      const b = nodes.index.get(frame.nodeIds[frame.edgeDst[j]])
+      if (a !== undefined && b !== undefined) L.weightAtT.set(a * n + b, frame.edgeWeight[j])
+    }
+  }
+  return L.weightAtT
 }
 
 type EdgeRow = CallResponse<'forecast.edges'>['rows'][number]
@@ -88,7 +97,7 @@ export function forecastEdges(
   const protocols = archive.protocols()
   const name = (id: string) => protocols.get(id)?.name ?? null
   const rowOf = (s: number, d: number, k: number | null): EdgeRow => {
-    const at = L.weightAtT.get(s * n + d)
+    const at = weightsAtT(L).get(s * n + d)
     const predicted = k === null ? null : pairs.weight[k]
     return {
       source: nodes.nodeIds[s],
@@ -116,7 +125,7 @@ export function forecastEdges(
         L.storedIndex.set(pairs.src[k] * n + pairs.dst[k], k)
     }
     const stored = L.storedIndex
-    for (const [key, wt] of L.weightAtT) {
+    for (const [key, wt] of weightsAtT(L)) {
       const s = Math.floor(key / n)
       const d = key - s * n
       const k = stored.get(key)
@@ -130,7 +139,7 @@ export function forecastEdges(
       if (pairs.probability[k] < minP || !touches(s, d)) continue
       if (kind === 'new' && pairs.existsAtT[k]) continue
       if (kind === 'changes') {
-        const at = L.weightAtT.get(s * n + d)
+        const at = weightsAtT(L).get(s * n + d)
         if (at === undefined || !pairs.inGraph[k]) continue
         const change = Math.log1p(Math.max(pairs.weight[k], 0)) - Math.log1p(Math.max(at, 0))
         picked.push({ s, d, k, key: Math.abs(change) })
@@ -216,8 +225,36 @@ export function forecastFrame(
     return u
   })
   const minP = r.minProbability ?? 0
-  const keep: number[] = []
-  for (let k = 0; k < pairs.src.length; k++) if (pairs.probability[k] >= minP) keep.push(k)
+  const topNew = r.topNew ?? Infinity
+  // The stored pairs are in descending probability (stored-run.ts), so the `topNew` most
+  // probable new pairs are the first ones met. One pass of plain loops into arrays of the
+  // largest size, sent as their filled part: `Int32Array.from(array, map)` walks the iterator
+  // protocol and cost ≈ 200 ms a call over a real-scale run's 352k pairs (CPU profile).
+  const m = pairs.src.length
+  const pairSource = new Int32Array(m)
+  const pairTarget = new Int32Array(m)
+  const probability = new Float32Array(m)
+  const predictedWeight = new Float64Array(m)
+  const flags = new Int32Array(m)
+  const newProbability = new Float32Array(m)
+  let j = 0
+  let q = 0
+  let cut = Infinity
+  for (let k = 0; k < m; k++) {
+    const p = pairs.probability[k]
+    if (pairs.inGraph[k] && p < cut) cut = p
+    if (p < minP) continue
+    if (!pairs.existsAtT[k]) {
+      newProbability[q] = p
+      if (q++ >= topNew) continue
+    }
+    pairSource[j] = uni[pairs.src[k]]
+    pairTarget[j] = uni[pairs.dst[k]]
+    probability[j] = p
+    predictedWeight[j] = pairs.weight[k]
+    flags[j] = (pairs.existsAtT[k] ? 1 : 0) | (pairs.inGraph[k] ? 2 : 0)
+    j++
+  }
   return {
     runId: run.run_id,
     week: run.week,
@@ -230,18 +267,19 @@ export function forecastFrame(
     expectedEdges: run.expected_edges,
     graphEdges: run.graph_edges,
     nodeCount: nodes.nodeIds.length,
+    cut: Number.isFinite(cut) ? cut : 1,
     nodes: encodePacked(uni),
     tvlT: encodePacked(nodes.tvlT),
     predictedTvl: encodePacked(nodes.predictedTvl),
     predictedLogChange: encodePacked(Float32Array.from(nodes.predictedLogChange)),
-    pairCount: keep.length,
-    pairSource: encodePacked(Int32Array.from(keep, (k) => uni[pairs.src[k]])),
-    pairTarget: encodePacked(Int32Array.from(keep, (k) => uni[pairs.dst[k]])),
-    probability: encodePacked(Float32Array.from(keep, (k) => pairs.probability[k])),
-    predictedWeight: encodePacked(Float64Array.from(keep, (k) => pairs.weight[k])),
-    flags: encodePacked(
-      Int32Array.from(keep, (k) => (pairs.existsAtT[k] ? 1 : 0) | (pairs.inGraph[k] ? 2 : 0)),
-    ),
+    pairCount: j,
+    pairSource: encodePacked(pairSource.subarray(0, j)),
+    pairTarget: encodePacked(pairTarget.subarray(0, j)),
+    probability: encodePacked(probability.subarray(0, j)),
+    predictedWeight: encodePacked(predictedWeight.subarray(0, j)),
+    flags: encodePacked(flags.subarray(0, j)),
+    newCount: q,
+    newProbability: encodePacked(newProbability.subarray(0, q)),
   }
 }
 

@@ -163,6 +163,16 @@ export class GraphEditor {
     })
   }
 
+  /** A screenshot of the stage after sigma restyled every node from its attributes, each in its
+   * place (a partial refresh without re-indexing: a full one re-orders overlapping nodes): what
+   * a recolour in place (node-recolor.ts) must equal. */
+  stageShotNodesRestyledBySigma(): Promise<Buffer> {
+    return this.stageShotWhile(([id, on]) => {
+      const s = window.__sigma![id]
+      if (on) s.refresh({ partialGraph: { nodes: s.getGraph().nodes() }, skipIndexation: true })
+    })
+  }
+
   /** A screenshot of the stage with the node layer drawn again whole, not patched where nodes
    * changed (node-cache.ts); patches are made again before this returns. */
   stageShotNodesDrawnWhole(): Promise<Buffer> {

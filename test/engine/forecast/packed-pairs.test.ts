@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { packPairs, unpackPairs } from '../../../src/engine/forecast/packed-pairs'
 import { runForecast } from '../../../src/engine/forecast/run'
 import {
+  findForecastRun,
   loadForecastNodes,
   loadForecastPairs,
   type ForecastPairs,
@@ -121,6 +122,15 @@ describe('a stored forecast run', () => {
     expect(loadForecastPairs(archive, runId, nodes).probability[0]).not.toBe(0.5)
   })
 
+  it('is looked up without its packed pairs (a lookup does not read the blob)', () => {
+    for (const q of [{ runId }, { week: '2025-08-18', horizon: 1 }]) {
+      const run = findForecastRun(archive, q)
+      expect(run?.run_id).toBe(runId)
+      expect(run?.calibration).toEqual(expect.any(String))
+      expect(run).not.toHaveProperty('pairs_packed')
+    }
+  })
+
   it('is read from its rows in an archive of schema 9 opened read-only (not migrated)', () => {
     const nodes = loadForecastNodes(archive, runId)
     const want = loadForecastPairs(archive, runId, nodes)
@@ -134,6 +144,7 @@ describe('a stored forecast run', () => {
     try {
       expect(readOnly.schemaVersion()).toBe(9)
       expect(loadForecastPairs(readOnly, runId, loadForecastNodes(readOnly, runId))).toEqual(want)
+      expect(findForecastRun(readOnly, { runId })?.run_id).toBe(runId)
     } finally {
       readOnly.close()
     }

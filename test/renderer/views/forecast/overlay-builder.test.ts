@@ -1,7 +1,7 @@
 // The forecast overlay builder: a stored forecast and a probability threshold → the graph overlay
 // (edges that vanish, grow, shrink or persist; pairs predicted to appear; nodes by TVL change).
 import { describe, expect, it } from 'vitest'
-import { pairKey } from '../../../../src/renderer/src/views/graph/overlay'
+import type { GraphOverlay } from '../../../../src/renderer/src/views/graph/overlay'
 import {
   buildForecastOverlay,
   prepareForecast,
@@ -29,8 +29,9 @@ const week: WeekEdges = {
   edgeWeight: Float64Array.of(100, 100, 100, 100),
 }
 
-// stored pairs: a→b grows to $200 (p .9), b→c about unchanged (p .3), d→c shrinks to $50 (p .7),
-// a→c (p .6) and d→a (p .05) are new; c→d is not stored (p < 0.01). Ĝ keeps a→b, d→c, a→c.
+// stored pairs, in descending probability as the frame sends them: a→b grows to $200 (p .9),
+// d→c shrinks to $50 (p .7), a→c (p .6) and d→a (p .05) are new, b→c is about unchanged (p .3);
+// c→d is not stored (p < 0.01). Ĝ keeps a→b, d→c, a→c.
 function forecast(): ForecastData {
   return {
     week: '2025-05-26',
@@ -41,13 +42,43 @@ function forecast(): ForecastData {
     nodes: Int32Array.of(A, B, C, D),
     // +50 %, −30 %, ±0, +3 %
     predictedLogChange: Float32Array.of(Math.log(1.5), Math.log(0.7), 0, Math.log(1.03)),
-    pairSource: Int32Array.of(A, B, D, A, D),
+    pairSource: Int32Array.of(A, D, A, B, D),
     pairTarget: Int32Array.of(B, C, C, C, A),
-    probability: Float32Array.of(0.9, 0.3, 0.7, 0.6, 0.05),
-    predictedWeight: Float64Array.of(200, 104, 50, 30, 5),
-    flags: Int32Array.of(1 | 2, 1, 1 | 2, 2, 0),
+    probability: Float32Array.of(0.9, 0.7, 0.6, 0.3, 0.05),
+    predictedWeight: Float64Array.of(200, 50, 30, 104, 5),
+    flags: Int32Array.of(1 | 2, 1 | 2, 2, 1, 0),
+    newProbability: Float32Array.of(0.6, 0.05),
+    cut: Math.fround(0.6),
   }
 }
+
+/** The same run as a frame asked with `topNew: 1`: d→a travels only as a probability. */
+function topNewOnly(): ForecastData {
+  const f = forecast()
+  const k = [0, 1, 2, 3]
+  return {
+    ...f,
+    pairSource: Int32Array.from(k, (i) => f.pairSource[i]),
+    pairTarget: Int32Array.from(k, (i) => f.pairTarget[i]),
+    probability: Float32Array.from(k, (i) => f.probability[i]),
+    predictedWeight: Float64Array.from(k, (i) => f.predictedWeight[i]),
+    flags: Int32Array.from(k, (i) => f.flags[i]),
+  }
+}
+
+/** The colour the overlay gives the week's edge x→y (its last set that names it), if any. */
+function colorOf(o: GraphOverlay, x: string, y: string): string | undefined {
+  const [s, t] = [ids.indexOf(x), ids.indexOf(y)]
+  let color: string | undefined
+  for (const set of o.edgePairs ?? [])
+    for (let k = 0; k < set.source.length; k++)
+      if (set.source[k] === s && set.target[k] === t) color = set.color
+  return color
+}
+
+/** The overlay's edges not in the week, as "xy". */
+const extras = (o: GraphOverlay): string[] =>
+  Array.from(o.extraPairs?.source ?? [], (s, k) => ids[s] + ids[o.extraPairs!.target[k]])
 
 describe('forecast overlay builder', () => {
   const p = prepareForecast(forecast(), ids, week)
@@ -58,16 +89,15 @@ describe('forecast overlay builder', () => {
   })
 
   it('at the Ĝ cut: colours vanishing and changing edges and draws the new pair', () => {
-    const { overlay, counts } = buildForecastOverlay(p, p.cut, colors, ids)
-    expect(overlay.edgeColors!.get(pairKey('a', 'b'))).toBe(colors.grew)
-    expect(overlay.edgeColors!.get(pairKey('d', 'c'))).toBe(colors.shrank)
+    const { overlay, counts } = buildForecastOverlay(p, p.cut, colors)
+    expect(colorOf(overlay, 'a', 'b')).toBe(colors.grew)
+    expect(colorOf(overlay, 'd', 'c')).toBe(colors.shrank)
     // b→c (p .3) and c→d (not stored) fall below the cut
-    expect(overlay.edgeColors!.get(pairKey('b', 'c'))).toBe(colors.vanish)
-    expect(overlay.edgeColors!.get(pairKey('c', 'd'))).toBe(colors.vanish)
-    expect(overlay.extraEdges).toMatchObject([
-      { source: 'a', target: 'c', color: colors.appear, size: 1 },
-    ])
-    expect(overlay.extraEdges![0].opacity).toBeCloseTo(0.15 + 0.85 * 0.6, 6)
+    expect(colorOf(overlay, 'b', 'c')).toBe(colors.vanish)
+    expect(colorOf(overlay, 'c', 'd')).toBe(colors.vanish)
+    expect(extras(overlay)).toEqual(['ac'])
+    expect(overlay.extraPairs).toMatchObject({ color: colors.appear, size: 1 })
+    expect(overlay.extraPairs!.opacity[0]).toBeCloseTo(0.15 + 0.85 * 0.6, 6)
     expect(counts).toMatchObject({ appear: 1, vanish: 2, grew: 1, shrank: 1, steady: 0 })
     // the graph at the cut is Ĝ(t+h): a→b, d→c, a→c
     expect(counts.edgesAtThreshold).toBe(3)
@@ -75,10 +105,10 @@ describe('forecast overlay builder', () => {
   })
 
   it('at a low threshold: keeps the unchanged edge uncoloured and draws every new pair', () => {
-    const { overlay, counts } = buildForecastOverlay(p, 0.01, colors, ids)
-    expect(overlay.edgeColors!.has(pairKey('b', 'c'))).toBe(false)
-    expect(overlay.edgeColors!.get(pairKey('c', 'd'))).toBe(colors.vanish)
-    expect(overlay.extraEdges!.map((e) => `${e.source}${e.target}`)).toEqual(['ac', 'da'])
+    const { overlay, counts } = buildForecastOverlay(p, 0.01, colors)
+    expect(colorOf(overlay, 'b', 'c')).toBeUndefined()
+    expect(colorOf(overlay, 'c', 'd')).toBe(colors.vanish)
+    expect(extras(overlay)).toEqual(['ac', 'da'])
     expect(counts).toMatchObject({ appear: 2, vanish: 1, grew: 1, shrank: 1, steady: 1 })
     expect(counts.edgesAtThreshold).toBe(5)
   })
@@ -86,7 +116,7 @@ describe('forecast overlay builder', () => {
   it('raising the threshold only removes edges (monotone counts)', () => {
     let last = Infinity
     for (const t of [0.01, 0.05, 0.2, 0.31, 0.6, 0.65, 0.8, 0.95]) {
-      const { counts } = buildForecastOverlay(p, t, colors, ids)
+      const { counts } = buildForecastOverlay(p, t, colors)
       expect(counts.edgesAtThreshold).toBeLessThanOrEqual(last)
       expect(counts.vanish + counts.grew + counts.shrank + counts.steady).toBe(4)
       last = counts.edgesAtThreshold
@@ -96,21 +126,30 @@ describe('forecast overlay builder', () => {
 
   it('compares float32 probabilities with the decimal threshold as float32', () => {
     // 0.3 as float32 is 0.30000001…: a threshold typed as 0.3 must keep it
-    const { counts } = buildForecastOverlay(p, 0.3, colors, ids)
+    const { counts } = buildForecastOverlay(p, 0.3, colors)
     expect(counts.vanish).toBe(1)
   })
 
   it('draws at most maxAppear new pairs, the most probable, and says so', () => {
-    const { overlay, counts } = buildForecastOverlay(p, 0.01, colors, ids, 1)
+    const { overlay, counts } = buildForecastOverlay(p, 0.01, colors, 1)
     expect(counts.appear).toBe(2)
     expect(counts.appearDrawn).toBe(1)
-    expect(overlay.extraEdges!.map((e) => `${e.source}${e.target}`)).toEqual(['ac'])
+    expect(extras(overlay)).toEqual(['ac'])
     expect(overlay.legend[0].label).toContain('the 1 most probable drawn')
     expect(overlay.legend[0].count).toBe(2)
   })
 
+  it('counts every new pair at any threshold from a frame that carries only the top ones', () => {
+    const q = prepareForecast(topNewOnly(), ids, week)
+    const { overlay, counts } = buildForecastOverlay(q, 0.01, colors)
+    expect(counts).toMatchObject({ appear: 2, appearDrawn: 1, vanish: 1, steady: 1 })
+    expect(extras(overlay)).toEqual(['ac'])
+    expect(overlay.legend[0].label).toContain('the 1 most probable drawn')
+    expect(buildForecastOverlay(q, 0.6, colors).counts.appear).toBe(1)
+  })
+
   it('colours every node of t by its predicted TVL change, with a legend count per bin', () => {
-    const { overlay } = buildForecastOverlay(p, 0.5, colors, ids)
+    const { overlay } = buildForecastOverlay(p, 0.5, colors)
     expect([...overlay.nodeColors!.keys()].sort()).toEqual(['a', 'b', 'c', 'd'])
     expect(tvlBin(Math.log(1.5))).toBe(TVL_BINS.length - 1)
     expect(tvlBin(Math.log(0.7))).toBe(0)
@@ -130,7 +169,7 @@ describe('forecast overlay builder', () => {
   })
 
   it('legend counts of the edges add up to the week and the new pairs', () => {
-    const { overlay, counts } = buildForecastOverlay(p, 0.2, colors, ids)
+    const { overlay, counts } = buildForecastOverlay(p, 0.2, colors)
     const edgeEntries = overlay.legend.filter((l) => !l.label.startsWith('TVL'))
     expect(edgeEntries.map((l) => l.count)).toEqual([
       counts.appear,

@@ -18,8 +18,12 @@ import { carrierChanges } from '../../../shared/risk/carrier-changes'
 
 const ids = ['A', 'B', 'C', 'D', 'E']
 /** An overlay's carriers as "holder→issuer" by id. */
-const named = (p: EdgePairs | undefined) =>
-  Array.from(p?.source ?? [], (s, k) => `${ids[s]}→${ids[p!.target[k]]}`)
+/** The one set of lit pairs a playback overlay has, as "holder→issuer". */
+const named = (sets: EdgePairs[] | undefined) => {
+  expect(sets).toHaveLength(1)
+  const p = sets![0]
+  return Array.from(p.source, (s, k) => `${ids[s]}→${ids[p.target[k]]}`)
+}
 const i32 = (xs: number[]) => encodePacked(Int32Array.from(xs))
 const f64 = (xs: number[]) => encodePacked(Float64Array.from(xs))
 
@@ -151,7 +155,7 @@ describe('playback frames', () => {
     expect([...f1.overlay.marked!]).toEqual(['E'])
     expect(f1.overlay.dimOtherEdges).toBe(true)
     expect(named(f1.overlay.edgePairs)).toEqual(['B→E', 'C→E'])
-    expect(f1.overlay.edgePairs!.color).toBe(PLAYBACK_COLORS.carrier)
+    expect(f1.overlay.edgePairs![0].color).toBe(PLAYBACK_COLORS.carrier)
     expect(named(frames.frame(2).overlay.edgePairs)).toEqual(['A→B'])
     expect(named(frames.frame(0).overlay.edgePairs)).toEqual([])
     expect(f1.overlay.extraEdges).toBeUndefined()

@@ -5,7 +5,12 @@ import type { CallResponse } from '../../../../shared/api'
 import { decodeFloat32, decodeFloat64, decodeInt32 } from '../../../../shared/packed'
 import { FORECAST_SHOWN_EVENT, modelForForecast, runMadeBy } from '../../services/model-choice'
 import type { Workbench } from '../context'
-import { prepareForecast, type ForecastData, type PreparedForecast } from './overlay-builder'
+import {
+  MAX_APPEAR,
+  prepareForecast,
+  type ForecastData,
+  type PreparedForecast,
+} from './overlay-builder'
 
 export type ForecastRun = NonNullable<CallResponse<'forecast.latest'>>
 
@@ -34,6 +39,8 @@ export function decodeFrame(f: CallResponse<'forecast.frame'>): ForecastData {
     probability: decodeFloat32(f.probability),
     predictedWeight: decodeFloat64(f.predictedWeight),
     flags: decodeInt32(f.flags),
+    newProbability: decodeFloat32(f.newProbability),
+    cut: f.cut,
   }
 }
 
@@ -62,7 +69,7 @@ export async function loadForecast(
     return { ...previous, timings: { frame: 0, prepare: 0 } }
   const t0 = performance.now()
   const [frame, universe, weekData] = await Promise.all([
-    wb.api.call('forecast.frame', { week, horizon, runId: run.run_id }),
+    wb.api.call('forecast.frame', { week, horizon, runId: run.run_id, topNew: MAX_APPEAR }),
     wb.data.loadUniverse(),
     wb.data.loadWeek(week),
   ])

@@ -5,7 +5,7 @@
 // predicted TVL change. `prepareForecast` does the per-run work once (pair lookups, sorting), so a
 // move of the threshold slider only walks arrays: a few ms on a real-scale week.
 import { changeColor, type LegendEntry } from '../graph/appearance'
-import { pairKey, type GraphOverlay, type OverlayEdge } from '../graph/overlay'
+import type { EdgePairs, GraphOverlay } from '../graph/overlay'
 
 /** A stored forecast as the `forecast.frame` call sends it, decoded (universe indices). */
 export interface ForecastData {
@@ -22,7 +22,16 @@ export interface ForecastData {
   predictedWeight: Float64Array
   /** bit 0 edge at t, bit 1 in Ĝ(t+h). */
   flags: Int32Array
+  /** The probabilities of all stored pairs absent at t, descending (the pairs above carry only
+   * the most probable of them: at least as many as the overlay draws). */
+  newProbability: Float32Array
+  /** The smallest probability of a pair in Ĝ(t+h). */
+  cut: number
 }
+
+/** The most pairs absent at t the overlay draws (the most probable ones): the graph stays
+ * legible and a real-scale run's frame stays small (its 277k new pairs would triple it). */
+export const MAX_APPEAR = 25_000
 
 /** The edges of week t (universe indices), as the graph view holds them. */
 export interface WeekEdges {
@@ -66,12 +75,14 @@ export function tvlBin(logChange: number): number {
 
 export interface PreparedForecast {
   data: ForecastData
-  /** Per week edge: its key, the stored p (0 when the run did not store it: p < 0.01) and the
-   * predicted log change of its weight (NaN when not stored). */
-  edgeKey: string[]
+  /** The week's edges (universe indices) the overlay recolours. */
+  week: WeekEdges
+  /** Per week edge: the stored p (0 when the run did not store it: p < 0.01) and the predicted
+   * log change of its weight (NaN when not stored). */
   edgeP: Float32Array
   edgeChange: Float64Array
-  /** Stored pairs absent at t, most probable first, and their probabilities (descending). */
+  /** The stored pairs absent at t that came with their ends, most probable first, and the
+   * probabilities of all of them (descending: `appearP[i]` is the p of `appearOrder[i]`). */
   appearOrder: Int32Array
   appearP: Float32Array
   /** Node colours and legend entries: they do not depend on the threshold. */
@@ -89,24 +100,19 @@ export function prepareForecast(
   week: WeekEdges,
 ): PreparedForecast {
   const n = ids.length
+  // the pairs come in descending probability (the frame's contract): those absent at t are in
+  // the order the overlay draws them, and only the week's own edges need a lookup
   const stored = new Map<number, number>()
-  let cut = Infinity
   const appear: number[] = []
   for (let k = 0; k < data.pairSource.length; k++) {
-    stored.set(data.pairSource[k] * n + data.pairTarget[k], k)
-    if (data.flags[k] & 2 && data.probability[k] < cut) cut = data.probability[k]
-    if (!(data.flags[k] & 1)) appear.push(k)
+    if (data.flags[k] & 1) stored.set(data.pairSource[k] * n + data.pairTarget[k], k)
+    else appear.push(k)
   }
-  appear.sort((a, b) => data.probability[b] - data.probability[a] || a - b)
   const m = week.edgeSource.length
-  const edgeKey = new Array<string>(m)
   const edgeP = new Float32Array(m)
   const edgeChange = new Float64Array(m).fill(NaN)
   for (let e = 0; e < m; e++) {
-    const s = week.edgeSource[e]
-    const t = week.edgeTarget[e]
-    edgeKey[e] = pairKey(ids[s], ids[t])
-    const k = stored.get(s * n + t)
+    const k = stored.get(week.edgeSource[e] * n + week.edgeTarget[e])
     if (k === undefined) continue
     edgeP[e] = data.probability[k]
     edgeChange[e] =
@@ -127,14 +133,14 @@ export function prepareForecast(
   })).filter((l) => l.count > 0)
   return {
     data,
-    edgeKey,
+    week,
     edgeP,
     edgeChange,
     appearOrder: Int32Array.from(appear),
-    appearP: Float32Array.from(appear, (k) => data.probability[k]),
+    appearP: data.newProbability,
     nodeColors,
     nodeLegend,
-    cut: Number.isFinite(cut) ? cut : 1,
+    cut: data.cut,
   }
 }
 
@@ -172,41 +178,54 @@ export function buildForecastOverlay(
   p: PreparedForecast,
   threshold: number,
   colors: ForecastColors,
-  ids: string[],
-  maxAppear = 25_000,
+  maxAppear = MAX_APPEAR,
 ): { overlay: GraphOverlay; counts: OverlayCounts } {
   const d = p.data
   const theta = asF32(threshold)
-  const edgeColors = new Map<string, string>()
-  let vanish = 0
-  let grew = 0
-  let shrank = 0
-  let steady = 0
-  for (let e = 0; e < p.edgeKey.length; e++) {
-    if (p.edgeP[e] < theta || p.edgeP[e] === 0) {
-      vanish++
-      edgeColors.set(p.edgeKey[e], colors.vanish)
-    } else if (p.edgeChange[e] > WEIGHT_CHANGE) {
-      grew++
-      edgeColors.set(p.edgeKey[e], colors.grew)
-    } else if (p.edgeChange[e] < -WEIGHT_CHANGE) {
-      shrank++
-      edgeColors.set(p.edgeKey[e], colors.shrank)
-    } else steady++
+  // the week's edges by class (0 steady, 1 vanish, 2 grew, 3 shrank): counted, then gathered
+  const m = p.edgeP.length
+  const cls = new Uint8Array(m)
+  const n = [0, 0, 0, 0]
+  for (let e = 0; e < m; e++) {
+    const c =
+      p.edgeP[e] < theta || p.edgeP[e] === 0
+        ? 1
+        : p.edgeChange[e] > WEIGHT_CHANGE
+          ? 2
+          : p.edgeChange[e] < -WEIGHT_CHANGE
+            ? 3
+            : 0
+    cls[e] = c
+    n[c]++
   }
+  const [steady, vanish, grew, shrank] = n
+  const sets = [1, 2, 3].map((c) => ({
+    source: new Int32Array(n[c]),
+    target: new Int32Array(n[c]),
+  }))
+  const at = [0, 0, 0, 0]
+  for (let e = 0; e < m; e++) {
+    const c = cls[e]
+    if (c === 0) continue
+    const set = sets[c - 1]
+    set.source[at[c]] = p.week.edgeSource[e]
+    set.target[at[c]++] = p.week.edgeTarget[e]
+  }
+  const edgePairs: EdgePairs[] = [colors.vanish, colors.grew, colors.shrank].map((color, i) => ({
+    ...sets[i],
+    color,
+  }))
   const appear = countAtLeast(p.appearP, theta)
-  const drawn = Math.min(appear, maxAppear)
-  const extraEdges: OverlayEdge[] = new Array(drawn)
+  const drawn = Math.min(appear, maxAppear, p.appearOrder.length)
+  const source = new Int32Array(drawn)
+  const target = new Int32Array(drawn)
+  const opacity = new Float32Array(drawn)
   for (let i = 0; i < drawn; i++) {
     const k = p.appearOrder[i]
-    extraEdges[i] = {
-      source: ids[d.pairSource[k]],
-      target: ids[d.pairTarget[k]],
-      color: colors.appear,
-      // opacity carries the calibrated probability; a floor keeps the faintest ones visible
-      opacity: 0.15 + 0.85 * d.probability[k],
-      size: 1,
-    }
+    source[i] = d.pairSource[k]
+    target[i] = d.pairTarget[k]
+    // opacity carries the calibrated probability; a floor keeps the faintest ones visible
+    opacity[i] = 0.15 + 0.85 * d.probability[k]
   }
   const counts: OverlayCounts = {
     threshold,
@@ -242,8 +261,8 @@ export function buildForecastOverlay(
         `${fmt(counts.edgesAtThreshold)} edges (Σp ${fmt(d.expectedEdges)} expected)`,
       legend,
       nodeColors: p.nodeColors,
-      edgeColors,
-      extraEdges,
+      edgePairs,
+      extraPairs: { source, target, opacity, color: colors.appear, size: 1 },
     },
     counts,
   }

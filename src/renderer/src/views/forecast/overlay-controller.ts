@@ -170,7 +170,6 @@ export class ForecastOverlay {
       loaded.prepared,
       this.threshold,
       forecastColors(this.wb),
-      loaded.ids,
     )
     const t1 = performance.now()
     this.current = overlay

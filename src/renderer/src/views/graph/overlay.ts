@@ -43,11 +43,29 @@ export interface GraphOverlay {
   marked?: Set<string>
   /** Edges of the week (by pairKey) recoloured; with `dimOtherEdges` the rest fade out. */
   edgeColors?: Map<string, string>
-  /** Edges of the week recoloured, by universe index (as `edgeColors`, after it): for overlays
-   * that light tens of thousands, e.g. a contagion round's carriers, where building and looking
-   * up pairKey strings cost ≈ 0.1 s a step. Pairs that are not edges of the week are ignored. */
-  edgePairs?: EdgePairs
+  /** Edges of the week recoloured, by universe index, each set in its colour (as `edgeColors`,
+   * after it; a later set wins): for overlays that light tens of thousands, e.g. a contagion
+   * round's carriers or a forecast's vanishing and changing edges, where building and looking up
+   * pairKey strings cost ≈ 0.1 s a step. Pairs that are not edges of the week are ignored. */
+  edgePairs?: EdgePairs[]
   dimOtherEdges?: boolean
   /** Edges drawn that are not in the week (predicted to appear), by pairKey-unique source/target. */
   extraEdges?: OverlayEdge[]
+  /** As `extraEdges`, by universe index, in one colour and width (a forecast's 25k predicted
+   * pairs: their ids as strings and objects cost ≈ 50 ms a show). Drawn after `extraEdges`. */
+  extraPairs?: ExtraPairs
 }
+
+/** Edges not in the week (item k: from `source[k]` to `target[k]`, opacity `opacity[k]`). */
+export interface ExtraPairs {
+  source: Int32Array
+  target: Int32Array
+  opacity: Float32Array
+  color: string
+  /** Width in pixels. */
+  size: number
+}
+
+/** How many edges an overlay adds to the week. */
+export const extraCount = (o: GraphOverlay | null | undefined): number =>
+  (o?.extraEdges?.length ?? 0) + (o?.extraPairs?.source.length ?? 0)

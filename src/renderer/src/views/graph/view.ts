@@ -54,9 +54,10 @@ import { skipLabelPicking } from './label-picking'
 import { drawFlat, type DrawModes } from './flat-draw'
 import { NodeCache, nodeFrameCounts } from './node-cache'
 import { routeRefreshes } from './refresh'
+import { recolorNodes } from './node-recolor'
 import { FiltersPanel } from './filters-panel'
 import { SidePanel } from './node-panel'
-import { pairCode, pairKey, type GraphOverlay } from './overlay'
+import { extraCount, pairCode, pairKey, type GraphOverlay } from './overlay'
 import { saveBlob } from '../../services/downloads'
 import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
@@ -701,6 +702,7 @@ export class GraphView implements Editor {
       ),
     )
     const nodes = new NodeCache(sigma)
+    this.nodeCache = nodes
     this.status.nodeFrames = nodes.counts
     const layer = new EdgeLayer(sigma, {
       positions: () => this.nodePositions(),
@@ -832,7 +834,7 @@ export class GraphView implements Editor {
     const ahead = this.edgeSetsAhead.get(w)
     this.edgeSetsAhead.delete(w)
     this.showEdgesAhead()
-    if (ahead?.universe === u && !this.compareWeek && !this.overlay?.extraEdges?.length) {
+    if (ahead?.universe === u && !this.compareWeek && !extraCount(this.overlay)) {
       this.edgeSet = ahead.set
       this.status.nodes = w.nodes.length
       this.status.edges = w.edgeSource.length
@@ -844,6 +846,16 @@ export class GraphView implements Editor {
       if (source === undefined || target === undefined) continue
       extra.push({ source, target, width: x.size ?? 1, opacity: x.opacity ?? 1 })
       this.extraEdgeColors.push(x.color)
+    }
+    const xp = this.overlay?.extraPairs
+    for (let k = 0; xp && k < xp.source.length; k++) {
+      extra.push({
+        source: xp.source[k],
+        target: xp.target[k],
+        width: xp.size,
+        opacity: xp.opacity[k],
+      })
+      this.extraEdgeColors.push(xp.color)
     }
     this.edgeSet = buildEdgeSet(u.count, w, weekEdgeScale(u, w), this.compareWeek, extra)
     this.status.nodes = w.nodes.length
@@ -925,7 +937,7 @@ export class GraphView implements Editor {
   /** Draws an overlay over the week (or removes it): positions, filters and camera stay. */
   async setOverlay(overlay: GraphOverlay | null): Promise<void> {
     const t0 = performance.now()
-    const hadExtra = !!this.overlay?.extraEdges?.length
+    const hadExtra = extraCount(this.overlay) > 0
     this.overlay = overlay
     this.status.overlay = overlay?.title ?? null
     this.overlayChanged.emit(overlay)
@@ -942,10 +954,9 @@ export class GraphView implements Editor {
         this.overlayEdges.push(e)
       }
     }
-    if (overlay?.edgePairs && w && u) {
-      const { source, target, color } = overlay.edgePairs
-      const edgeOf = this.edgesByPair(w, u)
-      const n = u.ids.length
+    for (const { source, target, color } of (w && u && overlay?.edgePairs) || []) {
+      const edgeOf = this.edgesByPair(w!, u!)
+      const n = u!.ids.length
       for (let k = 0; k < source.length; k++) {
         const e = edgeOf.get(pairCode(source[k], target[k], n))
         if (e === undefined) continue
@@ -954,7 +965,7 @@ export class GraphView implements Editor {
       }
     }
     if (!w) return
-    if (hadExtra || overlay?.extraEdges?.length) this.loadEdges()
+    if (hadExtra || extraCount(overlay)) this.loadEdges()
     this.recompute()
     this.status.whole = false
     this.status.lastOverlayCompleteMs = null
@@ -1094,6 +1105,11 @@ export class GraphView implements Editor {
         this.extraNodes.add(t)
       }
     }
+    const xp = this.overlay?.extraPairs
+    for (let k = 0; xp && k < xp.source.length; k++) {
+      this.extraNodes.add(xp.source[k])
+      this.extraNodes.add(xp.target[k])
+    }
     const keep = this.filtered.nodeKeep
     const o = this.overlay
     const labelColor = this.colors.label
@@ -1103,6 +1119,9 @@ export class GraphView implements Editor {
     // changed are handed to sigma: an overlay step or a filter change restyles tens of nodes,
     // not 11k (graphology's updateEach* events make sigma reprocess every item).
     const changedNodes: string[] = []
+    // nodes whose colour alone changed (a forecast recolours every node of the week): written
+    // into sigma in place, not restyled (node-recolor.ts)
+    const recolored: string[] = []
     let toggled = 0
     let resized = 0
     const marked: string[] = []
@@ -1122,14 +1141,16 @@ export class GraphView implements Editor {
         color = oc ?? this.alpha(c.colors[i], 0.12)
         if (!oc && !mark) label = null
       }
-      if (
+      const styled =
         attrs.hidden !== hidden ||
         attrs.lc !== labelColor ||
         attrs.mark !== mark ||
         attrs.label !== label ||
-        attrs.size !== size ||
-        attrs.color !== color
-      ) {
+        attrs.size !== size
+      if (!styled && attrs.color !== color) {
+        attrs.color = color
+        recolored.push(key)
+      } else if (styled) {
         // sigma's label grid and program order follow sizes and visibility
         if (attrs.hidden !== hidden) toggled++
         else if (attrs.size !== size) resized++
@@ -1147,9 +1168,16 @@ export class GraphView implements Editor {
     if (this.handedOver)
       for (const key of this.placeMarkedLabels())
         if (!changedNodes.includes(key)) changedNodes.push(key)
-    this.lastRestyled = changedNodes.length
     // the edges first: handing sigma a new graph draws a frame at once
     this.fillEdges()
+    if (this.handedOver && recolored.length)
+      changedNodes.push(
+        ...recolorNodes(this.sigma, this.nodeCache!, recolored, (k) =>
+          g.getNodeAttribute(k, 'color'),
+        ),
+      )
+    else changedNodes.push(...recolored)
+    this.lastRestyled = changedNodes.length
     if (!this.handedOver) {
       // a new graph (buildNodes): one full process, styled; item states start afresh
       this.handedOver = true
@@ -1187,6 +1215,9 @@ export class GraphView implements Editor {
   }
 
   private readonly extraNodes = new Set<number>()
+
+  /** The node layer's picture (node-cache.ts), once sigma is made. */
+  private nodeCache: NodeCache | null = null
 
   /** The shown nodes whose labels the view forces on (selected, an overlay's marked). */
   private marked: string[] = []

@@ -271,7 +271,7 @@ export class PlaybackFrames {
       nodeColors,
       nodeSizes,
       marked: this.shockedIds,
-      edgePairs: { ...pairs, color: colors.carrier },
+      edgePairs: [{ ...pairs, color: colors.carrier }],
       dimOtherEdges: true,
       ...(extraEdges.length ? { extraEdges } : {}),
     }
