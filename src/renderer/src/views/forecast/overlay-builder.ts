@@ -2,8 +2,9 @@
 // the graph at θ is every pair with calibrated p ≥ θ. Edges of week t below θ are predicted to
 // vanish (recoloured), those above are recoloured by their predicted weight change, pairs absent
 // at t with p ≥ θ are drawn as extra edges (opacity = p), and every node of t is coloured by its
-// predicted TVL change. `prepareForecast` does the per-run work once (pair lookups, sorting), so a
-// move of the threshold slider only walks arrays: a few ms on a real-scale week.
+// predicted TVL change. `prepareForecast` does the per-run work once (the week's edges among the
+// stored pairs, node colours), so a move of the threshold slider only walks arrays: a few ms on a
+// real-scale week. The overlay names edges by universe index (typed pairs, not pairKey strings).
 import { changeColor, type LegendEntry } from '../graph/appearance'
 import type { EdgePairs, GraphOverlay } from '../graph/overlay'
 

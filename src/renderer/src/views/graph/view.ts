@@ -954,15 +954,16 @@ export class GraphView implements Editor {
         this.overlayEdges.push(e)
       }
     }
-    for (const { source, target, color } of (w && u && overlay?.edgePairs) || []) {
-      const edgeOf = this.edgesByPair(w!, u!)
-      const n = u!.ids.length
-      for (let k = 0; k < source.length; k++) {
-        const e = edgeOf.get(pairCode(source[k], target[k], n))
-        if (e === undefined) continue
-        if (this.overlayEdgeColor[e] === undefined) this.overlayEdges.push(e)
-        this.overlayEdgeColor[e] = color
-      }
+    if (overlay?.edgePairs && w && u) {
+      const edgeOf = this.edgesByPair(w, u)
+      const n = u.ids.length
+      for (const { source, target, color } of overlay.edgePairs)
+        for (let k = 0; k < source.length; k++) {
+          const e = edgeOf.get(pairCode(source[k], target[k], n))
+          if (e === undefined) continue
+          if (this.overlayEdgeColor[e] === undefined) this.overlayEdges.push(e)
+          this.overlayEdgeColor[e] = color
+        }
     }
     if (!w) return
     if (hadExtra || extraCount(overlay)) this.loadEdges()
