@@ -9,7 +9,7 @@
 //
 //   node bench/scenario-ui.mjs [--archive bench/data/real-scale.sqlite] [--renderer DIR]
 //                              [--keep-copy | --no-copy] [--profile FILE.cpuprofile]
-//                              [--trace FILE.json]
+//                              [--trace FILE.json] [--pace-ms MS]
 //
 // BENCH_DEBUG=1 prints each step's frame counters; BENCH_INIT_SCRIPT=FILE runs FILE in the page
 // before its own scripts (ad hoc probes): where it defines `window.__glTake()`, answering rows of
@@ -37,6 +37,9 @@ const { values } = parseArgs({
     /** A devtools trace (timeline and GPU categories) of the first method's forward steps, for
      * where a step's time goes outside JS (the software rasteriser's readbacks). */
     trace: { type: 'string' },
+    /** Wait this long after each step is drawn before the next click, as an analyst stepping
+     * by hand or Play (700 ms) does; 0: the next click at once (the figures recorded so far). */
+    'pace-ms': { type: 'string', default: '0' },
   },
 })
 const source = ui.requireArchive(values.archive)
@@ -195,11 +198,12 @@ try {
     // time is the page's own, not Playwright's round trips; at most MAX_STEPS forward steps
     const drive = (from, to) =>
       page.evaluate(
-        async ([from, to]) => {
+        async ([from, to, pace]) => {
           const box = document.querySelector('.scenario-view .playback')
           const next = box.querySelector('button[data-action="next"]')
           const out = []
           for (let k = from; k <= to; k++) {
+            if (pace > 0 && k > from) await new Promise((r) => setTimeout(r, pace))
             const t = performance.now()
             // woken by the attribute change itself: timer-based polling was throttled to seconds
             // in this headless page
@@ -238,7 +242,7 @@ try {
           }
           return out
         },
-        [from, to],
+        [from, to, Number(values['pace-ms'])],
       )
     if (profiler) await profiler.send('Profiler.start')
     const tracing = values.trace && m === METHODS[0]
@@ -300,6 +304,7 @@ try {
         runClickToAllPlaybackDataMs: dataMs,
         playbackClickToRound0Ms: playback,
         endToEndThreeMethodsMs: endToEnd,
+        paceMs: Number(values['pace-ms']),
         steps,
       },
       null,
