@@ -1,8 +1,11 @@
 // Large numeric arrays cross the API as base64 strings of little-endian typed arrays: a whole
 // real-scale week is a few MB of text instead of ~100k JSON objects. Pure TypeScript, the same in
-// Node and in the browser (no Buffer, no atob/btoa: both are slow on multi-MB strings). The work
-// is table-driven over bytes; strings go in and out through TextEncoder/TextDecoder, which handle
-// ASCII at memory speed in V8.
+// Node and in the browser. Where the host has a native codec it is used: the browser's
+// `Uint8Array.fromBase64` / `toBase64` (Chromium ≥ 140: Electron 45 and Debian's Chromium) and
+// Node's `Buffer` for encoding (simdutf): 5–15× faster than the portable loops below on a 5 MB
+// array and without their intermediate buffers (BENCHMARKS.md, forecast overlay, thirteenth
+// session). The portable loops serve any other host (atob/btoa are slow on multi-MB strings); they
+// are table-driven over bytes, strings going in and out through TextEncoder/TextDecoder.
 
 export type PackedArray = Float64Array | Float32Array | Int32Array
 
@@ -30,8 +33,79 @@ for (let a = 0; a < 64; a++)
 const utf8 = new TextDecoder()
 const ascii = new TextEncoder()
 
+/** The host's base64 codecs, each null where it has none. */
+interface HostBase64 {
+  encode: ((bytes: Uint8Array) => string) | null
+  decode: ((text: string) => Uint8Array) | null
+  /** Which codec encodes and which decodes (tests, devtools). */
+  name: { encode: 'Uint8Array' | 'Buffer' | 'portable'; decode: 'Uint8Array' | 'portable' }
+}
+
+type Base64Array = {
+  fromBase64?: (text: string, options: { lastChunkHandling: 'strict' }) => Uint8Array
+  prototype: { toBase64?: () => string }
+}
+type NodeBuffer = {
+  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(enc: 'base64'): string }
+}
+
+function hostBase64(): HostBase64 {
+  const U8 = Uint8Array as unknown as Base64Array
+  const Buf = (globalThis as { Buffer?: NodeBuffer }).Buffer
+  const fromBase64 = U8.fromBase64
+  // Buffer's decoder skips characters outside the alphabet silently: only its encoder is used
+  const encode =
+    typeof U8.prototype.toBase64 === 'function'
+      ? (bytes: Uint8Array) => (bytes as unknown as { toBase64(): string }).toBase64()
+      : Buf
+        ? (bytes: Uint8Array) =>
+            Buf.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+        : null
+  const decode =
+    typeof fromBase64 === 'function'
+      ? (text: string) => {
+          let out: Uint8Array
+          try {
+            out = fromBase64(text, { lastChunkHandling: 'strict' })
+          } catch {
+            throw new Error('base64 holds a character outside the alphabet')
+          }
+          // fromBase64 skips ASCII whitespace, which the format does not allow
+          const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+          if (out.length !== (text.length / 4) * 3 - pad)
+            throw new Error('base64 holds a character outside the alphabet')
+          return out
+        }
+      : null
+  return {
+    encode,
+    decode,
+    name: {
+      encode:
+        typeof U8.prototype.toBase64 === 'function' ? 'Uint8Array' : Buf ? 'Buffer' : 'portable',
+      decode: decode ? 'Uint8Array' : 'portable',
+    },
+  }
+}
+
+const host = hostBase64()
+/** The codecs this host uses (tests, devtools). */
+export const base64Codecs = host.name
+
 /** Base64 of raw bytes (RFC 4648, with padding). */
 export function encodeBytes(bytes: Uint8Array): string {
+  return host.encode ? host.encode(bytes) : encodeBytesPortable(bytes)
+}
+
+/** The bytes of a base64 string; throws on a malformed one. */
+export function decodeBytes(text: string): Uint8Array {
+  if (text.length % 4 !== 0) throw new Error(`base64 length ${text.length} is not a multiple of 4`)
+  if (text.length === 0) return new Uint8Array(0)
+  return host.decode ? host.decode(text) : decodeBytesPortable(text)
+}
+
+/** encodeBytes without the host's codec (exported for tests). */
+export function encodeBytesPortable(bytes: Uint8Array): string {
   const n = bytes.length
   const out = new Uint8Array(((n + 2) / 3) << 2)
   const out16 = new Uint16Array(out.buffer)
@@ -78,8 +152,8 @@ export function encodeBytes(bytes: Uint8Array): string {
   return utf8.decode(out)
 }
 
-/** The bytes of a base64 string; throws on a malformed one. */
-export function decodeBytes(text: string): Uint8Array {
+/** decodeBytes without the host's codec (exported for tests). */
+export function decodeBytesPortable(text: string): Uint8Array {
   const len = text.length
   if (len % 4 !== 0) throw new Error(`base64 length ${len} is not a multiple of 4`)
   if (len === 0) return new Uint8Array(0)
@@ -153,15 +227,19 @@ export function encodePacked(a: PackedArray): string {
   return encodeBytes(LITTLE_ENDIAN ? bytes : swapped(bytes, a.BYTES_PER_ELEMENT))
 }
 
-type Ctor<T> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number; name: string }
+type Ctor<T> = {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T
+  readonly BYTES_PER_ELEMENT: number
+  name: string
+}
 
 function decodeAs<T extends PackedArray>(text: string, C: Ctor<T>): T {
   const bytes = decodeBytes(text)
   if (bytes.byteLength % C.BYTES_PER_ELEMENT !== 0)
     throw new Error(`${bytes.byteLength} bytes do not make whole ${C.name} elements`)
   const le = LITTLE_ENDIAN ? bytes : swapped(bytes, C.BYTES_PER_ELEMENT)
-  // decodeBytes returns a fresh buffer of exactly these bytes, so the view needs no copy.
-  return new C(le.buffer as ArrayBuffer)
+  // decodeBytes returns a fresh buffer of these bytes, so the view needs no copy.
+  return new C(le.buffer as ArrayBuffer, le.byteOffset, le.byteLength / C.BYTES_PER_ELEMENT)
 }
 
 export const decodeFloat64 = (text: string): Float64Array => decodeAs(text, Float64Array)

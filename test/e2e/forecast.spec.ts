@@ -237,3 +237,32 @@ test('an analyst puts the forecast beside the realised week and compares their r
   await wb.screenshot('forecast-vs-realised')
   await wb.expectNoErrors()
 })
+
+test('a stored forecast loads while the analyst reads the panel, so "Show on graph" only draws it', async () => {
+  test.setTimeout(120_000)
+  // a 1-week forecast stored by the CLI (the same archive the workbench has open)
+  const stored = JSON.parse(
+    dexposure(demo.archive, '--json', 'forecast', '--week', WEEK, '--horizon', '1'),
+  ) as { run_id: number; expected_edges: number }
+  const frames: string[] = []
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/forecast.frame')) frames.push(r.postData() ?? '')
+  })
+  // choosing the horizon names the stored run, and its frame is asked for at once
+  const loadedAhead = page.waitForResponse((r) => r.url().endsWith('/api/forecast.frame'), {
+    timeout: 30_000,
+  })
+  await view.chooseHorizon(1)
+  await expect(view.runLine()).toHaveAttribute('data-run', String(stored.run_id))
+  await loadedAhead
+  expect(frames).toHaveLength(1)
+  expect(JSON.parse(frames[0]).runId).toBe(stored.run_id)
+  // the click draws the run loaded ahead: no second frame call
+  const s = await view.showOnGraph(1)
+  expect(s.loadedAhead).toBe(true)
+  expect(s.runId).toBe(stored.run_id)
+  expect(frames).toHaveLength(1)
+  expect((await view.shownCounts()).expected).toBe(Math.round(stored.expected_edges))
+  await expect(graph.caption()).toContainText(`Forecast h=1 → `)
+  await wb.expectNoErrors()
+})

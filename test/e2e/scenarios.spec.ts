@@ -77,8 +77,12 @@ test('an analyst runs the top-5 scenario with all three methods and reads the CL
     expect(t.totalLossPct).toBeCloseTo(c.totalLossPct, 9)
     expect([t.distressed, t.defaults, t.rounds]).toEqual([c.distressed, c.defaults, c.rounds])
   }
-  // the table shows the formatted totals, and the loss-by-round chart is drawn
+  // the table shows the formatted totals with each method's rounds, every figure in view, and
+  // the loss-by-round chart is drawn
   await expect(scenario.totals().first()).toContainText(usd(cli[0].totalLoss))
+  for (const [i, t] of totals.entries())
+    await expect(scenario.totals().nth(i)).toContainText(`${t.rounds} round`)
+  expect(await scenario.cutOffTotals()).toEqual([])
   await expect(scenario.chart()).toBeVisible()
   // node losses: the CLI's largest losses first, in its order
   const nodes = await scenario.lossNodes()
@@ -283,6 +287,8 @@ test('an analyst splits the graph by method and steps both together', async () =
     expect(left.week).toBe(week)
     expect(right.week).toBe(week)
   }
+  // the scenario's editor is a third of the width now: its totals still show every figure
+  expect(await scenario.cutOffTotals()).toEqual([])
   await wb.screenshot('scenario-split')
   await wb.expectNoErrors()
 })

@@ -2,11 +2,14 @@
 // the standard base64 text (what Node's Buffer writes), and malformed input refused.
 import { describe, expect, it } from 'vitest'
 import {
+  base64Codecs,
   decodeBytes,
+  decodeBytesPortable,
   decodeFloat32,
   decodeFloat64,
   decodeInt32,
   encodeBytes,
+  encodeBytesPortable,
   encodePacked,
 } from '../../src/shared/packed'
 
@@ -47,14 +50,16 @@ describe('packed arrays', () => {
     expect(decodeInt32('')).toEqual(new Int32Array(0))
   })
 
-  it('writes standard padded base64 for every length and alignment', () => {
+  it('writes standard padded base64 for every length and alignment, with either codec', () => {
     const pool = Uint8Array.from({ length: 200 }, (_, i) => (i * 97 + 13) & 255)
     for (let offset = 0; offset < 5; offset++)
       for (let n = 0; n < 60; n++) {
         const bytes = pool.subarray(offset, offset + n)
         const text = encodeBytes(bytes)
         expect(text).toBe(bytesOf(bytes).toString('base64'))
+        expect(encodeBytesPortable(bytes)).toBe(text)
         expect(bytesOf(decodeBytes(text))).toEqual(bytesOf(bytes))
+        expect(bytesOf(decodeBytesPortable(text))).toEqual(bytesOf(bytes))
       }
   })
 
@@ -68,10 +73,27 @@ describe('packed arrays', () => {
     const a = Float64Array.from({ length: 100_003 }, (_, i) => Math.sin(i) * 1e9)
     const text = encodePacked(a)
     expect(text).toBe(bytesOf(a).toString('base64'))
+    expect(encodeBytesPortable(new Uint8Array(a.buffer))).toBe(text)
     expect(bytesOf(decodeFloat64(text))).toEqual(bytesOf(a))
+    expect(bytesOf(decodeBytesPortable(text))).toEqual(bytesOf(a))
   })
 
-  it('refuses malformed text', () => {
+  it("encodes with Node's Buffer here (the browser's codec: packed-browser.test.ts)", () => {
+    // Node 22 has no Uint8Array.fromBase64: its decoding stays the portable loop
+    expect(base64Codecs.encode).toBe(
+      typeof (Uint8Array.prototype as { toBase64?: unknown }).toBase64 === 'function'
+        ? 'Uint8Array'
+        : 'Buffer',
+    )
+  })
+
+  it('refuses malformed text, with either codec', () => {
+    for (const decode of [decodeBytesPortable]) {
+      expect(() => decode('abc')).toThrow(/multiple of 4/)
+      expect(() => decode('ab!d')).toThrow(/outside the alphabet/)
+      expect(() => decode('AA  AA  ')).toThrow(/outside the alphabet/)
+      expect(() => decode('A'.repeat(31) + '*' + 'A'.repeat(32))).toThrow(/outside the alphabet/)
+    }
     expect(() => decodeBytes('abc')).toThrow(/multiple of 4/)
     expect(() => decodeBytes('ab!d')).toThrow(/outside the alphabet/)
     expect(() => decodeBytes('é'.repeat(4))).toThrow(/outside the alphabet/)

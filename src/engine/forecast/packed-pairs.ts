@@ -40,19 +40,24 @@ export function unpackPairs(blob: Buffer, pairs: number, nodes: number): Forecas
   if (blob.readUInt32LE(4) !== VERSION || m !== pairs || blob.length !== HEADER + m * 26)
     return null
   let at = HEADER
-  // copied out of the blob: typed arrays need their element alignment
-  const take = (bytes: number): ArrayBuffer => {
-    const b = blob.buffer.slice(blob.byteOffset + at, blob.byteOffset + at + bytes)
-    at += bytes
-    return b as ArrayBuffer
+  // Views into the blob where its columns fall on their element alignment (the header is 8
+  // bytes, so they do when the blob's own offset is a multiple of 8: a read of 9 MB then copies
+  // nothing, and allocates nothing for the garbage collector to follow); copies otherwise.
+  const view = blob.byteOffset % 8 === 0
+  const take = <T>(C: new (b: ArrayBuffer, o: number, n: number) => T, width: number): T => {
+    const o = blob.byteOffset + at
+    at += m * width
+    return view
+      ? new C(blob.buffer as ArrayBuffer, o, m)
+      : new C(blob.buffer.slice(o, o + m * width) as ArrayBuffer, 0, m)
   }
   const p: ForecastPairs = {
-    probability: new Float64Array(take(m * 8)),
-    weight: new Float64Array(take(m * 8)),
-    src: new Int32Array(take(m * 4)),
-    dst: new Int32Array(take(m * 4)),
-    existsAtT: new Uint8Array(take(m)),
-    inGraph: new Uint8Array(take(m)),
+    probability: take(Float64Array, 8),
+    weight: take(Float64Array, 8),
+    src: take(Int32Array, 4),
+    dst: take(Int32Array, 4),
+    existsAtT: take(Uint8Array, 1),
+    inGraph: take(Uint8Array, 1),
   }
   for (let k = 0; k < m; k++)
     if (p.src[k] < 0 || p.src[k] >= nodes || p.dst[k] < 0 || p.dst[k] >= nodes) return null

@@ -6,7 +6,6 @@ import { rowsMatching } from '../../shared/text-filter'
 import type { CallRequest, CallResponse } from '../../shared/api'
 import { DexposureError } from '../../shared/errors'
 import { encodePacked } from '../../shared/packed'
-import type { WeekFrame } from '../../shared/domain'
 import type { UniverseView } from '../layout/graph-layout'
 import type { Archive } from '../store/archive'
 import { UNKNOWN } from '../store/archive'
@@ -26,9 +25,8 @@ interface LoadedRun {
   run: ForecastRunRow
   nodes: ForecastNodes
   pairs: ForecastPairs
-  frame: WeekFrame
   /** Weight at t of each edge of t, keyed src · n + dst in the run's node positions (built on
-   * first use: the overlay's frame does not need it). */
+   * first use from week t: the overlay's frame needs neither). */
   weightAtT?: Map<number, number>
   /** Stored pair index by key src · n + dst, built on first use (vanishing edges). */
   storedIndex?: Map<number, number>
@@ -51,17 +49,17 @@ function loadRun(
   if (hit && hit.run.run_id === run.run_id && hit.run.created === run.created) return hit
   const nodes = loadForecastNodes(archive, run.run_id)
   const pairs = loadForecastPairs(archive, run.run_id, nodes)
-  const frame = archive.loadWeek(run.week)
-  const loaded = { run, nodes, pairs, frame }
+  const loaded = { run, nodes, pairs }
   cache.set(archive, loaded)
   return loaded
 }
 
 /** See LoadedRun.weightAtT. */
-function weightsAtT(L: LoadedRun): Map<number, number> {
+function weightsAtT(archive: Archive, L: LoadedRun): Map<number, number> {
   if (!L.weightAtT) {
     const n = L.nodes.nodeIds.length
-    const { frame, nodes } = L
+    const { nodes } = L
+    const frame = archive.loadWeek(L.run.week)
     L.weightAtT = new Map<number, number>()
     for (let j = 0; j < frame.edgeSrc.length; j++) {
       const a = nodes.index.get(frame.nodeIds[frame.edgeSrc[j]])
@@ -97,7 +95,7 @@ export function forecastEdges(
   const protocols = archive.protocols()
   const name = (id: string) => protocols.get(id)?.name ?? null
   const rowOf = (s: number, d: number, k: number | null): EdgeRow => {
-    const at = weightsAtT(L).get(s * n + d)
+    const at = weightsAtT(archive, L).get(s * n + d)
     const predicted = k === null ? null : pairs.weight[k]
     return {
       source: nodes.nodeIds[s],
@@ -125,7 +123,7 @@ export function forecastEdges(
         L.storedIndex.set(pairs.src[k] * n + pairs.dst[k], k)
     }
     const stored = L.storedIndex
-    for (const [key, wt] of weightsAtT(L)) {
+    for (const [key, wt] of weightsAtT(archive, L)) {
       const s = Math.floor(key / n)
       const d = key - s * n
       const k = stored.get(key)
@@ -139,7 +137,7 @@ export function forecastEdges(
       if (pairs.probability[k] < minP || !touches(s, d)) continue
       if (kind === 'new' && pairs.existsAtT[k]) continue
       if (kind === 'changes') {
-        const at = weightsAtT(L).get(s * n + d)
+        const at = weightsAtT(archive, L).get(s * n + d)
         if (at === undefined || !pairs.inGraph[k]) continue
         const change = Math.log1p(Math.max(pairs.weight[k], 0)) - Math.log1p(Math.max(at, 0))
         picked.push({ s, d, k, key: Math.abs(change) })

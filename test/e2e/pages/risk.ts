@@ -128,6 +128,17 @@ export class ScenarioEditor {
     return this.root.locator('.risk-totals tbody tr')
   }
 
+  /** The totals' cells that reach past the editor's right edge (cut off from view): none, as
+   * wide as the editor is (a narrow one lays each method out as a card). */
+  cutOffTotals(): Promise<string[]> {
+    return this.root.evaluate((view) => {
+      const edge = view.getBoundingClientRect().left + view.clientWidth
+      return [...view.querySelectorAll('.risk-totals td')]
+        .filter((td) => td.getBoundingClientRect().right > edge + 0.5)
+        .map((td) => (td as HTMLElement).dataset.label ?? td.textContent ?? '')
+    })
+  }
+
   async methodTotals(): Promise<MethodTotals[]> {
     return this.totals().evaluateAll((rows) =>
       rows.map((r) => {

@@ -29,6 +29,19 @@ describe('packPairs / unpackPairs', () => {
     expect(unpackPairs(packPairs(pairs()), 3, 3)).toEqual(pairs())
   })
 
+  it('read the columns in place from an aligned blob, and copy them out of an unaligned one', () => {
+    const blob = packPairs(pairs())
+    const inPlace = unpackPairs(blob, 3, 3)!
+    expect(inPlace.probability.buffer).toBe(blob.buffer)
+    expect(inPlace.src.buffer).toBe(blob.buffer)
+    // the same bytes one byte into another buffer: no Float64Array can view them there
+    const shifted = Buffer.alloc(blob.length + 1)
+    blob.copy(shifted, 1)
+    const copied = unpackPairs(shifted.subarray(1), 3, 3)!
+    expect(copied).toEqual(pairs())
+    expect(copied.probability.buffer).not.toBe(shifted.buffer)
+  })
+
   it('refuse a blob for another row count, another layout, a node outside the run, or cut short', () => {
     const blob = packPairs(pairs())
     expect(unpackPairs(blob, 2, 3)).toBeNull()

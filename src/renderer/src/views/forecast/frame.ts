@@ -64,8 +64,21 @@ export async function loadForecast(
     run = await runForecastJob(wb, week, horizon)
     if (!run) return null
   }
-  // a stored run never changes: the one loaded before is reused as it was prepared
-  if (previous && previous.run.run_id === run.run_id && previous.run.created === run.created)
+  return loadStoredRun(wb, week, horizon, run, previous)
+}
+
+/**
+ * A stored run's frame over the universe, decoded and prepared; `previous` is reused when it is
+ * that run (a stored run never changes once stored).
+ */
+export async function loadStoredRun(
+  wb: Workbench,
+  week: string,
+  horizon: number,
+  run: ForecastRun,
+  previous: LoadedForecast | null = null,
+): Promise<LoadedForecast> {
+  if (previous && sameRun(previous.run, run))
     return { ...previous, timings: { frame: 0, prepare: 0 } }
   const t0 = performance.now()
   const [frame, universe, weekData] = await Promise.all([
@@ -91,6 +104,11 @@ export async function loadForecast(
     warnings: frame.warnings,
     timings: { frame: t1 - t0, prepare: t2 - t1 },
   }
+}
+
+/** Whether two rows are the same stored run (an id is reused only after its run was deleted). */
+export function sameRun(a: ForecastRun, b: ForecastRun): boolean {
+  return a.run_id === b.run_id && a.created === b.created
 }
 
 /**

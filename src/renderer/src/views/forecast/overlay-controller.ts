@@ -6,7 +6,14 @@ import { Emitter } from '../../services/events'
 import type { Workbench } from '../context'
 import type { GraphOverlay } from '../graph/overlay'
 import type { GraphView } from '../graph/view'
-import { loadForecast, showModelStatus, type LoadedForecast } from './frame'
+import {
+  loadForecast,
+  loadStoredRun,
+  sameRun,
+  showModelStatus,
+  type ForecastRun,
+  type LoadedForecast,
+} from './frame'
 import { buildForecastOverlay, type ForecastColors, type OverlayCounts } from './overlay-builder'
 
 /** Test and benchmark hooks: the overlay's state and where its time went. */
@@ -17,8 +24,11 @@ export interface ForecastStatus {
   runId: number | null
   threshold: number | null
   counts: OverlayCounts | null
-  /** ms: frame call + decode, per-run preparation, overlay build, setOverlay to first frame. */
+  /** ms: frame call + decode, per-run preparation, overlay build, setOverlay to first frame;
+   * `waitAhead`: how long the show waited for the run loaded ahead (0 when it was ready). */
   timings: Record<string, number>
+  /** Whether the last show drew a run loaded ahead (`prefetch`) rather than one it loaded. */
+  loadedAhead: boolean
   /** ms from "show" (or a threshold change) to the first frame drawn with the overlay. */
   lastShowMs: number | null
   lastThresholdMs: number | null
@@ -54,6 +64,15 @@ export class ForecastOverlay {
   private current: GraphOverlay | null = null
   /** The last forecast loaded (kept after a clear: showing it again needs no engine call). */
   private lastLoaded: LoadedForecast | null = null
+  /** A stored run loading ahead of "Show on graph" (`prefetch`). */
+  private ahead: {
+    week: string
+    horizon: number
+    run: ForecastRun
+    loading: Promise<LoadedForecast | null>
+  } | null = null
+  /** Shows in progress (a prefetch then waits for the next render). */
+  private showing = 0
   private offGraph: (() => void) | null = null
   private drawing: Promise<void> | null = null
   private pending: number | null = null
@@ -65,6 +84,7 @@ export class ForecastOverlay {
     threshold: null,
     counts: null,
     timings: {},
+    loadedAhead: false,
     lastShowMs: null,
     lastThresholdMs: null,
     draws: 0,
@@ -88,16 +108,59 @@ export class ForecastOverlay {
   }
 
   /**
+   * Starts loading a stored run the side view names, so that "Show on graph" then only draws it:
+   * the frame call, its decode and the preparation (a real-scale run's 5 MB) happen while the
+   * analyst reads the panel. One run is loaded ahead at a time, the last one asked for; a failure
+   * is logged here, and the show that meets it loads the run again and reports its own error.
+   */
+  prefetch(week: string, horizon: number, run: ForecastRun): void {
+    // a show in progress loads the run itself
+    if (this.showing) return
+    if (this.lastLoaded && sameRun(this.lastLoaded.run, run)) return
+    if (this.ahead && sameRun(this.ahead.run, run)) return
+    const loading = loadStoredRun(this.wb, week, horizon, run).catch((e: unknown) => {
+      this.wb.log.add(
+        'warning',
+        'forecast',
+        `loading run #${run.run_id} ahead of "Show on graph" failed: ${e instanceof Error ? e.message : String(e)}`,
+      )
+      return null
+    })
+    this.ahead = { week, horizon, run, loading }
+  }
+
+  /**
    * Shows the forecast of (graph's week, horizon) on `graph`: the stored run, or (with `compute`)
    * a new one run as a job. Returns false when nothing is stored and `compute` is false.
    */
   async show(graphId: string, horizon: number, compute = true): Promise<boolean> {
+    this.showing++
+    try {
+      return await this.showNow(graphId, horizon, compute)
+    } finally {
+      this.showing--
+    }
+  }
+
+  private async showNow(graphId: string, horizon: number, compute: boolean): Promise<boolean> {
     const t0 = performance.now()
     const graph = this.wb.graphById(graphId)
     const week = graph?.currentWeek
     if (!graph || !week) throw new Error('no graph shows a week: open a week first')
+    // a run loading ahead for this week and horizon is waited for, not loaded a second time
+    const ahead = this.ahead
+    let waitAhead = 0
+    let fromAhead: LoadedForecast | null = null
+    if (ahead && ahead.week === week && ahead.horizon === horizon) {
+      this.ahead = null
+      const w0 = performance.now()
+      fromAhead = await ahead.loading
+      waitAhead = performance.now() - w0
+      if (fromAhead) this.lastLoaded = fromAhead
+    }
     const loaded = await loadForecast(this.wb, week, horizon, compute, this.lastLoaded)
     if (!loaded) return false
+    const drewAhead = fromAhead !== null && loaded.run === fromAhead.run
     this.lastLoaded = loaded
     if (graph.currentWeek !== week)
       throw new Error(`the graph moved to week ${graph.currentWeek} while the forecast loaded`)
@@ -114,7 +177,9 @@ export class ForecastOverlay {
       week,
       horizon,
       runId: loaded.run.run_id,
-      timings: { ...loaded.timings },
+      // a run loaded ahead carries the timings of its own load
+      timings: { ...(drewAhead ? fromAhead!.timings : loaded.timings), waitAhead },
+      loadedAhead: drewAhead,
     })
     await this.draw(graph)
     this.status.lastShowMs = performance.now() - t0

@@ -133,6 +133,8 @@ export function forecastSideView(d: ForecastViewDeps): SideView {
         ? `The stored run #${latest.run_id} is of model ${latest.model}, not the model in use (${modelLabel(use.model)}): "Show on graph" runs that one as a job.`
         : 'No stored forecast: "Show on graph" runs one as a job (a few seconds).'
     runLine.dataset.run = run ? String(run.run_id) : ''
+    // the stored run loads while the analyst reads this: "Show on graph" then only draws it
+    if (run && !shown) overlay.prefetch(w, horizon, run)
     compareSection(
       compare,
       w,

@@ -90,6 +90,25 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
     // ---- totals per method
     const totals = h('table', 'risk-table risk-totals')
     totals.setAttribute('aria-label', 'Totals per method')
+    const figures = [
+      ['Loss', 'Total loss (USD)', (m: MethodResult) => usd(m.totalLoss)],
+      [
+        '% TVL',
+        'Total loss as a share of the total TVL',
+        (m: MethodResult) => `${m.totalLossPct.toFixed(2)} %`,
+      ],
+      [
+        'Distressed',
+        'Nodes in distress (shocked nodes included)',
+        (m: MethodResult) => count(m.distressed),
+      ],
+      [
+        'Defaulted',
+        "Nodes in default (each method's definition, docs/risk.md)",
+        (m: MethodResult) => count(m.defaults),
+      ],
+      ['Affected', 'Nodes with any loss', (m: MethodResult) => count(m.affected)],
+    ] as const
     totals.append(
       h(
         'thead',
@@ -97,19 +116,10 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
         h(
           'tr',
           '',
-          ...(
-            [
-              ['Method', ''],
-              ['Loss', 'Total loss (USD)'],
-              ['% TVL', 'Total loss as a share of the total TVL'],
-              ['Distressed', 'Nodes in distress (shocked nodes included)'],
-              ['Defaulted', "Nodes in default (each method's definition, docs/risk.md)"],
-              ['Affected', 'Nodes with any loss'],
-              ['Rounds', 'Rounds of the loss path'],
-            ] as const
-          ).map(([t, tip], i) => {
-            const th = h('th', i ? 'num' : '', t)
-            if (tip) th.title = tip
+          h('th', '', 'Method'),
+          ...figures.map(([t, tip]) => {
+            const th = h('th', 'num', t)
+            th.title = tip
             return th
           }),
         ),
@@ -126,14 +136,20 @@ export function scenarioEditor(wb: Workbench, params: ScenarioParams, ctx: Edito
               '',
               swatch(m.method),
               METHOD_LABELS[m.method],
-              h('small', 'muted', ` ${m.variant}`),
+              // under the name, with the rounds of its loss path: the table then fits a
+              // half-width editor with every column
+              h(
+                'small',
+                'muted risk-variant',
+                `${m.variant} · ${m.rounds} round${m.rounds === 1 ? '' : 's'}${m.converged ? '' : ' (limit)'}`,
+              ),
             ),
-            h('td', 'num', usd(m.totalLoss)),
-            h('td', 'num', `${m.totalLossPct.toFixed(2)} %`),
-            h('td', 'num', count(m.distressed)),
-            h('td', 'num', count(m.defaults)),
-            h('td', 'num', count(m.affected)),
-            h('td', 'num', `${m.rounds}${m.converged ? '' : ' (limit)'}`),
+            // each figure names itself for the narrow layout (style.css: a card per method)
+            ...figures.map(([label, , text]) => {
+              const td = h('td', 'num', text(m))
+              td.dataset.label = label
+              return td
+            }),
           )
           tr.dataset.method = m.method
           tr.dataset.totalLoss = String(m.totalLoss)
