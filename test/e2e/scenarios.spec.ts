@@ -295,6 +295,7 @@ test('an analyst splits the graph by method and steps both together', async () =
 
 test('a click on a node loss selects the node on the graph', async () => {
   const graphs = await graphOf(2)
+  const widths = await Promise.all(graphs.map(async (g) => (await g.stage().boundingBox())!.width))
   const node = (await scenario.lossNodes())[0]
   await scenario.lossRows().first().click()
   await page.waitForFunction(
@@ -302,6 +303,19 @@ test('a click on a node loss selects the node on the graph', async () => {
     node,
   )
   expect(graphs.length).toBe(2)
+  // the node's panel opens on a graph a third of the window wide: it lies over the stage's right
+  // side, and the stage keeps its width (beside the panel it would shrink to a sliver)
+  let opened = 0
+  for (const [i, g] of graphs.entries()) {
+    if (!(await g.panel().isVisible())) continue
+    opened++
+    const stage = (await g.stage().boundingBox())!
+    const panel = (await g.panel().boundingBox())!
+    expect(stage.width).toBeCloseTo(widths[i], 0)
+    expect(widths[i]).toBeLessThan(400)
+    expect(panel.x).toBeLessThan(stage.x + stage.width)
+  }
+  expect(opened).toBeGreaterThan(0)
   await wb.expectNoErrors()
 })
 
