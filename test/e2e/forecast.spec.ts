@@ -240,9 +240,10 @@ test('an analyst puts the forecast beside the realised week and compares their r
 
 test('a stored forecast loads while the analyst reads the panel, so "Show on graph" only draws it', async () => {
   test.setTimeout(120_000)
-  // a 1-week forecast stored by the CLI (the same archive the workbench has open)
+  // an 8-week forecast stored by the CLI (the same archive the workbench has open; no other story
+  // of this archive forecasts 8 weeks, so the model-choice stories' runs are not touched)
   const stored = JSON.parse(
-    dexposure(demo.archive, '--json', 'forecast', '--week', WEEK, '--horizon', '1'),
+    dexposure(demo.archive, '--json', 'forecast', '--week', WEEK, '--horizon', '8'),
   ) as { run_id: number; expected_edges: number }
   const frames: string[] = []
   page.on('request', (r) => {
@@ -252,17 +253,17 @@ test('a stored forecast loads while the analyst reads the panel, so "Show on gra
   const loadedAhead = page.waitForResponse((r) => r.url().endsWith('/api/forecast.frame'), {
     timeout: 30_000,
   })
-  await view.chooseHorizon(1)
+  await view.chooseHorizon(8)
   await expect(view.runLine()).toHaveAttribute('data-run', String(stored.run_id))
   await loadedAhead
   expect(frames).toHaveLength(1)
   expect(JSON.parse(frames[0]).runId).toBe(stored.run_id)
   // the click draws the run loaded ahead: no second frame call
-  const s = await view.showOnGraph(1)
+  const s = await view.showOnGraph(8)
   expect(s.loadedAhead).toBe(true)
   expect(s.runId).toBe(stored.run_id)
   expect(frames).toHaveLength(1)
   expect((await view.shownCounts()).expected).toBe(Math.round(stored.expected_edges))
-  await expect(graph.caption()).toContainText(`Forecast h=1 → `)
+  await expect(graph.caption()).toContainText(`Forecast h=8 → `)
   await wb.expectNoErrors()
 })
