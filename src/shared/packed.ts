@@ -1,11 +1,11 @@
 // Large numeric arrays cross the API as base64 strings of little-endian typed arrays: a whole
 // real-scale week is a few MB of text instead of ~100k JSON objects. Pure TypeScript, the same in
 // Node and in the browser. Where the host has a native codec it is used: the browser's
-// `Uint8Array.fromBase64` / `toBase64` (Chromium ≥ 140: Electron 45 and Debian's Chromium) and
-// Node's `Buffer` for encoding (simdutf): 5–15× faster than the portable loops below on a 5 MB
-// array and without their intermediate buffers (BENCHMARKS.md, forecast overlay, thirteenth
-// session). The portable loops serve any other host (atob/btoa are slow on multi-MB strings); they
-// are table-driven over bytes, strings going in and out through TextEncoder/TextDecoder.
+// `Uint8Array.fromBase64` / `toBase64` (feature-detected: Debian's Chromium 156 has them) and
+// Node's `Buffer` for encoding (simdutf): 2.7–20× faster than the portable loops below on a 5 MB
+// array, and without their intermediate buffers (`node bench/packed-codec.mjs`, BENCHMARKS.md).
+// The portable loops serve any other host (atob/btoa are slow on multi-MB strings); they are
+// table-driven over bytes, strings going in and out through TextEncoder/TextDecoder.
 
 export type PackedArray = Float64Array | Float32Array | Int32Array
 

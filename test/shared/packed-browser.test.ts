@@ -1,7 +1,8 @@
 // The packed-array codec as the renderer runs it: src/shared/packed.ts bundled and loaded into
-// Debian's Chromium, which has `Uint8Array.fromBase64` / `toBase64` (so does Electron 45's): the
-// native path must write the same text as Node, read it back bit for bit, and refuse what the
-// portable decoder refuses (whitespace, characters outside the alphabet, bad padding).
+// Debian's Chromium, which has `Uint8Array.fromBase64` / `toBase64` (an older one uses the portable
+// loops, tested in packed.test.ts): the native path must write the same text as Node, read it back
+// bit for bit, and refuse what the portable decoder refuses (whitespace, characters outside the
+// alphabet, bad padding).
 import { existsSync } from 'node:fs'
 import { build } from 'esbuild'
 import { chromium, type Browser, type Page } from 'playwright-core'
