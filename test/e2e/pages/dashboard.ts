@@ -92,6 +92,16 @@ export class Dashboard {
     return this.root.locator(`.dash-sis th[data-sort="${sort}"]`)
   }
 
+  /** The SIS table's columns that reach past its box's right edge (out of view until scrolled). */
+  cutOffSisColumns(): Promise<string[]> {
+    return this.root.locator('.dash-sis .dash-scroll').evaluate((box) => {
+      const edge = box.getBoundingClientRect().left + box.clientWidth
+      return [...box.querySelectorAll('thead th')]
+        .filter((th) => th.getBoundingClientRect().right > edge + 0.5)
+        .map((th) => th.textContent ?? '')
+    })
+  }
+
   sisRows(): Locator {
     return this.root.locator('.dash-sis tbody tr')
   }
