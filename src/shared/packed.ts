@@ -33,14 +33,6 @@ for (let a = 0; a < 64; a++)
 const utf8 = new TextDecoder()
 const ascii = new TextEncoder()
 
-/** The host's base64 codecs, each null where it has none. */
-interface HostBase64 {
-  encode: ((bytes: Uint8Array) => string) | null
-  decode: ((text: string) => Uint8Array) | null
-  /** Which codec encodes and which decodes (tests, devtools). */
-  name: { encode: 'Uint8Array' | 'Buffer' | 'portable'; decode: 'Uint8Array' | 'portable' }
-}
-
 type Base64Array = {
   fromBase64?: (text: string, options: { lastChunkHandling: 'strict' }) => Uint8Array
   prototype: { toBase64?: () => string }
@@ -49,26 +41,31 @@ type NodeBuffer = {
   from(buffer: ArrayBufferLike, offset: number, length: number): { toString(enc: 'base64'): string }
 }
 
-function hostBase64(): HostBase64 {
+/** The codecs this host gets: its own where it has one, else the portable loops below. */
+function hostBase64() {
   const U8 = Uint8Array as unknown as Base64Array
   const Buf = (globalThis as { Buffer?: NodeBuffer }).Buffer
   const fromBase64 = U8.fromBase64
-  // Buffer's decoder skips characters outside the alphabet silently: only its encoder is used
+  const encoder: 'Uint8Array' | 'Buffer' | 'portable' =
+    typeof U8.prototype.toBase64 === 'function' ? 'Uint8Array' : Buf ? 'Buffer' : 'portable'
+  const decoder: 'Uint8Array' | 'portable' =
+    typeof fromBase64 === 'function' ? 'Uint8Array' : 'portable'
   const encode =
-    typeof U8.prototype.toBase64 === 'function'
+    encoder === 'Uint8Array'
       ? (bytes: Uint8Array) => (bytes as unknown as { toBase64(): string }).toBase64()
-      : Buf
+      : encoder === 'Buffer'
         ? (bytes: Uint8Array) =>
-            Buf.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-        : null
+            Buf!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+        : encodeBytesPortable
+  // Buffer's decoder skips characters outside the alphabet silently: only its encoder is used
   const decode =
-    typeof fromBase64 === 'function'
-      ? (text: string) => {
+    decoder === 'Uint8Array'
+      ? (text: string): Uint8Array => {
           let out: Uint8Array
           try {
-            out = fromBase64(text, { lastChunkHandling: 'strict' })
-          } catch {
-            throw new Error('base64 holds a character outside the alphabet')
+            out = fromBase64!(text, { lastChunkHandling: 'strict' })
+          } catch (e) {
+            throw new Error('base64 holds a character outside the alphabet', { cause: e })
           }
           // fromBase64 skips ASCII whitespace, which the format does not allow
           const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
@@ -76,16 +73,8 @@ function hostBase64(): HostBase64 {
             throw new Error('base64 holds a character outside the alphabet')
           return out
         }
-      : null
-  return {
-    encode,
-    decode,
-    name: {
-      encode:
-        typeof U8.prototype.toBase64 === 'function' ? 'Uint8Array' : Buf ? 'Buffer' : 'portable',
-      decode: decode ? 'Uint8Array' : 'portable',
-    },
-  }
+      : decodeBytesPortable
+  return { encode, decode, name: { encode: encoder, decode: decoder } }
 }
 
 const host = hostBase64()
@@ -94,14 +83,14 @@ export const base64Codecs = host.name
 
 /** Base64 of raw bytes (RFC 4648, with padding). */
 export function encodeBytes(bytes: Uint8Array): string {
-  return host.encode ? host.encode(bytes) : encodeBytesPortable(bytes)
+  return host.encode(bytes)
 }
 
 /** The bytes of a base64 string; throws on a malformed one. */
 export function decodeBytes(text: string): Uint8Array {
   if (text.length % 4 !== 0) throw new Error(`base64 length ${text.length} is not a multiple of 4`)
   if (text.length === 0) return new Uint8Array(0)
-  return host.decode ? host.decode(text) : decodeBytesPortable(text)
+  return host.decode(text)
 }
 
 /** encodeBytes without the host's codec (exported for tests). */
