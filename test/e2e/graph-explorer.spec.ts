@@ -51,6 +51,9 @@ test('an analyst opens the demo archive and sees its last week drawn, labelled s
   expect(await wb.tabTitles()).toEqual([`Week ${last.week}`])
   await expect(wb.statusItem('week')).toHaveText(`week ${last.week}`)
   await expect(graph.caption()).toContainText('synthetic demo data')
+  // nothing changed yet: nothing to undo or redo
+  await expect(graph.button('undo-view')).toBeDisabled()
+  await expect(graph.button('redo-view')).toBeDisabled()
   const px = await graph.stagePixels()
   expect(px.drawn).toBeGreaterThan(2_000)
   await wb.screenshot('demo-archive-opened')
@@ -274,6 +277,86 @@ test('an analyst opens the ego network of a protocol', async () => {
   expect((await graph.stagePixels()).drawn).toBeGreaterThan(200)
   await graph.resetFilters()
   await expect.poll(async () => (await graph.status()).shownNodes).toBe(all.nodes)
+  await wb.expectNoErrors()
+})
+
+test('an analyst undoes and redoes changes of colour, exposure, diff and filters', async () => {
+  const undo = graph.button('undo-view')
+  const redo = graph.button('redo-view')
+  await graph.resetFilters()
+  await expect
+    .poll(async () => (await graph.status()).shownNodes)
+    .toBe((await graph.status()).nodes)
+  const start = await graph.viewSettings()
+  expect(start).toMatchObject({ colorBy: 'category', threshold: '0', compare: '' })
+  // the earlier stories' filter changes are this tab's history too
+  const undoBefore = await undo.getAttribute('title')
+
+  // four changes: colour, the exposure slider dragged through three values, a diff, a category
+  await graph.control('color-by').selectOption('sector')
+  await expect(graph.legend()).toContainText('Trading & Exchanges')
+  let renders = (await graph.status()).renders
+  for (const v of ['6', '7', '8']) await graph.control('exposure-threshold').fill(v)
+  await graph.waitForRenderAfter(renders)
+  await expect(graph.root.locator('.threshold-label')).toHaveText('edges ≥ $100.00M')
+  const previous = weekAfter(CRISIS, -1)
+  await graph.control('compare').selectOption(previous)
+  await expect.poll(() => wb.tabTitles()).toContain(`Week ${CRISIS} vs ${previous}`)
+  const [largest] = await graph.categories()
+  renders = (await graph.status()).renders
+  await graph.categoryBox(largest.name).uncheck()
+  await graph.waitForRenderAfter(renders)
+  const changed = await graph.viewSettings()
+  expect(changed.shownNodes).toBeLessThan(start.shownNodes)
+  await expect(undo).toHaveAttribute('title', 'Undo category filter (Ctrl+Z)')
+  await expect(redo).toBeDisabled()
+  await wb.screenshot('view-changes-before-undo')
+
+  // Ctrl+Z, with the checkbox still focused: the category comes back, ticked in the filters
+  await page.keyboard.press('Control+Z')
+  await expect(graph.categoryBox(largest.name)).toBeChecked()
+  await expect.poll(() => graph.viewSettings()).toMatchObject({ compare: previous, threshold: '8' })
+  // again: the diff goes; again: the whole drag of the slider is one step
+  await page.keyboard.press('Control+Z')
+  await expect.poll(() => wb.tabTitles()).toContain(`Week ${CRISIS}`)
+  await expect(undo).toHaveAttribute('title', 'Undo exposure range (Ctrl+Z)')
+  await page.keyboard.press('Control+Z')
+  await expect(graph.root.locator('.threshold-label')).toHaveText('all edges')
+  // the button takes back the colour; what is left to undo is from before the story
+  await undo.click()
+  await expect.poll(() => graph.viewSettings()).toEqual(start)
+  await expect(graph.legend()).not.toContainText('Trading & Exchanges')
+  await expect(undo).toHaveAttribute('title', undoBefore!)
+  await expect(redo).toHaveAttribute('title', 'Redo colour (Ctrl+Shift+Z)')
+
+  // redo all four: the view is as it was before the undos
+  for (let k = 0; k < 3; k++) await page.keyboard.press('Control+Shift+Z')
+  await redo.click()
+  await expect.poll(() => graph.viewSettings()).toEqual(changed)
+  await expect(graph.categoryBox(largest.name)).not.toBeChecked()
+  await expect(redo).toBeDisabled()
+
+  // a new change drops what could be redone; typing in the search box keeps Ctrl+Z for the text
+  await graph.resetFilters()
+  await undo.click()
+  await expect.poll(() => graph.viewSettings()).toEqual(changed)
+  await expect(redo).toBeEnabled()
+  await graph.control('color-by').selectOption('category')
+  await expect(redo).toBeDisabled()
+  // Ctrl+Z in the menu just used takes it back (a menu has no text to undo)
+  await graph.control('color-by').press('Control+Z')
+  await expect(graph.control('color-by')).toHaveValue('sector')
+  await expect(redo).toHaveAttribute('title', 'Redo colour (Ctrl+Shift+Z)')
+  const search = graph.root.getByLabel('Search nodes')
+  await search.fill('Lido')
+  const typed = [await graph.viewSettings(), await undo.getAttribute('title')]
+  await search.press('Control+Z')
+  expect([await graph.viewSettings(), await undo.getAttribute('title')]).toEqual(typed)
+  await search.fill('')
+  await graph.control('color-by').selectOption('category')
+  await graph.control('compare').selectOption('')
+  await graph.resetFilters()
+  await expect.poll(async () => (await graph.status()).shownNodes).toBe(start.shownNodes)
   await wb.expectNoErrors()
 })
 

@@ -446,6 +446,26 @@ commands.register(
     keys: '$mod+F',
     run: () => activeGraph()!.focusSearch(),
   }),
+  {
+    ...graphCommand({
+      id: 'graph.undoView',
+      title: 'Undo View Change (filters, colour, diff)',
+      keys: '$mod+Z',
+      inControls: true,
+      run: () => activeGraph()!.undoView(),
+    }),
+    enabled: () => activeGraph()?.canUndo ?? false,
+  },
+  {
+    ...graphCommand({
+      id: 'graph.redoView',
+      title: 'Redo View Change',
+      keys: '$mod+Shift+Z',
+      inControls: true,
+      run: () => activeGraph()!.redoView(),
+    }),
+    enabled: () => activeGraph()?.canRedo ?? false,
+  },
   graphCommand({
     id: 'graph.fit',
     title: 'Fit the Whole Graph',

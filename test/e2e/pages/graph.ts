@@ -629,7 +629,9 @@ export class GraphEditor {
 
   // ---- toolbar --------------------------------------------------------------------------------
 
-  button(action: 'filters' | 'fit' | 'export-png' | 'export-svg' | 'split'): Locator {
+  button(
+    action: 'filters' | 'fit' | 'export-png' | 'export-svg' | 'split' | 'undo-view' | 'redo-view',
+  ): Locator {
     return this.root.locator(`.graph-toolbar [data-action="${action}"]`)
   }
 
@@ -653,6 +655,24 @@ export class GraphEditor {
   }
 
   // ---- filters --------------------------------------------------------------------------------
+
+  /** What the view shows, in the terms undo and redo restore: counts, colouring, slider, diff. */
+  async viewSettings(): Promise<{
+    shownNodes: number
+    shownEdges: number
+    colorBy: string
+    threshold: string
+    compare: string
+  }> {
+    const s = await this.status()
+    return {
+      shownNodes: s.shownNodes,
+      shownEdges: s.shownEdges,
+      colorBy: await this.control('color-by').inputValue(),
+      threshold: await this.control('exposure-threshold').inputValue(),
+      compare: await this.control('compare').inputValue(),
+    }
+  }
 
   filters(): Locator {
     return this.root.locator('.filters')

@@ -11,6 +11,11 @@ export interface Command {
   keys?: string
   /** Keys that work even while typing in an input (e.g. the palette itself). */
   global?: boolean
+  /**
+   * Keys that also work while a control that takes no text has focus (a select, a slider, a
+   * button): undo of a view change right after choosing a colour. Text fields keep their own keys.
+   */
+  inControls?: boolean
   /** Hidden from the palette when false (e.g. a graph command with no graph open). */
   enabled?: () => boolean
   run: () => unknown

@@ -85,6 +85,26 @@ export function isFiltered(f: FilterState): boolean {
   )
 }
 
+/** What each filter is called in the undo history (the graph's Undo button names the step). */
+const FILTER_NAMES: Record<keyof FilterState, string> = {
+  categories: 'category filter',
+  sectors: 'sector filter',
+  kind: 'protocol / token filter',
+  tvl: 'TVL range',
+  exposure: 'exposure range',
+  ego: 'ego network',
+  hideIsolated: 'hide isolated',
+}
+
+/** The name of a change from `before` to `after`: the one filter changed, "clear filters", or "filters". */
+export function filterChangeName(before: FilterState, after: FilterState): string {
+  const changed = (Object.keys(FILTER_NAMES) as (keyof FilterState)[]).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  )
+  if (changed.length === 1) return FILTER_NAMES[changed[0]]
+  return isFiltered(after) ? 'filters' : 'clear filters'
+}
+
 export function applyFilters(u: Universe, w: WeekData, f: FilterState): FilterResult {
   const nodeKeep = new Uint8Array(u.count)
   const edgeKeep = new Uint8Array(w.edgeSource.length)

@@ -35,6 +35,7 @@ import {
   NO_FILTERS,
   type FilterResult,
   type FilterState,
+  filterChangeName,
 } from './filters'
 import {
   buildEdgeSet,
@@ -63,6 +64,7 @@ import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
+import { ViewHistory } from './view-history'
 import {
   LABEL_SIDES,
   clearLabelSides,
@@ -92,6 +94,17 @@ export interface GraphParams {
   compare?: string | null
   node?: string | null
 }
+
+/** The settings a graph view can undo and redo: its filters, colouring and diff. */
+interface ViewSettings {
+  colorBy: ColorBy
+  filters: FilterState
+  compare: string | null
+}
+
+const settingsKey = (v: ViewSettings): string =>
+  // Infinity (an open range's end) would read as null in plain JSON
+  JSON.stringify(v, (_k, x: unknown) => (x === Infinity ? 'Infinity' : x))
 
 /** Test and benchmark hooks: what each graph view shows, by editor id. */
 export interface GraphStatus {
@@ -195,6 +208,13 @@ export class GraphView implements Editor {
   private dictColors = { category: [] as string[], sector: [] as string[] }
   private readonly status: GraphStatus
   private readonly offs: (() => void)[] = []
+  private readonly history = new ViewHistory<ViewSettings>(
+    (a, b) => settingsKey(a) === settingsKey(b),
+  )
+  private readonly colorSelect: HTMLSelectElement
+  private readonly thresholdInput: HTMLInputElement
+  private readonly undoButton: HTMLButtonElement
+  private readonly redoButton: HTMLButtonElement
 
   constructor(
     private readonly deps: GraphViewDeps,
@@ -261,30 +281,27 @@ export class GraphView implements Editor {
     ])
       colorBy.append(new Option(t, v, false, v === this.params.colorBy))
     colorBy.addEventListener('change', () => {
+      const before = this.settings()
       this.params.colorBy = colorBy.value as ColorBy
+      this.recordChange(before, 'colour')
       this.save()
       this.restyle()
     })
+    this.colorSelect = colorBy
 
     const threshold = document.createElement('input')
     threshold.type = 'range'
     threshold.min = '0'
     threshold.max = '9'
     threshold.step = '0.25'
-    threshold.value = String(
-      this.params.filters.exposure ? Math.log10(Math.max(1, this.params.filters.exposure[0])) : 0,
-    )
     threshold.setAttribute('aria-label', 'Minimum exposure shown (log USD)')
     threshold.dataset.control = 'exposure-threshold'
     const thresholdLabel = document.createElement('span')
     thresholdLabel.className = 'muted threshold-label'
-    const showThreshold = (): void => {
-      const v = Number(threshold.value)
-      thresholdLabel.textContent = v > 0 ? `edges ≥ ${usd(10 ** v)}` : 'all edges'
-    }
-    showThreshold()
+    this.thresholdInput = threshold
+    this.thresholdLabel = thresholdLabel
+    this.showThreshold()
     threshold.addEventListener('input', () => {
-      showThreshold()
       const v = Number(threshold.value)
       const hi = this.params.filters.exposure?.[1] ?? Infinity
       this.setFilters({
@@ -296,11 +313,20 @@ export class GraphView implements Editor {
     const compare = document.createElement('select')
     compare.setAttribute('aria-label', 'Compare with week')
     compare.dataset.control = 'compare'
-    compare.addEventListener('change', () => void this.setCompare(compare.value || null))
+    compare.addEventListener('change', () => {
+      const before = this.settings()
+      void this.setCompare(compare.value || null)
+      this.recordChange(before, 'diff')
+    })
     this.compareSelect = compare
 
     const buttons = div('graph-buttons')
+    this.undoButton = iconButton('discard', 'Undo', () => void this.undoView(), 'undo-view')
+    this.redoButton = iconButton('redo', 'Redo', () => void this.redoView(), 'redo-view')
+    this.showHistory()
     buttons.append(
+      this.undoButton,
+      this.redoButton,
       iconButton('filter', 'Filters', () => this.toggleSide('filters'), 'filters'),
       iconButton('screen-full', 'Fit the whole graph', () => this.fit(), 'fit'),
       iconButton('file-media', 'Export PNG', () => void this.exportImage('png'), 'export-png'),
@@ -332,11 +358,7 @@ export class GraphView implements Editor {
     this.side.hidden = true
     this.filtersPanel = new FiltersPanel(
       (f) => this.setFilters(f),
-      () => {
-        threshold.value = '0'
-        showThreshold()
-        this.setFilters({ ...NO_FILTERS })
-      },
+      () => this.setFilters({ ...NO_FILTERS }),
     )
     this.side.append(this.filtersPanel.element)
     this.panel = new SidePanel({
@@ -1754,9 +1776,88 @@ export class GraphView implements Editor {
   }
 
   setFilters(f: FilterState): void {
+    const before = this.settings()
     this.params.filters = f
+    const name = filterChangeName(before.filters, f)
+    this.recordChange(before, name, `filters: ${name}`)
+    this.showThreshold()
     this.save()
     this.recompute()
+  }
+
+  /** The settings undo and redo restore (copies: later edits build new objects anyway). */
+  private settings(): ViewSettings {
+    const { colorBy, filters, compare } = this.params
+    return { colorBy: colorBy ?? 'category', filters: { ...filters! }, compare: compare ?? null }
+  }
+
+  private recordChange(before: ViewSettings, label: string, kind?: string): void {
+    this.history.record(before, this.settings(), label, kind)
+    this.showHistory()
+  }
+
+  /** Takes back the last change of filters, colour or diff (Ctrl+Z); false when there was none. */
+  async undoView(): Promise<boolean> {
+    const step = this.history.undo(this.settings())
+    if (step) await this.applySettings(step.state)
+    return step !== null
+  }
+
+  /** Applies again the change undone last (Ctrl+Shift+Z); false when there was none. */
+  async redoView(): Promise<boolean> {
+    const step = this.history.redo(this.settings())
+    if (step) await this.applySettings(step.state)
+    return step !== null
+  }
+
+  get canUndo(): boolean {
+    return this.history.undoLabel !== null
+  }
+
+  get canRedo(): boolean {
+    return this.history.redoLabel !== null
+  }
+
+  private async applySettings(s: ViewSettings): Promise<void> {
+    this.showHistory()
+    this.params.colorBy = s.colorBy
+    this.colorSelect.value = s.colorBy
+    this.params.filters = s.filters
+    this.showThreshold()
+    // a new diff reloads the edges and recomputes; otherwise recompute here
+    if (s.compare !== (this.params.compare ?? null)) await this.setCompare(s.compare)
+    else {
+      this.save()
+      this.recompute()
+    }
+  }
+
+  /** The Undo and Redo buttons: enabled when there is a step, titled with what it changes. */
+  private showHistory(): void {
+    const [u, r] = [this.history.undoLabel, this.history.redoLabel]
+    const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl'
+    for (const [b, what, label, keys] of [
+      [this.undoButton, 'Undo', u, `${mod}+Z`],
+      [this.redoButton, 'Redo', r, `${mod}+Shift+Z`],
+    ] as const) {
+      if (!b) continue
+      b.disabled = label === null
+      const title =
+        label === null ? `${what} (nothing to ${what.toLowerCase()})` : `${what} ${label} (${keys})`
+      b.title = title
+      b.setAttribute('aria-label', title)
+    }
+  }
+
+  private readonly thresholdLabel: HTMLElement
+
+  /** The exposure slider and its label, from the exposure filter's lower end. */
+  private showThreshold(): void {
+    const e = this.params.filters.exposure
+    const v = e && e[0] > 0 ? Math.log10(e[0]) : 0
+    if (Math.abs(Number(this.thresholdInput.value) - v) > 1e-9)
+      this.thresholdInput.value = String(v)
+    this.thresholdLabel.textContent = v > 0 ? `edges ≥ ${usd(10 ** v)}` : 'all edges'
   }
 
   /** Ego network of a node (depth 1–3), from commands and the node panel. */
