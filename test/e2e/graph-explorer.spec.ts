@@ -225,9 +225,30 @@ test('an analyst filters the week by category and by exposure', async () => {
   expect(s.shownNodes).toBe(all.nodes)
   expect(s.shownEdges).toBeLessThan(all.edges)
   expect(s.shownEdges).toBeGreaterThanOrEqual(byExposure.shownEdges)
-  await expect(graph.filters().locator('[data-range="exposure"] input').first()).toHaveValue(
-    '100000000',
-  )
+  const [minField, maxField] = await graph.filters().locator('[data-range="exposure"] input').all()
+  await expect(minField).toHaveValue('$100M')
+  // amounts are typed as analysts write them: exactly the edges from $100M to $2.5B stay
+  renders = s.renders
+  await maxField.fill('2.5B')
+  await maxField.press('Enter')
+  s = await graph.waitForRenderAfter(renders)
+  const inRange = JSON.parse(
+    dexposure(
+      demo.archive,
+      '--json',
+      'query',
+      `SELECT count(*) FROM edges WHERE week = '${CRISIS}' AND weight BETWEEN 1e8 AND 2.5e9`,
+    ),
+  ) as { statements: { data: number[][] }[] }
+  expect(s.shownEdges).toBe(inRange.statements[0].data[0][0])
+  expect(s.shownEdges).toBeLessThan(all.edges)
+  await expect(maxField).toHaveValue('$2.5B')
+  // what is not an amount is refused where it was typed, and the filter stays as it was
+  await maxField.fill('2.5 bn')
+  await maxField.press('Enter')
+  await expect(maxField).toHaveAttribute('aria-invalid', 'true')
+  await expect(maxField).toHaveAttribute('title', /is not an amount/)
+  expect((await graph.status()).shownEdges).toBe(s.shownEdges)
   await graph.resetFilters()
   await expect.poll(async () => (await graph.status()).shownEdges).toBe(all.edges)
   await expect(graph.control('exposure-threshold')).toHaveValue('0')

@@ -1,7 +1,7 @@
 // The filter pipeline's controls: one block per step, in pipeline order, each with the nodes and
 // edges left after it; the range filters carry a histogram of all (light) vs kept (dark) values.
 import { smallButton as button } from '../../ui/dom'
-import { count, usd } from '../../ui/format'
+import { count, parseUsd, usd, usdField } from '../../ui/format'
 import {
   logHistogram,
   type EgoDirection,
@@ -175,7 +175,7 @@ function block(title: string, counts: string, ...body: HTMLElement[]): HTMLEleme
   return s
 }
 
-/** A log-scale range with a histogram of all vs kept values and two number inputs (USD). */
+/** A log-scale range with a histogram of all vs kept values and two amount fields (USD). */
 function rangeControl(
   values: Float64Array,
   keep: Uint8Array,
@@ -208,29 +208,32 @@ function rangeControl(
       svg.append(r)
     }
   })
-  const lo = document.createElement('input')
-  const hi = document.createElement('input')
-  for (const [inp, v, label] of [
-    [lo, range?.[0], 'minimum'],
-    [hi, range?.[1], 'maximum'],
-  ] as const) {
-    inp.type = 'number'
-    inp.min = '0'
-    inp.step = 'any'
-    inp.placeholder = label === 'minimum' ? usd(h.edges[0] ?? 0) : usd(h.edges.at(-1) ?? 0)
-    inp.value = v !== undefined && Number.isFinite(v) ? String(v) : ''
-    inp.setAttribute('aria-label', `${name} ${label} (USD)`)
-  }
-  const apply = (): void => {
-    const a = lo.value === '' ? 0 : Number(lo.value)
-    const b = hi.value === '' ? Infinity : Number(hi.value)
-    onChange(a <= 0 && b === Infinity ? null : [a, b])
-  }
-  lo.addEventListener('change', apply)
-  hi.addEventListener('change', apply)
   const row = document.createElement('div')
   row.className = 'row'
-  row.append(lo, document.createTextNode('–'), hi)
+  const ends = (['minimum', 'maximum'] as const).map((label, end) => {
+    const inp = document.createElement('input')
+    const v = range?.[end]
+    // Text, not type=number: "2.5M" and "$1.2B" are how amounts are written (parseUsd). The field
+    // shows the value rounded (usdField); the filter keeps the exact one until the field is edited.
+    inp.type = 'text'
+    inp.inputMode = 'decimal'
+    inp.placeholder = end === 0 ? usd(h.edges[0] ?? 0) : usd(h.edges.at(-1) ?? 0)
+    inp.value = v !== undefined && v > 0 && Number.isFinite(v) ? usdField(v) : ''
+    inp.setAttribute('aria-label', `${name} ${label} (USD)`)
+    inp.addEventListener('change', () => {
+      const typed = parseUsd(inp.value)
+      if (typed === undefined) {
+        inp.setAttribute('aria-invalid', 'true')
+        inp.title = `"${inp.value}" is not an amount: type USD such as 250000, 2.5M or 1.2B`
+        return
+      }
+      const next: [number, number] = [range?.[0] ?? 0, range?.[1] ?? Infinity]
+      next[end] = typed ?? (end === 0 ? 0 : Infinity)
+      onChange(next[0] <= 0 && next[1] === Infinity ? null : next)
+    })
+    return inp
+  })
+  row.append(ends[0], document.createTextNode('–'), ends[1])
   box.append(svg, row)
   return box
 }
