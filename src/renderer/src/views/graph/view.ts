@@ -703,7 +703,10 @@ export class GraphView implements Editor {
         itemSizesReference: 'screen',
         hideEdgesOnMove: true,
         renderLabels: true,
-        labelRenderedSizeThreshold: 9,
+        // nodes from 7 px (on the global TVL scale, about the top fifth of a week's TVL range)
+        // are named at the first view; at 9 only the two or three largest were. Sigma's label
+        // grid keeps them apart (labelDensity).
+        labelRenderedSizeThreshold: 7,
         labelDensity: 0.6,
         minEdgeThickness: 0.3,
       } as Record<string, unknown>,
