@@ -703,9 +703,9 @@ export class GraphView implements Editor {
         itemSizesReference: 'screen',
         hideEdgesOnMove: true,
         renderLabels: true,
-        // nodes from 7 px (on the global TVL scale, about the top fifth of a week's TVL range)
-        // are named at the first view; at 9 only the two or three largest were. Sigma's label
-        // grid keeps them apart (labelDensity).
+        // nodes drawn from 7 px are named at the first view (sizeScale: TVL above ≈ $0.5B where
+        // the largest node of the archive held $200B); at 9 px only the two or three largest
+        // were. Sigma's label grid keeps them apart (labelDensity).
         labelRenderedSizeThreshold: 7,
         labelDensity: 0.6,
         minEdgeThickness: 0.3,
