@@ -270,6 +270,11 @@ test('an analyst searches a protocol and the camera flies to it', async () => {
   await expect(graph.panel()).toBeVisible()
   await expect(graph.panel()).toHaveAttribute('data-node', LIDO)
   await expect(graph.panel().locator('h3')).toHaveText(/Lido/)
+  // the other nodes keep their labels beside the selection's, frame after frame (not only in a
+  // frame that builds the labels again)
+  expect(await graph.displayedLabels()).toBeGreaterThan(5)
+  const rebuilt = await graph.stageShotAfterFrame(true)
+  expect(await pixelDiff(page, rebuilt, await graph.stageShotAfterFrame(false), 6)).toBe(0)
   await wb.screenshot('search-flew-to-lido')
   await expect(wb.explorer().locator(`li[data-week="${CRISIS}"]`)).toHaveClass(/selected/)
   await wb.expectNoErrors()

@@ -148,6 +148,28 @@ export class GraphEditor {
     })
   }
 
+  /** A screenshot of the stage after a frame of sigma's: one that builds its labels again
+   * (`rebuildLabels`) or, as most frames, one that draws the labels it holds. */
+  async stageShotAfterFrame(rebuildLabels: boolean): Promise<Buffer> {
+    await this.page.evaluate(
+      ([id, rebuild]) => {
+        const s = window.__sigma![id] as unknown as {
+          labelRenderer: { labelsDirty: boolean }
+          render(): void
+        }
+        if (rebuild) s.labelRenderer.labelsDirty = true
+        s.render()
+      },
+      [this.id, rebuildLabels] as const,
+    )
+    return this.stageShot()
+  }
+
+  /** How many labels sigma shows (its label grid's and the forced ones). */
+  displayedLabels(): Promise<number> {
+    return this.page.evaluate((id) => window.__sigma![id].getNodeDisplayedLabels().size, this.id)
+  }
+
   /** A screenshot of the stage with sigma drawing the nodes itself: node-cache.ts wraps the node
    * program's `render` on the instance, and without the wrapper sigma's own (the prototype's)
    * runs. The wrapper is put back and the stage drawn again before this returns. */

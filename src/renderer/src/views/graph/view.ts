@@ -2175,6 +2175,12 @@ const GRAPH_STYLES: StylesDeclaration<Attributes, Attributes, NodeLabelState> = 
         then: 'topNodes',
         else: { whenState: 'isHighlighted', then: 'topNodes', else: 'nodes' },
       },
+      // Every label in one depth, over all nodes. Why: sigma 4.0.4 builds the labels of each
+      // depth into one shared buffer and, on a frame where no label changed, draws that buffer
+      // again for each depth — the last depth's labels only. With the selection's label on top
+      // and the others beneath, every frame after the first (the node layer drawn again at rest,
+      // a hover) lost all labels but the selection's.
+      labelDepth: 'topNodes',
     },
     { whenData: 'hidden', then: { visibility: 'hidden' } },
     { whenData: 'mark', then: { labelVisibility: 'visible', depth: 'topNodes' } },
