@@ -35,6 +35,7 @@ import type { Archive } from '../store/archive'
 import { forecastTops, type ForecastEdgeRow, type ForecastNodeRow } from './forecast-tops'
 import { weekFrame } from './graph-scene'
 import { archiveProvenance, digestArchive, type ArchiveDigest, type Provenance } from './provenance'
+import { usdScale } from '../../shared/usd-scale'
 
 /** The statistics the summary tabulates, with how a change is read. */
 export const SUMMARY_METRICS: { key: string; label: string; kind: 'usd' | 'count' | 'ratio' }[] = [
@@ -560,16 +561,7 @@ export const fmtInt = (v: number | null): string =>
 export function fmtUsd(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '—'
   const a = Math.abs(v)
-  const [d, s] =
-    a >= 1e12
-      ? [1e12, 'T']
-      : a >= 1e9
-        ? [1e9, 'B']
-        : a >= 1e6
-          ? [1e6, 'M']
-          : a >= 1e3
-            ? [1e3, 'K']
-            : [1, '']
+  const [d, s] = usdScale(a)
   return `${v < 0 ? '−' : ''}$${(a / d).toFixed(d === 1 ? 0 : 2)}${s}`
 }
 

@@ -36,6 +36,18 @@ describe('parseUsd', () => {
   })
 })
 
+describe('usd', () => {
+  it('writes amounts with two decimals of their scale (one for thousands)', () => {
+    expect([12, 1500, 2.5e6, -3.25e9, 1.2e12].map(usd)).toEqual([
+      '$12',
+      '$1.5k',
+      '$2.50M',
+      '$-3.25B',
+      '$1.20T',
+    ])
+  })
+})
+
 describe('usdField', () => {
   it('shows four significant digits with the scale as a suffix', () => {
     expect(usdField(100e6)).toBe('$100M')

@@ -1,11 +1,9 @@
 // Number formatting for the UI.
+import { usdScale } from '../../../shared/usd-scale'
+
 export function usd(x: number): string {
-  const a = Math.abs(x)
-  if (a >= 1e12) return `$${(x / 1e12).toFixed(2)}T`
-  if (a >= 1e9) return `$${(x / 1e9).toFixed(2)}B`
-  if (a >= 1e6) return `$${(x / 1e6).toFixed(2)}M`
-  if (a >= 1e3) return `$${(x / 1e3).toFixed(1)}k`
-  return `$${x.toFixed(0)}`
+  const [scale, suffix] = usdScale(x, 'k')
+  return `$${(x / scale).toFixed(scale === 1 ? 0 : scale === 1e3 ? 1 : 2)}${suffix}`
 }
 
 const SCALES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, t: 1e12 }
@@ -29,17 +27,7 @@ export function parseUsd(text: string): number | null | undefined {
 
 /** An amount as an editable field shows it: "$100M", "$1.778M" (four significant digits). */
 export function usdField(x: number): string {
-  const a = Math.abs(x)
-  const [scale, suffix] =
-    a >= 1e12
-      ? [1e12, 'T']
-      : a >= 1e9
-        ? [1e9, 'B']
-        : a >= 1e6
-          ? [1e6, 'M']
-          : a >= 1e3
-            ? [1e3, 'k']
-            : [1, '']
+  const [scale, suffix] = usdScale(x, 'k')
   return `$${Number((x / scale).toPrecision(4))}${suffix}`
 }
 

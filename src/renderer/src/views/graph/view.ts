@@ -62,6 +62,7 @@ import { extraCount, pairCode, pairKey, type GraphOverlay } from './overlay'
 import { saveBlob } from '../../services/downloads'
 import { sceneFromSigma, svgToPng, type DrawnEdge } from './scene'
 import { rankItems, type PaletteItem } from '../../workbench/palette'
+import { keyLabel } from '../../workbench/commands'
 import { sceneToSvg } from '../../../../shared/graph-svg'
 import { Timeline } from './timeline'
 import { ViewHistory } from './view-history'
@@ -213,6 +214,7 @@ export class GraphView implements Editor {
   )
   private readonly colorSelect: HTMLSelectElement
   private readonly thresholdInput: HTMLInputElement
+  private readonly thresholdLabel: HTMLElement
   private readonly undoButton: HTMLButtonElement
   private readonly redoButton: HTMLButtonElement
 
@@ -1837,13 +1839,10 @@ export class GraphView implements Editor {
 
   /** The Undo and Redo buttons: enabled when there is a step, titled with what it changes. */
   private showHistory(): void {
-    const [u, r] = [this.history.undoLabel, this.history.redoLabel]
-    const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl'
     for (const [b, what, label, keys] of [
-      [this.undoButton, 'Undo', u, `${mod}+Z`],
-      [this.redoButton, 'Redo', r, `${mod}+Shift+Z`],
+      [this.undoButton, 'Undo', this.history.undoLabel, keyLabel('$mod+Z')],
+      [this.redoButton, 'Redo', this.history.redoLabel, keyLabel('$mod+Shift+Z')],
     ] as const) {
-      if (!b) continue
       b.disabled = label === null
       const title =
         label === null ? `${what} (nothing to ${what.toLowerCase()})` : `${what} ${label} (${keys})`
@@ -1851,8 +1850,6 @@ export class GraphView implements Editor {
       b.setAttribute('aria-label', title)
     }
   }
-
-  private readonly thresholdLabel: HTMLElement
 
   /** The exposure slider and its label, from the exposure filter's lower end. */
   private showThreshold(): void {
