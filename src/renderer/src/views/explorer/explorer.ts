@@ -111,7 +111,8 @@ export function explorerView(d: ExplorerDeps): SideView {
           bar,
           dash,
         )
-        li.title = `Open the week of ${w.week}`
+        // the row's figures are cut in a narrow side bar: the tooltip has them whole
+        li.title = `Open the week of ${w.week}: ${count(w.nodes)} nodes, ${count(w.edges)} edges, TVL ${usd(w.totalTvl)}`
         li.addEventListener('click', () => d.openWeek(w.week))
         li.addEventListener('keydown', (e) => {
           if (e.key === 'Enter') d.openWeek(w.week)
