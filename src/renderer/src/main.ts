@@ -262,10 +262,17 @@ function themeLabel(): string {
 }
 
 // ---- commands --------------------------------------------------------------------------------
-const graphCommand = (c: Omit<Command, 'category' | 'enabled'>): Command => ({
+/** A command on the active graph: enabled while one is active (and `when` it holds). */
+const graphCommand = (
+  c: Omit<Command, 'category' | 'enabled'>,
+  when: (g: GraphView) => boolean = () => true,
+): Command => ({
   ...c,
   category: 'Graph',
-  enabled: () => activeGraph() !== null,
+  enabled: () => {
+    const g = activeGraph()
+    return g !== null && when(g)
+  },
 })
 commands.register(
   {
@@ -446,26 +453,26 @@ commands.register(
     keys: '$mod+F',
     run: () => activeGraph()!.focusSearch(),
   }),
-  {
-    ...graphCommand({
+  graphCommand(
+    {
       id: 'graph.undoView',
       title: 'Undo View Change (filters, colour, diff)',
       keys: '$mod+Z',
       inControls: true,
       run: () => activeGraph()!.undoView(),
-    }),
-    enabled: () => activeGraph()?.canUndo ?? false,
-  },
-  {
-    ...graphCommand({
+    },
+    (g) => g.canUndo,
+  ),
+  graphCommand(
+    {
       id: 'graph.redoView',
       title: 'Redo View Change',
       keys: '$mod+Shift+Z',
       inControls: true,
       run: () => activeGraph()!.redoView(),
-    }),
-    enabled: () => activeGraph()?.canRedo ?? false,
-  },
+    },
+    (g) => g.canRedo,
+  ),
   graphCommand({
     id: 'graph.fit',
     title: 'Fit the Whole Graph',

@@ -1790,7 +1790,8 @@ export class GraphView implements Editor {
     this.recompute()
   }
 
-  /** The settings undo and redo restore (copies: later edits build new objects anyway). */
+  /** The settings undo and redo restore: a step keeps its own filters object, whatever the view
+   * holds next. */
   private settings(): ViewSettings {
     const { colorBy, filters, compare } = this.params
     return { colorBy: colorBy ?? 'category', filters: { ...filters! }, compare: compare ?? null }
